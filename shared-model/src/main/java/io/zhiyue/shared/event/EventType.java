@@ -1,0 +1,12 @@
+package io.zhiyue.shared.event;
+
+/** Every kind of entry that travels on a ZhiYue stream. */
+public enum EventType {
+    GRADING_TASK,
+    GRADING_PROGRESS,
+    JOB_STATE_CHANGED,
+    SCORE_CHANGED,
+    SYSTEM_STATUS,
+    USER_NOTIFICATION,
+    SLOW_SPAN
+}
