@@ -1,0 +1,102 @@
+package io.zhiyue.gateway.client;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/**
+ * grading-service serves the public paths under the same prefix, so every call keeps its path.
+ * Query parameters travel as one map because list endpoints take open-ended names such as
+ * {@code filter[subject]}.
+ */
+@RegisterRestClient(configKey = "grading")
+@Path("/api/v1")
+@Produces(MediaType.WILDCARD)
+interface GradingApi {
+
+    @POST
+    @Path("/exams")
+    Uni<Response> createExam(@BeanParam DownstreamHeaders headers, @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
+    @GET
+    @Path("/exams")
+    Uni<Response> listExams(@BeanParam DownstreamHeaders headers, @RestQuery MultivaluedMap<String, String> query);
+
+    @GET
+    @Path("/exams/{examId}")
+    Uni<Response> getExam(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @POST
+    @Path("/exams/{examId}/questions")
+    Uni<Response> createQuestion(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
+    @GET
+    @Path("/exams/{examId}/questions")
+    Uni<Response> listQuestions(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @PUT
+    @Path("/questions/{questionId}/rubric")
+    Uni<Response> replaceRubric(@BeanParam DownstreamHeaders headers, @PathParam("questionId") String questionId,
+            @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
+    @POST
+    @Path("/exams/{examId}/submissions")
+    Uni<Response> uploadSubmissions(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
+    @GET
+    @Path("/exams/{examId}/submissions")
+    Uni<Response> listSubmissions(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @POST
+    @Path("/exams/{examId}/grading-jobs")
+    Uni<Response> createJob(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
+    @POST
+    @Path("/grading-jobs/{jobId}/{action}")
+    Uni<Response> jobAction(@BeanParam DownstreamHeaders headers, @PathParam("jobId") String jobId,
+            @PathParam("action") String action, @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
+    @GET
+    @Path("/grading-jobs/{jobId}")
+    Uni<Response> getJob(@BeanParam DownstreamHeaders headers, @PathParam("jobId") String jobId,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @GET
+    @Path("/grading-jobs/{jobId}/results")
+    Uni<Response> listResults(@BeanParam DownstreamHeaders headers, @PathParam("jobId") String jobId,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @GET
+    @Path("/grading-jobs/{jobId}/export")
+    Uni<Response> exportResults(@BeanParam DownstreamHeaders headers, @PathParam("jobId") String jobId,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @GET
+    @Path("/grading-jobs/{jobId}/statistics")
+    Uni<Response> statistics(@BeanParam DownstreamHeaders headers, @PathParam("jobId") String jobId,
+            @RestQuery MultivaluedMap<String, String> query);
+}

@@ -1,0 +1,118 @@
+package io.zhiyue.gateway.client;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import java.time.temporal.ChronoUnit;
+
+/**
+ * grading-service as the gateway sees it: every call is bounded by a timeout and a circuit
+ * breaker; only idempotent reads are retried. A 4xx answer is an ordinary item, so it never
+ * trips the breaker; a 5xx answer fails with {@link DownstreamServerError} so it does.
+ */
+@ApplicationScoped
+@Timeout(value = 5, unit = ChronoUnit.SECONDS)
+@CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
+        successThreshold = 2)
+public class GradingClient {
+
+    private final GradingApi api;
+
+    GradingClient(@RestClient GradingApi api) {
+        this.api = api;
+    }
+
+    public Uni<DownstreamResponse> createExam(Caller caller, MultivaluedMap<String, String> query, RequestBody body) {
+        return read(api.createExam(DownstreamHeaders.of(caller), query, body.contentType(), body.bytes()));
+    }
+
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> listExams(Caller caller, MultivaluedMap<String, String> query) {
+        return read(api.listExams(DownstreamHeaders.of(caller), query));
+    }
+
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> getExam(Caller caller, String examId, MultivaluedMap<String, String> query) {
+        return read(api.getExam(DownstreamHeaders.of(caller), examId, query));
+    }
+
+    public Uni<DownstreamResponse> createQuestion(Caller caller, String examId, MultivaluedMap<String, String> query,
+            RequestBody body) {
+        return read(api.createQuestion(DownstreamHeaders.of(caller), examId, query, body.contentType(), body.bytes()));
+    }
+
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> listQuestions(Caller caller, String examId, MultivaluedMap<String, String> query) {
+        return read(api.listQuestions(DownstreamHeaders.of(caller), examId, query));
+    }
+
+    /** Not retried: each accepted PUT creates a new rubric version. */
+    public Uni<DownstreamResponse> replaceRubric(Caller caller, String questionId, MultivaluedMap<String, String> query,
+            RequestBody body) {
+        return read(api.replaceRubric(DownstreamHeaders.of(caller), questionId, query, body.contentType(),
+                body.bytes()));
+    }
+
+    /** Large CSV uploads are parsed downstream before it answers, so this call may take longer. */
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    public Uni<DownstreamResponse> uploadSubmissions(Caller caller, String examId,
+            MultivaluedMap<String, String> query, RequestBody body) {
+        return read(api.uploadSubmissions(DownstreamHeaders.of(caller), examId, query, body.contentType(),
+                body.bytes()));
+    }
+
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> listSubmissions(Caller caller, String examId,
+            MultivaluedMap<String, String> query) {
+        return read(api.listSubmissions(DownstreamHeaders.of(caller), examId, query));
+    }
+
+    public Uni<DownstreamResponse> createJob(Caller caller, String examId, MultivaluedMap<String, String> query,
+            RequestBody body) {
+        return read(api.createJob(DownstreamHeaders.of(caller), examId, query, body.contentType(), body.bytes()));
+    }
+
+    /** {@code action} is one of start, pause, resume, cancel; the REST layer only routes those. */
+    public Uni<DownstreamResponse> jobAction(Caller caller, String jobId, String action,
+            MultivaluedMap<String, String> query, RequestBody body) {
+        return read(api.jobAction(DownstreamHeaders.of(caller), jobId, action, query, body.contentType(),
+                body.bytes()));
+    }
+
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> getJob(Caller caller, String jobId, MultivaluedMap<String, String> query) {
+        return read(api.getJob(DownstreamHeaders.of(caller), jobId, query));
+    }
+
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> listResults(Caller caller, String jobId, MultivaluedMap<String, String> query) {
+        return read(api.listResults(DownstreamHeaders.of(caller), jobId, query));
+    }
+
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> exportResults(Caller caller, String jobId, MultivaluedMap<String, String> query) {
+        return read(api.exportResults(DownstreamHeaders.of(caller), jobId, query));
+    }
+
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> statistics(Caller caller, String jobId, MultivaluedMap<String, String> query) {
+        return read(api.statistics(DownstreamHeaders.of(caller), jobId, query));
+    }
+
+    private static Uni<DownstreamResponse> read(Uni<Response> call) {
+        return call.map(DownstreamResponse::read).map(response -> {
+            if (response.isServerError()) {
+                throw new DownstreamServerError(response);
+            }
+            return response;
+        });
+    }
+}

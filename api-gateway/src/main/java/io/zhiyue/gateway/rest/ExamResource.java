@@ -1,0 +1,101 @@
+package io.zhiyue.gateway.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.zhiyue.gateway.client.GradingClient;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Exams and what hangs off one exam: questions, submissions and the creation of grading jobs. */
+@Path("/api/v1/exams")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "exams")
+public class ExamResource {
+
+    static final String TEXT_CSV = "text/csv";
+
+    private final GradingClient grading;
+    private final CallerContext caller;
+
+    ExamResource(GradingClient grading, CallerContext caller) {
+        this.grading = grading;
+        this.caller = caller;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create an exam from {title, subject?}")
+    public Uni<Response> createExam(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body,
+            @Context UriInfo uri) {
+        return ResponseRelay.relay(grading.createExam(caller.caller(), uri.getQueryParameters(),
+                ResponseRelay.jsonBody(contentType, body)));
+    }
+
+    @GET
+    @Operation(summary = "List exams", description = ListQuery.DESCRIPTION)
+    public Uni<Response> listExams(@Context UriInfo uri) {
+        return ResponseRelay.relay(grading.listExams(caller.caller(), uri.getQueryParameters()));
+    }
+
+    @GET
+    @Path("/{examId}")
+    @Operation(summary = "One exam")
+    public Uni<Response> getExam(@PathParam("examId") String examId, @Context UriInfo uri) {
+        return ResponseRelay.relay(grading.getExam(caller.caller(), examId, uri.getQueryParameters()));
+    }
+
+    @POST
+    @Path("/{examId}/questions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Add a question with its rubric")
+    public Uni<Response> createQuestion(@PathParam("examId") String examId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
+        return ResponseRelay.relay(grading.createQuestion(caller.caller(), examId, uri.getQueryParameters(),
+                ResponseRelay.jsonBody(contentType, body)));
+    }
+
+    @GET
+    @Path("/{examId}/questions")
+    @Operation(summary = "List the questions of an exam", description = ListQuery.DESCRIPTION)
+    public Uni<Response> listQuestions(@PathParam("examId") String examId, @Context UriInfo uri) {
+        return ResponseRelay.relay(grading.listQuestions(caller.caller(), examId, uri.getQueryParameters()));
+    }
+
+    @POST
+    @Path("/{examId}/submissions")
+    @Consumes({MediaType.APPLICATION_JSON, TEXT_CSV})
+    @Operation(summary = "Upload answers as a JSON array or CSV (student_id,question_number,answer): "
+            + "{accepted, rejected:[{row, code, message}]}")
+    public Uni<Response> uploadSubmissions(@PathParam("examId") String examId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
+        return ResponseRelay.relay(grading.uploadSubmissions(caller.caller(), examId, uri.getQueryParameters(),
+                ResponseRelay.jsonBody(contentType, body)));
+    }
+
+    @GET
+    @Path("/{examId}/submissions")
+    @Operation(summary = "List the submissions of an exam", description = ListQuery.DESCRIPTION)
+    public Uni<Response> listSubmissions(@PathParam("examId") String examId, @Context UriInfo uri) {
+        return ResponseRelay.relay(grading.listSubmissions(caller.caller(), examId, uri.getQueryParameters()));
+    }
+
+    @POST
+    @Path("/{examId}/grading-jobs")
+    @Operation(summary = "Create a grading job in state CREATED")
+    public Uni<Response> createJob(@PathParam("examId") String examId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
+        return ResponseRelay.relay(grading.createJob(caller.caller(), examId, uri.getQueryParameters(),
+                ResponseRelay.jsonBody(contentType, body)));
+    }
+}

@@ -1,0 +1,103 @@
+package io.zhiyue.gateway.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.zhiyue.gateway.client.GradingClient;
+import io.zhiyue.gateway.client.RequestBody;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Grading jobs: state machine commands, progress, results, export and statistics. */
+@Path("/api/v1/grading-jobs")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "grading-jobs")
+public class GradingJobResource {
+
+    private final GradingClient grading;
+    private final CallerContext caller;
+
+    GradingJobResource(GradingClient grading, CallerContext caller) {
+        this.grading = grading;
+        this.caller = caller;
+    }
+
+    @POST
+    @Path("/{jobId}/start")
+    @Operation(summary = "Start a job: CREATED → ANALYZED → SPLIT_COMPLETE → EXECUTING; 409 when illegal")
+    public Uni<Response> start(@PathParam("jobId") String jobId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
+        return action(jobId, "start", contentType, body, uri);
+    }
+
+    @POST
+    @Path("/{jobId}/pause")
+    @Operation(summary = "Pause an EXECUTING job; 409 when illegal")
+    public Uni<Response> pause(@PathParam("jobId") String jobId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
+        return action(jobId, "pause", contentType, body, uri);
+    }
+
+    @POST
+    @Path("/{jobId}/resume")
+    @Operation(summary = "Resume a PAUSED job; 409 when illegal")
+    public Uni<Response> resume(@PathParam("jobId") String jobId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
+        return action(jobId, "resume", contentType, body, uri);
+    }
+
+    @POST
+    @Path("/{jobId}/cancel")
+    @Operation(summary = "Cancel a job that is not final; 409 when illegal")
+    public Uni<Response> cancel(@PathParam("jobId") String jobId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
+        return action(jobId, "cancel", contentType, body, uri);
+    }
+
+    @GET
+    @Path("/{jobId}")
+    @Operation(summary = "Job state, per-stage ready flags, counters, percent and timings")
+    public Uni<Response> getJob(@PathParam("jobId") String jobId, @Context UriInfo uri) {
+        return ResponseRelay.relay(grading.getJob(caller.caller(), jobId, uri.getQueryParameters()));
+    }
+
+    @GET
+    @Path("/{jobId}/results")
+    @Operation(summary = "Results of a job", description = ListQuery.DESCRIPTION)
+    public Uni<Response> listResults(@PathParam("jobId") String jobId, @Context UriInfo uri) {
+        return ResponseRelay.relay(grading.listResults(caller.caller(), jobId, uri.getQueryParameters()));
+    }
+
+    @GET
+    @Path("/{jobId}/export")
+    @Produces({ExamResource.TEXT_CSV, MediaType.APPLICATION_JSON})
+    @Operation(summary = "Export results; format=csv gives one row per result "
+            + "(student_id,question_number,score,max_score,...)")
+    public Uni<Response> exportResults(@PathParam("jobId") String jobId, @Context UriInfo uri) {
+        return ResponseRelay.relay(grading.exportResults(caller.caller(), jobId, uri.getQueryParameters()));
+    }
+
+    @GET
+    @Path("/{jobId}/statistics")
+    @Operation(summary = "Per question: count, mean, std dev, min, max, distribution")
+    public Uni<Response> statistics(@PathParam("jobId") String jobId, @Context UriInfo uri) {
+        return ResponseRelay.relay(grading.statistics(caller.caller(), jobId, uri.getQueryParameters()));
+    }
+
+    private Uni<Response> action(String jobId, String action, String contentType, byte[] body, UriInfo uri) {
+        RequestBody forwarded = body == null || body.length == 0
+                ? RequestBody.EMPTY
+                : ResponseRelay.jsonBody(contentType, body);
+        return ResponseRelay.relay(grading.jobAction(caller.caller(), jobId, action, uri.getQueryParameters(),
+                forwarded));
+    }
+}

@@ -1,0 +1,42 @@
+package io.zhiyue.gateway.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.zhiyue.gateway.client.GradingClient;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Rubric versions of a question. */
+@Path("/api/v1/questions")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "questions")
+public class QuestionResource {
+
+    private final GradingClient grading;
+    private final CallerContext caller;
+
+    QuestionResource(GradingClient grading, CallerContext caller) {
+        this.grading = grading;
+        this.caller = caller;
+    }
+
+    @PUT
+    @Path("/{questionId}/rubric")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Replace the rubric; creates a new rubric version")
+    public Uni<Response> replaceRubric(@PathParam("questionId") String questionId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
+        return ResponseRelay.relay(grading.replaceRubric(caller.caller(), questionId, uri.getQueryParameters(),
+                ResponseRelay.jsonBody(contentType, body)));
+    }
+}

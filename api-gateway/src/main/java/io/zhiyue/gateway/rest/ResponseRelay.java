@@ -1,0 +1,73 @@
+package io.zhiyue.gateway.rest;
+
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.zhiyue.gateway.client.DownstreamResponse;
+import io.zhiyue.gateway.client.DownstreamServerError;
+import io.zhiyue.gateway.client.RequestBody;
+import io.zhiyue.shared.error.ErrorCode;
+import io.zhiyue.shared.error.ZhiyueException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.util.Map;
+
+/** Turns a downstream answer into the gateway's answer: same status, body bytes and headers. */
+final class ResponseRelay {
+
+    private ResponseRelay() {
+    }
+
+    static Uni<Response> relay(Uni<DownstreamResponse> call) {
+        return call
+                .onFailure(DownstreamServerError.class)
+                .recoverWithItem(failure -> ((DownstreamServerError) failure).response())
+                .map(ResponseRelay::toResponse)
+                .onFailure(DependencyFailures::isUnavailable)
+                .transform(failure -> {
+                    Log.warnf("grading-service unavailable: %s", failure.toString());
+                    return new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
+                            "grading-service is unavailable, try again shortly");
+                });
+    }
+
+    static RequestBody body(String contentType, byte[] bytes, String defaultType) {
+        return new RequestBody(contentType == null || contentType.isBlank() ? defaultType : contentType, bytes);
+    }
+
+    static RequestBody jsonBody(String contentType, byte[] bytes) {
+        return body(contentType, bytes, MediaType.APPLICATION_JSON);
+    }
+
+    static Response toResponse(DownstreamResponse downstream) {
+        Response.ResponseBuilder response = Response.status(downstream.status());
+        for (Map.Entry<String, String> header : downstream.headers().entrySet()) {
+            String value = HttpHeaders.LOCATION.equals(header.getKey())
+                    ? gatewayRelative(header.getValue())
+                    : header.getValue();
+            response.header(header.getKey(), value);
+        }
+        if (downstream.body().length > 0) {
+            response.entity(downstream.body());
+        }
+        return response.build();
+    }
+
+    /**
+     * grading-service serves the same paths as the gateway, so an absolute Location that names
+     * grading-service's host is rewritten to the path alone, which resolves against the gateway.
+     */
+    private static String gatewayRelative(String location) {
+        try {
+            URI uri = URI.create(location);
+            if (!uri.isAbsolute()) {
+                return location;
+            }
+            return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        } catch (IllegalArgumentException e) {
+            return location;
+        }
+    }
+}

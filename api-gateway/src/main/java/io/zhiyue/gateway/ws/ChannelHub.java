@@ -1,0 +1,168 @@
+package io.zhiyue.gateway.ws;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.zhiyue.gateway.config.GatewayConfig;
+import io.zhiyue.gateway.stream.LiveEvent;
+import io.zhiyue.gateway.stream.StreamId;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Routes events from the reader to the subscriptions of their channel. Fan-out and
+ * registration share one short lock, so a new subscription learns exactly which stream
+ * position it starts after: everything later reaches it live, everything earlier is history.
+ */
+@ApplicationScoped
+public class ChannelHub {
+
+    private final Object routing = new Object();
+    private final Map<String, Set<ChannelSubscription>> byChannel = new HashMap<>();
+    private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
+    private final GatewayConfig config;
+    private final Counter slowClosed;
+    private StreamId position;
+
+    ChannelHub(GatewayConfig config, MeterRegistry registry) {
+        this.config = config;
+        registry.gaugeMapSize("zhiyue.gateway.live.connections", Tags.empty(), sessions);
+        this.slowClosed = Counter.builder("zhiyue.gateway.live.slow.closed")
+                .description("live connections closed because they fell too far behind")
+                .register(registry);
+    }
+
+    /** Fans an event out to its channel; only enqueues, never waits for a client. */
+    public void publish(LiveEvent event) {
+        synchronized (routing) {
+            Set<ChannelSubscription> subscribers = byChannel.get(event.channel());
+            if (subscribers != null) {
+                for (ChannelSubscription subscription : subscribers) {
+                    subscription.onLive(event);
+                }
+            }
+            advance(event.id());
+        }
+    }
+
+    /** Records that the reader has dispatched everything up to {@code id}. */
+    public void advanceTo(StreamId id) {
+        synchronized (routing) {
+            advance(id);
+        }
+    }
+
+    /** The last zhiyue:events entry dispatched, if any. */
+    public Optional<StreamId> position() {
+        synchronized (routing) {
+            return Optional.ofNullable(position);
+        }
+    }
+
+    LiveSession open(String connectionId, ConnectionOutbox.Transport transport) {
+        ConnectionOutbox.Transport counted = new ConnectionOutbox.Transport() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> send(String text) {
+                return transport.send(text);
+            }
+
+            @Override
+            public void close(String reason) {
+                if (ConnectionOutbox.OVERFLOW_REASON.equals(reason)) {
+                    slowClosed.increment();
+                }
+                transport.close(reason);
+            }
+        };
+        LiveSession session = new LiveSession(connectionId, counted, config.outboxCapacity(),
+                config.effectiveOutboxHardLimit());
+        sessions.put(connectionId, session);
+        return session;
+    }
+
+    Optional<LiveSession> session(String connectionId) {
+        return Optional.ofNullable(sessions.get(connectionId));
+    }
+
+    void close(String connectionId) {
+        LiveSession session = sessions.remove(connectionId);
+        if (session == null) {
+            return;
+        }
+        session.close();
+        for (ChannelSubscription subscription : session.subscriptions().values()) {
+            unregister(subscription);
+        }
+        session.subscriptions().clear();
+    }
+
+    /**
+     * Adds a subscription that starts catching up, replacing any earlier one of the session for
+     * the same channel. Answers the stream position it starts after (empty: nothing dispatched yet).
+     */
+    Registration register(LiveSession session, String channel, StreamId resumeAfter) {
+        synchronized (routing) {
+            StreamId startsAfter = resumeAfter != null ? resumeAfter : position;
+            ChannelSubscription subscription = new ChannelSubscription(channel, session, startsAfter,
+                    config.effectiveOutboxHardLimit() * 4);
+            ChannelSubscription previous = session.subscriptions().put(channel, subscription);
+            if (previous != null) {
+                previous.cancel();
+                removeFromChannel(previous);
+            }
+            byChannel.computeIfAbsent(channel, key -> new LinkedHashSet<>()).add(subscription);
+            return new Registration(subscription, Optional.ofNullable(position));
+        }
+    }
+
+    void unregister(LiveSession session, String channel) {
+        ChannelSubscription subscription = session.subscriptions().remove(channel);
+        if (subscription != null) {
+            unregister(subscription);
+        }
+    }
+
+    int subscriptionCount(LiveSession session) {
+        return session.subscriptions().size();
+    }
+
+    /** Heartbeats are skipped by busy connections, so this costs nothing when traffic flows. */
+    void broadcast(OutboundMessage message) {
+        for (LiveSession session : sessions.values()) {
+            session.send(message);
+        }
+    }
+
+    private void unregister(ChannelSubscription subscription) {
+        subscription.cancel();
+        synchronized (routing) {
+            removeFromChannel(subscription);
+        }
+    }
+
+    private void removeFromChannel(ChannelSubscription subscription) {
+        Set<ChannelSubscription> subscribers = byChannel.get(subscription.channel());
+        if (subscribers != null) {
+            subscribers.remove(subscription);
+            if (subscribers.isEmpty()) {
+                byChannel.remove(subscription.channel());
+            }
+        }
+    }
+
+    private void advance(StreamId id) {
+        if (id.isAfter(position)) {
+            position = id;
+        }
+    }
+
+    /** A new subscription and the stream position the reader had reached when it was added. */
+    record Registration(ChannelSubscription subscription, Optional<StreamId> position) {
+    }
+}

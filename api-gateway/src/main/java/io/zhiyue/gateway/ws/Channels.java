@@ -1,0 +1,35 @@
+package io.zhiyue.gateway.ws;
+
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** The channels the live endpoint serves: {@code job:<uuid>} and {@code system}. */
+final class Channels {
+
+    static final String SYSTEM = "system";
+    private static final String JOB_PREFIX = "job:";
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private Channels() {
+    }
+
+    static boolean isValid(String channel) {
+        return SYSTEM.equals(channel) || jobId(channel).isPresent();
+    }
+
+    /** The one spelling events use: job ids in lower case, as {@code UUID.toString()} writes them. */
+    static String canonical(String channel) {
+        return jobId(channel).map(id -> JOB_PREFIX + id).orElse(channel);
+    }
+
+    /** The job a {@code job:<uuid>} channel is about. */
+    static Optional<UUID> jobId(String channel) {
+        if (channel == null || !channel.startsWith(JOB_PREFIX)) {
+            return Optional.empty();
+        }
+        String id = channel.substring(JOB_PREFIX.length());
+        return UUID_TEXT.matcher(id).matches() ? Optional.of(UUID.fromString(id)) : Optional.empty();
+    }
+}

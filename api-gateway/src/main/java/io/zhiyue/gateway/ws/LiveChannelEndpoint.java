@@ -1,0 +1,118 @@
+package io.zhiyue.gateway.ws;
+
+import io.quarkus.logging.Log;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.Blocking;
+import io.zhiyue.gateway.config.GatewayConfig;
+import io.zhiyue.shared.error.ErrorCode;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code /ws}: clients SUBSCRIBE to {@code job:<uuid>} or {@code system} (optionally with
+ * lastEventId), UNSUBSCRIBE, and PING (answered with {@code {"type":"PONG"}}). A bad message is
+ * answered with an ERROR message; it never closes the connection.
+ */
+@WebSocket(path = "/ws")
+public class LiveChannelEndpoint {
+
+    /** RFC 6455 1013 "try again later": the client may reconnect and resume. */
+    private static final int TRY_AGAIN_LATER = 1013;
+
+    private final ChannelHub hub;
+    private final SubscriptionService subscriptions;
+    private final int maxSubscriptions;
+
+    LiveChannelEndpoint(ChannelHub hub, SubscriptionService subscriptions,
+            GatewayConfig config) {
+        this.hub = hub;
+        this.subscriptions = subscriptions;
+        this.maxSubscriptions = config.maxSubscriptionsPerConnection();
+    }
+
+    @OnOpen
+    public void onOpen(WebSocketConnection connection) {
+        hub.open(connection.id(), transport(connection));
+    }
+
+    @OnTextMessage
+    @Blocking
+    public void onMessage(String text, WebSocketConnection connection) {
+        LiveSession session = hub.session(connection.id()).orElse(null);
+        if (session == null || session.isClosed()) {
+            return;
+        }
+        ClientCommand command;
+        try {
+            command = ClientCommand.parse(text);
+        } catch (ClientCommand.InvalidCommand e) {
+            reply(session, ServerMessages.error(ErrorCode.VALIDATION_ERROR.name(), e.getMessage(), e.channel()));
+            return;
+        }
+        switch (command.type()) {
+            case PING -> reply(session, ServerMessages.pong());
+            case UNSUBSCRIBE -> hub.unregister(session, command.channel());
+            case SUBSCRIBE -> subscribe(session, command);
+        }
+    }
+
+    @OnClose
+    public void onClose(WebSocketConnection connection) {
+        hub.close(connection.id());
+    }
+
+    @OnError
+    public void onError(WebSocketConnection connection, Throwable failure) {
+        Log.debugf("live connection %s failed: %s", connection.id(), failure.toString());
+    }
+
+    private void subscribe(LiveSession session, ClientCommand command) {
+        if (!session.subscriptions().containsKey(command.channel())
+                && hub.subscriptionCount(session) >= maxSubscriptions) {
+            reply(session, ServerMessages.error(ErrorCode.VALIDATION_ERROR.name(),
+                    "at most " + maxSubscriptions + " subscriptions per connection", command.channel()));
+            return;
+        }
+        try {
+            if (command.lastEventId().isPresent()) {
+                subscriptions.resume(session, command.channel(), command.lastEventId().get());
+            } else {
+                subscriptions.subscribe(session, command.channel());
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("subscribing %s to %s failed: %s", session.id(), command.channel(), e.toString());
+            hub.unregister(session, command.channel());
+            reply(session, ServerMessages.error(ErrorCode.DEPENDENCY_UNAVAILABLE.name(),
+                    "could not subscribe right now, try again shortly", command.channel()));
+        }
+    }
+
+    private static void reply(LiveSession session, String text) {
+        session.send(OutboundMessage.essential(null, text));
+    }
+
+    private static ConnectionOutbox.Transport transport(WebSocketConnection connection) {
+        return new ConnectionOutbox.Transport() {
+            @Override
+            public CompletionStage<?> send(String text) {
+                return connection.sendText(text).subscribeAsCompletionStage();
+            }
+
+            @Override
+            public void close(String reason) {
+                if (connection.isOpen()) {
+                    connection.close(new CloseReason(TRY_AGAIN_LATER, reason)).subscribe().with(
+                            ignored -> {
+                            },
+                            failure -> Log.debugf("closing %s failed: %s", connection.id(), failure.toString()));
+                }
+            }
+        };
+    }
+}

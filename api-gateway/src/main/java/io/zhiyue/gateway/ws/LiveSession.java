@@ -1,0 +1,56 @@
+package io.zhiyue.gateway.ws;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One open /ws connection: its outbox and the channels it listens to. */
+public final class LiveSession {
+
+    private final String id;
+    private final ConnectionOutbox outbox;
+    private final ConnectionOutbox.Transport transport;
+    private final Map<String, ChannelSubscription> subscriptions = new ConcurrentHashMap<>();
+
+    LiveSession(String id, ConnectionOutbox.Transport transport, int capacity, int hardLimit) {
+        this.id = id;
+        this.transport = transport;
+        this.outbox = new ConnectionOutbox(transport, capacity, hardLimit);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    ConnectionOutbox.Offer send(OutboundMessage message) {
+        return outbox.offer(message);
+    }
+
+    boolean awaitRoom(Duration timeout) {
+        try {
+            return outbox.awaitRoom(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    boolean isClosed() {
+        return outbox.isClosed();
+    }
+
+    /** The connection is gone: stop sending. */
+    void close() {
+        outbox.close();
+    }
+
+    /** Closes the connection itself, telling the client why. */
+    void disconnect(String reason) {
+        outbox.close();
+        transport.close(reason);
+    }
+
+    Map<String, ChannelSubscription> subscriptions() {
+        return subscriptions;
+    }
+}

@@ -1,0 +1,215 @@
+package io.zhiyue.e2e.driver;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code ./zhiyue demo}: grades a sample exam of 200 students through the gateway, shows the live
+ * progress from the WebSocket, then prints per-question statistics and where to look next.
+ *
+ * <pre>DemoMain [--gateway http://localhost:8080] [--students 200] [--seed 2024]</pre>
+ */
+public final class DemoMain {
+
+    private static final int PAGE_SIZE = 200;
+
+    private DemoMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        URI gatewayUrl = URI.create("http://localhost:8080");
+        int students = 200;
+        long seed = 2024;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--gateway" -> gatewayUrl = URI.create(value(args, ++i));
+                case "--students" -> students = Integer.parseInt(value(args, ++i));
+                case "--seed" -> seed = Long.parseLong(value(args, ++i));
+                default -> usage("unknown argument " + args[i]);
+            }
+        }
+        GatewayClient gateway = new GatewayClient(gatewayUrl);
+        if (!gateway.isReady()) {
+            System.err.println("demo: the gateway at " + gatewayUrl + " is not ready (try ./zhiyue up, ./zhiyue status)");
+            System.exit(1);
+        }
+        int exitCode = new DemoMain().run(gateway, students, seed, out);
+        System.exit(exitCode);
+    }
+
+    private int run(GatewayClient gateway, int students, long seed, PrintStream out) throws InterruptedException {
+        String base = gateway.base().toString().replaceAll("/$", "");
+        out.println();
+        out.println("ZhiYue demo: grading a sample exam through " + base);
+        out.println();
+
+        SampleExam exam = SampleExam.generate(students, seed);
+        String examId = gateway.createExam(exam.title(), exam.subject());
+        out.println("1. Exam \"" + exam.title() + "\" created (id " + examId + ") with " + exam.questions().size()
+                + " questions:");
+        for (Question question : exam.questions()) {
+            gateway.addQuestion(examId, question);
+            long deductions = question.rubric().points().stream().filter(p -> p.points().signum() < 0).count();
+            out.printf(Locale.ROOT, "   Q%d  %-20s max %-4s step %-4s %d scoring point(s)%s%n", question.number(),
+                    exam.kind(question.number()), plain(question.maxScore()), plain(question.scoreStep()),
+                    question.rubric().points().size(), deductions > 0 ? ", " + deductions + " deduction" : "");
+        }
+
+        String csv = exam.csv();
+        UploadReport upload = gateway.uploadCsv(examId, csv);
+        out.printf(Locale.ROOT, "%n2. Answers: %d students x %d questions uploaded as one CSV (%,d KB, Chinese, "
+                        + "full-width and quoted text): %,d accepted, %d rejected%n", students, exam.questions().size(),
+                csv.getBytes(StandardCharsets.UTF_8).length / 1024, upload.accepted(), upload.rejected().size());
+        upload.rejected().stream().limit(5).forEach(r ->
+                out.println("   rejected row " + r.row() + ": " + r.code() + " " + r.message()));
+
+        Job created = gateway.createJob(examId);
+        out.println();
+        out.println("3. Grading job " + created.id() + " created; starting it and following ws "
+                + gateway.liveChannel() + ":");
+        JobFollower.Outcome outcome = JobFollower.startAndFollow(gateway, created.id(), out, Duration.ofMinutes(10));
+        Job job = outcome.job();
+
+        out.println();
+        out.println("4. Summary");
+        printJobFigures(job, outcome, out);
+        printStatistics(gateway.statistics(job.id()), exam, out);
+        boolean allMatch = printCheck(gateway, job, exam, out);
+
+        out.println();
+        out.println("5. Where to look next");
+        out.println("   API description      " + base + "/q/openapi");
+        out.println("   Metrics (Prometheus) " + base + "/q/metrics   (every service has one)");
+        out.println("   Health               " + base + "/q/health/ready");
+        out.println("   This job             curl -s " + base + "/api/v1/grading-jobs/" + job.id());
+        out.println("   Its results          curl -s '" + base + "/api/v1/grading-jobs/" + job.id()
+                + "/results?page=1&page_size=20'");
+        out.println("   Its statistics       curl -s " + base + "/api/v1/grading-jobs/" + job.id() + "/statistics");
+        out.println("   CSV export           curl -s '" + base + "/api/v1/grading-jobs/" + job.id()
+                + "/export?format=csv'");
+        out.println("   Live channel         websocat " + gateway.liveChannel()
+                + "  then send {\"type\":\"SUBSCRIBE\",\"channel\":\"job:" + job.id() + "\"}");
+        out.println("   Processes and logs   ./zhiyue status   ./zhiyue logs grading-service");
+        out.println("   Throughput           ./zhiyue bench grading --submissions 20000");
+        out.println("   More                 README.md");
+        out.println();
+        return "COMPLETED".equals(job.state()) && allMatch ? 0 : 1;
+    }
+
+    private static void printJobFigures(Job job, JobFollower.Outcome outcome, PrintStream out) {
+        Duration duration = jobDuration(job, outcome);
+        double seconds = Math.max(duration.toMillis() / 1000.0, 0.001);
+        out.printf(Locale.ROOT, "   Job %s: %,d graded, %d failed of %,d in %.2f s (job start to %s)%n",
+                job.state(), job.graded(), job.failed(), job.total(), seconds, job.state());
+        BigDecimal rate = job.timings() != null && job.timings().submissionsPerSecond() != null
+                ? job.timings().submissionsPerSecond()
+                : BigDecimal.valueOf(job.graded() / seconds);
+        out.printf(Locale.ROOT, "   Throughput: %,.0f submissions/s", rate.doubleValue());
+        if (job.timings() != null && job.timings().publishToCommitP50Ms() != null) {
+            out.printf(Locale.ROOT, "; task publish -> committed result p50 %s ms, p99 %s ms",
+                    plain(job.timings().publishToCommitP50Ms()), plain(job.timings().publishToCommitP99Ms()));
+        }
+        out.println();
+        if (outcome.liveChannelUsed()) {
+            out.printf(Locale.ROOT, "   Live channel: %d progress events, final 100%% event %s, state change %s%n",
+                    outcome.progressEvents(), outcome.sawFinalProgress() ? "received" : "NOT received",
+                    outcome.sawFinalState() ? "received" : "NOT received");
+        }
+    }
+
+    static Duration jobDuration(Job job, JobFollower.Outcome outcome) {
+        if (job.timings() != null && job.timings().totalMs() != null) {
+            return Duration.ofMillis(job.timings().totalMs());
+        }
+        if (job.startedAt() != null && job.completedAt() != null) {
+            return Duration.between(job.startedAt(), job.completedAt());
+        }
+        return outcome.clientDuration();
+    }
+
+    private static void printStatistics(Statistics statistics, SampleExam exam, PrintStream out) {
+        out.println();
+        out.println("   Per question (from /statistics):");
+        for (Statistics.QuestionStatistics q : statistics.questions()) {
+            out.printf(Locale.ROOT, "   Q%d %-20s n=%d  mean %s / %s  std dev %s  min %s  max %s%n",
+                    q.questionNumber(), exam.kind(q.questionNumber()), q.count(), round2(q.mean()),
+                    plain(q.maxScore()), round2(q.stdDev()), plain(q.min()), plain(q.max()));
+            long largest = q.distribution().stream().mapToLong(Statistics.Bucket::count).max().orElse(1);
+            for (Statistics.Bucket bucket : q.distribution()) {
+                int width = (int) Math.round(28.0 * bucket.count() / Math.max(largest, 1));
+                out.printf(Locale.ROOT, "      %5s | %-28s %d%n", plain(bucket.score()),
+                        "▇".repeat(Math.max(width, bucket.count() > 0 ? 1 : 0)), bucket.count());
+            }
+        }
+    }
+
+    /** Compares every result with the score the answer plan expects; prints the verdict. */
+    private static boolean printCheck(GatewayClient gateway, Job job, SampleExam exam, PrintStream out) {
+        List<Result> results = allResults(gateway, job.id());
+        Set<String> submissions = new HashSet<>();
+        List<String> mismatches = new ArrayList<>();
+        for (Result result : results) {
+            submissions.add(result.submissionId());
+            BigDecimal expected = exam.expectedScore(result.studentId(), result.questionNumber());
+            if (result.score() == null || expected.compareTo(result.score()) != 0) {
+                mismatches.add(result.studentId() + " Q" + result.questionNumber() + ": got " + result.score()
+                        + ", expected " + plain(expected));
+            }
+        }
+        out.println();
+        boolean allMatch = mismatches.isEmpty() && submissions.size() == exam.size() && results.size() == exam.size();
+        out.printf(Locale.ROOT, "   Check: %,d results for %,d submissions (%,d distinct); %,d of them equal the "
+                        + "score the answer plan expects%s%n", results.size(), exam.size(), submissions.size(),
+                results.size() - mismatches.size(), allMatch ? " - all correct." : ".");
+        mismatches.stream().limit(5).forEach(m -> out.println("     mismatch " + m));
+        return allMatch;
+    }
+
+    static List<Result> allResults(GatewayClient gateway, String jobId) {
+        List<Result> results = new ArrayList<>();
+        for (int page = 1; ; page++) {
+            ResultPage items = gateway.results(jobId, page, PAGE_SIZE);
+            results.addAll(items.items());
+            if (items.items().isEmpty() || results.size() >= items.total()) {
+                return results;
+            }
+        }
+    }
+
+    static String plain(BigDecimal value) {
+        if (value == null) {
+            return "n/a";
+        }
+        BigDecimal stripped = value.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0, RoundingMode.UNNECESSARY).toPlainString() : stripped.toPlainString();
+    }
+
+    private static String round2(BigDecimal value) {
+        return value == null ? "n/a" : value.setScale(2, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            usage(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void usage(String problem) {
+        System.err.println("demo: " + problem);
+        System.err.println("usage: DemoMain [--gateway http://localhost:8080] [--students 200] [--seed 2024]");
+        System.exit(2);
+    }
+}

@@ -1,0 +1,154 @@
+package io.zhiyue.e2e.driver;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zhiyue.shared.json.JsonCodec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/** The public REST API of the gateway ({@code /api/v1}), as a teacher's script would call it. */
+public final class GatewayClient {
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private final URI base;
+    private final HttpClient http;
+    private final ObjectMapper mapper = JsonCodec.mapper();
+
+    /** @param gateway e.g. {@code http://localhost:8080} */
+    public GatewayClient(URI gateway) {
+        this.base = URI.create(stripSlash(gateway.toString()) + "/");
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    /** The WebSocket address of the live channel on the same gateway. */
+    public URI liveChannel() {
+        return URI.create(base.toString().replaceFirst("^http", "ws") + "ws");
+    }
+
+    /** True when {@code /q/health/ready} answers 200; false when it answers otherwise or not at all. */
+    public boolean isReady() {
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(base.resolve("q/health/ready")).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public String createExam(String title, String subject) {
+        JsonNode exam = sendJson("POST", "exams", Map.of("title", title, "subject", subject), 201);
+        return exam.path("id").asText();
+    }
+
+    public JsonNode addQuestion(String examId, Question question) {
+        return sendJson("POST", "exams/" + examId + "/questions", question, 201);
+    }
+
+    public UploadReport uploadCsv(String examId, String csv) {
+        HttpRequest request = request("exams/" + examId + "/submissions")
+                .header("Content-Type", "text/csv; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(csv, StandardCharsets.UTF_8))
+                .build();
+        return read(send(request, 200), UploadReport.class);
+    }
+
+    public Job createJob(String examId) {
+        return read(sendJson("POST", "exams/" + examId + "/grading-jobs", Map.of(), 201), Job.class);
+    }
+
+    public Job startJob(String jobId) {
+        return read(sendJson("POST", "grading-jobs/" + jobId + "/start", Map.of(), 200), Job.class);
+    }
+
+    public Job job(String jobId) {
+        return read(send(request("grading-jobs/" + jobId).GET().build(), 200), Job.class);
+    }
+
+    public ResultPage results(String jobId, int page, int pageSize) {
+        return read(send(request("grading-jobs/" + jobId + "/results?page=" + page + "&page_size=" + pageSize)
+                .GET().build(), 200), ResultPage.class);
+    }
+
+    public Statistics statistics(String jobId) {
+        return read(send(request("grading-jobs/" + jobId + "/statistics").GET().build(), 200), Statistics.class);
+    }
+
+    public String exportCsv(String jobId) {
+        return send(request("grading-jobs/" + jobId + "/export?format=csv").GET().build(), 200);
+    }
+
+    private JsonNode sendJson(String method, String path, Object body, int expectedStatus) {
+        try {
+            HttpRequest request = request(path)
+                    .header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))
+                    .build();
+            return mapper.readTree(send(request, expectedStatus));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve("api/v1/" + path))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Accept", "application/json, text/csv, application/problem+json");
+    }
+
+    private String send(HttpRequest request, int expectedStatus) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (response.statusCode() != expectedStatus) {
+                throw new GatewayException(request.method() + " " + request.uri(), response.statusCode(), response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + request.uri(), e);
+        }
+    }
+
+    private <T> T read(String json, Class<T> type) {
+        try {
+            return mapper.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("unexpected " + type.getSimpleName() + " JSON: " + json, e);
+        }
+    }
+
+    private <T> T read(JsonNode json, Class<T> type) {
+        try {
+            return mapper.treeToValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("unexpected " + type.getSimpleName() + " JSON: " + json, e);
+        }
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

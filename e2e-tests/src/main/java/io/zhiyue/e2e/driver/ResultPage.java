@@ -1,0 +1,7 @@
+package io.zhiyue.e2e.driver;
+
+import java.util.List;
+
+/** One page of {@code GET /grading-jobs/{jobId}/results}. */
+public record ResultPage(List<Result> items, int page, int pageSize, long total) {
+}

@@ -1,0 +1,261 @@
+package io.zhiyue.e2e;
+
+import io.zhiyue.devstack.Devstack;
+import io.zhiyue.devstack.Endpoints;
+import io.zhiyue.e2e.driver.Csv;
+import io.zhiyue.e2e.driver.GatewayClient;
+import io.zhiyue.e2e.driver.Job;
+import io.zhiyue.e2e.driver.LiveChannelClient;
+import io.zhiyue.e2e.driver.Question;
+import io.zhiyue.e2e.driver.Result;
+import io.zhiyue.e2e.driver.ResultPage;
+import io.zhiyue.e2e.driver.SampleExam;
+import io.zhiyue.e2e.driver.Statistics;
+import io.zhiyue.e2e.driver.UploadReport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole system as a user runs it: the devstack, the gateway and two grading-service
+ * processes from the packaged jars. An exam of 2,000 submissions is graded through the gateway
+ * while a real WebSocket client follows the job, and the worker the gateway does not talk to is
+ * killed with SIGKILL once grading is under way. Every submission must still get exactly one
+ * score, and that score must be the one the rubric gives.
+ */
+class GradingEndToEndIT {
+
+    private static final int STUDENTS = 400;
+    private static final Duration STARTUP = Duration.ofMinutes(3);
+    private static final Duration GRADING = Duration.ofMinutes(3);
+
+    private static final List<ServiceProcess> processes = new ArrayList<>();
+    private static ServiceProcess gradingA;
+    private static ServiceProcess gradingB;
+    private static ServiceProcess gatewayProcess;
+    private static GatewayClient gateway;
+    private static LiveChannelClient live;
+
+    @BeforeAll
+    static void startSystem() {
+        Path root = Path.of(System.getProperty("zhiyue.root", "..")).toAbsolutePath().normalize();
+        Path logs = root.resolve("e2e-tests/target/e2e-logs");
+        Path gradingJar = root.resolve("grading-service/target/quarkus-app/quarkus-run.jar");
+        Path gatewayJar = root.resolve("api-gateway/target/quarkus-app/quarkus-run.jar");
+        Endpoints infrastructure = Devstack.shared();
+
+        int gradingPortA = ServiceProcess.freePort();
+        int gradingPortB = ServiceProcess.freePort();
+        int gatewayPort = ServiceProcess.freePort();
+        Map<String, String> gradingEnv = Map.of(
+                "ZHIYUE_PG_URL", infrastructure.pgUrl(),
+                "ZHIYUE_REDIS_URL", infrastructure.redisUrl(),
+                // a killed worker's un-acknowledged batches are reclaimed after this idle time
+                "ZHIYUE_GRADING_RECLAIM_IDLE", "PT5S");
+        gradingA = track(ServiceProcess.start("grading-service-a", gradingJar, gradingPortA, gradingEnv, logs));
+        gradingB = track(ServiceProcess.start("grading-service-b", gradingJar, gradingPortB, gradingEnv, logs));
+        gatewayProcess = track(ServiceProcess.start("api-gateway", gatewayJar, gatewayPort, Map.of(
+                "ZHIYUE_PG_URL", infrastructure.pgUrl(),
+                "ZHIYUE_REDIS_URL", infrastructure.redisUrl(),
+                "ZHIYUE_GRADING_URL", gradingA.url().toString()), logs));
+        for (ServiceProcess process : processes) {
+            await(process.name() + " ready (log " + process.log() + ")")
+                    .atMost(STARTUP).pollInterval(Duration.ofMillis(500))
+                    .until(process::isReady);
+        }
+        gateway = new GatewayClient(gatewayProcess.url());
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        if (live != null) {
+            live.close();
+        }
+        // the gateway first, so nothing calls a worker that is going away
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
+        }
+    }
+
+    @Test
+    void gradesAWholeExamExactlyOnceWhileAWorkerIsKilled() throws Exception {
+        SampleExam exam = SampleExam.generate(STUDENTS, 20_24L);
+        String examId = gateway.createExam(exam.title(), exam.subject());
+        for (Question question : exam.questions()) {
+            gateway.addQuestion(examId, question);
+        }
+        UploadReport upload = gateway.uploadCsv(examId, exam.csv());
+        assertThat(upload.rejected()).isEmpty();
+        assertThat(upload.accepted()).isEqualTo(exam.size()).isGreaterThanOrEqualTo(2_000);
+
+        Job created = gateway.createJob(examId);
+        assertThat(created.state()).isEqualTo("CREATED");
+        String channel = "job:" + created.id();
+
+        AtomicReference<LiveChannelClient.Progress> progressAtKill = new AtomicReference<>();
+        live = LiveChannelClient.connect(gateway.liveChannel(), Duration.ofSeconds(10));
+        live.onMessage(message -> {
+            if ("GRADING_PROGRESS".equals(message.type())) {
+                killWorkerOnceUnderWay(live.progress(message), progressAtKill);
+            }
+        });
+        live.subscribe(channel);
+        await("subscription confirmed on " + channel).atMost(Duration.ofSeconds(10))
+                .until(() -> live.messages("SYSTEM_STATUS").stream()
+                        .anyMatch(m -> m.data().path("subscribed").asBoolean(false)));
+
+        Job started = gateway.startJob(created.id());
+        assertThat(started.state()).isNotEqualTo("CREATED");
+
+        // the socket usually triggers the kill; polling covers a socket that is slower than the job
+        await("grading under way, then worker B killed").atMost(GRADING).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> {
+                    Job job = gateway.job(created.id());
+                    killWorkerOnceUnderWay(new LiveChannelClient.Progress(job.id(), job.examId(), job.state(),
+                            job.total(), job.graded(), job.failed(), job.cancelled(), job.percent()), progressAtKill);
+                    return progressAtKill.get() != null || job.isFinal();
+                });
+        assertThat(progressAtKill.get())
+                .as("worker B must be killed while the job is running, not before or after it")
+                .isNotNull();
+        assertThat(gradingB.process().onExit().get(30, TimeUnit.SECONDS).exitValue())
+                .as("worker B died of SIGKILL").isEqualTo(137);
+
+        Job job = await("job " + created.id() + " finishes").atMost(GRADING).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> gateway.job(created.id()), Job::isFinal);
+        assertThat(job.state()).as("final state; live channel saw:%n%s", live.describe()).isEqualTo("COMPLETED");
+        assertThat(job.total()).isEqualTo(exam.size());
+        assertThat(job.graded()).isEqualTo(job.total());
+        assertThat(job.failed()).isZero();
+        assertThat(job.stages().completed().ready()).isTrue();
+
+        assertEveryScoreOnceAndAsExpected(job, exam);
+        assertStatisticsMatch(job, exam);
+        assertExportMatches(job, exam);
+
+        await("final progress and COMPLETED on the live channel").atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(live.messages("GRADING_PROGRESS")).map(live::progress)
+                    .as("a GRADING_PROGRESS at 100%%; live channel saw:%n%s", live.describe())
+                    .anyMatch(p -> p.done() == job.total() && p.graded() == job.total()
+                            && p.percent().compareTo(BigDecimal.valueOf(100)) == 0);
+            assertThat(live.messages("JOB_STATE_CHANGED"))
+                    .as("a JOB_STATE_CHANGED to COMPLETED; live channel saw:%n%s", live.describe())
+                    .anyMatch(m -> "COMPLETED".equals(m.data().path("to").asText()));
+        });
+        assertThat(live.duplicates()).as("events delivered twice").isZero();
+    }
+
+    /** Kills worker B the first time progress shows some but not all submissions done. */
+    private static void killWorkerOnceUnderWay(LiveChannelClient.Progress progress,
+                                               AtomicReference<LiveChannelClient.Progress> progressAtKill) {
+        if (progress.total() > 0 && progress.done() > 0 && progress.done() < progress.total()
+                && progressAtKill.compareAndSet(null, progress)) {
+            gradingB.kill();
+        }
+    }
+
+    private static void assertEveryScoreOnceAndAsExpected(Job job, SampleExam exam) {
+        List<Result> results = new ArrayList<>();
+        for (int page = 1; page <= job.total() / 200 + 2; page++) {
+            ResultPage items = gateway.results(job.id(), page, 200);
+            assertThat(items.total()).isEqualTo(job.total());
+            if (items.items().isEmpty()) {
+                break;
+            }
+            results.addAll(items.items());
+        }
+        assertThat(results).hasSize(job.total());
+        assertThat(results.stream().map(Result::submissionId).collect(Collectors.toSet())).hasSize(job.total());
+        assertThat(results.stream().map(r -> r.studentId() + "#" + r.questionNumber()).collect(Collectors.toSet()))
+                .hasSize(exam.size());
+        List<String> wrong = new ArrayList<>();
+        for (Result result : results) {
+            BigDecimal expected = exam.expectedScore(result.studentId(), result.questionNumber());
+            if (result.score() == null || result.score().compareTo(expected) != 0) {
+                wrong.add(result.studentId() + " Q" + result.questionNumber() + " scored " + result.score()
+                        + ", expected " + expected + ": " + answerOf(exam, result) + " -> " + result.points());
+            }
+        }
+        assertThat(wrong).as("results whose score differs from the rubric's").isEmpty();
+    }
+
+    private static void assertStatisticsMatch(Job job, SampleExam exam) {
+        Statistics statistics = gateway.statistics(job.id());
+        assertThat(statistics.questions()).hasSize(exam.questions().size());
+        assertThat(statistics.questions().stream().mapToLong(Statistics.QuestionStatistics::count).sum())
+                .isEqualTo(job.total());
+        for (Statistics.QuestionStatistics question : statistics.questions()) {
+            List<BigDecimal> expected = exam.expectedScores(question.questionNumber());
+            BigDecimal expectedMean = expected.stream().reduce(BigDecimal.ZERO, BigDecimal::add)
+                    .divide(BigDecimal.valueOf(expected.size()), 6, RoundingMode.HALF_UP);
+            assertThat(question.count()).isEqualTo(expected.size());
+            assertThat(question.mean()).as("mean of Q%d", question.questionNumber())
+                    .isCloseTo(expectedMean, within(new BigDecimal("0.01")));
+            assertThat(question.min()).isEqualByComparingTo(expected.stream().min(BigDecimal::compareTo).orElseThrow());
+            assertThat(question.max()).isEqualByComparingTo(expected.stream().max(BigDecimal::compareTo).orElseThrow());
+            Map<String, Long> distribution = new TreeMap<>();
+            question.distribution().stream().filter(b -> b.count() > 0)
+                    .forEach(b -> distribution.put(key(b.score()), b.count()));
+            assertThat(distribution).as("distribution of Q%d", question.questionNumber())
+                    .isEqualTo(new TreeMap<>(expected.stream()
+                            .collect(Collectors.groupingBy(GradingEndToEndIT::key, Collectors.counting()))));
+        }
+    }
+
+    private static void assertExportMatches(Job job, SampleExam exam) {
+        List<List<String>> rows = Csv.parse(gateway.exportCsv(job.id()));
+        assertThat(rows).as("header plus one row per result").hasSize(job.total() + 1);
+        List<String> header = rows.getFirst();
+        assertThat(header).contains("student_id", "question_number", "score", "max_score");
+        Map<String, Integer> column = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            column.put(header.get(i), i);
+        }
+        Function<List<String>, String> student = row -> row.get(column.get("student_id"));
+        Function<List<String>, Integer> number = row -> Integer.parseInt(row.get(column.get("question_number")));
+        Set<String> seen = new HashSet<>();
+        for (List<String> row : rows.subList(1, rows.size())) {
+            assertThat(seen.add(student.apply(row) + "#" + number.apply(row))).as("unique row %s", row).isTrue();
+            assertThat(new BigDecimal(row.get(column.get("score")))).as("exported score %s", row)
+                    .isEqualByComparingTo(exam.expectedScore(student.apply(row), number.apply(row)));
+        }
+    }
+
+    private static String answerOf(SampleExam exam, Result result) {
+        return exam.answers().stream()
+                .filter(a -> a.studentId().equals(result.studentId()) && a.questionNumber() == result.questionNumber())
+                .map(a -> "\"" + a.text() + "\" planned " + a.earnedPoints())
+                .findFirst().orElse("?");
+    }
+
+    private static String key(BigDecimal score) {
+        return score.stripTrailingZeros().toPlainString();
+    }
+
+    private static ServiceProcess track(ServiceProcess process) {
+        processes.add(process);
+        return process;
+    }
+}

@@ -1,0 +1,43 @@
+package io.zhiyue.grading.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Tuning of the grading pipeline; every value has a local default and an env override. */
+@ConfigMapping(prefix = "zhiyue.grading")
+public interface GradingConfig {
+
+    /** Consumer threads per process reading {@code zhiyue:grading:tasks}. */
+    @WithDefault("2")
+    int workers();
+
+    /** Submissions per stream entry: one query, one transaction and one XACK per batch. */
+    @WithDefault("100")
+    int batchSize();
+
+    /** An entry un-acked for this long is reclaimed by another consumer (its owner likely died). */
+    @WithDefault("PT30S")
+    Duration reclaimIdle();
+
+    @WithDefault("PT2S")
+    Duration reclaimInterval();
+
+    /** At most one GRADING_PROGRESS per job per interval across all processes (the last always goes). */
+    @WithDefault("PT0.1S")
+    Duration progressInterval();
+
+    /** A job with pending tasks and no progress for this long gets its pending batches republished. */
+    @WithDefault("PT60S")
+    Duration stallTimeout();
+
+    @WithDefault("PT10S")
+    Duration recoveryInterval();
+
+    @WithDefault("1000000")
+    long tasksMaxLen();
+
+    @WithDefault("100000")
+    long eventsMaxLen();
+}

@@ -1,0 +1,7 @@
+package io.zhiyue.grading.grader;
+
+import java.math.BigDecimal;
+
+/** One ordered scoring point of a rubric; {@code points} may be negative (a deduction). */
+public record ScoringPoint(String id, String description, BigDecimal points, Match match) {
+}

@@ -1,0 +1,4 @@
+package io.zhiyue.grading.model;
+
+public record ExamCreate(String title, String subject) {
+}

@@ -1,0 +1,19 @@
+package io.zhiyue.grading.model;
+
+import io.zhiyue.grading.grader.Rubric;
+
+import java.math.BigDecimal;
+import java.util.UUID;
+
+public record Question(
+        UUID id,
+        UUID examId,
+        int number,
+        String prompt,
+        BigDecimal maxScore,
+        BigDecimal scoreStep,
+        int rubricVersion,
+        String contentHash,
+        String structureHash,
+        Rubric rubric) {
+}

@@ -1,0 +1,168 @@
+package io.zhiyue.grading.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.zhiyue.grading.grader.GradeResult;
+import io.zhiyue.grading.grader.GradingQuestion;
+import io.zhiyue.grading.grader.Rubric;
+import io.zhiyue.grading.model.GradingJob;
+import io.zhiyue.shared.json.JsonCodec;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The grading hot path: one query loads a batch, one transaction stores its results, the
+ * submissions' status and the job counters together.
+ */
+@ApplicationScoped
+public class BatchRepository {
+
+    public record PendingTask(UUID submissionId, String studentId, int questionNumber, UUID questionId,
+            String answer, UUID rubricId) {
+    }
+
+    /** What one commit did; {@code job} is the job right after it (null when nothing was claimed). */
+    public record BatchOutcome(GradingJob job, int graded, int failed) {
+
+        public boolean claimedAny() {
+            return graded + failed > 0;
+        }
+    }
+
+    private final Pool pool;
+
+    public BatchRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<List<PendingTask>> loadPending(UUID jobId, int batchNo) {
+        return pool.preparedQuery(SqlQueries.LOAD_BATCH).execute(Tuple.of(jobId, batchNo))
+                .map(rows -> Rows.all(rows, row -> new PendingTask(row.getUUID("submission_id"),
+                        row.getString("student_id"), row.getInteger("question_number"), row.getUUID("question_id"),
+                        row.getString("answer"), row.getUUID("rubric_id"))));
+    }
+
+    public Uni<Map<UUID, GradingQuestion>> loadRubrics(Collection<UUID> rubricIds) {
+        return pool.preparedQuery(SqlQueries.LOAD_RUBRICS).execute(Tuple.of((Object) rubricIds.toArray(new UUID[0])))
+                .map(rows -> {
+                    Map<UUID, GradingQuestion> questions = new HashMap<>();
+                    for (Row row : rows) {
+                        questions.put(row.getUUID("id"), new GradingQuestion(row.getBigDecimal("max_score"),
+                                row.getBigDecimal("score_step"), JsonCodec.read(row.getString("content"), Rubric.class)));
+                    }
+                    return questions;
+                });
+    }
+
+    /**
+     * Stores the outcome of a batch. Only tasks still PENDING are claimed, so a redelivered or
+     * concurrently processed batch writes nothing twice. {@code results} maps submission id to
+     * its grade; a task missing from it has failed.
+     */
+    public Uni<BatchOutcome> commit(UUID jobId, String tenant, String graderId, OffsetDateTime publishedAt,
+            List<PendingTask> tasks, Map<UUID, GradeResult> results) {
+        UUID[] ids = new UUID[tasks.size()];
+        String[] statuses = new String[tasks.size()];
+        for (int i = 0; i < tasks.size(); i++) {
+            ids[i] = tasks.get(i).submissionId();
+            statuses[i] = results.containsKey(ids[i]) ? "DONE" : "FAILED";
+        }
+        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.FINISH_TASKS)
+                .execute(Tuple.of(jobId, ids, publishedAt, statuses))
+                .chain(claimedRows -> {
+                    Map<UUID, String> claimed = new HashMap<>();
+                    for (Row row : claimedRows) {
+                        claimed.put(row.getUUID("submission_id"), row.getString("status"));
+                    }
+                    if (claimed.isEmpty()) {
+                        return Uni.createFrom().item(new BatchOutcome(null, 0, 0));
+                    }
+                    List<PendingTask> done = new ArrayList<>();
+                    for (PendingTask task : tasks) {
+                        if ("DONE".equals(claimed.get(task.submissionId()))) {
+                            done.add(task);
+                        }
+                    }
+                    int failed = claimed.size() - done.size();
+                    return insertResults(connection, jobId, tenant, graderId, done, results)
+                            .chain(() -> setSubmissionStatus(connection, claimed))
+                            .chain(() -> connection.preparedQuery(SqlQueries.ADD_COUNTERS)
+                                    .execute(Tuple.of(jobId, done.size(), failed, 0)))
+                            .map(rows -> new BatchOutcome(Rows.first(rows, Rows::job), done.size(), failed));
+                }));
+    }
+
+    /** Gives up on a batch that keeps failing: its pending tasks count as failed so the job can finish. */
+    public Uni<BatchOutcome> failBatch(UUID jobId, int batchNo) {
+        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.FAIL_BATCH_TASKS)
+                .execute(Tuple.of(jobId, batchNo))
+                .chain(rows -> {
+                    Map<UUID, String> failed = new HashMap<>();
+                    for (Row row : rows) {
+                        failed.put(row.getUUID("submission_id"), "FAILED");
+                    }
+                    if (failed.isEmpty()) {
+                        return Uni.createFrom().item(new BatchOutcome(null, 0, 0));
+                    }
+                    return setSubmissionStatus(connection, failed)
+                            .chain(() -> connection.preparedQuery(SqlQueries.ADD_COUNTERS)
+                                    .execute(Tuple.of(jobId, 0, failed.size(), 0)))
+                            .map(jobRows -> new BatchOutcome(Rows.first(jobRows, Rows::job), 0, failed.size()));
+                }));
+    }
+
+    private static Uni<Void> insertResults(SqlConnection connection, UUID jobId, String tenant, String graderId,
+            List<PendingTask> done, Map<UUID, GradeResult> results) {
+        if (done.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = done.size();
+        UUID[] submissionIds = new UUID[n];
+        UUID[] questionIds = new UUID[n];
+        UUID[] rubricIds = new UUID[n];
+        String[] students = new String[n];
+        Integer[] numbers = new Integer[n];
+        String[] scores = new String[n];
+        String[] maxScores = new String[n];
+        String[] confidences = new String[n];
+        String[] points = new String[n];
+        for (int i = 0; i < n; i++) {
+            PendingTask task = done.get(i);
+            GradeResult result = results.get(task.submissionId());
+            submissionIds[i] = task.submissionId();
+            questionIds[i] = task.questionId();
+            rubricIds[i] = task.rubricId();
+            students[i] = task.studentId();
+            numbers[i] = task.questionNumber();
+            scores[i] = result.score().toPlainString();
+            maxScores[i] = result.maxScore().toPlainString();
+            confidences[i] = result.confidence().toPlainString();
+            points[i] = JsonCodec.write(result.points());
+        }
+        return connection.preparedQuery(SqlQueries.INSERT_RESULTS)
+                .execute(Tuple.from(Arrays.asList(jobId, tenant, graderId, submissionIds, questionIds, rubricIds,
+                        students, numbers, scores, maxScores, confidences, points)))
+                .replaceWithVoid();
+    }
+
+    private static Uni<Void> setSubmissionStatus(SqlConnection connection, Map<UUID, String> taskStatus) {
+        UUID[] ids = taskStatus.keySet().toArray(new UUID[0]);
+        String[] statuses = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            statuses[i] = "DONE".equals(taskStatus.get(ids[i])) ? "GRADED" : "FAILED";
+        }
+        return connection.preparedQuery(SqlQueries.SET_SUBMISSION_STATUS).execute(Tuple.of(ids, statuses))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,128 @@
+package io.zhiyue.grading.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.zhiyue.grading.model.GradingJob;
+import io.zhiyue.shared.job.JobState;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+@ApplicationScoped
+public class JobRepository {
+
+    /** A job found by the recovery sweep: it has not moved for a while. */
+    public record StalledJob(UUID id, String tenantId, JobState state) {
+    }
+
+    public record Latency(BigDecimal p50Ms, BigDecimal p99Ms) {
+    }
+
+    private final Pool pool;
+
+    public JobRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<GradingJob> insert(String tenant, UUID examId, int batchSize) {
+        return pool.preparedQuery(SqlQueries.INSERT_JOB).execute(Tuple.of(UUID.randomUUID(), tenant, examId, batchSize))
+                .map(rows -> Rows.first(rows, Rows::job));
+    }
+
+    public Uni<GradingJob> find(String tenant, UUID id) {
+        return pool.preparedQuery(SqlQueries.FIND_JOB).execute(Tuple.of(tenant, id))
+                .map(rows -> Rows.first(rows, Rows::job));
+    }
+
+    /** For stream consumers, which learn the tenant from the envelope and check it. */
+    public Uni<GradingJob> findAnyTenant(UUID id) {
+        return pool.preparedQuery(SqlQueries.FIND_JOB_ANY_TENANT).execute(Tuple.of(id))
+                .map(rows -> Rows.first(rows, Rows::job));
+    }
+
+    /**
+     * Moves the job to {@code target} if it is in one of {@code from}; answers null when it was not
+     * (another request moved it first).
+     */
+    public Uni<GradingJob> transition(String tenant, UUID id, JobState target, List<JobState> from) {
+        String[] states = from.stream().map(Enum::name).toArray(String[]::new);
+        return pool.preparedQuery(SqlQueries.TRANSITION).execute(Tuple.of(tenant, id, target.name(), states))
+                .map(rows -> Rows.first(rows, Rows::job));
+    }
+
+    /** Freezes the rubric versions of the exam's questions for this job, then moves it to ANALYZED. */
+    public Uni<GradingJob> analyze(String tenant, UUID jobId, UUID examId) {
+        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.FREEZE_RUBRICS)
+                .execute(Tuple.of(jobId, tenant, examId))
+                .chain(() -> connection.preparedQuery(SqlQueries.TRANSITION).execute(Tuple.of(tenant, jobId,
+                        JobState.ANALYZED.name(), new String[] {JobState.CREATED.name()})))
+                .map(rows -> Rows.first(rows, Rows::job)));
+    }
+
+    /** Writes one task row per submission in batches; idempotent. Answers the number of batches. */
+    public Uni<Integer> insertTasks(String tenant, UUID jobId, UUID examId, int batchSize) {
+        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.INSERT_TASKS)
+                .execute(Tuple.of(jobId, tenant, examId, batchSize))
+                .chain(() -> connection.preparedQuery(SqlQueries.SET_TOTAL).execute(Tuple.of(jobId)))
+                .map(rows -> rows.iterator().next().getInteger("batches")));
+    }
+
+    public Uni<List<Integer>> pendingBatches(UUID jobId) {
+        return pool.preparedQuery(SqlQueries.PENDING_BATCHES).execute(Tuple.of(jobId))
+                .map(rows -> Rows.all(rows, row -> row.getInteger("batch_no")));
+    }
+
+    /** Completes the job if nothing is left to do (for a job whose last batch finished early). */
+    public Uni<GradingJob> completeIfDone(UUID jobId) {
+        return pool.preparedQuery(SqlQueries.ADD_COUNTERS).execute(Tuple.of(jobId, 0, 0, 0))
+                .map(rows -> Rows.first(rows, Rows::job));
+    }
+
+    /** Marks the pending tasks cancelled and the job CANCELLED; null when the job is already final. */
+    public Uni<GradingJob> cancel(String tenant, UUID jobId) {
+        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.CANCEL_TASKS)
+                .execute(Tuple.of(jobId))
+                .chain(tasks -> connection.preparedQuery(SqlQueries.CANCEL_JOB)
+                        .execute(Tuple.of(tenant, jobId, tasks.rowCount())))
+                .chain(rows -> {
+                    GradingJob job = Rows.first(rows, Rows::job);
+                    // a final job keeps its tasks: roll the task update back
+                    return job == null ? Uni.createFrom().failure(new AlreadyFinal()) : Uni.createFrom().item(job);
+                }))
+                .onFailure(AlreadyFinal.class).recoverWithNull();
+    }
+
+    public Uni<List<StalledJob>> stalled(Duration olderThan) {
+        return pool.preparedQuery(SqlQueries.STALLED_JOBS).execute(Tuple.of(olderThan.toMillis() + " milliseconds"))
+                .map(rows -> Rows.all(rows, row -> new StalledJob(row.getUUID("id"), row.getString("tenant_id"),
+                        JobState.valueOf(row.getString("state")))));
+    }
+
+    public Uni<Void> touch(UUID jobId) {
+        return pool.preparedQuery(SqlQueries.TOUCH_JOB).execute(Tuple.of(jobId)).replaceWithVoid();
+    }
+
+    public Uni<Latency> latency(UUID jobId) {
+        return pool.preparedQuery(SqlQueries.JOB_LATENCY).execute(Tuple.of(jobId))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Latency(decimal(row.getDouble("p50")), decimal(row.getDouble("p99")));
+                });
+    }
+
+    private static BigDecimal decimal(Double value) {
+        return value == null ? null : BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_UP);
+    }
+
+    private static final class AlreadyFinal extends RuntimeException {
+        AlreadyFinal() {
+            super("job already final", null, false, false);
+        }
+    }
+}

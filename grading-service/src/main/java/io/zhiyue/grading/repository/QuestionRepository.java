@@ -1,0 +1,126 @@
+package io.zhiyue.grading.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.zhiyue.grading.grader.Rubric;
+import io.zhiyue.grading.grader.RubricHashes;
+import io.zhiyue.grading.grader.ScoringPoint;
+import io.zhiyue.grading.model.Question;
+import io.zhiyue.shared.json.JsonCodec;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+@ApplicationScoped
+public class QuestionRepository {
+
+    private final Pool pool;
+
+    public QuestionRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Inserts the question with rubric version 1 in one transaction. */
+    public Uni<Question> insert(String tenant, UUID examId, int number, String prompt, BigDecimal maxScore,
+            BigDecimal scoreStep, Rubric rubric) {
+        UUID questionId = UUID.randomUUID();
+        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.INSERT_QUESTION)
+                .execute(Tuple.from(List.of(questionId, tenant, examId, number, prompt, maxScore, scoreStep)))
+                .chain(() -> insertRubric(connection, tenant, questionId, 1, rubric))
+                .chain(() -> find(connection, tenant, questionId)));
+    }
+
+    /**
+     * Stores a new rubric version and makes it current; used versions stay untouched. An identical
+     * rubric (same content hash) is not a new version.
+     */
+    public Uni<Question> replaceRubric(String tenant, UUID questionId, Rubric rubric) {
+        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.FIND_QUESTION_FOR_UPDATE)
+                .execute(Tuple.of(tenant, questionId))
+                .map(rows -> Rows.first(rows, QuestionRepository::question))
+                .chain(current -> {
+                    if (current == null) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    if (current.contentHash().equals(RubricHashes.contentHash(rubric))) {
+                        return Uni.createFrom().item(current);
+                    }
+                    return insertRubric(connection, tenant, questionId, current.rubricVersion() + 1, rubric)
+                            .chain(() -> find(connection, tenant, questionId));
+                }));
+    }
+
+    public Uni<Question> find(String tenant, UUID questionId) {
+        return pool.withConnection(connection -> find(connection, tenant, questionId));
+    }
+
+    public Uni<List<Question>> list(String tenant, UUID examId) {
+        return pool.preparedQuery(SqlQueries.LIST_QUESTIONS).execute(Tuple.of(tenant, examId))
+                .map(rows -> Rows.all(rows, QuestionRepository::question));
+    }
+
+    /** Question number → question id for one exam. */
+    public Uni<Map<Integer, UUID>> numbers(String tenant, UUID examId) {
+        return pool.preparedQuery(SqlQueries.QUESTION_NUMBERS).execute(Tuple.of(tenant, examId))
+                .map(rows -> {
+                    Map<Integer, UUID> numbers = new HashMap<>();
+                    for (Row row : rows) {
+                        numbers.put(row.getInteger("number"), row.getUUID("id"));
+                    }
+                    return numbers;
+                });
+    }
+
+    private Uni<Question> find(SqlConnection connection, String tenant, UUID questionId) {
+        return connection.preparedQuery(SqlQueries.FIND_QUESTION).execute(Tuple.of(tenant, questionId))
+                .map(rows -> Rows.first(rows, QuestionRepository::question));
+    }
+
+    private Uni<Void> insertRubric(SqlConnection connection, String tenant, UUID questionId, int version,
+            Rubric rubric) {
+        UUID rubricId = UUID.randomUUID();
+        List<ScoringPoint> points = rubric.points();
+        Integer[] positions = new Integer[points.size()];
+        String[] ids = new String[points.size()];
+        String[] descriptions = new String[points.size()];
+        String[] values = new String[points.size()];
+        String[] matches = new String[points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            ScoringPoint point = points.get(i);
+            positions[i] = i;
+            ids[i] = point.id();
+            descriptions[i] = point.description();
+            values[i] = point.points().toPlainString();
+            matches[i] = JsonCodec.write(point.match());
+        }
+        Tuple rubricRow = Tuple.from(List.of(rubricId, tenant, questionId, version, JsonCodec.write(rubric),
+                RubricHashes.contentHash(rubric), RubricHashes.structureHash(rubric)));
+        return connection.preparedQuery(SqlQueries.INSERT_RUBRIC).execute(rubricRow)
+                .chain(() -> connection.preparedQuery(SqlQueries.INSERT_SCORING_POINTS)
+                        .execute(Tuple.of(rubricId, positions, ids, descriptions, values, matches)))
+                .chain(() -> connection.preparedQuery(SqlQueries.SET_CURRENT_RUBRIC)
+                        .execute(Tuple.of(tenant, questionId, rubricId)))
+                .replaceWithVoid();
+    }
+
+    private static Question question(Row row) {
+        return new Question(
+                row.getUUID("id"),
+                row.getUUID("exam_id"),
+                row.getInteger("number"),
+                row.getString("prompt"),
+                row.getBigDecimal("max_score"),
+                row.getBigDecimal("score_step"),
+                row.getInteger("version"),
+                row.getString("content_hash"),
+                row.getString("structure_hash"),
+                JsonCodec.read(row.getString("content"), Rubric.class));
+    }
+}

@@ -1,0 +1,83 @@
+package io.zhiyue.grading.repository;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.zhiyue.grading.model.GradingResult;
+import io.zhiyue.grading.model.GradingResult.PointOutcome;
+import io.zhiyue.shared.api.PageResponse;
+import io.zhiyue.shared.json.JsonCodec;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+@ApplicationScoped
+public class ResultRepository {
+
+    private static final ListQuery.Column SUBMISSION = new ListQuery.Column("r.submission_id", ListQuery.Type.UUID);
+    private static final ListQuery.Column STUDENT = new ListQuery.Column("r.student_id", ListQuery.Type.TEXT);
+    private static final ListQuery.Column QUESTION = new ListQuery.Column("r.question_number", ListQuery.Type.INT);
+    private static final ListQuery.Column SCORE = new ListQuery.Column("f.score", ListQuery.Type.DECIMAL);
+    private static final ListQuery.Column CONFIDENCE = new ListQuery.Column("r.confidence", ListQuery.Type.DECIMAL);
+    private static final ListQuery.Column GRADER = new ListQuery.Column("r.grader_id", ListQuery.Type.TEXT);
+
+    public static final ListQuery.Spec LIST_SPEC = new ListQuery.Spec(
+            Map.of("studentId", STUDENT, "student_id", STUDENT, "questionNumber", QUESTION,
+                    "question_number", QUESTION, "score", SCORE, "confidence", CONFIDENCE),
+            Map.of("studentId", STUDENT, "student_id", STUDENT, "questionNumber", QUESTION,
+                    "question_number", QUESTION, "score", SCORE, "graderId", GRADER, "grader_id", GRADER),
+            Set.of("submissionId", "studentId", "questionNumber", "score", "maxScore", "confidence", "graderId",
+                    "points"),
+            STUDENT, SUBMISSION);
+
+
+    public record ScoreBucket(int questionNumber, BigDecimal maxScore, BigDecimal score, long count) {
+    }
+
+    private static final TypeReference<List<PointOutcome>> POINTS = new TypeReference<>() {
+    };
+
+    private final Pool pool;
+
+    public ResultRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<PageResponse<GradingResult>> list(String tenant, UUID jobId, ListQuery query) {
+        return Rows.page(pool, SqlQueries.LIST_RESULTS, SqlQueries.COUNT_RESULTS, List.of(tenant, jobId), query,
+                SUBMISSION, ResultRepository::result);
+    }
+
+    /** Every result of a job, ordered by student and question (for the CSV export). */
+    public Uni<List<GradingResult>> all(String tenant, UUID jobId) {
+        String sql = SqlQueries.LIST_RESULTS + " ORDER BY r.student_id, r.question_number, r.submission_id";
+        return pool.preparedQuery(sql).execute(Tuple.of(tenant, jobId)).map(rows -> Rows.all(rows, ResultRepository::result));
+    }
+
+    public Uni<List<ScoreBucket>> distribution(String tenant, UUID jobId) {
+        return pool.preparedQuery(SqlQueries.SCORE_DISTRIBUTION).execute(Tuple.of(tenant, jobId))
+                .map(rows -> Rows.all(rows, row -> new ScoreBucket(row.getInteger("question_number"),
+                        row.getBigDecimal("max_score"), row.getBigDecimal("score"), row.getLong("n"))));
+    }
+
+    private static GradingResult result(Row row) {
+        return new GradingResult(row.getUUID("submission_id"), row.getString("student_id"),
+                row.getInteger("question_number"), row.getBigDecimal("score"), row.getBigDecimal("max_score"),
+                row.getBigDecimal("confidence"), row.getString("grader_id"),
+                readPoints(row.getString("points")));
+    }
+
+    private static List<PointOutcome> readPoints(String json) {
+        try {
+            return JsonCodec.mapper().readValue(json, POINTS);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored points are not valid JSON", e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.zhiyue.grading.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.zhiyue.grading.model.GradingJob;
+import io.zhiyue.shared.api.PageResponse;
+import io.zhiyue.shared.job.JobState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** Row mapping and paging shared by the repositories. */
+final class Rows {
+
+    private Rows() {
+    }
+
+    static <T> T first(RowSet<Row> rows, Function<Row, T> mapper) {
+        var iterator = rows.iterator();
+        return iterator.hasNext() ? mapper.apply(iterator.next()) : null;
+    }
+
+    static <T> List<T> all(RowSet<Row> rows, Function<Row, T> mapper) {
+        List<T> items = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            items.add(mapper.apply(row));
+        }
+        return items;
+    }
+
+    static GradingJob job(Row row) {
+        int total = row.getInteger("total");
+        int graded = row.getInteger("graded");
+        int failed = row.getInteger("failed");
+        int cancelled = row.getInteger("cancelled");
+        return new GradingJob(
+                row.getUUID("id"),
+                row.getString("tenant_id"),
+                row.getUUID("exam_id"),
+                JobState.valueOf(row.getString("state")),
+                total, graded, failed, cancelled,
+                GradingJob.percent(total, graded + failed + cancelled),
+                row.getOffsetDateTime("created_at"),
+                row.getOffsetDateTime("started_at"),
+                row.getOffsetDateTime("completed_at"),
+                GradingJob.stages(row.getOffsetDateTime("analyzed_at"), row.getOffsetDateTime("split_at"),
+                        row.getOffsetDateTime("executing_at"), row.getOffsetDateTime("completed_at")),
+                null);
+    }
+
+    /**
+     * Runs {@code select} and {@code count} (both starting with tenant and owner parameters) with the
+     * query's filters, sort and page.
+     */
+    static <T> Uni<PageResponse<T>> page(SqlClient client, String select, String count, List<Object> leading,
+            ListQuery query, ListQuery.Column tieBreaker, Function<Row, T> mapper) {
+        List<Object> params = new ArrayList<>(leading);
+        params.addAll(query.filterValues());
+        String where = query.whereClause(leading.size() + 1);
+        Tuple countParams = Tuple.from(params);
+        List<Object> pageParams = new ArrayList<>(params);
+        pageParams.add(query.pageSize());
+        pageParams.add(query.offset());
+        String pageSql = select + where + query.orderClause(tieBreaker)
+                + " LIMIT $" + (params.size() + 1) + " OFFSET $" + (params.size() + 2);
+        Uni<Long> total = client.preparedQuery(count + where).execute(countParams)
+                .map(rows -> rows.iterator().next().getLong(0));
+        Uni<List<T>> items = client.preparedQuery(pageSql).execute(Tuple.from(pageParams))
+                .map(rows -> all(rows, mapper));
+        return Uni.combine().all().unis(items, total)
+                .with((list, n) -> new PageResponse<>(list, query.page(), query.pageSize(), n));
+    }
+}

@@ -1,0 +1,169 @@
+package io.zhiyue.grading.repository;
+
+/** Every SQL statement of grading-service, in one place. All filter by tenant. */
+final class SqlQueries {
+
+    private SqlQueries() {
+    }
+
+    // exams
+    static final String INSERT_EXAM = """
+            INSERT INTO exams (id, tenant_id, title, subject) VALUES ($1, $2, $3, $4)
+            RETURNING id, title, subject, created_at""";
+    static final String FIND_EXAM = "SELECT id, title, subject, created_at FROM exams WHERE tenant_id = $1 AND id = $2";
+    static final String LIST_EXAMS = "SELECT id, title, subject, created_at FROM exams WHERE tenant_id = $1";
+    static final String COUNT_EXAMS = "SELECT count(*) FROM exams WHERE tenant_id = $1";
+
+    // questions and rubrics
+    static final String INSERT_QUESTION = """
+            INSERT INTO questions (id, tenant_id, exam_id, number, prompt, max_score, score_step)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)""";
+    static final String INSERT_RUBRIC = """
+            INSERT INTO rubrics (id, tenant_id, question_id, version, content, content_hash, structure_hash)
+            VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7)""";
+    static final String INSERT_SCORING_POINTS = """
+            INSERT INTO scoring_points (rubric_id, position, point_id, description, points, match)
+            SELECT $1, p.position, p.point_id, p.description, p.points::numeric, p.match::jsonb
+            FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[])
+                 AS p(position, point_id, description, points, match)""";
+    static final String SET_CURRENT_RUBRIC =
+            "UPDATE questions SET current_rubric_id = $3 WHERE tenant_id = $1 AND id = $2";
+    static final String QUESTION_COLUMNS = """
+            SELECT q.id, q.exam_id, q.number, q.prompt, q.max_score, q.score_step,
+                   r.version, r.content_hash, r.structure_hash, r.content::text AS content
+            FROM questions q JOIN rubrics r ON r.id = q.current_rubric_id
+            """;
+    static final String FIND_QUESTION = QUESTION_COLUMNS + " WHERE q.tenant_id = $1 AND q.id = $2";
+    static final String FIND_QUESTION_FOR_UPDATE = QUESTION_COLUMNS
+            + " WHERE q.tenant_id = $1 AND q.id = $2 FOR UPDATE OF q";
+    static final String LIST_QUESTIONS = QUESTION_COLUMNS + " WHERE q.tenant_id = $1 AND q.exam_id = $2 ORDER BY q.number";
+    static final String QUESTION_NUMBERS =
+            "SELECT number, id FROM questions WHERE tenant_id = $1 AND exam_id = $2";
+
+    // submissions
+    static final String INSERT_SUBMISSIONS = """
+            INSERT INTO submissions (id, tenant_id, exam_id, question_id, student_id, question_number, answer)
+            SELECT s.id, $1, $2, s.question_id, s.student_id, s.question_number, s.answer
+            FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::text[])
+                 AS s(id, question_id, student_id, question_number, answer)
+            ON CONFLICT (exam_id, student_id, question_number) DO NOTHING
+            RETURNING id""";
+    static final String LIST_SUBMISSIONS = """
+            SELECT id, student_id, question_number, answer, status, created_at
+            FROM submissions WHERE tenant_id = $1 AND exam_id = $2""";
+    static final String COUNT_SUBMISSIONS = "SELECT count(*) FROM submissions WHERE tenant_id = $1 AND exam_id = $2";
+
+    // jobs
+    static final String JOB_COLUMNS = """
+            id, tenant_id, exam_id, state, total, graded, failed, cancelled, created_at, started_at,
+            analyzed_at, split_at, executing_at, completed_at""";
+    static final String INSERT_JOB = "INSERT INTO grading_jobs (id, tenant_id, exam_id, state, batch_size) "
+            + "VALUES ($1, $2, $3, 'CREATED', $4) RETURNING " + JOB_COLUMNS;
+    static final String FIND_JOB = "SELECT " + JOB_COLUMNS + ", batch_size FROM grading_jobs WHERE tenant_id = $1 AND id = $2";
+    static final String FIND_JOB_ANY_TENANT = "SELECT " + JOB_COLUMNS + ", batch_size FROM grading_jobs WHERE id = $1";
+    static final String FREEZE_RUBRICS = """
+            INSERT INTO job_rubrics (job_id, question_id, rubric_id)
+            SELECT $1, q.id, q.current_rubric_id FROM questions q WHERE q.tenant_id = $2 AND q.exam_id = $3
+            ON CONFLICT DO NOTHING""";
+    /** Moves a job between two states only if it is still in the expected one (guards races). */
+    static final String TRANSITION = """
+            UPDATE grading_jobs SET state = $3, updated_at = now(),
+                   started_at = CASE WHEN $3 = 'ANALYZED' THEN now() ELSE started_at END,
+                   analyzed_at = CASE WHEN $3 = 'ANALYZED' THEN now() ELSE analyzed_at END,
+                   split_at = CASE WHEN $3 = 'SPLIT_COMPLETE' THEN now() ELSE split_at END,
+                   executing_at = CASE WHEN $3 = 'EXECUTING' AND executing_at IS NULL THEN now() ELSE executing_at END
+            WHERE tenant_id = $1 AND id = $2 AND state = ANY($4::text[])
+            RETURNING\s""" + JOB_COLUMNS;
+    static final String INSERT_TASKS = """
+            INSERT INTO grading_tasks (job_id, submission_id, tenant_id, batch_no)
+            SELECT $1, s.id, $2, ((row_number() OVER (ORDER BY s.question_number, s.id)) - 1) / $4
+            FROM submissions s WHERE s.tenant_id = $2 AND s.exam_id = $3
+            ON CONFLICT DO NOTHING""";
+    static final String SET_TOTAL = """
+            UPDATE grading_jobs j SET total = t.n, batches = t.b, updated_at = now()
+            FROM (SELECT count(*) AS n, coalesce(max(batch_no) + 1, 0) AS b FROM grading_tasks WHERE job_id = $1) t
+            WHERE j.id = $1
+            RETURNING j.total, j.batches""";
+    static final String PENDING_BATCHES =
+            "SELECT DISTINCT batch_no FROM grading_tasks WHERE job_id = $1 AND status = 'PENDING' ORDER BY batch_no";
+    /** Counters move with the tasks; the commit that brings done up to total completes the job. */
+    static final String ADD_COUNTERS = """
+            UPDATE grading_jobs SET graded = graded + $2, failed = failed + $3, cancelled = cancelled + $4,
+                   updated_at = now(),
+                   state = CASE WHEN state = 'EXECUTING' AND graded + failed + cancelled + $2 + $3 + $4 >= total
+                                THEN 'COMPLETED' ELSE state END,
+                   completed_at = CASE WHEN state = 'EXECUTING' AND graded + failed + cancelled + $2 + $3 + $4 >= total
+                                THEN now() ELSE completed_at END
+            WHERE id = $1
+            RETURNING\s""" + JOB_COLUMNS;
+    static final String CANCEL_TASKS = """
+            UPDATE grading_tasks SET status = 'CANCELLED', finished_at = clock_timestamp()
+            WHERE job_id = $1 AND status = 'PENDING'""";
+    static final String CANCEL_JOB = """
+            UPDATE grading_jobs SET state = 'CANCELLED', cancelled = cancelled + $3, finished_at = now(), updated_at = now()
+            WHERE tenant_id = $1 AND id = $2 AND state NOT IN ('COMPLETED', 'CANCELLED', 'FAILED')
+            RETURNING\s""" + JOB_COLUMNS;
+    static final String STALLED_JOBS = """
+            SELECT id, tenant_id, state FROM grading_jobs
+            WHERE state IN ('ANALYZED', 'SPLIT_COMPLETE', 'EXECUTING') AND updated_at < now() - $1::interval
+            LIMIT 100""";
+    static final String TOUCH_JOB = "UPDATE grading_jobs SET updated_at = now() WHERE id = $1";
+    static final String JOB_LATENCY = """
+            SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+                   percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+            FROM (SELECT extract(epoch FROM finished_at - published_at) * 1000 AS ms
+                  FROM grading_tasks WHERE job_id = $1 AND status = 'DONE' AND published_at IS NOT NULL) t""";
+
+    // the grading hot path: one query to load a batch, one transaction to store it
+    static final String LOAD_BATCH = """
+            SELECT t.submission_id, s.student_id, s.question_number, s.question_id, s.answer, jr.rubric_id
+            FROM grading_tasks t
+            JOIN submissions s ON s.id = t.submission_id
+            JOIN job_rubrics jr ON jr.job_id = t.job_id AND jr.question_id = s.question_id
+            WHERE t.job_id = $1 AND t.batch_no = $2 AND t.status = 'PENDING'""";
+    static final String LOAD_RUBRICS = """
+            SELECT r.id, r.content::text AS content, q.max_score, q.score_step
+            FROM rubrics r JOIN questions q ON q.id = r.question_id WHERE r.id = ANY($1::uuid[])""";
+    /** Claims the still-pending tasks of a batch; a concurrent duplicate claims none of them. */
+    static final String FINISH_TASKS = """
+            UPDATE grading_tasks t SET status = u.status, published_at = $3, finished_at = clock_timestamp()
+            FROM unnest($2::uuid[], $4::text[]) AS u(submission_id, status)
+            WHERE t.job_id = $1 AND t.submission_id = u.submission_id AND t.status = 'PENDING'
+            RETURNING t.submission_id, t.status""";
+    static final String INSERT_RESULTS = """
+            WITH r AS (
+                INSERT INTO results (job_id, submission_id, tenant_id, question_id, rubric_id, student_id,
+                                     question_number, score, max_score, confidence, grader_id, points)
+                SELECT $1, x.submission_id, $2, x.question_id, x.rubric_id, x.student_id, x.question_number,
+                       x.score::numeric, x.max_score::numeric, x.confidence::numeric, $3, x.points::jsonb
+                FROM unnest($4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::int[], $9::text[], $10::text[],
+                            $11::text[], $12::text[])
+                     AS x(submission_id, question_id, rubric_id, student_id, question_number, score, max_score,
+                          confidence, points)
+                RETURNING job_id, submission_id, tenant_id, score)
+            INSERT INTO final_scores (job_id, submission_id, tenant_id, score, source)
+            SELECT job_id, submission_id, tenant_id, score, 'GRADER' FROM r""";
+    static final String SET_SUBMISSION_STATUS = """
+            UPDATE submissions s SET status = u.status
+            FROM unnest($1::uuid[], $2::text[]) AS u(id, status) WHERE s.id = u.id""";
+    static final String FAIL_BATCH_TASKS = """
+            UPDATE grading_tasks SET status = 'FAILED', finished_at = clock_timestamp()
+            WHERE job_id = $1 AND batch_no = $2 AND status = 'PENDING'
+            RETURNING submission_id""";
+
+    // results
+    static final String LIST_RESULTS = """
+            SELECT r.submission_id, r.student_id, r.question_number, f.score, r.max_score, r.confidence,
+                   r.grader_id, r.points::text AS points
+            FROM results r JOIN final_scores f ON f.job_id = r.job_id AND f.submission_id = r.submission_id
+            WHERE r.tenant_id = $1 AND r.job_id = $2""";
+    static final String COUNT_RESULTS = """
+            SELECT count(*) FROM results r JOIN final_scores f ON f.job_id = r.job_id AND f.submission_id = r.submission_id
+            WHERE r.tenant_id = $1 AND r.job_id = $2""";
+    static final String SCORE_DISTRIBUTION = """
+            SELECT r.question_number, r.max_score, f.score, count(*) AS n
+            FROM results r JOIN final_scores f ON f.job_id = r.job_id AND f.submission_id = r.submission_id
+            WHERE r.tenant_id = $1 AND r.job_id = $2
+            GROUP BY r.question_number, r.max_score, f.score
+            ORDER BY r.question_number, f.score""";
+}

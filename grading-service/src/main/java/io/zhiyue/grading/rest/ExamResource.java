@@ -1,0 +1,115 @@
+package io.zhiyue.grading.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import io.zhiyue.grading.model.Exam;
+import io.zhiyue.grading.model.ExamCreate;
+import io.zhiyue.grading.model.Question;
+import io.zhiyue.grading.model.QuestionCreate;
+import io.zhiyue.grading.model.UploadReport;
+import io.zhiyue.grading.repository.ExamRepository;
+import io.zhiyue.grading.repository.ListQuery;
+import io.zhiyue.grading.repository.SubmissionRepository;
+import io.zhiyue.grading.service.ExamService;
+import io.zhiyue.grading.service.GradingJobService;
+import io.zhiyue.grading.service.SubmissionService;
+import io.zhiyue.grading.service.Tenant;
+import io.zhiyue.shared.api.PageResponse;
+import io.zhiyue.shared.tenant.TenantHeaders;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.net.URI;
+import java.util.UUID;
+
+@Path("/api/v1/exams")
+@Produces(MediaType.APPLICATION_JSON)
+public class ExamResource {
+
+    private final ExamService exams;
+    private final SubmissionService submissions;
+    private final GradingJobService jobs;
+
+    public ExamResource(ExamService exams, SubmissionService submissions, GradingJobService jobs) {
+        this.exams = exams;
+        this.submissions = submissions;
+        this.jobs = jobs;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> create(@HeaderParam(TenantHeaders.TENANT) String tenant, ExamCreate request) {
+        return exams.create(Tenant.of(tenant), request)
+                .map(exam -> Response.created(URI.create("/api/v1/exams/" + exam.id())).entity(exam).build());
+    }
+
+    @GET
+    public Uni<Object> list(@HeaderParam(TenantHeaders.TENANT) String tenant, @Context UriInfo uri) {
+        ListQuery query = ListQuery.parse(uri.getQueryParameters(), ExamRepository.LIST_SPEC);
+        return exams.list(Tenant.of(tenant), query).map(page -> FieldSelection.apply(page, query.fields()));
+    }
+
+    @GET
+    @Path("/{examId}")
+    public Uni<Exam> get(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("examId") UUID examId) {
+        return exams.find(Tenant.of(tenant), examId);
+    }
+
+    @POST
+    @Path("/{examId}/questions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> addQuestion(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId, QuestionCreate request) {
+        return exams.addQuestion(Tenant.of(tenant), examId, request)
+                .map(question -> Response.created(URI.create("/api/v1/questions/" + question.id()))
+                        .entity(question).build());
+    }
+
+    @GET
+    @Path("/{examId}/questions")
+    public Uni<PageResponse<Question>> questions(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId) {
+        return exams.questions(Tenant.of(tenant), examId)
+                .map(list -> new PageResponse<>(list, 1, list.size(), list.size()));
+    }
+
+    @POST
+    @Path("/{examId}/submissions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<UploadReport> uploadJson(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId, JsonNode body) {
+        return submissions.uploadJson(Tenant.of(tenant), examId, body);
+    }
+
+    @POST
+    @Path("/{examId}/submissions")
+    @Consumes({"text/csv", MediaType.TEXT_PLAIN})
+    public Uni<UploadReport> uploadCsv(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId, String body) {
+        return submissions.uploadCsv(Tenant.of(tenant), examId, body);
+    }
+
+    @GET
+    @Path("/{examId}/submissions")
+    public Uni<Object> listSubmissions(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId, @Context UriInfo uri) {
+        ListQuery query = ListQuery.parse(uri.getQueryParameters(), SubmissionRepository.LIST_SPEC);
+        return submissions.list(Tenant.of(tenant), examId, query).map(page -> FieldSelection.apply(page, query.fields()));
+    }
+
+    @POST
+    @Path("/{examId}/grading-jobs")
+    public Uni<Response> createJob(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("examId") UUID examId) {
+        return jobs.create(Tenant.of(tenant), examId)
+                .map(job -> Response.created(URI.create("/api/v1/grading-jobs/" + job.id())).entity(job).build());
+    }
+}

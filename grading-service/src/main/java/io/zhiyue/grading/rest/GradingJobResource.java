@@ -1,0 +1,96 @@
+package io.zhiyue.grading.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.zhiyue.grading.model.GradingJob;
+import io.zhiyue.grading.model.JobStatistics;
+import io.zhiyue.grading.repository.ListQuery;
+import io.zhiyue.grading.repository.ResultRepository;
+import io.zhiyue.grading.service.GradingJobService;
+import io.zhiyue.grading.service.ResultService;
+import io.zhiyue.grading.service.Tenant;
+import io.zhiyue.shared.error.ZhiyueException;
+import io.zhiyue.shared.tenant.TenantHeaders;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.util.UUID;
+
+@Path("/api/v1/grading-jobs")
+@Produces(MediaType.APPLICATION_JSON)
+public class GradingJobResource {
+
+    private final GradingJobService jobs;
+    private final ResultService results;
+
+    public GradingJobResource(GradingJobService jobs, ResultService results) {
+        this.jobs = jobs;
+        this.results = results;
+    }
+
+    @GET
+    @Path("/{jobId}")
+    public Uni<GradingJob> get(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
+        return jobs.find(Tenant.of(tenant), jobId);
+    }
+
+    @POST
+    @Path("/{jobId}/start")
+    public Uni<GradingJob> start(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
+        return jobs.start(Tenant.of(tenant), jobId);
+    }
+
+    @POST
+    @Path("/{jobId}/pause")
+    public Uni<GradingJob> pause(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
+        return jobs.pause(Tenant.of(tenant), jobId);
+    }
+
+    @POST
+    @Path("/{jobId}/resume")
+    public Uni<GradingJob> resume(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
+        return jobs.resume(Tenant.of(tenant), jobId);
+    }
+
+    @POST
+    @Path("/{jobId}/cancel")
+    public Uni<GradingJob> cancel(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
+        return jobs.cancel(Tenant.of(tenant), jobId);
+    }
+
+    @GET
+    @Path("/{jobId}/results")
+    public Uni<Object> results(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId,
+            @Context UriInfo uri) {
+        ListQuery query = ListQuery.parse(uri.getQueryParameters(), ResultRepository.LIST_SPEC);
+        return results.list(Tenant.of(tenant), jobId, query).map(page -> FieldSelection.apply(page, query.fields()));
+    }
+
+    @GET
+    @Path("/{jobId}/export")
+    @Produces({"text/csv", MediaType.APPLICATION_JSON})
+    public Uni<Response> export(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId,
+            @QueryParam("format") String format) {
+        if (format != null && !"csv".equalsIgnoreCase(format)) {
+            throw ZhiyueException.validation("format", "only format=csv is supported");
+        }
+        return results.exportCsv(Tenant.of(tenant), jobId).map(csv -> Response.ok(csv, "text/csv; charset=UTF-8")
+                .header("Content-Disposition", "attachment; filename=\"job-" + jobId + "-results.csv\"")
+                .build());
+    }
+
+    @GET
+    @Path("/{jobId}/statistics")
+    public Uni<JobStatistics> statistics(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("jobId") UUID jobId) {
+        return results.statistics(Tenant.of(tenant), jobId);
+    }
+}

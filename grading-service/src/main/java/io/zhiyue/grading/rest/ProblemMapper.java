@@ -1,0 +1,80 @@
+package io.zhiyue.grading.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import io.quarkus.logging.Log;
+import io.vertx.core.http.HttpServerRequest;
+import io.zhiyue.shared.error.ErrorCode;
+import io.zhiyue.shared.error.Problem;
+import io.zhiyue.shared.error.ZhiyueException;
+import io.zhiyue.shared.tenant.TenantHeaders;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** The one place errors become RFC 9457 problem+json with a stable code; never a stack trace. */
+public class ProblemMapper {
+
+    @ServerExceptionMapper
+    public Response zhiyue(ZhiyueException e, HttpServerRequest request) {
+        return problem(e.code(), e.getMessage(), e.errors(), request);
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e, HttpServerRequest request) {
+        String field = e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
+                ? mapping.getPath().stream()
+                        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                        .collect(Collectors.joining(".")).replace(".[", "[")
+                : "body";
+        String message = e instanceof JsonMappingException && !"body".equals(field)
+                ? "has the wrong type or format" : "is not valid JSON: " + e.getOriginalMessage();
+        return problem(ErrorCode.VALIDATION_ERROR, field + " " + message, List.of(new Problem.FieldError(field, message)),
+                request);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, HttpServerRequest request) {
+        int status = e.getResponse().getStatus();
+        Throwable cause = e.getCause();
+        if (cause instanceof JsonProcessingException json) {
+            return json(json, request);
+        }
+        ErrorCode code = switch (status) {
+            case 401 -> ErrorCode.AUTHENTICATION_ERROR;
+            case 403 -> ErrorCode.AUTHORIZATION_ERROR;
+            case 404 -> ErrorCode.RECORD_NOT_FOUND;
+            case 409 -> ErrorCode.ILLEGAL_STATE;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 429 -> ErrorCode.RATE_LIMITED;
+            case 503 -> ErrorCode.DEPENDENCY_UNAVAILABLE;
+            default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.VALIDATION_ERROR;
+        };
+        String detail = status == 404 ? "no such resource: " + request.path() : e.getMessage();
+        return Response.fromResponse(problem(code, detail, List.of(), request)).status(status).build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, HttpServerRequest request) {
+        String requestId = requestId(request);
+        Log.errorf(e, "unexpected error on %s %s (requestId %s)", request.method(), request.path(), requestId);
+        return problem(ErrorCode.INTERNAL_ERROR, "an unexpected error occurred; quote requestId " + requestId,
+                List.of(), request);
+    }
+
+    private static Response problem(ErrorCode code, String detail, List<Problem.FieldError> errors,
+            HttpServerRequest request) {
+        Problem body = Problem.of(code, detail, request.path(), requestId(request), errors);
+        return Response.status(code.status()).type(Problem.MEDIA_TYPE).entity(body).build();
+    }
+
+    private static String requestId(HttpServerRequest request) {
+        String id = request.getHeader(TenantHeaders.REQUEST_ID);
+        return id == null || id.isBlank() ? UUID.randomUUID().toString() : id;
+    }
+}

@@ -1,0 +1,41 @@
+package io.zhiyue.grading.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.zhiyue.grading.grader.Rubric;
+import io.zhiyue.grading.model.Question;
+import io.zhiyue.grading.service.ExamService;
+import io.zhiyue.grading.service.Tenant;
+import io.zhiyue.shared.error.ZhiyueException;
+import io.zhiyue.shared.tenant.TenantHeaders;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.UUID;
+
+@Path("/api/v1/questions")
+@Produces(MediaType.APPLICATION_JSON)
+public class QuestionResource {
+
+    private final ExamService exams;
+
+    public QuestionResource(ExamService exams) {
+        this.exams = exams;
+    }
+
+    /** Body: the rubric {@code {points: [...]}}. Answers the question with its new rubric version. */
+    @PUT
+    @Path("/{questionId}/rubric")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Question> replaceRubric(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("questionId") UUID questionId, Rubric rubric) {
+        if (rubric == null) {
+            throw ZhiyueException.validation("body", "expected a rubric {points: [...]}");
+        }
+        return exams.replaceRubric(Tenant.of(tenant), questionId, rubric);
+    }
+}

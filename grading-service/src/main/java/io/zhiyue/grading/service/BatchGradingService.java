@@ -1,0 +1,133 @@
+package io.zhiyue.grading.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.zhiyue.grading.grader.GradeResult;
+import io.zhiyue.grading.grader.Grader;
+import io.zhiyue.grading.grader.GradingQuestion;
+import io.zhiyue.grading.grader.RuleBasedGrader;
+import io.zhiyue.grading.model.GradingJob;
+import io.zhiyue.grading.repository.BatchRepository;
+import io.zhiyue.grading.repository.BatchRepository.BatchOutcome;
+import io.zhiyue.grading.repository.BatchRepository.PendingTask;
+import io.zhiyue.grading.repository.JobRepository;
+import io.zhiyue.grading.stream.EventPublisher;
+import io.zhiyue.shared.event.GradingTaskBatch;
+import io.zhiyue.shared.job.JobState;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Grades one batch from the task stream: load the still-pending tasks in one query, grade them in
+ * memory, store everything in one transaction, then announce progress.
+ */
+@ApplicationScoped
+public class BatchGradingService {
+
+    /** What the consumer should do with the stream entry afterwards. */
+    public enum Disposition { ACK, RETRY_LATER }
+
+    private final JobRepository jobs;
+    private final BatchRepository batches;
+    private final EventPublisher events;
+    private final Grader grader = new RuleBasedGrader();
+    /** Rubric versions are immutable, so a frozen rubric can be cached for good. */
+    private final Map<UUID, GradingQuestion> rubricCache = new ConcurrentHashMap<>();
+    private final Counter graded;
+    private final Counter failed;
+    private final Timer batchTimer;
+
+    public BatchGradingService(JobRepository jobs, BatchRepository batches, EventPublisher events,
+            MeterRegistry registry) {
+        this.jobs = jobs;
+        this.batches = batches;
+        this.events = events;
+        this.graded = Counter.builder("zhiyue.grading.submissions").tag("outcome", "graded").register(registry);
+        this.failed = Counter.builder("zhiyue.grading.submissions").tag("outcome", "failed").register(registry);
+        this.batchTimer = Timer.builder("zhiyue.grading.batch").publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    public Uni<Disposition> process(String tenant, GradingTaskBatch batch, Instant publishedAt) {
+        Timer.Sample sample = Timer.start();
+        return jobs.findAnyTenant(batch.jobId()).chain(job -> {
+            if (job == null || !job.tenantId().equals(tenant)) {
+                Log.warnf("task batch %s names an unknown job; dropped", batch.idempotencyKey());
+                return Uni.createFrom().item(Disposition.ACK);
+            }
+            // a paused job's batches are republished on resume; a final job has nothing left to do
+            if (job.state() == JobState.PAUSED || job.state().isFinal() || job.state() == JobState.CREATED) {
+                return Uni.createFrom().item(Disposition.ACK);
+            }
+            return gradeBatch(job, batch, publishedAt);
+        }).invoke(() -> sample.stop(batchTimer));
+    }
+
+    /** Gives up on a batch that was delivered too often: its pending tasks are marked failed. */
+    public Uni<Void> abandon(GradingTaskBatch batch) {
+        return batches.failBatch(batch.jobId(), batch.batchNo())
+                .invoke(outcome -> failed.increment(outcome.failed()))
+                .chain(this::announce);
+    }
+
+    private Uni<Disposition> gradeBatch(GradingJob job, GradingTaskBatch batch, Instant publishedAt) {
+        return batches.loadPending(job.id(), batch.batchNo()).chain(pending -> {
+            if (pending.isEmpty()) {
+                return Uni.createFrom().item(Disposition.ACK);
+            }
+            return frozenRubrics(pending).chain(rubrics -> {
+                Map<UUID, GradeResult> results = new HashMap<>();
+                for (PendingTask task : pending) {
+                    try {
+                        results.put(task.submissionId(), grader.grade(rubrics.get(task.rubricId()), task.answer()));
+                    } catch (RuntimeException e) {
+                        Log.errorf(e, "grading submission %s of job %s failed", task.submissionId(), job.id());
+                    }
+                }
+                return batches.commit(job.id(), job.tenantId(), grader.id(),
+                        OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC), pending, results);
+            }).invoke(outcome -> {
+                graded.increment(outcome.graded());
+                failed.increment(outcome.failed());
+            }).chain(this::announce).replaceWith(Disposition.ACK);
+        });
+    }
+
+    private Uni<Void> announce(BatchOutcome outcome) {
+        if (!outcome.claimedAny() || outcome.job() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        GradingJob job = outcome.job();
+        Uni<Void> progress = events.progress(job);
+        boolean completedNow = job.state() == JobState.COMPLETED && job.done() >= job.total();
+        return completedNow ? progress.chain(() -> events.stateChanged(job, JobState.EXECUTING)) : progress;
+    }
+
+    private Uni<Map<UUID, GradingQuestion>> frozenRubrics(List<PendingTask> pending) {
+        Set<UUID> missing = new HashSet<>();
+        for (PendingTask task : pending) {
+            if (!rubricCache.containsKey(task.rubricId())) {
+                missing.add(task.rubricId());
+            }
+        }
+        if (missing.isEmpty()) {
+            return Uni.createFrom().item(rubricCache);
+        }
+        return batches.loadRubrics(missing).map(loaded -> {
+            rubricCache.putAll(loaded);
+            return rubricCache;
+        });
+    }
+}

@@ -1,0 +1,130 @@
+package io.zhiyue.grading.service;
+
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.mutiny.Uni;
+import io.zhiyue.grading.grader.Rubric;
+import io.zhiyue.grading.grader.RubricValidator;
+import io.zhiyue.grading.model.Exam;
+import io.zhiyue.grading.model.ExamCreate;
+import io.zhiyue.grading.model.Question;
+import io.zhiyue.grading.model.QuestionCreate;
+import io.zhiyue.grading.repository.ExamRepository;
+import io.zhiyue.grading.repository.ListQuery;
+import io.zhiyue.grading.repository.QuestionRepository;
+import io.zhiyue.shared.api.PageResponse;
+import io.zhiyue.shared.error.ErrorCode;
+import io.zhiyue.shared.error.Problem.FieldError;
+import io.zhiyue.shared.error.ZhiyueException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Exams, their questions and the questions' versioned rubrics. */
+@ApplicationScoped
+public class ExamService {
+
+    static final BigDecimal DEFAULT_SCORE_STEP = new BigDecimal("0.5");
+    private static final int MAX_TITLE = 200;
+    private static final int MAX_PROMPT = 10_000;
+
+    private final ExamRepository exams;
+    private final QuestionRepository questions;
+
+    public ExamService(ExamRepository exams, QuestionRepository questions) {
+        this.exams = exams;
+        this.questions = questions;
+    }
+
+    @WithSpan
+    public Uni<Exam> create(String tenant, ExamCreate request) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request == null) {
+            throw ZhiyueException.validation("body", "an exam needs a JSON body with a title");
+        }
+        if (request.title() == null || request.title().isBlank()) {
+            errors.add(new FieldError("title", "is required"));
+        } else if (request.title().length() > MAX_TITLE) {
+            errors.add(new FieldError("title", "is longer than " + MAX_TITLE + " characters"));
+        }
+        if (request.subject() != null && request.subject().length() > MAX_TITLE) {
+            errors.add(new FieldError("subject", "is longer than " + MAX_TITLE + " characters"));
+        }
+        failIfAny(errors);
+        return exams.insert(tenant, request.title().trim(), request.subject() == null ? null : request.subject().trim());
+    }
+
+    public Uni<Exam> find(String tenant, UUID examId) {
+        return exams.find(tenant, examId)
+                .onItem().ifNull().failWith(() -> ZhiyueException.notFound("exam", examId));
+    }
+
+    public Uni<PageResponse<Exam>> list(String tenant, ListQuery query) {
+        return exams.list(tenant, query);
+    }
+
+    @WithSpan
+    public Uni<Question> addQuestion(String tenant, UUID examId, QuestionCreate request) {
+        if (request == null) {
+            throw ZhiyueException.validation("body", "a question needs a JSON body");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (request.number() == null) {
+            errors.add(new FieldError("number", "is required"));
+        } else if (request.number() < 1 || request.number() > 1000) {
+            errors.add(new FieldError("number", "must be between 1 and 1000"));
+        }
+        if (request.prompt() == null || request.prompt().isBlank()) {
+            errors.add(new FieldError("prompt", "is required"));
+        } else if (request.prompt().length() > MAX_PROMPT) {
+            errors.add(new FieldError("prompt", "is longer than " + MAX_PROMPT + " characters"));
+        }
+        BigDecimal step = request.scoreStep() == null ? DEFAULT_SCORE_STEP : request.scoreStep();
+        errors.addAll(RubricValidator.validate(request.maxScore(), step, request.rubric()));
+        if (decimals(request.maxScore()) > 2 || decimals(step) > 2) {
+            errors.add(new FieldError("maxScore", "maxScore and scoreStep take at most two decimals"));
+        }
+        failIfAny(errors);
+        return find(tenant, examId)
+                .chain(() -> questions.insert(tenant, examId, request.number(), request.prompt(),
+                        request.maxScore(), step, request.rubric()))
+                .onFailure(DuplicateKey::matches).transform(e -> new ZhiyueException(ErrorCode.DUPLICATE_RECORD,
+                        "exam " + examId + " already has a question number " + request.number()));
+    }
+
+    public Uni<List<Question>> questions(String tenant, UUID examId) {
+        return find(tenant, examId).chain(() -> questions.list(tenant, examId));
+    }
+
+    /** A new rubric version; versions used by jobs stay as they were. */
+    @WithSpan
+    public Uni<Question> replaceRubric(String tenant, UUID questionId, Rubric rubric) {
+        return questions.find(tenant, questionId)
+                .onItem().ifNull().failWith(() -> ZhiyueException.notFound("question", questionId))
+                .chain(question -> {
+                    failIfAny(prefixed(RubricValidator.validate(question.maxScore(), question.scoreStep(), rubric)));
+                    return questions.replaceRubric(tenant, questionId, rubric);
+                });
+    }
+
+    /** The body of PUT …/rubric is the rubric itself, so its errors are named without "rubric.". */
+    private static List<FieldError> prefixed(List<FieldError> errors) {
+        return errors.stream()
+                .map(e -> new FieldError(e.field().startsWith("rubric.") ? e.field().substring(7) : e.field(), e.message()))
+                .toList();
+    }
+
+    private static int decimals(BigDecimal value) {
+        return value == null ? 0 : value.stripTrailingZeros().scale();
+    }
+
+    static void failIfAny(List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            String detail = errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
+                    : errors.size() + " fields are invalid";
+            throw new ZhiyueException(ErrorCode.VALIDATION_ERROR, detail, errors);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.zhiyue.grading.service;
+
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.zhiyue.grading.config.GradingConfig;
+import io.zhiyue.grading.model.GradingJob;
+import io.zhiyue.grading.repository.JobRepository;
+import io.zhiyue.grading.repository.SubmissionRepository;
+import io.zhiyue.grading.stream.EventPublisher;
+import io.zhiyue.grading.stream.TaskPublisher;
+import io.zhiyue.shared.error.ErrorCode;
+import io.zhiyue.shared.error.ZhiyueException;
+import io.zhiyue.shared.job.JobState;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Grading jobs and their state machine. Every transition is a guarded UPDATE (the job must still
+ * be in the state we saw), and every event is published after the commit it describes.
+ */
+@ApplicationScoped
+public class GradingJobService {
+
+    private final JobRepository jobs;
+    private final ExamService exams;
+    private final TaskPublisher tasks;
+    private final EventPublisher events;
+    private final GradingConfig config;
+    private final SubmissionRepository submissions;
+
+    public GradingJobService(JobRepository jobs, ExamService exams, TaskPublisher tasks, EventPublisher events,
+            GradingConfig config, SubmissionRepository submissions) {
+        this.jobs = jobs;
+        this.submissions = submissions;
+        this.exams = exams;
+        this.tasks = tasks;
+        this.events = events;
+        this.config = config;
+    }
+
+    @WithSpan
+    public Uni<GradingJob> create(String tenant, UUID examId) {
+        return exams.find(tenant, examId)
+                .chain(() -> jobs.insert(tenant, examId, config.batchSize()))
+                .call(job -> events.stateChanged(job, null));
+    }
+
+    /** The job with, once it is COMPLETED, its throughput and latency figures. */
+    public Uni<GradingJob> find(String tenant, UUID jobId) {
+        return existing(tenant, jobId).chain(job -> {
+            if (job.state() != JobState.COMPLETED || job.startedAt() == null) {
+                return Uni.createFrom().item(job);
+            }
+            return jobs.latency(jobId).map(latency -> job.withTimings(timings(job, latency)));
+        });
+    }
+
+    /** CREATED → ANALYZED → SPLIT_COMPLETE → EXECUTING, each stage committed before it is announced. */
+    @WithSpan
+    public Uni<GradingJob> start(String tenant, UUID jobId) {
+        return existing(tenant, jobId)
+                .invoke(job -> JobStateMachine.require(job, JobState.ANALYZED))
+                .call(job -> submissions.count(tenant, job.examId()).invoke(count -> {
+                    if (count == 0) {
+                        throw new ZhiyueException(ErrorCode.ILLEGAL_STATE, "exam " + job.examId()
+                                + " has no submissions yet; upload answers before starting job " + jobId);
+                    }
+                }))
+                .chain(job -> jobs.analyze(tenant, jobId, job.examId())
+                        .chain(analyzed -> analyzed == null ? conflict(tenant, jobId, JobState.ANALYZED)
+                                : Uni.createFrom().item(analyzed)))
+                .call(analyzed -> events.stateChanged(analyzed, JobState.CREATED))
+                .chain(this::split);
+    }
+
+    /**
+     * Writes the task rows, publishes every pending batch and moves on to EXECUTING. Idempotent, so
+     * recovery can run it again for a job whose process died half-way.
+     */
+    public Uni<GradingJob> split(GradingJob job) {
+        String tenant = job.tenantId();
+        Uni<GradingJob> splitDone = job.state() != JobState.ANALYZED ? Uni.createFrom().item(job)
+                : jobs.insertTasks(tenant, job.id(), job.examId(), config.batchSize())
+                        .chain(() -> jobs.pendingBatches(job.id()))
+                        .chain(batches -> tasks.publish(tenant, job.id(), batches, config.batchSize()))
+                        .chain(() -> jobs.transition(tenant, job.id(), JobState.SPLIT_COMPLETE, List.of(JobState.ANALYZED)))
+                        .call(split -> split == null ? Uni.createFrom().voidItem()
+                                : events.stateChanged(split, JobState.ANALYZED));
+        return splitDone.chain(split -> {
+            if (split == null || split.state() != JobState.SPLIT_COMPLETE) {
+                return existing(tenant, job.id());
+            }
+            return jobs.transition(tenant, job.id(), JobState.EXECUTING, List.of(JobState.SPLIT_COMPLETE))
+                    .chain(executing -> executing == null ? existing(tenant, job.id())
+                            : events.stateChanged(executing, JobState.SPLIT_COMPLETE)
+                                    .chain(() -> completeIfDone(executing)));
+        });
+    }
+
+    @WithSpan
+    public Uni<GradingJob> pause(String tenant, UUID jobId) {
+        return move(tenant, jobId, JobState.EXECUTING, JobState.PAUSED);
+    }
+
+    /** Back to EXECUTING; the batches still pending are published again (duplicates are harmless). */
+    @WithSpan
+    public Uni<GradingJob> resume(String tenant, UUID jobId) {
+        return move(tenant, jobId, JobState.PAUSED, JobState.EXECUTING)
+                .call(job -> jobs.pendingBatches(jobId)
+                        .chain(batches -> tasks.publish(tenant, jobId, batches, config.batchSize())))
+                .chain(this::completeIfDone);
+    }
+
+    @WithSpan
+    public Uni<GradingJob> cancel(String tenant, UUID jobId) {
+        return existing(tenant, jobId)
+                .invoke(job -> JobStateMachine.require(job, JobState.CANCELLED))
+                .chain(before -> jobs.cancel(tenant, jobId)
+                        .chain(cancelled -> cancelled == null ? conflict(tenant, jobId, JobState.CANCELLED)
+                                : events.stateChanged(cancelled, before.state())
+                                        .chain(() -> events.progress(cancelled))
+                                        .replaceWith(cancelled)));
+    }
+
+    /** Republishes the pending batches of a job that has not moved for a while. */
+    public Uni<Void> republishPending(String tenant, UUID jobId) {
+        return jobs.pendingBatches(jobId)
+                .call(batches -> {
+                    if (!batches.isEmpty()) {
+                        Log.infof("job %s: republishing %d pending batches", jobId, batches.size());
+                    }
+                    return tasks.publish(tenant, jobId, batches, config.batchSize());
+                })
+                .chain(() -> jobs.touch(jobId));
+    }
+
+    private Uni<GradingJob> completeIfDone(GradingJob job) {
+        if (job.state() != JobState.EXECUTING || job.done() < job.total()) {
+            return Uni.createFrom().item(job);
+        }
+        return jobs.completeIfDone(job.id()).call(after -> after.state() == JobState.COMPLETED
+                ? events.progress(after).chain(() -> events.stateChanged(after, JobState.EXECUTING))
+                : Uni.createFrom().voidItem());
+    }
+
+    private Uni<GradingJob> move(String tenant, UUID jobId, JobState from, JobState to) {
+        return existing(tenant, jobId)
+                .invoke(job -> JobStateMachine.require(job, to))
+                .chain(job -> jobs.transition(tenant, jobId, to, List.of(from)))
+                .chain(moved -> moved == null ? conflict(tenant, jobId, to)
+                        : events.stateChanged(moved, from).replaceWith(moved));
+    }
+
+    private Uni<GradingJob> existing(String tenant, UUID jobId) {
+        return jobs.find(tenant, jobId).onItem().ifNull().failWith(() -> ZhiyueException.notFound("grading job", jobId));
+    }
+
+    /** Another request moved the job first: report the state it is in now. */
+    private Uni<GradingJob> conflict(String tenant, UUID jobId, JobState target) {
+        return existing(tenant, jobId).chain(now -> Uni.createFrom().failure(
+                now.state().canMoveTo(target)
+                        ? new ZhiyueException(ErrorCode.ILLEGAL_STATE, "job " + jobId + " changed concurrently; it is "
+                                + now.state() + " now, try again")
+                        : JobStateMachine.illegal(now, target)));
+    }
+
+    private static GradingJob.Timings timings(GradingJob job, JobRepository.Latency latency) {
+        long totalMs = Duration.between(job.startedAt(), job.completedAt()).toMillis();
+        Long executeMs = job.stages().executing().at() == null ? null
+                : Duration.between(job.stages().executing().at(), job.completedAt()).toMillis();
+        BigDecimal rate = totalMs <= 0 ? null
+                : BigDecimal.valueOf(job.total() * 1000L).divide(BigDecimal.valueOf(totalMs), 1, RoundingMode.HALF_UP);
+        return new GradingJob.Timings(totalMs, executeMs, rate, latency.p50Ms(), latency.p99Ms());
+    }
+}
