@@ -282,7 +282,7 @@ public final class RuleBasedGrader implements Grader {
             }
             if (regex != null) {
                 named++;
-                Matcher matcher = regex.matcher(text);
+                Matcher matcher = regex.matcher(new BudgetedText(text, BudgetedText.DEFAULT_BUDGET));
                 if (matcher.find()) {
                     evidence.add(clip(matcher.group()));
                     held++;

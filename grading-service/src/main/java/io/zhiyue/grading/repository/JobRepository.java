@@ -99,7 +99,7 @@ public class JobRepository {
     }
 
     public Uni<List<StalledJob>> stalled(Duration olderThan) {
-        return pool.preparedQuery(SqlQueries.STALLED_JOBS).execute(Tuple.of(olderThan.toMillis() + " milliseconds"))
+        return pool.preparedQuery(SqlQueries.STALLED_JOBS).execute(Tuple.of(olderThan.toMillis()))
                 .map(rows -> Rows.all(rows, row -> new StalledJob(row.getUUID("id"), row.getString("tenant_id"),
                         JobState.valueOf(row.getString("state")))));
     }

@@ -105,7 +105,7 @@ final class SqlQueries {
             RETURNING\s""" + JOB_COLUMNS;
     static final String STALLED_JOBS = """
             SELECT id, tenant_id, state FROM grading_jobs
-            WHERE state IN ('ANALYZED', 'SPLIT_COMPLETE', 'EXECUTING') AND updated_at < now() - $1::interval
+            WHERE state IN ('ANALYZED', 'SPLIT_COMPLETE', 'EXECUTING') AND updated_at < now() - $1::bigint * interval '1 millisecond'
             LIMIT 100""";
     static final String TOUCH_JOB = "UPDATE grading_jobs SET updated_at = now() WHERE id = $1";
     static final String JOB_LATENCY = """

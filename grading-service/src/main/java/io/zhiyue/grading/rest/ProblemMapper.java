@@ -2,6 +2,7 @@ package io.zhiyue.grading.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpServerRequest;
 import io.zhiyue.shared.error.ErrorCode;
@@ -9,6 +10,7 @@ import io.zhiyue.shared.error.Problem;
 import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -31,10 +33,17 @@ public class ProblemMapper {
                         .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                         .collect(Collectors.joining(".")).replace(".[", "[")
                 : "body";
-        String message = e instanceof JsonMappingException && !"body".equals(field)
-                ? "has the wrong type or format" : "is not valid JSON: " + e.getOriginalMessage();
+        // Jackson's own messages for mapping errors name Java classes; only parse errors are worth quoting.
+        String message = !(e instanceof JsonMappingException) ? "is not valid JSON: " + e.getOriginalMessage()
+                : "body".equals(field) ? "is not the JSON value expected here" : "has the wrong type or format";
         return problem(ErrorCode.VALIDATION_ERROR, field + " " + message, List.of(new Problem.FieldError(field, message)),
                 request);
+    }
+
+    /** Quarkus REST maps this subtype itself (plain JSON, or no body at all) unless we claim it. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, HttpServerRequest request) {
+        return json(e, request);
     }
 
     @ServerExceptionMapper
@@ -56,7 +65,17 @@ public class ProblemMapper {
             default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.VALIDATION_ERROR;
         };
         String detail = status == 404 ? "no such resource: " + request.path() : e.getMessage();
-        return Response.fromResponse(problem(code, detail, List.of(), request)).status(status).build();
+        // the body states the real status (405, 406, …), and headers such as Allow survive
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = code.status() == status || known == null ? code.title() : known.getReasonPhrase();
+        Problem body = new Problem(code.type(), title, status, detail, code.name(), request.path(), requestId(request), null);
+        Response.ResponseBuilder response = Response.status(status).type(Problem.MEDIA_TYPE).entity(body);
+        e.getResponse().getStringHeaders().forEach((name, values) -> {
+            if (!HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name) && !HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)) {
+                values.forEach(value -> response.header(name, value));
+            }
+        });
+        return response.build();
     }
 
     @ServerExceptionMapper

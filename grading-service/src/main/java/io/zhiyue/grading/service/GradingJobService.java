@@ -88,7 +88,10 @@ public class GradingJobService {
         Uni<GradingJob> splitDone = job.state() != JobState.ANALYZED ? Uni.createFrom().item(job)
                 : jobs.insertTasks(tenant, job.id(), job.examId(), config.batchSize())
                         .chain(() -> jobs.pendingBatches(job.id()))
-                        .chain(batches -> tasks.publish(tenant, job.id(), batches, config.batchSize()))
+                        .chain(batches -> tasks.publish(tenant, job.id(), batches, config.batchSize())
+                                .onFailure().transform(e -> new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
+                                        "job " + job.id() + " is analysed but its tasks could not all be published ("
+                                                + e.getMessage() + "); it is retried automatically")))
                         .chain(() -> jobs.transition(tenant, job.id(), JobState.SPLIT_COMPLETE, List.of(JobState.ANALYZED)))
                         .call(split -> split == null ? Uni.createFrom().voidItem()
                                 : events.stateChanged(split, JobState.ANALYZED));

@@ -3,6 +3,7 @@ package io.zhiyue.grading.stream;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.config.GradingConfig;
 import io.zhiyue.shared.event.Envelope;
@@ -11,13 +12,14 @@ import io.zhiyue.shared.event.GradingTaskBatch;
 import io.zhiyue.shared.stream.Streams;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /** Publishes task batches to {@code zhiyue:grading:tasks}; the task rows are committed before. */
 @ApplicationScoped
 public class TaskPublisher {
+
+    private static final int PUBLISH_CONCURRENCY = 8;
 
     private final ReactiveStreamCommands<String, String, String> streams;
     private final GradingConfig config;
@@ -33,12 +35,15 @@ public class TaskPublisher {
         }
         String traceparent = Traceparent.current();
         XAddArgs trim = new XAddArgs().maxlen(config.tasksMaxLen()).nearlyExactTrimming();
-        List<Uni<String>> adds = new ArrayList<>(batchNos.size());
-        for (int batchNo : batchNos) {
-            GradingTaskBatch batch = new GradingTaskBatch(jobId, batchNo, batchSize);
-            Envelope envelope = Envelope.of(EventType.GRADING_TASK, tenant, batch.idempotencyKey(), batch, traceparent);
-            adds.add(streams.xadd(Streams.GRADING_TASKS, trim, envelope.toFields()));
-        }
-        return Uni.join().all(adds).andFailFast().replaceWithVoid();
+        // a bounded number in flight: a 100,000-submission job must not flood the Redis pool
+        return Multi.createFrom().iterable(batchNos)
+                .onItem().transformToUni(batchNo -> {
+                    GradingTaskBatch batch = new GradingTaskBatch(jobId, batchNo, batchSize);
+                    Envelope envelope = Envelope.of(EventType.GRADING_TASK, tenant, batch.idempotencyKey(), batch,
+                            traceparent);
+                    return streams.xadd(Streams.GRADING_TASKS, trim, envelope.toFields());
+                }).merge(PUBLISH_CONCURRENCY)
+                .collect().last()
+                .replaceWithVoid();
     }
 }
