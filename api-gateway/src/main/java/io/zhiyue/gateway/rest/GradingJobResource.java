@@ -2,7 +2,6 @@ package io.zhiyue.gateway.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.GradingClient;
-import io.zhiyue.gateway.client.RequestBody;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -94,10 +93,7 @@ public class GradingJobResource {
     }
 
     private Uni<Response> action(String jobId, String action, String contentType, byte[] body, UriInfo uri) {
-        RequestBody forwarded = body == null || body.length == 0
-                ? RequestBody.EMPTY
-                : ResponseRelay.jsonBody(contentType, body);
         return ResponseRelay.relay(grading.jobAction(caller.caller(), jobId, action, uri.getQueryParameters(),
-                forwarded));
+                ResponseRelay.jsonBody(contentType, body)));
     }
 }

@@ -36,7 +36,7 @@ public class ProblemMapper {
         ErrorCode code = switch (status) {
             case 401 -> ErrorCode.AUTHENTICATION_ERROR;
             case 403 -> ErrorCode.AUTHORIZATION_ERROR;
-            case 404, 405 -> ErrorCode.RECORD_NOT_FOUND;
+            case 404 -> ErrorCode.RECORD_NOT_FOUND;
             case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
             case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
             case 429 -> ErrorCode.RATE_LIMITED;

@@ -33,7 +33,11 @@ final class ResponseRelay {
                 });
     }
 
+    /** The caller's body and type; an empty body travels without a type. */
     static RequestBody body(String contentType, byte[] bytes, String defaultType) {
+        if (bytes == null || bytes.length == 0) {
+            return RequestBody.EMPTY;
+        }
         return new RequestBody(contentType == null || contentType.isBlank() ? defaultType : contentType, bytes);
     }
 

@@ -43,14 +43,14 @@ public class SystemStatusPublisher {
     }
 
     void onStart(@Observes @Priority(200) StartupEvent event) {
-        publish("UP");
+        announce("UP");
     }
 
     void onStop(@Observes @Priority(100) ShutdownEvent event) {
-        publish("DOWN");
+        announce("DOWN");
     }
 
-    private void publish(String status) {
+    void announce(String status) {
         Instant now = Instant.now();
         SystemStatus payload = new SystemStatus(SERVICE, instance, status, now);
         String key = "system-status:" + SERVICE + ":" + instance + ":" + status + ":" + now.toEpochMilli();

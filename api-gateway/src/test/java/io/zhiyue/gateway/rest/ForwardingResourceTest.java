@@ -275,4 +275,36 @@ class ForwardingResourceTest {
                 .body("code", equalTo("UNSUPPORTED_MEDIA_TYPE"))
                 .body(not(containsString("Exception")));
     }
+
+    @Test
+    void unsupportedMethodIsAProblem() {
+        given().when().delete("/api/v1/exams")
+                .then()
+                .statusCode(405)
+                .contentType(startsWith(PROBLEM_JSON))
+                .body("status", equalTo(405));
+    }
+
+    @Test
+    void unknownPathIsAProblem() {
+        given().when().get("/api/v1/no-such-thing")
+                .then()
+                .statusCode(404)
+                .contentType(startsWith(PROBLEM_JSON))
+                .body("code", equalTo("RECORD_NOT_FOUND"));
+    }
+
+    @Test
+    void hangingDownstreamIsCutOffWith503() {
+        String examId = UUID.randomUUID().toString();
+        grading.respondSlowly("POST", "/api/v1/exams/" + examId + "/submissions", java.time.Duration.ofSeconds(3));
+
+        given().contentType("application/json").body("[]")
+                .when().post("/api/v1/exams/{examId}/submissions", examId)
+                .then()
+                .statusCode(503)
+                .header("Retry-After", equalTo("5"))
+                .contentType(startsWith(PROBLEM_JSON))
+                .body("code", equalTo("DEPENDENCY_UNAVAILABLE"));
+    }
 }

@@ -36,7 +36,8 @@ public final class GradingStub {
         }
     }
 
-    public record Canned(int status, String contentType, byte[] body, Map<String, String> headers) {
+    public record Canned(int status, String contentType, byte[] body, Map<String, String> headers,
+            java.time.Duration delay) {
     }
 
     private final HttpServer server;
@@ -45,7 +46,7 @@ public final class GradingStub {
 
     public GradingStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/", this::handle);
         server.start();
     }
@@ -61,7 +62,13 @@ public final class GradingStub {
     public void respond(String method, String path, int status, String contentType, String body,
             Map<String, String> headers) {
         canned.put(method + " " + path, new Canned(status, contentType,
-                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), headers));
+                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), headers, java.time.Duration.ZERO));
+    }
+
+    /** Answers only after {@code delay}, like a grading-service that hangs. */
+    public void respondSlowly(String method, String path, java.time.Duration delay) {
+        canned.put(method + " " + path, new Canned(200, "application/json", "{}".getBytes(StandardCharsets.UTF_8),
+                Map.of(), delay));
     }
 
     public void respond(String method, String path, int status, String contentType, String body) {
@@ -98,7 +105,14 @@ public final class GradingStub {
 
             Canned answer = canned.get(request.method() + " " + path);
             if (answer == null) {
-                answer = new Canned(200, "application/json", echo(request), Map.of());
+                answer = new Canned(200, "application/json", echo(request), Map.of(), java.time.Duration.ZERO);
+            }
+            if (!answer.delay().isZero()) {
+                try {
+                    Thread.sleep(answer.delay().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             if (answer.contentType() != null) {
                 exchange.getResponseHeaders().set("Content-Type", answer.contentType());

@@ -22,7 +22,10 @@ public final class LiveClient implements AutoCloseable {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
-    private LiveClient(URI uri) {
+    private final boolean stalled;
+
+    private LiveClient(URI uri, boolean stalled) {
+        this.stalled = stalled;
         this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(uri, new Collector())
@@ -30,7 +33,15 @@ public final class LiveClient implements AutoCloseable {
     }
 
     public static LiveClient connect(URI httpUri) {
-        return new LiveClient(URI.create(httpUri.toString().replaceFirst("^http", "ws")));
+        return new LiveClient(URI.create(httpUri.toString().replaceFirst("^http", "ws")), false);
+    }
+
+    /**
+     * A client that stops reading after its first message, like a browser tab frozen in the
+     * background: the server's writes back up once the socket buffers are full.
+     */
+    public static LiveClient connectStalled(URI httpUri) {
+        return new LiveClient(URI.create(httpUri.toString().replaceFirst("^http", "ws")), true);
     }
 
     public LiveClient send(String text) {
@@ -95,7 +106,9 @@ public final class LiveClient implements AutoCloseable {
                 received.add(JsonCodec.read(partial.toString(), JsonNode.class));
                 partial.setLength(0);
             }
-            webSocket.request(1);
+            if (!stalled) {
+                webSocket.request(1);
+            }
             return null;
         }
 

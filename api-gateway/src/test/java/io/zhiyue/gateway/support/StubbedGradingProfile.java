@@ -6,17 +6,25 @@ import io.zhiyue.devstack.DevstackTestResource;
 import java.util.List;
 import java.util.Map;
 
-/** Real PostgreSQL and Redis, grading-service replaced by a stub, fast heartbeats, small limits. */
+/**
+ * Real PostgreSQL and Redis, grading-service replaced by a stub, fast heartbeats, small limits,
+ * and (through MicroProfile Fault Tolerance's {@code <class>/<method>/Timeout/*} keys) a short
+ * timeout on submission uploads.
+ */
 public class StubbedGradingProfile implements QuarkusTestProfile {
 
     public static final int MAX_BODY_BYTES = 4096;
+    public static final long UPLOAD_TIMEOUT_MILLIS = 500;
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
                 "zhiyue.gateway.heartbeat-interval", "1s",
                 "zhiyue.gateway.max-body-size", Integer.toString(MAX_BODY_BYTES),
-                "zhiyue.gateway.replay-page-size", "7");
+                "zhiyue.gateway.replay-page-size", "7",
+                "io.zhiyue.gateway.client.GradingClient/uploadSubmissions/Timeout/value",
+                Long.toString(UPLOAD_TIMEOUT_MILLIS),
+                "io.zhiyue.gateway.client.GradingClient/uploadSubmissions/Timeout/unit", "MILLIS");
     }
 
     @Override
