@@ -5,6 +5,11 @@ import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 import io.zhiyue.shared.tenant.TenantHeaders;
 
+import org.hamcrest.Description;
+import org.hamcrest.Matcher;
+import org.hamcrest.TypeSafeMatcher;
+
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +37,21 @@ public final class GradingTestData {
     public static RequestSpecification as(String tenant) {
         RequestSpecification request = given();
         return tenant == null ? request : request.header(TenantHeaders.TENANT, tenant);
+    }
+
+    /** Matches a JSON number by decimal value, whatever its scale or how rest-assured typed it (10, 10.0, 10.00). */
+    public static Matcher<Object> decimal(String expected) {
+        return new TypeSafeMatcher<>(Object.class) {
+            @Override
+            protected boolean matchesSafely(Object actual) {
+                return actual instanceof Number && new BigDecimal(actual.toString()).compareTo(new BigDecimal(expected)) == 0;
+            }
+
+            @Override
+            public void describeTo(Description description) {
+                description.appendText("a number equal to " + expected);
+            }
+        };
     }
 
     public static String createExam(String title) {

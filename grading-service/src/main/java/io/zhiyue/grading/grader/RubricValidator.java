@@ -19,6 +19,7 @@ public final class RubricValidator {
     public static final BigDecimal MAX_SCORE_LIMIT = new BigDecimal("1000");
     public static final int MAX_POINTS = 100;
     public static final int MAX_ID_LENGTH = 64;
+    private static final String NUL_MESSAGE = "must not contain the NUL character (U+0000)";
 
     private RubricValidator() {
     }
@@ -74,7 +75,12 @@ public final class RubricValidator {
             validateId(point.id(), path, i, firstIndexById, errors);
             if (point.points() == null) {
                 errors.add(error(path + ".points", "is required"));
+            } else if (point.points().abs().compareTo(MAX_SCORE_LIMIT) > 0) {
+                errors.add(error(path + ".points", "must be between -" + MAX_SCORE_LIMIT + " and " + MAX_SCORE_LIMIT));
+            } else if (point.points().stripTrailingZeros().scale() > 2) {
+                errors.add(error(path + ".points", "takes at most two decimals"));
             }
+            rejectNul(point.description(), path + ".description", errors);
             validateMatch(point.match(), path + ".match", errors);
         }
         return errors;
@@ -84,6 +90,8 @@ public final class RubricValidator {
             List<Problem.FieldError> errors) {
         if (id == null || id.isBlank()) {
             errors.add(error(path + ".id", "is required"));
+        } else if (id.indexOf('\u0000') >= 0) {
+            errors.add(error(path + ".id", NUL_MESSAGE));
         } else if (id.length() > MAX_ID_LENGTH) {
             errors.add(error(path + ".id", "must be at most " + MAX_ID_LENGTH + " characters"));
         } else {
@@ -134,6 +142,8 @@ public final class RubricValidator {
             // Checked in normalised form: a phrase of only no-break or ideographic spaces matches every answer.
             if (TextNormalizer.normalize(phrases.get(i)).isEmpty()) {
                 errors.add(error(path + "[" + i + "]", "must not be blank"));
+            } else {
+                rejectNul(phrases.get(i), path + "[" + i + "]", errors);
             }
         }
     }
@@ -143,11 +153,22 @@ public final class RubricValidator {
             errors.add(error(path, "must not be blank"));
             return;
         }
+        if (regex.indexOf('\u0000') >= 0) {
+            errors.add(error(path, NUL_MESSAGE));
+            return;
+        }
         try {
             Pattern.compile(regex, RuleBasedGrader.REGEX_FLAGS);
         } catch (PatternSyntaxException e) {
             errors.add(error(path, "is not a valid regular expression: " + e.getDescription()
                     + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "")));
+        }
+    }
+
+    /** PostgreSQL text and jsonb cannot hold U+0000, so it is refused up front with the field named. */
+    private static void rejectNul(String text, String path, List<Problem.FieldError> errors) {
+        if (text != null && text.indexOf('\u0000') >= 0) {
+            errors.add(error(path, NUL_MESSAGE));
         }
     }
 

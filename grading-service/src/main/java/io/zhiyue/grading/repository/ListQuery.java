@@ -123,13 +123,20 @@ public record ListQuery(int page, int pageSize, Column sortBy, boolean descendin
         return " ORDER BY " + sortBy.sql() + direction + ", " + tieBreaker.sql() + direction;
     }
 
-    public int offset() {
-        return (page - 1) * pageSize;
+    /** A long: a huge page number times the page size overflows an int. */
+    public long offset() {
+        return (long) (page - 1) * pageSize;
     }
 
     private static Object convert(String raw, Type type) {
         return switch (type) {
-            case TEXT -> raw;
+            case TEXT -> {
+                // PostgreSQL text cannot hold NUL; such a value can match nothing stored
+                if (raw.indexOf('\u0000') >= 0) {
+                    throw new IllegalArgumentException("NUL in text");
+                }
+                yield raw;
+            }
             case INT -> Integer.valueOf(raw.trim());
             case UUID -> java.util.UUID.fromString(raw.trim());
             case DECIMAL -> new BigDecimal(raw.trim());

@@ -1,10 +1,12 @@
 package io.zhiyue.grading.rest;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.pgclient.PgException;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem;
 import io.zhiyue.shared.error.ZhiyueException;
@@ -28,16 +30,27 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, HttpServerRequest request) {
-        String field = e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
+        JsonParseException malformed = malformed(e);
+        String field = malformed == null && e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
                 ? mapping.getPath().stream()
                         .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                         .collect(Collectors.joining(".")).replace(".[", "[")
                 : "body";
         // Jackson's own messages for mapping errors name Java classes; only parse errors are worth quoting.
-        String message = !(e instanceof JsonMappingException) ? "is not valid JSON: " + e.getOriginalMessage()
+        String message = malformed != null ? "is not valid JSON: " + malformed.getOriginalMessage()
                 : "body".equals(field) ? "is not the JSON value expected here" : "has the wrong type or format";
         return problem(ErrorCode.VALIDATION_ERROR, field + " " + message, List.of(new Problem.FieldError(field, message)),
                 request);
+    }
+
+    /** Broken JSON inside a list or record arrives wrapped in a mapping error that names a field; it is still broken JSON. */
+    private static JsonParseException malformed(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonParseException parse) {
+                return parse;
+            }
+        }
+        return null;
     }
 
     /** Quarkus REST maps this subtype itself (plain JSON, or no body at all) unless we claim it. */
@@ -65,7 +78,7 @@ public class ProblemMapper {
             default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.VALIDATION_ERROR;
         };
         String detail = status == 404 ? "no such resource: " + request.path() : e.getMessage();
-        // the body states the real status (405, 406, …), and headers such as Allow survive
+        // the body states the real status (405, 406, …) and keeps the original response's headers
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = code.status() == status || known == null ? code.title() : known.getReasonPhrase();
         Problem body = new Problem(code.type(), title, status, detail, code.name(), request.path(), requestId(request), null);
@@ -76,6 +89,21 @@ public class ProblemMapper {
             }
         });
         return response.build();
+    }
+
+    /**
+     * SQLSTATE class 22 (data exception: a value too long, out of range or with a character text
+     * cannot hold) is caused by the request's values, so it is the caller's 400, not our 500.
+     */
+    @ServerExceptionMapper
+    public Response database(PgException e, HttpServerRequest request) {
+        if (e.getSqlState() != null && e.getSqlState().startsWith("22")) {
+            Log.warnf("rejected a value PostgreSQL cannot store on %s %s: %s", request.method(), request.path(),
+                    e.getErrorMessage());
+            return problem(ErrorCode.VALIDATION_ERROR, "a value in the request is out of range or contains characters"
+                    + " that cannot be stored", List.of(new Problem.FieldError("body", "cannot be stored")), request);
+        }
+        return unexpected(e, request);
     }
 
     @ServerExceptionMapper

@@ -52,6 +52,8 @@ public class ExamService {
         if (request.subject() != null && request.subject().length() > MAX_TITLE) {
             errors.add(new FieldError("subject", "is longer than " + MAX_TITLE + " characters"));
         }
+        rejectNul("title", request.title(), errors);
+        rejectNul("subject", request.subject(), errors);
         failIfAny(errors);
         return exams.insert(tenant, request.title().trim(), request.subject() == null ? null : request.subject().trim());
     }
@@ -81,6 +83,7 @@ public class ExamService {
         } else if (request.prompt().length() > MAX_PROMPT) {
             errors.add(new FieldError("prompt", "is longer than " + MAX_PROMPT + " characters"));
         }
+        rejectNul("prompt", request.prompt(), errors);
         BigDecimal step = request.scoreStep() == null ? DEFAULT_SCORE_STEP : request.scoreStep();
         errors.addAll(RubricValidator.validate(request.maxScore(), step, request.rubric()));
         if (decimals(request.maxScore()) > 2 || decimals(step) > 2) {
@@ -114,6 +117,13 @@ public class ExamService {
         return errors.stream()
                 .map(e -> new FieldError(e.field().startsWith("rubric.") ? e.field().substring(7) : e.field(), e.message()))
                 .toList();
+    }
+
+    /** PostgreSQL text cannot store the NUL character; refuse it here rather than fail on insert. */
+    static void rejectNul(String field, String value, List<FieldError> errors) {
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            errors.add(new FieldError(field, "must not contain the NUL character"));
+        }
     }
 
     private static int decimals(BigDecimal value) {

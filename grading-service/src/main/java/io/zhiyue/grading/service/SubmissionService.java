@@ -230,6 +230,10 @@ public class SubmissionService {
         if (input.answer().length() > MAX_ANSWER) {
             return "answer is longer than " + MAX_ANSWER + " characters";
         }
+        // PostgreSQL text cannot store NUL; one such row must not fail the whole upload
+        if (input.studentId().indexOf('\u0000') >= 0 || input.answer().indexOf('\u0000') >= 0) {
+            return "studentId and answer must not contain the NUL character";
+        }
         return null;
     }
 

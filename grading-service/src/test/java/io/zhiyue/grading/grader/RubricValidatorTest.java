@@ -179,6 +179,27 @@ class RubricValidatorTest {
                         "rubric.points[1].match.regex");
     }
 
+    @Test
+    void boundsTheSizeAndPrecisionOfPoints() {
+        Rubric rubric = rubric(point("big", "1000.01", VALID_MATCH), point("fine", "0.125", VALID_MATCH),
+                point("deduct", "-1000", VALID_MATCH));
+
+        assertThat(RubricValidator.validate(dec("10"), null, rubric))
+                .containsExactly(new FieldError("rubric.points[0].points", "must be between -1000 and 1000"),
+                        new FieldError("rubric.points[1].points", "takes at most two decimals"));
+    }
+
+    @Test
+    void refusesTheNulCharacterWithTheFieldNamed() {
+        Rubric rubric = rubric(point("a\u0000", "1", VALID_MATCH),
+                point("b", "1", new Match(List.of("x\u0000y"), null, "a\u0000", null)),
+                new ScoringPoint("c", "desc\u0000", BigDecimal.ONE, VALID_MATCH));
+
+        assertThat(RubricValidator.validate(dec("10"), null, rubric)).extracting(FieldError::field)
+                .containsExactly("rubric.points[0].id", "rubric.points[1].match.anyOf[0]",
+                        "rubric.points[1].match.regex", "rubric.points[2].description");
+    }
+
     private static Rubric validRubric() {
         return rubric(point("p1", "1", VALID_MATCH));
     }

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.net.URI;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,6 +27,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
@@ -106,7 +109,7 @@ class ExamResourceTest {
         List<String> all = as(tenant).queryParam("page_size", 200).when().get("/api/v1/exams")
                 .then().statusCode(200).body("pageSize", equalTo(200)).extract().path("items.title");
         assertThat(all).containsExactly("exam 1", "exam 2", "exam 3", "exam 4", "exam 5");
-        List<String> paged = new java.util.ArrayList<>();
+        List<String> paged = new ArrayList<>();
         for (int page = 1; page <= 3; page++) {
             paged.addAll(as(tenant).queryParam("page", page).queryParam("page_size", 2).when().get("/api/v1/exams")
                     .then().extract().path("items.title"));
@@ -163,7 +166,7 @@ class ExamResourceTest {
     void severalBadListParametersAreAllReported() {
         expectProblem(given().queryParam("sort_by", "nope").queryParam("page_size", 500).queryParam("fields", "x")
                 .when().get("/api/v1/exams").then(), 400, "VALIDATION_ERROR")
-                .body("errors.field", org.hamcrest.Matchers.hasItems("sort_by", "page_size", "fields"));
+                .body("errors.field", hasItems("sort_by", "page_size", "fields"));
     }
 
     @Test
@@ -176,6 +179,6 @@ class ExamResourceTest {
         String location = given().contentType(ContentType.JSON).body(Map.of("title", "located"))
                 .when().post("/api/v1/exams").then().statusCode(201)
                 .extract().header("Location");
-        given().when().get(java.net.URI.create(location).getPath()).then().statusCode(200).body("title", equalTo("located"));
+        given().when().get(URI.create(location).getPath()).then().statusCode(200).body("title", equalTo("located"));
     }
 }

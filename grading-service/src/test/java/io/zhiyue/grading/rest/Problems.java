@@ -4,6 +4,7 @@ import io.restassured.response.ValidatableResponse;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -31,6 +32,6 @@ final class Problems {
 
     static ValidatableResponse expectValidation(ValidatableResponse response, String field) {
         return expectProblem(response, 400, "VALIDATION_ERROR")
-                .body("errors.field", org.hamcrest.Matchers.hasItem(field));
+                .body("errors.field", hasItem(field));
     }
 }

@@ -22,6 +22,7 @@ import static io.zhiyue.grading.GradingTestData.awaitState;
 import static io.zhiyue.grading.GradingTestData.control;
 import static io.zhiyue.grading.GradingTestData.createExam;
 import static io.zhiyue.grading.GradingTestData.createJob;
+import static io.zhiyue.grading.GradingTestData.decimal;
 import static io.zhiyue.grading.GradingTestData.keywordNumericRubric;
 import static io.zhiyue.grading.GradingTestData.keywordRubric;
 import static io.zhiyue.grading.GradingTestData.postQuestion;
@@ -30,8 +31,10 @@ import static io.zhiyue.grading.GradingTestData.uploadCsv;
 import static io.zhiyue.grading.rest.Problems.expectProblem;
 import static io.zhiyue.grading.rest.Problems.expectValidation;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
@@ -49,12 +52,12 @@ class QuestionResourceTest {
                 .statusCode(201).contentType(ContentType.JSON)
                 .body("number", equalTo(1))
                 .body("prompt", equalTo("Question 1"))
-                .body("maxScore", equalTo(10))
-                .body("scoreStep", equalTo(0.5f))
+                .body("maxScore", decimal("10"))
+                .body("scoreStep", decimal("0.5"))
                 .body("rubricVersion", equalTo(1))
                 .body("contentHash", matchesPattern(SHA256))
                 .body("structureHash", matchesPattern(SHA256))
-                .body("rubric.points.id", org.hamcrest.Matchers.contains("kw", "pi"))
+                .body("rubric.points.id", contains("kw", "pi"))
                 .extract();
         String id = created.path("id");
         assertThat(created.header("Location")).endsWith("/api/v1/questions/" + id);
@@ -73,7 +76,7 @@ class QuestionResourceTest {
         String examId = createExam("default step");
         postQuestion(null, examId, Map.of("number", 1, "prompt", "p", "maxScore", 5,
                 "rubric", keywordRubric("k", 5, "yes")))
-                .statusCode(201).body("scoreStep", equalTo(0.5f));
+                .statusCode(201).body("scoreStep", decimal("0.5"));
     }
 
     @Test
@@ -83,7 +86,7 @@ class QuestionResourceTest {
         addQuestion(examId, 1, 5, keywordRubric("a", 5, "a"));
         addQuestion(examId, 2, 5, keywordRubric("a", 5, "a"));
         given().when().get("/api/v1/exams/" + examId + "/questions")
-                .then().statusCode(200).body("items.number", org.hamcrest.Matchers.contains(1, 2, 3));
+                .then().statusCode(200).body("items.number", contains(1, 2, 3));
     }
 
     @Test
@@ -96,7 +99,7 @@ class QuestionResourceTest {
         given().when().get("/api/v1/exams/" + examId + "/questions")
                 .then().statusCode(200).body("items", hasSize(1))
                 .body("items[0].id", equalTo(first)).body("items[0].prompt", equalTo("Question 1"))
-                .body("items[0].maxScore", equalTo(10));
+                .body("items[0].maxScore", decimal("10"));
     }
 
     @Test
@@ -162,7 +165,7 @@ class QuestionResourceTest {
         expectProblem(postQuestion(null, examId, question(1, 0, Map.of("points", List.of(
                 Map.of("id", "a", "points", 1, "match", Map.of("regex", "[")),
                 Map.of("id", "b", "points", 1))))), 400, "VALIDATION_ERROR")
-                .body("errors.field", org.hamcrest.Matchers.hasItems("maxScore", "rubric.points[0].match.regex",
+                .body("errors.field", hasItems("maxScore", "rubric.points[0].match.regex",
                         "rubric.points[1].match"));
     }
 
@@ -208,7 +211,7 @@ class QuestionResourceTest {
 
         given().when().get("/api/v1/exams/" + examId + "/questions").then().statusCode(200)
                 .body("items[0].rubricVersion", equalTo(3))
-                .body("items[0].rubric.points[0].points", equalTo(5));
+                .body("items[0].rubric.points[0].points", decimal("5"));
     }
 
     @Test
@@ -265,8 +268,8 @@ class QuestionResourceTest {
         given().when().get("/api/v1/grading-jobs/" + jobId + "/statistics").then().statusCode(200)
                 .body("questions", hasSize(1))
                 .body("questions[0].count", equalTo(count))
-                .body("questions[0].min", equalTo(Float.valueOf(score)))
-                .body("questions[0].max", equalTo(Float.valueOf(score)));
+                .body("questions[0].min", decimal(score))
+                .body("questions[0].max", decimal(score));
         given().queryParam("filter[score]", score).when().get("/api/v1/grading-jobs/" + jobId + "/results")
                 .then().statusCode(200).body("total", equalTo(count));
     }
