@@ -165,6 +165,61 @@ class GradingEndToEndIT {
                     .anyMatch(m -> "COMPLETED".equals(m.data().path("to").asText()));
         });
         assertThat(live.duplicates()).as("events delivered twice").isZero();
+        System.out.printf("e2e: worker B killed at %d/%d graded (%s); job %s %d/%d in %s ms; %d progress events%n",
+                progressAtKill.get().done(), progressAtKill.get().total(), progressAtKill.get().state(), job.state(),
+                job.graded(), job.total(), job.timings() == null ? "?" : job.timings().totalMs(),
+                live.messages("GRADING_PROGRESS").size());
+    }
+
+    @Test
+    void liveChannelResumesAfterADroppedConnectionWithoutDuplicates() {
+        SampleExam exam = SampleExam.generate(100, 77L);
+        String examId = gateway.createExam("Resume " + exam.title(), exam.subject());
+        exam.questions().forEach(q -> gateway.addQuestion(examId, q));
+        assertThat(gateway.uploadCsv(examId, exam.csv()).accepted()).isEqualTo(exam.size());
+        Job created = gateway.createJob(examId);
+        String channel = "job:" + created.id();
+
+        try (LiveChannelClient client = LiveChannelClient.connect(gateway.liveChannel(), Duration.ofSeconds(10))) {
+            AtomicReference<String> droppedAfter = new AtomicReference<>();
+            client.onMessage(message -> {
+                if ("GRADING_PROGRESS".equals(message.type()) && droppedAfter.compareAndSet(null, message.id())) {
+                    client.dropConnection();
+                }
+            });
+            client.subscribe(channel);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !client.messages("SYSTEM_STATUS").isEmpty());
+            gateway.startJob(created.id());
+
+            Job job = await("job " + created.id() + " finishes").atMost(GRADING).ignoreExceptions()
+                    .until(() -> gateway.job(created.id()), Job::isFinal);
+            assertThat(job.state()).isEqualTo("COMPLETED");
+            await("the resumed socket delivers the end of the job").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(client.reconnects()).as("reconnected after the drop").isGreaterThanOrEqualTo(1);
+                assertThat(client.messages("GRADING_PROGRESS")).map(client::progress)
+                        .as("final progress; saw:%n%s", client.describe())
+                        .anyMatch(p -> p.done() == job.total());
+                assertThat(client.messages("JOB_STATE_CHANGED"))
+                        .anyMatch(m -> "COMPLETED".equals(m.data().path("to").asText()));
+            });
+            assertThat(client.duplicates()).as("events delivered twice; saw:%n%s", client.describe()).isZero();
+            List<String> ids = client.messages().stream()
+                    .filter(m -> channel.equals(m.channel()) && m.id() != null)
+                    .filter(m -> !"SYSTEM_STATUS".equals(m.type()) && !"HEARTBEAT".equals(m.type()))
+                    .map(LiveChannelClient.Message::id)
+                    .toList();
+            assertThat(ids).as("event ids in order; saw:%n%s", client.describe())
+                    .isSortedAccordingTo(GradingEndToEndIT::compareStreamIds);
+        }
+    }
+
+    /** Redis stream ids: {@code <millis>-<sequence>}, compared numerically. */
+    private static int compareStreamIds(String a, String b) {
+        String[] left = a.split("-", 2);
+        String[] right = b.split("-", 2);
+        int byTime = Long.compare(Long.parseLong(left[0]), Long.parseLong(right[0]));
+        return byTime != 0 ? byTime
+                : Long.compare(Long.parseLong(left.length > 1 ? left[1] : "0"), Long.parseLong(right.length > 1 ? right[1] : "0"));
     }
 
     /** Kills worker B the first time progress shows some but not all submissions done. */

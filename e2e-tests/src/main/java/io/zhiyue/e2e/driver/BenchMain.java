@@ -3,6 +3,7 @@ package io.zhiyue.e2e.driver;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,13 @@ public final class BenchMain {
             System.err.println("bench: the gateway at " + gatewayUrl + " is not ready (try ./zhiyue up, ./zhiyue status)");
             System.exit(1);
         }
-        System.exit(run(gateway, submissions, chunkRows, verify, out));
+        try {
+            System.exit(run(gateway, submissions, chunkRows, verify, out));
+        } catch (GatewayException | UncheckedIOException | IllegalStateException e) {
+            out.println();
+            System.err.println("bench: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     private static int run(GatewayClient gateway, int requested, int chunkRows, boolean verify, PrintStream out)

@@ -3,6 +3,7 @@ package io.zhiyue.e2e.driver;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
@@ -45,8 +46,13 @@ public final class DemoMain {
             System.err.println("demo: the gateway at " + gatewayUrl + " is not ready (try ./zhiyue up, ./zhiyue status)");
             System.exit(1);
         }
-        int exitCode = new DemoMain().run(gateway, students, seed, out);
-        System.exit(exitCode);
+        try {
+            System.exit(new DemoMain().run(gateway, students, seed, out));
+        } catch (GatewayException | UncheckedIOException | IllegalStateException e) {
+            out.println();
+            System.err.println("demo: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     private int run(GatewayClient gateway, int students, long seed, PrintStream out) throws InterruptedException {
@@ -62,8 +68,8 @@ public final class DemoMain {
         for (Question question : exam.questions()) {
             gateway.addQuestion(examId, question);
             long deductions = question.rubric().points().stream().filter(p -> p.points().signum() < 0).count();
-            out.printf(Locale.ROOT, "   Q%d  %-20s max %-4s step %-4s %d scoring point(s)%s%n", question.number(),
-                    exam.kind(question.number()), plain(question.maxScore()), plain(question.scoreStep()),
+            out.printf(Locale.ROOT, "   Q%d  %s max %-4s step %-4s %d scoring point(s)%s%n", question.number(),
+                    pad(exam.kind(question.number()), 20), plain(question.maxScore()), plain(question.scoreStep()),
                     question.rubric().points().size(), deductions > 0 ? ", " + deductions + " deduction" : "");
         }
 
@@ -143,8 +149,8 @@ public final class DemoMain {
         out.println();
         out.println("   Per question (from /statistics):");
         for (Statistics.QuestionStatistics q : statistics.questions()) {
-            out.printf(Locale.ROOT, "   Q%d %-20s n=%d  mean %s / %s  std dev %s  min %s  max %s%n",
-                    q.questionNumber(), exam.kind(q.questionNumber()), q.count(), round2(q.mean()),
+            out.printf(Locale.ROOT, "   Q%d %s n=%d  mean %s / %s  std dev %s  min %s  max %s%n",
+                    q.questionNumber(), pad(exam.kind(q.questionNumber()), 20), q.count(), round2(q.mean()),
                     plain(q.maxScore()), round2(q.stdDev()), plain(q.min()), plain(q.max()));
             long largest = q.distribution().stream().mapToLong(Statistics.Bucket::count).max().orElse(1);
             for (Statistics.Bucket bucket : q.distribution()) {
@@ -194,6 +200,12 @@ public final class DemoMain {
         }
         BigDecimal stripped = value.stripTrailingZeros();
         return stripped.scale() < 0 ? stripped.setScale(0, RoundingMode.UNNECESSARY).toPlainString() : stripped.toPlainString();
+    }
+
+    /** Pads to a terminal width: CJK characters take two columns. */
+    private static String pad(String text, int columns) {
+        int width = text.codePoints().map(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN ? 2 : 1).sum();
+        return text + " ".repeat(Math.max(1, columns - width));
     }
 
     private static String round2(BigDecimal value) {

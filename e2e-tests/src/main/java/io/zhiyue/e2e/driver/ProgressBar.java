@@ -2,6 +2,7 @@ package io.zhiyue.e2e.driver;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Objects;
 
 /** A one-line progress bar redrawn in place with {@code \r}: percent, done/total, rate and state. */
 public final class ProgressBar {
@@ -13,6 +14,7 @@ public final class ProgressBar {
     private long startNanos;
     private long lastDrawNanos;
     private int lastDone = -1;
+    private String lastState;
     private boolean finished;
 
     public ProgressBar(PrintStream out) {
@@ -28,10 +30,12 @@ public final class ProgressBar {
     public synchronized void update(int done, int total, String state) {
         long now = System.nanoTime();
         boolean last = total > 0 && done >= total;
-        if (finished || done < lastDone || (!last && now - lastDrawNanos < REDRAW_NANOS)) {
+        if (finished || done < lastDone || (done == lastDone && Objects.equals(state, lastState))
+                || (!last && now - lastDrawNanos < REDRAW_NANOS)) {
             return;
         }
         lastDone = done;
+        lastState = state;
         lastDrawNanos = now;
         double fraction = total == 0 ? 0 : Math.min(1.0, (double) done / total);
         int filled = (int) Math.round(fraction * WIDTH);

@@ -12,7 +12,7 @@ final class BudgetedText implements CharSequence {
 
     static final class RegexBudgetExceededException extends RuntimeException {
         RegexBudgetExceededException() {
-            super("the rubric's regex needs too much work on this answer (catastrophic backtracking?)", null, false, false);
+            super("the rubric's regex needs too much work on this answer (catastrophic backtracking or deep recursion)", null, false, false);
         }
     }
 

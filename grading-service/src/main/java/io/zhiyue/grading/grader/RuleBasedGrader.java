@@ -246,6 +246,18 @@ public final class RuleBasedGrader implements Grader {
     private record Evaluation(boolean awarded, boolean partial, String evidence) {
     }
 
+    /**
+     * Java's regex engine recurses on grouped alternations, so a long answer can overflow the stack
+     * before the work budget runs out; either way only this submission fails.
+     */
+    private static boolean find(Matcher matcher) {
+        try {
+            return matcher.find();
+        } catch (StackOverflowError e) {
+            throw new BudgetedText.RegexBudgetExceededException();
+        }
+    }
+
     /** A scoring point with its phrases normalised and its regex compiled once per rubric. */
     private record PreparedPoint(String id, BigDecimal points, List<String> anyOf, List<String> allOf,
             Pattern regex, NumericRange numeric) {
@@ -283,7 +295,7 @@ public final class RuleBasedGrader implements Grader {
             if (regex != null) {
                 named++;
                 Matcher matcher = regex.matcher(new BudgetedText(text, BudgetedText.DEFAULT_BUDGET));
-                if (matcher.find()) {
+                if (find(matcher)) {
                     evidence.add(clip(matcher.group()));
                     held++;
                 }

@@ -23,7 +23,8 @@ public record GradingJob(
         OffsetDateTime startedAt,
         OffsetDateTime completedAt,
         Stages stages,
-        Timings timings) {
+        Timings timings,
+        @JsonIgnore OffsetDateTime updatedAt) {
 
     public record Stage(boolean ready, OffsetDateTime at) {
 
@@ -58,6 +59,6 @@ public record GradingJob(
 
     public GradingJob withTimings(Timings value) {
         return new GradingJob(id, tenantId, examId, state, total, graded, failed, cancelled, percent, createdAt,
-                startedAt, completedAt, stages, value);
+                startedAt, completedAt, stages, value, updatedAt);
     }
 }

@@ -9,6 +9,7 @@ import io.zhiyue.grading.grader.GradeResult;
 import io.zhiyue.grading.grader.GradingQuestion;
 import io.zhiyue.grading.grader.Rubric;
 import io.zhiyue.grading.model.GradingJob;
+import io.zhiyue.shared.job.JobState;
 import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -78,7 +79,9 @@ public class BatchRepository {
             ids[i] = tasks.get(i).submissionId();
             statuses[i] = results.containsKey(ids[i]) ? "DONE" : "FAILED";
         }
-        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.FINISH_TASKS)
+        return pool.withTransaction(connection -> lockUnlessFinal(connection, jobId).chain(open -> !open
+                ? Uni.createFrom().item(new BatchOutcome(null, 0, 0))
+                : connection.preparedQuery(SqlQueries.FINISH_TASKS)
                 .execute(Tuple.of(jobId, ids, publishedAt, statuses))
                 .chain(claimedRows -> {
                     Map<UUID, String> claimed = new HashMap<>();
@@ -100,12 +103,14 @@ public class BatchRepository {
                             .chain(() -> connection.preparedQuery(SqlQueries.ADD_COUNTERS)
                                     .execute(Tuple.of(jobId, done.size(), failed, 0)))
                             .map(rows -> new BatchOutcome(Rows.first(rows, Rows::job), done.size(), failed));
-                }));
+                })));
     }
 
     /** Gives up on a batch that keeps failing: its pending tasks count as failed so the job can finish. */
     public Uni<BatchOutcome> failBatch(UUID jobId, int batchNo) {
-        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.FAIL_BATCH_TASKS)
+        return pool.withTransaction(connection -> lockUnlessFinal(connection, jobId).chain(open -> !open
+                ? Uni.createFrom().item(new BatchOutcome(null, 0, 0))
+                : connection.preparedQuery(SqlQueries.FAIL_BATCH_TASKS)
                 .execute(Tuple.of(jobId, batchNo))
                 .chain(rows -> {
                     Map<UUID, String> failed = new HashMap<>();
@@ -119,7 +124,16 @@ public class BatchRepository {
                             .chain(() -> connection.preparedQuery(SqlQueries.ADD_COUNTERS)
                                     .execute(Tuple.of(jobId, 0, failed.size(), 0)))
                             .map(jobRows -> new BatchOutcome(Rows.first(jobRows, Rows::job), 0, failed.size()));
-                }));
+                })));
+    }
+
+    /** Locks the job row first (see SqlQueries) and answers whether the job still takes results. */
+    private static Uni<Boolean> lockUnlessFinal(SqlConnection connection, UUID jobId) {
+        return connection.preparedQuery(SqlQueries.LOCK_JOB_FOR_WORKER).execute(Tuple.of(jobId))
+                .map(rows -> {
+                    String state = Rows.first(rows, row -> row.getString("state"));
+                    return state != null && !JobState.valueOf(state).isFinal();
+                });
     }
 
     private static Uni<Void> insertResults(SqlConnection connection, UUID jobId, String tenant, String graderId,

@@ -65,12 +65,23 @@ public class JobRepository {
                 .map(rows -> Rows.first(rows, Rows::job)));
     }
 
-    /** Writes one task row per submission in batches; idempotent. Answers the number of batches. */
-    public Uni<Integer> insertTasks(String tenant, UUID jobId, UUID examId, int batchSize) {
-        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.INSERT_TASKS)
-                .execute(Tuple.of(jobId, tenant, examId, batchSize))
-                .chain(() -> connection.preparedQuery(SqlQueries.SET_TOTAL).execute(Tuple.of(jobId)))
-                .map(rows -> rows.iterator().next().getInteger("batches")));
+    /**
+     * Writes one task row per submission in batches, only while the job is still ANALYZED (a
+     * cancel that got there first wins); idempotent.
+     */
+    public Uni<Void> insertTasks(String tenant, UUID jobId, UUID examId, int batchSize) {
+        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.LOCK_JOB_FOR_CONTROL)
+                .execute(Tuple.of(tenant, jobId))
+                .chain(rows -> {
+                    String state = Rows.first(rows, row -> row.getString("state"));
+                    if (!JobState.ANALYZED.name().equals(state)) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return connection.preparedQuery(SqlQueries.INSERT_TASKS)
+                            .execute(Tuple.of(jobId, tenant, examId, batchSize))
+                            .chain(() -> connection.preparedQuery(SqlQueries.SET_TOTAL).execute(Tuple.of(jobId)))
+                            .replaceWithVoid();
+                }));
     }
 
     public Uni<List<Integer>> pendingBatches(UUID jobId) {
@@ -86,8 +97,9 @@ public class JobRepository {
 
     /** Marks the pending tasks cancelled and the job CANCELLED; null when the job is already final. */
     public Uni<GradingJob> cancel(String tenant, UUID jobId) {
-        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.CANCEL_TASKS)
-                .execute(Tuple.of(jobId))
+        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.LOCK_JOB_FOR_CONTROL)
+                .execute(Tuple.of(tenant, jobId))
+                .chain(() -> connection.preparedQuery(SqlQueries.CANCEL_TASKS).execute(Tuple.of(jobId)))
                 .chain(tasks -> connection.preparedQuery(SqlQueries.CANCEL_JOB)
                         .execute(Tuple.of(tenant, jobId, tasks.rowCount())))
                 .chain(rows -> {

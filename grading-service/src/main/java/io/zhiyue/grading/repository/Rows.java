@@ -49,7 +49,8 @@ final class Rows {
                 row.getOffsetDateTime("completed_at"),
                 GradingJob.stages(row.getOffsetDateTime("analyzed_at"), row.getOffsetDateTime("split_at"),
                         row.getOffsetDateTime("executing_at"), row.getOffsetDateTime("completed_at")),
-                null);
+                null,
+                row.getOffsetDateTime("updated_at"));
     }
 
     /**

@@ -1,6 +1,13 @@
 package io.zhiyue.grading.repository;
 
-/** Every SQL statement of grading-service, in one place. All filter by tenant. */
+/**
+ * Every SQL statement of grading-service, in one place. Statements a request reaches filter by
+ * tenant; the worker's statements are keyed by a job id whose tenant was checked before.
+ *
+ * <p>Lock order: a transaction that touches a job's tasks locks the job row first (workers with
+ * FOR KEY SHARE, which do not block each other; cancel and split with FOR UPDATE), so workers and
+ * cancel never deadlock on task rows.
+ */
 final class SqlQueries {
 
     private SqlQueries() {
@@ -56,7 +63,7 @@ final class SqlQueries {
     // jobs
     static final String JOB_COLUMNS = """
             id, tenant_id, exam_id, state, total, graded, failed, cancelled, created_at, started_at,
-            analyzed_at, split_at, executing_at, completed_at""";
+            analyzed_at, split_at, executing_at, completed_at, updated_at""";
     static final String INSERT_JOB = "INSERT INTO grading_jobs (id, tenant_id, exam_id, state, batch_size) "
             + "VALUES ($1, $2, $3, 'CREATED', $4) RETURNING " + JOB_COLUMNS;
     static final String FIND_JOB = "SELECT " + JOB_COLUMNS + ", batch_size FROM grading_jobs WHERE tenant_id = $1 AND id = $2";
@@ -74,10 +81,15 @@ final class SqlQueries {
                    executing_at = CASE WHEN $3 = 'EXECUTING' AND executing_at IS NULL THEN now() ELSE executing_at END
             WHERE tenant_id = $1 AND id = $2 AND state = ANY($4::text[])
             RETURNING\s""" + JOB_COLUMNS;
+    static final String LOCK_JOB_FOR_WORKER = "SELECT state FROM grading_jobs WHERE id = $1 FOR KEY SHARE";
+    static final String LOCK_JOB_FOR_CONTROL =
+            "SELECT state FROM grading_jobs WHERE tenant_id = $1 AND id = $2 FOR UPDATE";
+    /** Only submissions whose question has a frozen rubric: a question added after analysis waits for the next job. */
     static final String INSERT_TASKS = """
             INSERT INTO grading_tasks (job_id, submission_id, tenant_id, batch_no)
             SELECT $1, s.id, $2, ((row_number() OVER (ORDER BY s.question_number, s.id)) - 1) / $4
-            FROM submissions s WHERE s.tenant_id = $2 AND s.exam_id = $3
+            FROM submissions s JOIN job_rubrics jr ON jr.job_id = $1 AND jr.question_id = s.question_id
+            WHERE s.tenant_id = $2 AND s.exam_id = $3
             ON CONFLICT DO NOTHING""";
     static final String SET_TOTAL = """
             UPDATE grading_jobs j SET total = t.n, batches = t.b, updated_at = now()

@@ -103,6 +103,13 @@ public class ProblemMapper {
             return problem(ErrorCode.VALIDATION_ERROR, "a value in the request is out of range or contains characters"
                     + " that cannot be stored", List.of(new Problem.FieldError("body", "cannot be stored")), request);
         }
+        if ("40001".equals(e.getSqlState()) || "40P01".equals(e.getSqlState())) {
+            // a serialization failure or deadlock victim: nothing was changed, the same call can be retried
+            Log.warnf("%s %s lost a lock race: %s", request.method(), request.path(), e.getErrorMessage());
+            return Response.fromResponse(problem(ErrorCode.DEPENDENCY_UNAVAILABLE,
+                    "the database resolved a conflicting concurrent change by rolling this one back; retry",
+                    List.of(), request)).header("Retry-After", "1").build();
+        }
         return unexpected(e, request);
     }
 

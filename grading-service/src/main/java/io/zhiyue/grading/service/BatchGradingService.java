@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.zhiyue.grading.grader.GradeResult;
 import io.zhiyue.grading.grader.Grader;
 import io.zhiyue.grading.grader.GradingQuestion;
@@ -37,9 +38,6 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class BatchGradingService {
 
-    /** What the consumer should do with the stream entry afterwards. */
-    public enum Disposition { ACK, RETRY_LATER }
-
     private final JobRepository jobs;
     private final BatchRepository batches;
     private final EventPublisher events;
@@ -60,16 +58,17 @@ public class BatchGradingService {
         this.batchTimer = Timer.builder("zhiyue.grading.batch").publishPercentiles(0.5, 0.99).register(registry);
     }
 
-    public Uni<Disposition> process(String tenant, GradingTaskBatch batch, Instant publishedAt) {
+    /** Completes once the batch needs no more work, so the entry can be acknowledged. */
+    public Uni<Void> process(String tenant, GradingTaskBatch batch, Instant publishedAt) {
         Timer.Sample sample = Timer.start();
         return jobs.findAnyTenant(batch.jobId()).chain(job -> {
             if (job == null || !job.tenantId().equals(tenant)) {
                 Log.warnf("task batch %s names an unknown job; dropped", batch.idempotencyKey());
-                return Uni.createFrom().item(Disposition.ACK);
+                return Uni.createFrom().voidItem();
             }
             // a paused job's batches are republished on resume; a final job has nothing left to do
             if (job.state() == JobState.PAUSED || job.state().isFinal() || job.state() == JobState.CREATED) {
-                return Uni.createFrom().item(Disposition.ACK);
+                return Uni.createFrom().voidItem();
             }
             return gradeBatch(job, batch, publishedAt);
         }).invoke(() -> sample.stop(batchTimer));
@@ -82,18 +81,20 @@ public class BatchGradingService {
                 .chain(this::announce);
     }
 
-    private Uni<Disposition> gradeBatch(GradingJob job, GradingTaskBatch batch, Instant publishedAt) {
+    private Uni<Void> gradeBatch(GradingJob job, GradingTaskBatch batch, Instant publishedAt) {
         return batches.loadPending(job.id(), batch.batchNo()).chain(pending -> {
             if (pending.isEmpty()) {
-                return Uni.createFrom().item(Disposition.ACK);
+                return Uni.createFrom().voidItem();
             }
-            return frozenRubrics(pending).chain(rubrics -> {
+            // grading is CPU work: keep it off the event loop that completed the query
+            return frozenRubrics(pending).emitOn(Infrastructure.getDefaultWorkerPool()).chain(rubrics -> {
                 Map<UUID, GradeResult> results = new HashMap<>();
                 for (PendingTask task : pending) {
                     try {
                         results.put(task.submissionId(), grader.grade(rubrics.get(task.rubricId()), task.answer()));
-                    } catch (RuntimeException e) {
-                        Log.errorf(e, "grading submission %s of job %s failed", task.submissionId(), job.id());
+                    } catch (RuntimeException | StackOverflowError e) {
+                        Log.errorf("grading submission %s of job %s failed: %s", task.submissionId(), job.id(),
+                                e.getMessage());
                     }
                 }
                 return batches.commit(job.id(), job.tenantId(), grader.id(),
@@ -101,7 +102,7 @@ public class BatchGradingService {
             }).invoke(outcome -> {
                 graded.increment(outcome.graded());
                 failed.increment(outcome.failed());
-            }).chain(this::announce).replaceWith(Disposition.ACK);
+            }).chain(this::announce);
         });
     }
 

@@ -116,7 +116,10 @@ public class GradingJobService {
     public Uni<GradingJob> resume(String tenant, UUID jobId) {
         return move(tenant, jobId, JobState.PAUSED, JobState.EXECUTING)
                 .call(job -> jobs.pendingBatches(jobId)
-                        .chain(batches -> tasks.publish(tenant, jobId, batches, config.batchSize())))
+                        .chain(batches -> tasks.publish(tenant, jobId, batches, config.batchSize()))
+                        .onFailure().invoke(e -> Log.warnf("job %s resumed but its batches were not all "
+                                + "republished (%s); recovery republishes them", jobId, e.getMessage()))
+                        .onFailure().recoverWithNull())
                 .chain(this::completeIfDone);
     }
 
@@ -131,13 +134,17 @@ public class GradingJobService {
                                         .replaceWith(cancelled)));
     }
 
-    /** Republishes the pending batches of a job that has not moved for a while. */
+    /**
+     * Republishes the pending batches of a job that has not moved for a while; a job with nothing
+     * pending is completed (its process may have died between the last commit and completion).
+     */
     public Uni<Void> republishPending(String tenant, UUID jobId) {
         return jobs.pendingBatches(jobId)
-                .call(batches -> {
-                    if (!batches.isEmpty()) {
-                        Log.infof("job %s: republishing %d pending batches", jobId, batches.size());
+                .chain(batches -> {
+                    if (batches.isEmpty()) {
+                        return existing(tenant, jobId).chain(this::completeIfDone).replaceWithVoid();
                     }
+                    Log.infof("job %s: republishing %d pending batches", jobId, batches.size());
                     return tasks.publish(tenant, jobId, batches, config.batchSize());
                 })
                 .chain(() -> jobs.touch(jobId));

@@ -60,7 +60,8 @@ public class EventPublisher {
         JobStateChanged payload = new JobStateChanged(job.id(), job.examId(), from == null ? null : from.name(),
                 job.state().name(), job.total(), job.graded(), job.failed(), Instant.now());
         Envelope envelope = Envelope.of(EventType.JOB_STATE_CHANGED, job.tenantId(),
-                "state:" + job.id() + ":" + job.state(), payload, Traceparent.current());
+                // the commit time tells a second PAUSED → EXECUTING cycle apart from the first
+                "state:" + job.id() + ":" + job.state() + ":" + job.updatedAt(), payload, Traceparent.current());
         return xadd(envelope);
     }
 

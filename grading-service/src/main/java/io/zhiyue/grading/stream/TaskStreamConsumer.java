@@ -14,7 +14,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.zhiyue.grading.config.GradingConfig;
 import io.zhiyue.grading.service.BatchGradingService;
-import io.zhiyue.grading.service.BatchGradingService.Disposition;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.GradingTaskBatch;
 import io.zhiyue.shared.stream.Streams;
@@ -23,6 +22,7 @@ import jakarta.enterprise.event.Observes;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +49,7 @@ public class TaskStreamConsumer {
     private final String consumer = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
+    private volatile Instant lastPoll = Instant.now();
 
     public TaskStreamConsumer(RedisDataSource redis, BatchGradingService grading, GradingConfig config) {
         this.streams = redis.stream(String.class);
@@ -101,9 +102,11 @@ public class TaskStreamConsumer {
                 for (StreamMessage<String, String, String> message : messages) {
                     handle(message);
                 }
+                lastPoll = Instant.now();
             } catch (RuntimeException e) {
                 if (running.get()) {
                     Log.warnf("reading %s failed: %s", Streams.GRADING_TASKS, e.getMessage());
+                    recreateGroupIfLost(e);
                     pause(BLOCK);
                 }
             }
@@ -120,6 +123,7 @@ public class TaskStreamConsumer {
                 reclaim();
             } catch (RuntimeException e) {
                 Log.warnf("reclaiming stuck entries failed: %s", e.getMessage());
+                recreateGroupIfLost(e);
             }
         }
     }
@@ -134,9 +138,9 @@ public class TaskStreamConsumer {
                 if (!running.get()) {
                     return;
                 }
-                if (message.payload() == null || message.payload().isEmpty()) {
-                    // trimmed away while pending: nothing left to grade from it (recovery republishes)
-                    streams.xack(Streams.GRADING_TASKS, Streams.GRADERS_GROUP, message.id());
+                if (message == null || message.payload() == null || message.payload().isEmpty()) {
+                    // Redis 6.2 answers nil for an entry trimmed while pending; its tasks are still
+                    // pending in PostgreSQL, and recovery republishes them
                     continue;
                 }
                 if (deliveries(message.id()) > Streams.MAX_DELIVERIES) {
@@ -148,6 +152,31 @@ public class TaskStreamConsumer {
             }
             cursor = claimed.getId();
         } while (cursor != null && !"0-0".equals(cursor) && running.get());
+    }
+
+    /** Redis lost the stream or the group (restart without persistence, flush): create it again. */
+    private void recreateGroupIfLost(RuntimeException e) {
+        if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
+            Log.warnf("consumer group %s is gone; creating it again", Streams.GRADERS_GROUP);
+            try {
+                createGroup();
+            } catch (RuntimeException again) {
+                Log.warnf("creating the consumer group failed: %s", again.getMessage());
+            }
+        }
+    }
+
+    /** Whether every worker thread is alive and one of them polled the stream recently. */
+    public boolean healthy(Duration maxSilence) {
+        if (!running.get()) {
+            return false;
+        }
+        for (Thread thread : threads) {
+            if (!thread.isAlive()) {
+                return false;
+            }
+        }
+        return config.workers() == 0 || lastPoll.isAfter(Instant.now().minus(maxSilence));
     }
 
     private int deliveries(String id) {
@@ -167,11 +196,8 @@ public class TaskStreamConsumer {
             return;
         }
         try {
-            Disposition disposition = grading.process(envelope.tenantId(), batch, envelope.occurredAt())
-                    .await().atMost(PROCESS_TIMEOUT);
-            if (disposition == Disposition.ACK) {
-                streams.xack(Streams.GRADING_TASKS, Streams.GRADERS_GROUP, message.id());
-            }
+            grading.process(envelope.tenantId(), batch, envelope.occurredAt()).await().atMost(PROCESS_TIMEOUT);
+            streams.xack(Streams.GRADING_TASKS, Streams.GRADERS_GROUP, message.id());
         } catch (RuntimeException e) {
             // left un-acked: the reaper redelivers it, and dead-letters it if it keeps failing
             Log.errorf(e, "batch %s (%s) failed; it will be retried", batch.idempotencyKey(), message.id());

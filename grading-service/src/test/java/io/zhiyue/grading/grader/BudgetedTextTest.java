@@ -32,4 +32,15 @@ class BudgetedTextTest {
         assertThatThrownBy(() -> new RuleBasedGrader().grade(question, "a".repeat(30) + "!"))
                 .isInstanceOf(BudgetedText.RegexBudgetExceededException.class);
     }
+
+    @Test
+    void deepRegexRecursionFailsOnlyThatSubmission() {
+        Rubric rubric = new Rubric(List.of(new ScoringPoint("deep", "recursive alternation", BigDecimal.ONE,
+                new Match(null, null, "(a|b|\\s)*z", null))));
+        GradingQuestion question = new GradingQuestion(BigDecimal.TEN, new BigDecimal("0.5"), rubric);
+        RuleBasedGrader grader = new RuleBasedGrader();
+        assertThatThrownBy(() -> grader.grade(question, "ab ".repeat(20_000)))
+                .isInstanceOf(BudgetedText.RegexBudgetExceededException.class);
+        assertThat(grader.grade(question, "ab z").score()).isEqualByComparingTo("1");
+    }
 }
