@@ -127,7 +127,8 @@ CREATE TABLE results (
     FOREIGN KEY (job_id, submission_id) REFERENCES grading_tasks (job_id, submission_id)
 );
 CREATE INDEX results_job_question ON results (job_id, question_number);
-CREATE INDEX results_job_student ON results (job_id, student_id);
+-- the default results order (student, then submission) reads straight off this index
+CREATE INDEX results_job_student ON results (job_id, student_id, submission_id);
 
 -- The one final score per submission and job (grader output now, reviewer overrides later).
 CREATE TABLE final_scores (

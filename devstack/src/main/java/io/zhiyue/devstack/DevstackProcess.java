@@ -29,6 +29,18 @@ public final class DevstackProcess implements AutoCloseable {
     }
 
     public static DevstackProcess start(boolean postgres, boolean redis, Path log) throws IOException {
+        List<String> args = new ArrayList<>();
+        if (!postgres) {
+            args.add("--no-pg");
+        }
+        if (!redis) {
+            args.add("--no-redis");
+        }
+        return start(args.toArray(new String[0]), log);
+    }
+
+    /** @param devstackArgs arguments of {@link DevstackMain} */
+    public static DevstackProcess start(String[] devstackArgs, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         if (isRoot()) {
             command.addAll(List.of("unshare", "--user", "--map-user=65534", "--map-group=65534"));
@@ -36,12 +48,7 @@ public final class DevstackProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 DevstackMain.class.getName(), "--exit-on-stdin-eof"));
-        if (!postgres) {
-            command.add("--no-pg");
-        }
-        if (!redis) {
-            command.add("--no-redis");
-        }
+        command.addAll(List.of(devstackArgs));
         Files.createDirectories(log.toAbsolutePath().getParent());
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -76,7 +76,11 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         if (dataDir != null) {
             Path pgData = dataDir.resolve("postgres");
             Files.createDirectories(pgData);
-            builder.setDataDirectory(pgData).setCleanDataDirectory(false);
+            // zonky starts PostgreSQL with -F and synchronous_commit=off; data kept between runs
+            // must survive a crash, and a later -c wins over both
+            builder.setDataDirectory(pgData).setCleanDataDirectory(false)
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on");
         } else {
             // a throw-away test database does not need to survive a power cut
             builder.setServerConfig("fsync", "off")

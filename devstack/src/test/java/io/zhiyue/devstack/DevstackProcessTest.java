@@ -3,6 +3,7 @@ package io.zhiyue.devstack;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,5 +33,35 @@ class DevstackProcessTest {
         }
         URI redis = URI.create(endpoints.redisUrl());
         assertThat(RespProbe.reachable(redis.getHost(), redis.getPort())).isFalse();
+    }
+
+    @Test
+    void persistentDataIsDurableAndSurvivesARestart() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "devstack-data");
+        String[] args = {"--data", data.toString()};
+        try (DevstackProcess first = DevstackProcess.start(args, Path.of("target", "devstack-persist.log"))) {
+            try (Connection connection = connect(first.endpoints()); Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE kept (v text)");
+                statement.execute("INSERT INTO kept VALUES ('still here')");
+                try (ResultSet rs = statement.executeQuery("SELECT current_setting('fsync'), current_setting('synchronous_commit')")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo("on");
+                    assertThat(rs.getString(2)).isEqualTo("on");
+                }
+            }
+        }
+        try (DevstackProcess second = DevstackProcess.start(args, Path.of("target", "devstack-persist.log"));
+             Connection connection = connect(second.endpoints());
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT v FROM kept")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("still here");
+        }
+    }
+
+    private static Connection connect(Endpoints endpoints) throws Exception {
+        URI pg = URI.create(endpoints.pgUrl());
+        return DriverManager.getConnection("jdbc:postgresql://" + pg.getHost() + ":" + pg.getPort() + pg.getPath(),
+                "postgres", "postgres");
     }
 }
