@@ -120,6 +120,10 @@ public class JobRepository {
         return pool.preparedQuery(SqlQueries.TOUCH_JOB).execute(Tuple.of(jobId)).replaceWithVoid();
     }
 
+    public Uni<Void> refreshStatistics() {
+        return pool.query(SqlQueries.ANALYZE_JOB_TABLES).execute().replaceWithVoid();
+    }
+
     public Uni<Latency> latency(UUID jobId) {
         return pool.preparedQuery(SqlQueries.JOB_LATENCY).execute(Tuple.of(jobId))
                 .map(rows -> {

@@ -23,7 +23,7 @@ public class ResultRepository {
     private static final ListQuery.Column SUBMISSION = new ListQuery.Column("r.submission_id", ListQuery.Type.UUID);
     private static final ListQuery.Column STUDENT = new ListQuery.Column("r.student_id", ListQuery.Type.TEXT);
     private static final ListQuery.Column QUESTION = new ListQuery.Column("r.question_number", ListQuery.Type.INT);
-    private static final ListQuery.Column SCORE = new ListQuery.Column("f.score", ListQuery.Type.DECIMAL);
+    private static final ListQuery.Column SCORE = new ListQuery.Column(SqlQueries.FINAL_SCORE, ListQuery.Type.DECIMAL);
     private static final ListQuery.Column CONFIDENCE = new ListQuery.Column("r.confidence", ListQuery.Type.DECIMAL);
     private static final ListQuery.Column GRADER = new ListQuery.Column("r.grader_id", ListQuery.Type.TEXT);
 

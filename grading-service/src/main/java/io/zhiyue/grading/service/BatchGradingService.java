@@ -113,7 +113,12 @@ public class BatchGradingService {
         GradingJob job = outcome.job();
         Uni<Void> progress = events.progress(job);
         boolean completedNow = job.state() == JobState.COMPLETED && job.done() >= job.total();
-        return completedNow ? progress.chain(() -> events.stateChanged(job, JobState.EXECUTING)) : progress;
+        if (!completedNow) {
+            return progress;
+        }
+        return progress.chain(() -> events.stateChanged(job, JobState.EXECUTING))
+                .invoke(() -> jobs.refreshStatistics().subscribe().with(done -> { },
+                        e -> Log.warnf("refreshing statistics after job %s failed: %s", job.id(), e.getMessage())));
     }
 
     private Uni<Map<UUID, GradingQuestion>> frozenRubrics(List<PendingTask> pending) {
