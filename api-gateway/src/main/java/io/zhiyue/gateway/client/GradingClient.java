@@ -79,7 +79,12 @@ public class GradingClient {
         return read(api.createJob(DownstreamHeaders.of(caller), examId, query, body.contentType(), body.bytes()));
     }
 
-    /** {@code action} is one of start, pause, resume, cancel; the REST layer only routes those. */
+    /**
+     * {@code action} is one of start, pause, resume, cancel; the REST layer only routes those. Start
+     * writes every task row and publishes every batch before it answers, which takes seconds for a
+     * large exam.
+     */
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
     public Uni<DownstreamResponse> jobAction(Caller caller, String jobId, String action,
             MultivaluedMap<String, String> query, RequestBody body) {
         return read(api.jobAction(DownstreamHeaders.of(caller), jobId, action, query, body.contentType(),

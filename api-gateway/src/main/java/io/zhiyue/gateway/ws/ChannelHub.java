@@ -91,7 +91,11 @@ public class ChannelHub {
     }
 
     void close(String connectionId) {
-        LiveSession session = sessions.remove(connectionId);
+        LiveSession session;
+        synchronized (routing) {
+            // under the routing lock, so a concurrent register sees the session gone
+            session = sessions.remove(connectionId);
+        }
         if (session == null) {
             return;
         }
@@ -111,6 +115,12 @@ public class ChannelHub {
             StreamId startsAfter = resumeAfter != null ? resumeAfter : position;
             ChannelSubscription subscription = new ChannelSubscription(channel, session, startsAfter,
                     config.effectiveOutboxHardLimit() * 4);
+            if (session.isClosed() || !sessions.containsKey(session.id())) {
+                // the socket closed while this SUBSCRIBE was on its way: a cancelled subscription
+                // that is never routed to, so nothing leaks
+                subscription.cancel();
+                return new Registration(subscription, Optional.ofNullable(position));
+            }
             ChannelSubscription previous = session.subscriptions().put(channel, subscription);
             if (previous != null) {
                 previous.cancel();
