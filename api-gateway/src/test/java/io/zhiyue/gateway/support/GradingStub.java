@@ -14,8 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A stand-in for grading-service on a free port. Answers what a test programmed for a
@@ -43,6 +45,7 @@ public final class GradingStub {
     private final HttpServer server;
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Canned> canned = new ConcurrentHashMap<>();
+    private final CountDownLatch released = new CountDownLatch(1);
 
     public GradingStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -56,6 +59,7 @@ public final class GradingStub {
     }
 
     public void stop() {
+        released.countDown();
         server.stop(0);
     }
 
@@ -108,8 +112,9 @@ public final class GradingStub {
                 answer = new Canned(200, "application/json", echo(request), Map.of(), java.time.Duration.ZERO);
             }
             if (!answer.delay().isZero()) {
+                // a hung dependency: hold the answer back until the delay passes or the stub stops
                 try {
-                    Thread.sleep(answer.delay().toMillis());
+                    released.await(answer.delay().toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
