@@ -73,14 +73,12 @@ CREATE TABLE grading_jobs (
     failed        int         NOT NULL DEFAULT 0,
     cancelled     int         NOT NULL DEFAULT 0,
     batch_size    int         NOT NULL,
-    batches       int         NOT NULL DEFAULT 0,
     created_at    timestamptz NOT NULL DEFAULT now(),
     analyzed_at   timestamptz,
     split_at      timestamptz,
     started_at    timestamptz,
     executing_at  timestamptz,
     completed_at  timestamptz,
-    finished_at   timestamptz,
     updated_at    timestamptz NOT NULL DEFAULT now(),
     CHECK (graded + failed + cancelled <= total)
 );

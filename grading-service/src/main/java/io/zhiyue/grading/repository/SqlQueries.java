@@ -92,10 +92,8 @@ final class SqlQueries {
             WHERE s.tenant_id = $2 AND s.exam_id = $3
             ON CONFLICT DO NOTHING""";
     static final String SET_TOTAL = """
-            UPDATE grading_jobs j SET total = t.n, batches = t.b, updated_at = now()
-            FROM (SELECT count(*) AS n, coalesce(max(batch_no) + 1, 0) AS b FROM grading_tasks WHERE job_id = $1) t
-            WHERE j.id = $1
-            RETURNING j.total, j.batches""";
+            UPDATE grading_jobs SET total = (SELECT count(*) FROM grading_tasks WHERE job_id = $1), updated_at = now()
+            WHERE id = $1""";
     static final String PENDING_BATCHES =
             "SELECT DISTINCT batch_no FROM grading_tasks WHERE job_id = $1 AND status = 'PENDING' ORDER BY batch_no";
     /** Counters move with the tasks; the commit that brings done up to total completes the job. */
@@ -112,7 +110,7 @@ final class SqlQueries {
             UPDATE grading_tasks SET status = 'CANCELLED', finished_at = clock_timestamp()
             WHERE job_id = $1 AND status = 'PENDING'""";
     static final String CANCEL_JOB = """
-            UPDATE grading_jobs SET state = 'CANCELLED', cancelled = cancelled + $3, finished_at = now(), updated_at = now()
+            UPDATE grading_jobs SET state = 'CANCELLED', cancelled = cancelled + $3, updated_at = now()
             WHERE tenant_id = $1 AND id = $2 AND state NOT IN ('COMPLETED', 'CANCELLED', 'FAILED')
             RETURNING\s""" + JOB_COLUMNS;
     static final String STALLED_JOBS = """
