@@ -2,6 +2,7 @@ package io.zhiyue.devstack;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DevstackProcessTest {
 
@@ -28,11 +30,13 @@ class DevstackProcessTest {
                 assertThat(rs.getString(1)).isEqualTo("zhiyue");
                 assertThat(rs.getInt(2)).isGreaterThanOrEqualTo(150000);
             }
-            URI redis = URI.create(endpoints.redisUrl());
-            assertThat(RespProbe.ping(redis.getHost(), redis.getPort())).isEqualTo("+PONG");
+            try (RespClient redis = new RespClient(endpoints.redisUrl())) {
+                assertThat(redis.call("PING")).isEqualTo("PONG");
+                assertThat(redis.call("INFO", "server").toString()).contains("redis_version:6.2");
+            }
         }
-        URI redis = URI.create(endpoints.redisUrl());
-        assertThat(RespProbe.reachable(redis.getHost(), redis.getPort())).isFalse();
+        String stopped = endpoints.redisUrl();
+        assertThatThrownBy(() -> new RespClient(stopped).close()).isInstanceOf(UncheckedIOException.class);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.devstack.Devstack;
 import io.zhiyue.devstack.DevstackTestResource;
+import io.zhiyue.devstack.RespClient;
 import io.zhiyue.grading.GradingTestData;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
@@ -43,7 +44,7 @@ class TaskStreamConsumerTest {
     void entryHeldByADeadConsumerIsReclaimedAndGradedOnce() {
         Job job = completedJob(250);
         reopenBatch(job, 0);
-        try (Resp redis = new Resp(Devstack.shared().redisUrl())) {
+        try (RespClient redis = new RespClient(Devstack.shared().redisUrl())) {
             // publish and hand the entry to a consumer that never acknowledges, in one step, so no
             // live worker can take it first
             redis.call("MULTI");
@@ -61,7 +62,7 @@ class TaskStreamConsumerTest {
     void entryDeliveredTooOftenIsDeadLetteredAndItsTasksFail() {
         Job job = completedJob(120);
         int reopened = reopenBatch(job, 1);
-        try (Resp redis = new Resp(Devstack.shared().redisUrl())) {
+        try (RespClient redis = new RespClient(Devstack.shared().redisUrl())) {
             redis.call("MULTI");
             redis.call(xadd(job, 1));
             redis.call("XREADGROUP", "GROUP", Streams.GRADERS_GROUP, "ghost", "COUNT", "1", "STREAMS",
@@ -74,7 +75,7 @@ class TaskStreamConsumerTest {
         }
         awaitJob(job.id(), "COMPLETED", 120 - reopened, reopened);
         assertThat(resultCount(job.id())).isEqualTo(120 - reopened);
-        try (Resp redis = new Resp(Devstack.shared().redisUrl())) {
+        try (RespClient redis = new RespClient(Devstack.shared().redisUrl())) {
             List<?> dlq = (List<?>) redis.call("XRANGE", Streams.deadLetter(Streams.GRADING_TASKS), "-", "+");
             assertThat(dlq.toString()).contains(job.id().toString()).contains("delivered more than");
         }
@@ -83,7 +84,7 @@ class TaskStreamConsumerTest {
     @Test
     void malformedEntryGoesToTheDeadLetterStream() {
         String marker = "garbage-" + UUID.randomUUID();
-        try (Resp redis = new Resp(Devstack.shared().redisUrl())) {
+        try (RespClient redis = new RespClient(Devstack.shared().redisUrl())) {
             redis.call("XADD", Streams.GRADING_TASKS, "*", "nonsense", marker);
             await().atMost(PATIENCE).untilAsserted(() -> assertThat(
                     redis.call("XRANGE", Streams.deadLetter(Streams.GRADING_TASKS), "-", "+").toString())
@@ -94,7 +95,7 @@ class TaskStreamConsumerTest {
     @Test
     void duplicateDeliveryChangesNothing() {
         Job job = completedJob(150);
-        try (Resp redis = new Resp(Devstack.shared().redisUrl())) {
+        try (RespClient redis = new RespClient(Devstack.shared().redisUrl())) {
             redis.call(xadd(job, 0));
             redis.call(xadd(job, 1));
             await().atMost(PATIENCE).until(() -> ((Long) ((List<?>) redis.call("XPENDING", Streams.GRADING_TASKS,
@@ -169,7 +170,7 @@ class TaskStreamConsumerTest {
     }
 
     private long pendingFor(String consumer) {
-        try (Resp redis = new Resp(Devstack.shared().redisUrl())) {
+        try (RespClient redis = new RespClient(Devstack.shared().redisUrl())) {
             List<?> consumers = (List<?>) redis.call("XINFO", "CONSUMERS", Streams.GRADING_TASKS, Streams.GRADERS_GROUP);
             for (Object entry : consumers) {
                 List<?> fields = (List<?>) entry;

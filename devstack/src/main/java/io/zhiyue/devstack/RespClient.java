@@ -1,4 +1,4 @@
-package io.zhiyue.grading.stream;
+package io.zhiyue.devstack;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -12,16 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A minimal RESP client on one connection, so a test can run MULTI … EXEC exactly as written
- * (pooled clients may spread commands over connections).
+ * A minimal Redis (RESP2) client on one connection, for tests that must look at or stage stream
+ * state exactly: MULTI … EXEC stays on one connection, which pooled clients do not promise.
  */
-final class Resp implements AutoCloseable {
+public final class RespClient implements AutoCloseable {
 
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
 
-    Resp(String redisUrl) {
+    public RespClient(String redisUrl) {
         URI uri = URI.create(redisUrl);
         try {
             socket = new Socket(uri.getHost(), uri.getPort());
@@ -32,7 +32,8 @@ final class Resp implements AutoCloseable {
         }
     }
 
-    Object call(String... args) {
+    /** Sends one command; answers a String, Long, List (nested) or null; a Redis error throws. */
+    public Object call(String... args) {
         try {
             StringBuilder command = new StringBuilder("*").append(args.length).append("\r\n");
             for (String arg : args) {
