@@ -14,7 +14,7 @@ public class DevstackTestResource implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         Endpoints endpoints = Devstack.shared();
-        return ConnectionUrls.quarkusProperties(endpoints.pgUrl(), endpoints.redisUrl());
+        return ConnectionUrls.forThisApplication(endpoints.pgUrl(), endpoints.redisUrl());
     }
 
     @Override

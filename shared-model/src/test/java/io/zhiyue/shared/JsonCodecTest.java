@@ -54,4 +54,14 @@ class JsonCodecTest {
         assertThatThrownBy(() -> ConnectionUrls.quarkusProperties("mysql://x/y", null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void withoutAJdbcDriverOnlyTheReactiveAndRedisPropertiesAreSet() {
+        // shared-model's test class path has no PostgreSQL JDBC driver, like the gateway's
+        Map<String, String> props = ConnectionUrls.forThisApplication(
+                "postgresql://zy:pw@db.local:6543/zhiyue", "redis://cache:6380");
+        assertThat(props).containsEntry("quarkus.datasource.reactive.url", "postgresql://db.local:6543/zhiyue")
+                .containsEntry("quarkus.redis.hosts", "redis://cache:6380")
+                .doesNotContainKey("quarkus.datasource.jdbc.url");
+    }
 }

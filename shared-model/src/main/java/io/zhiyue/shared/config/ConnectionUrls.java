@@ -16,6 +16,27 @@ public final class ConnectionUrls {
     private ConnectionUrls() {
     }
 
+    /**
+     * The properties for this application: the JDBC ones only where a JDBC driver is present (a
+     * service without Flyway has none, and Quarkus would warn about an unknown key).
+     */
+    public static Map<String, String> forThisApplication(String pgUrl, String redisUrl) {
+        Map<String, String> properties = quarkusProperties(pgUrl, redisUrl);
+        if (!hasJdbcDriver()) {
+            properties.keySet().removeIf(key -> key.startsWith("quarkus.datasource.jdbc."));
+        }
+        return properties;
+    }
+
+    private static boolean hasJdbcDriver() {
+        try {
+            Class.forName("org.postgresql.Driver", false, ConnectionUrls.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
     public static Map<String, String> quarkusProperties(String pgUrl, String redisUrl) {
         Map<String, String> properties = new LinkedHashMap<>();
         if (pgUrl != null && !pgUrl.isBlank()) {

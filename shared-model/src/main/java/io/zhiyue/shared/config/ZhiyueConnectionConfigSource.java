@@ -14,7 +14,7 @@ public class ZhiyueConnectionConfigSource implements ConfigSource {
     private final Map<String, String> properties;
 
     public ZhiyueConnectionConfigSource() {
-        this.properties = ConnectionUrls.quarkusProperties(
+        this.properties = ConnectionUrls.forThisApplication(
                 setting("ZHIYUE_PG_URL", "zhiyue.pg.url"),
                 setting("ZHIYUE_REDIS_URL", "zhiyue.redis.url"));
     }
