@@ -24,7 +24,9 @@ public record GradingJob(
         OffsetDateTime completedAt,
         Stages stages,
         Timings timings,
-        @JsonIgnore OffsetDateTime updatedAt) {
+        @JsonIgnore OffsetDateTime updatedAt,
+        // submissions per task batch, fixed when the job is created so a config change cannot split it differently
+        @JsonIgnore int batchSize) {
 
     public record Stage(boolean ready, OffsetDateTime at) {
 
@@ -59,6 +61,6 @@ public record GradingJob(
 
     public GradingJob withTimings(Timings value) {
         return new GradingJob(id, tenantId, examId, state, total, graded, failed, cancelled, percent, createdAt,
-                startedAt, completedAt, stages, value, updatedAt);
+                startedAt, completedAt, stages, value, updatedAt, batchSize);
     }
 }

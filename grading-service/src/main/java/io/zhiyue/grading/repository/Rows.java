@@ -50,7 +50,8 @@ final class Rows {
                 GradingJob.stages(row.getOffsetDateTime("analyzed_at"), row.getOffsetDateTime("split_at"),
                         row.getOffsetDateTime("executing_at"), row.getOffsetDateTime("completed_at")),
                 null,
-                row.getOffsetDateTime("updated_at"));
+                row.getOffsetDateTime("updated_at"),
+                row.getInteger("batch_size"));
     }
 
     /**

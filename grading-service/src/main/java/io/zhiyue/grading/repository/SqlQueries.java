@@ -63,11 +63,11 @@ final class SqlQueries {
     // jobs
     static final String JOB_COLUMNS = """
             id, tenant_id, exam_id, state, total, graded, failed, cancelled, created_at, started_at,
-            analyzed_at, split_at, executing_at, completed_at, updated_at""";
+            analyzed_at, split_at, executing_at, completed_at, updated_at, batch_size""";
     static final String INSERT_JOB = "INSERT INTO grading_jobs (id, tenant_id, exam_id, state, batch_size) "
             + "VALUES ($1, $2, $3, 'CREATED', $4) RETURNING " + JOB_COLUMNS;
-    static final String FIND_JOB = "SELECT " + JOB_COLUMNS + ", batch_size FROM grading_jobs WHERE tenant_id = $1 AND id = $2";
-    static final String FIND_JOB_ANY_TENANT = "SELECT " + JOB_COLUMNS + ", batch_size FROM grading_jobs WHERE id = $1";
+    static final String FIND_JOB = "SELECT " + JOB_COLUMNS + " FROM grading_jobs WHERE tenant_id = $1 AND id = $2";
+    static final String FIND_JOB_ANY_TENANT = "SELECT " + JOB_COLUMNS + " FROM grading_jobs WHERE id = $1";
     static final String FREEZE_RUBRICS = """
             INSERT INTO job_rubrics (job_id, question_id, rubric_id)
             SELECT $1, q.id, q.current_rubric_id FROM questions q WHERE q.tenant_id = $2 AND q.exam_id = $3

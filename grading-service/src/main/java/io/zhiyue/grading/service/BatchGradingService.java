@@ -41,6 +41,7 @@ public class BatchGradingService {
     private final JobRepository jobs;
     private final BatchRepository batches;
     private final EventPublisher events;
+    private final JobCompletion completion;
     private final Grader grader = new RuleBasedGrader();
     /** Rubric versions are immutable, so a frozen rubric can be cached for good. */
     private final Map<UUID, GradingQuestion> rubricCache = new ConcurrentHashMap<>();
@@ -49,7 +50,8 @@ public class BatchGradingService {
     private final Timer batchTimer;
 
     public BatchGradingService(JobRepository jobs, BatchRepository batches, EventPublisher events,
-            MeterRegistry registry) {
+            JobCompletion completion, MeterRegistry registry) {
+        this.completion = completion;
         this.jobs = jobs;
         this.batches = batches;
         this.events = events;
@@ -111,14 +113,9 @@ public class BatchGradingService {
             return Uni.createFrom().voidItem();
         }
         GradingJob job = outcome.job();
-        Uni<Void> progress = events.progress(job);
+        // only the commit that claimed the last tasks sees COMPLETED with done == total
         boolean completedNow = job.state() == JobState.COMPLETED && job.done() >= job.total();
-        if (!completedNow) {
-            return progress;
-        }
-        return progress.chain(() -> events.stateChanged(job, JobState.EXECUTING))
-                .invoke(() -> jobs.refreshStatistics().subscribe().with(done -> { },
-                        e -> Log.warnf("refreshing statistics after job %s failed: %s", job.id(), e.getMessage())));
+        return completedNow ? completion.announce(job) : events.progress(job);
     }
 
     private Uni<Map<UUID, GradingQuestion>> frozenRubrics(List<PendingTask> pending) {

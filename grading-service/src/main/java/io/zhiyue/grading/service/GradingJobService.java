@@ -33,10 +33,12 @@ public class GradingJobService {
     private final EventPublisher events;
     private final GradingConfig config;
     private final SubmissionRepository submissions;
+    private final JobCompletion completion;
 
     public GradingJobService(JobRepository jobs, ExamService exams, TaskPublisher tasks, EventPublisher events,
-            GradingConfig config, SubmissionRepository submissions) {
+            GradingConfig config, SubmissionRepository submissions, JobCompletion completion) {
         this.jobs = jobs;
+        this.completion = completion;
         this.submissions = submissions;
         this.exams = exams;
         this.tasks = tasks;
@@ -86,9 +88,9 @@ public class GradingJobService {
     public Uni<GradingJob> split(GradingJob job) {
         String tenant = job.tenantId();
         Uni<GradingJob> splitDone = job.state() != JobState.ANALYZED ? Uni.createFrom().item(job)
-                : jobs.insertTasks(tenant, job.id(), job.examId(), config.batchSize())
+                : jobs.insertTasks(tenant, job.id(), job.examId(), job.batchSize())
                         .chain(() -> jobs.pendingBatches(job.id()))
-                        .chain(batches -> tasks.publish(tenant, job.id(), batches, config.batchSize())
+                        .chain(batches -> tasks.publish(tenant, job.id(), batches, job.batchSize())
                                 .onFailure().transform(e -> new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
                                         "job " + job.id() + " is analysed but its tasks could not all be published ("
                                                 + e.getMessage() + "); it is retried automatically")))
@@ -116,7 +118,7 @@ public class GradingJobService {
     public Uni<GradingJob> resume(String tenant, UUID jobId) {
         return move(tenant, jobId, JobState.PAUSED, JobState.EXECUTING)
                 .call(job -> jobs.pendingBatches(jobId)
-                        .chain(batches -> tasks.publish(tenant, jobId, batches, config.batchSize()))
+                        .chain(batches -> tasks.publish(tenant, jobId, batches, job.batchSize()))
                         .onFailure().invoke(e -> Log.warnf("job %s resumed but its batches were not all "
                                 + "republished (%s); recovery republishes them", jobId, e.getMessage()))
                         .onFailure().recoverWithNull())
@@ -139,14 +141,14 @@ public class GradingJobService {
      * pending is completed (its process may have died between the last commit and completion).
      */
     public Uni<Void> republishPending(String tenant, UUID jobId) {
-        return jobs.pendingBatches(jobId)
+        return existing(tenant, jobId).chain(job -> jobs.pendingBatches(jobId)
                 .chain(batches -> {
                     if (batches.isEmpty()) {
-                        return existing(tenant, jobId).chain(this::completeIfDone).replaceWithVoid();
+                        return completeIfDone(job).replaceWithVoid();
                     }
                     Log.infof("job %s: republishing %d pending batches", jobId, batches.size());
-                    return tasks.publish(tenant, jobId, batches, config.batchSize());
-                })
+                    return tasks.publish(tenant, jobId, batches, job.batchSize());
+                }))
                 .chain(() -> jobs.touch(jobId));
     }
 
@@ -155,8 +157,7 @@ public class GradingJobService {
             return Uni.createFrom().item(job);
         }
         return jobs.completeIfDone(job.id()).call(after -> after.state() == JobState.COMPLETED
-                ? events.progress(after).chain(() -> events.stateChanged(after, JobState.EXECUTING))
-                : Uni.createFrom().voidItem());
+                ? completion.announce(after) : Uni.createFrom().voidItem());
     }
 
     private Uni<GradingJob> move(String tenant, UUID jobId, JobState from, JobState to) {
