@@ -110,6 +110,39 @@ final class ServiceProcess implements AutoCloseable {
         process.toHandle().destroyForcibly();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    /** This service's Prometheus metrics, or "" when it does not answer. */
+    String metrics() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(url().resolve("/q/metrics")).timeout(Duration.ofSeconds(3)).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** The status of {@code GET /q/health/ready} and how long it took to come, in ms; status 0 if none came. */
+    long[] readiness() {
+        long started = System.nanoTime();
+        int status;
+        try {
+            status = HTTP.send(HttpRequest.newBuilder(url().resolve("/q/health/ready")).timeout(Duration.ofSeconds(10))
+                    .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            status = 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status = 0;
+        }
+        return new long[] {status, (System.nanoTime() - started) / 1_000_000};
+    }
+
     String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -2,6 +2,7 @@ package io.zhiyue.gateway.client;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
@@ -13,9 +14,13 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import java.time.temporal.ChronoUnit;
 
 /**
- * grading-service as the gateway sees it: every call is bounded by a timeout and a circuit
- * breaker; only idempotent reads are retried. A 4xx answer is an ordinary item, so it never
- * trips the breaker; a 5xx answer fails with {@link DownstreamServerError} so it does.
+ * grading-service as the gateway sees it, over every instance (SmallRye Stork: the static list
+ * the launcher passes, or the Kubernetes Service; the least-response-time balancer keeps a failed
+ * instance out of rotation). Every attempt is bounded by a timeout and a circuit breaker; the
+ * whole call, retries included, by the REST layer's time budget. Idempotent reads are retried on
+ * any failure, every call when the connection was refused (the request never reached anyone). A
+ * 4xx answer is an ordinary item, so it never trips the breaker; a 5xx answer fails with
+ * {@link DownstreamServerError} so it does.
  */
 @ApplicationScoped
 @Timeout(value = 5, unit = ChronoUnit.SECONDS)
@@ -29,31 +34,34 @@ public class GradingClient {
         this.api = api;
     }
 
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> createExam(Caller caller, MultivaluedMap<String, String> query, RequestBody body) {
         return read(api.createExam(DownstreamHeaders.of(caller), query, body.contentType(), body.bytes()));
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> listExams(Caller caller, MultivaluedMap<String, String> query) {
         return read(api.listExams(DownstreamHeaders.of(caller), query));
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> getExam(Caller caller, String examId, MultivaluedMap<String, String> query) {
         return read(api.getExam(DownstreamHeaders.of(caller), examId, query));
     }
 
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> createQuestion(Caller caller, String examId, MultivaluedMap<String, String> query,
             RequestBody body) {
         return read(api.createQuestion(DownstreamHeaders.of(caller), examId, query, body.contentType(), body.bytes()));
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> listQuestions(Caller caller, String examId, MultivaluedMap<String, String> query) {
         return read(api.listQuestions(DownstreamHeaders.of(caller), examId, query));
     }
 
-    /** Not retried: each accepted PUT creates a new rubric version. */
+    /** Retried only unreached: each accepted PUT creates a new rubric version. */
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> replaceRubric(Caller caller, String questionId, MultivaluedMap<String, String> query,
             RequestBody body) {
         return read(api.replaceRubric(DownstreamHeaders.of(caller), questionId, query, body.contentType(),
@@ -62,18 +70,20 @@ public class GradingClient {
 
     /** Large CSV uploads are parsed downstream before it answers, so this call may take longer. */
     @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> uploadSubmissions(Caller caller, String examId,
             MultivaluedMap<String, String> query, RequestBody body) {
         return read(api.uploadSubmissions(DownstreamHeaders.of(caller), examId, query, body.contentType(),
                 body.bytes()));
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> listSubmissions(Caller caller, String examId,
             MultivaluedMap<String, String> query) {
         return read(api.listSubmissions(DownstreamHeaders.of(caller), examId, query));
     }
 
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> createJob(Caller caller, String examId, MultivaluedMap<String, String> query,
             RequestBody body) {
         return read(api.createJob(DownstreamHeaders.of(caller), examId, query, body.contentType(), body.bytes()));
@@ -85,39 +95,53 @@ public class GradingClient {
      * large exam.
      */
     @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> jobAction(Caller caller, String jobId, String action,
             MultivaluedMap<String, String> query, RequestBody body) {
         return read(api.jobAction(DownstreamHeaders.of(caller), jobId, action, query, body.contentType(),
                 body.bytes()));
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> getJob(Caller caller, String jobId, MultivaluedMap<String, String> query) {
         return read(api.getJob(DownstreamHeaders.of(caller), jobId, query));
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> listResults(Caller caller, String jobId, MultivaluedMap<String, String> query) {
         return read(api.listResults(DownstreamHeaders.of(caller), jobId, query));
     }
 
     @Timeout(value = 30, unit = ChronoUnit.SECONDS)
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 30000, abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> exportResults(Caller caller, String jobId, MultivaluedMap<String, String> query) {
         return read(api.exportResults(DownstreamHeaders.of(caller), jobId, query));
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = CircuitBreakerOpenException.class)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> statistics(Caller caller, String jobId, MultivaluedMap<String, String> query) {
         return read(api.statistics(DownstreamHeaders.of(caller), jobId, query));
     }
 
+    /**
+     * The job for a live-channel snapshot: its own breaker and a short timeout, retried only when
+     * an instance was unreachable, so snapshots never trip the breaker the REST API depends on.
+     */
+    @Timeout(value = 2, unit = ChronoUnit.SECONDS)
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 2, delayUnit = ChronoUnit.SECONDS,
+            successThreshold = 2)
+    public Uni<DownstreamResponse> jobSnapshot(Caller caller, String jobId) {
+        return read(api.getJob(DownstreamHeaders.of(caller), jobId, new MultivaluedHashMap<>()));
+    }
+
     private static Uni<DownstreamResponse> read(Uni<Response> call) {
-        return call.map(DownstreamResponse::read).map(response -> {
-            if (response.isServerError()) {
-                throw new DownstreamServerError(response);
-            }
-            return response;
-        });
+        return call.onFailure(DownstreamUnreachable::isConnectionRefused).transform(DownstreamUnreachable::new)
+                .map(DownstreamResponse::read).map(response -> {
+                    if (response.isServerError()) {
+                        throw new DownstreamServerError(response);
+                    }
+                    return response;
+                });
     }
 }

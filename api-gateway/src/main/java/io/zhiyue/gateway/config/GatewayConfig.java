@@ -5,14 +5,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /** Gateway settings; every key has a default that works on a laptop. */
 @ConfigMapping(prefix = "zhiyue.gateway")
 public interface GatewayConfig {
-
-    /** Name of this replica in SYSTEM_STATUS events; defaults to HOSTNAME or a random id. */
-    Optional<String> instanceId();
 
     /** How often every live connection receives a HEARTBEAT. */
     @WithDefault("15s")
@@ -34,18 +30,6 @@ public interface GatewayConfig {
     @WithDefault("500")
     int replayPageSize();
 
-    /** How long one XREAD on zhiyue:events blocks; bounds how long shutdown waits for the reader. */
-    @WithDefault("2s")
-    Duration eventsReadBlock();
-
-    /** Entries per XREAD. */
-    @WithDefault("200")
-    int eventsReadCount();
-
-    /** Approximate MAXLEN applied when the gateway appends to zhiyue:events. */
-    @WithDefault("100000")
-    long eventsMaxLength();
-
     /** Seconds a caller is told to wait (Retry-After) when grading-service is unavailable. */
     @WithDefault("5")
     int dependencyRetryAfterSeconds();
@@ -53,6 +37,18 @@ public interface GatewayConfig {
     /** How long a SUBSCRIBE waits for the job snapshot from grading-service. */
     @WithDefault("3s")
     Duration snapshotTimeout();
+
+    /** Snapshot fetches in flight at once, over all jobs (one per job at most: they are shared). */
+    @WithDefault("8")
+    int snapshotConcurrency();
+
+    /** The whole time a read may take downstream, retries included; then 503 with Retry-After. */
+    @WithDefault("5s")
+    Duration readBudget();
+
+    /** The same for uploads, exports and job actions, which do real work before they answer. */
+    @WithDefault("30s")
+    Duration longBudget();
 
     /** Largest request body accepted on /api/v1 (checked on Content-Length before reading). */
     @WithDefault("10M")

@@ -24,10 +24,12 @@ public class GradingJobResource {
 
     private final GradingClient grading;
     private final CallerContext caller;
+    private final ResponseRelay relay;
 
-    GradingJobResource(GradingClient grading, CallerContext caller) {
+    GradingJobResource(GradingClient grading, CallerContext caller, ResponseRelay relay) {
         this.grading = grading;
         this.caller = caller;
+        this.relay = relay;
     }
 
     @POST
@@ -66,14 +68,14 @@ public class GradingJobResource {
     @Path("/{jobId}")
     @Operation(summary = "Job state, per-stage ready flags, counters, percent and timings")
     public Uni<Response> getJob(@PathParam("jobId") String jobId, @Context UriInfo uri) {
-        return ResponseRelay.relay(grading.getJob(caller.caller(), jobId, uri.getQueryParameters()));
+        return relay.relay(grading.getJob(caller.caller(), jobId, uri.getQueryParameters()));
     }
 
     @GET
     @Path("/{jobId}/results")
     @Operation(summary = "Results of a job", description = ListQuery.DESCRIPTION)
     public Uni<Response> listResults(@PathParam("jobId") String jobId, @Context UriInfo uri) {
-        return ResponseRelay.relay(grading.listResults(caller.caller(), jobId, uri.getQueryParameters()));
+        return relay.relay(grading.listResults(caller.caller(), jobId, uri.getQueryParameters()));
     }
 
     @GET
@@ -82,18 +84,18 @@ public class GradingJobResource {
     @Operation(summary = "Export results; format=csv gives one row per result "
             + "(student_id,question_number,score,max_score,...)")
     public Uni<Response> exportResults(@PathParam("jobId") String jobId, @Context UriInfo uri) {
-        return ResponseRelay.relay(grading.exportResults(caller.caller(), jobId, uri.getQueryParameters()));
+        return relay.relaySlow(grading.exportResults(caller.caller(), jobId, uri.getQueryParameters()));
     }
 
     @GET
     @Path("/{jobId}/statistics")
     @Operation(summary = "Per question: count, mean, std dev, min, max, distribution")
     public Uni<Response> statistics(@PathParam("jobId") String jobId, @Context UriInfo uri) {
-        return ResponseRelay.relay(grading.statistics(caller.caller(), jobId, uri.getQueryParameters()));
+        return relay.relay(grading.statistics(caller.caller(), jobId, uri.getQueryParameters()));
     }
 
     private Uni<Response> action(String jobId, String action, String contentType, byte[] body, UriInfo uri) {
-        return ResponseRelay.relay(grading.jobAction(caller.caller(), jobId, action, uri.getQueryParameters(),
+        return relay.relaySlow(grading.jobAction(caller.caller(), jobId, action, uri.getQueryParameters(),
                 ResponseRelay.jsonBody(contentType, body)));
     }
 }

@@ -24,10 +24,12 @@ public class QuestionResource {
 
     private final GradingClient grading;
     private final CallerContext caller;
+    private final ResponseRelay relay;
 
-    QuestionResource(GradingClient grading, CallerContext caller) {
+    QuestionResource(GradingClient grading, CallerContext caller, ResponseRelay relay) {
         this.grading = grading;
         this.caller = caller;
+        this.relay = relay;
     }
 
     @PUT
@@ -36,7 +38,7 @@ public class QuestionResource {
     @Operation(summary = "Replace the rubric; creates a new rubric version")
     public Uni<Response> replaceRubric(@PathParam("questionId") String questionId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
-        return ResponseRelay.relay(grading.replaceRubric(caller.caller(), questionId, uri.getQueryParameters(),
+        return relay.relay(grading.replaceRubric(caller.caller(), questionId, uri.getQueryParameters(),
                 ResponseRelay.jsonBody(contentType, body)));
     }
 }

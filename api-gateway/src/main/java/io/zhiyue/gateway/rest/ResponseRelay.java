@@ -5,23 +5,45 @@ import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.DownstreamResponse;
 import io.zhiyue.gateway.client.DownstreamServerError;
 import io.zhiyue.gateway.client.RequestBody;
+import io.zhiyue.gateway.config.GatewayConfig;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.ZhiyueException;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 
-/** Turns a downstream answer into the gateway's answer: same status, body bytes and headers. */
-final class ResponseRelay {
+/**
+ * Turns a downstream answer into the gateway's answer (same status, body bytes and headers) within
+ * the call's one time budget, retries included: past it, or when the dependency is unavailable,
+ * the answer is 503 problem+json with Retry-After.
+ */
+@ApplicationScoped
+public class ResponseRelay {
 
-    private ResponseRelay() {
+    private final GatewayConfig config;
+
+    ResponseRelay(GatewayConfig config) {
+        this.config = config;
     }
 
-    static Uni<Response> relay(Uni<DownstreamResponse> call) {
+    /** Reads and quick writes: the read budget (5 s by default). */
+    Uni<Response> relay(Uni<DownstreamResponse> call) {
+        return relay(call, config.readBudget());
+    }
+
+    /** Uploads, exports and job actions, which do real work before they answer. */
+    Uni<Response> relaySlow(Uni<DownstreamResponse> call) {
+        return relay(call, config.longBudget());
+    }
+
+    private static Uni<Response> relay(Uni<DownstreamResponse> call, Duration budget) {
         return call
+                .ifNoItem().after(budget).fail()
                 .onFailure(DownstreamServerError.class)
                 .recoverWithItem(failure -> ((DownstreamServerError) failure).response())
                 .map(ResponseRelay::toResponse)

@@ -2,8 +2,10 @@ package io.zhiyue.gateway.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.shared.stream.StreamId;
 
 import java.util.Optional;
 
@@ -12,6 +14,15 @@ import java.util.Optional;
  * shared by every connection that receives it.
  */
 public record LiveEvent(StreamId id, EventType type, String channel, JsonNode data, String json) {
+
+    /** The live event an entry of zhiyue:events stands for, if it belongs to a channel. */
+    public static Optional<LiveEvent> of(StreamId id, Envelope envelope) {
+        if (envelope == null) {
+            return Optional.empty();
+        }
+        return channelOf(envelope.type(), envelope.payload())
+                .map(channel -> of(id, envelope.type(), channel, envelope.payload()));
+    }
 
     public static LiveEvent of(StreamId id, EventType type, String channel, JsonNode data) {
         ObjectNode message = JsonCodec.mapper().createObjectNode();

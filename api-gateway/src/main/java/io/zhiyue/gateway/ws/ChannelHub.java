@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.zhiyue.gateway.config.GatewayConfig;
 import io.zhiyue.gateway.stream.LiveEvent;
-import io.zhiyue.gateway.stream.StreamId;
+import io.zhiyue.shared.stream.StreamId;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.HashMap;
@@ -29,6 +29,8 @@ public class ChannelHub {
     private final GatewayConfig config;
     private final Counter slowClosed;
     private StreamId position;
+    /** How many subscriptions were registered so far; a snapshot taken later reflects all of them. */
+    private volatile long registrations;
 
     ChannelHub(GatewayConfig config, MeterRegistry registry) {
         this.config = config;
@@ -119,7 +121,7 @@ public class ChannelHub {
                 // the socket closed while this SUBSCRIBE was on its way: a cancelled subscription
                 // that is never routed to, so nothing leaks
                 subscription.cancel();
-                return new Registration(subscription, Optional.ofNullable(position));
+                return new Registration(subscription, Optional.ofNullable(position), registrations);
             }
             ChannelSubscription previous = session.subscriptions().put(channel, subscription);
             if (previous != null) {
@@ -127,7 +129,8 @@ public class ChannelHub {
                 removeFromChannel(previous);
             }
             byChannel.computeIfAbsent(channel, key -> new LinkedHashSet<>()).add(subscription);
-            return new Registration(subscription, Optional.ofNullable(position));
+            registrations++;
+            return new Registration(subscription, Optional.ofNullable(position), registrations);
         }
     }
 
@@ -172,7 +175,16 @@ public class ChannelHub {
         }
     }
 
-    /** A new subscription and the stream position the reader had reached when it was added. */
-    record Registration(ChannelSubscription subscription, Optional<StreamId> position) {
+    /** The number of subscriptions registered so far (see {@link Registration#sequence()}). */
+    long registrations() {
+        return registrations;
+    }
+
+    /**
+     * A new subscription, the stream position the reader had reached when it was added, and its
+     * place among all registrations: state read after {@code registrations() >= sequence} is no
+     * older than the subscription, so every later change reaches it as a live event.
+     */
+    record Registration(ChannelSubscription subscription, Optional<StreamId> position, long sequence) {
     }
 }

@@ -1,7 +1,7 @@
 package io.zhiyue.gateway.ws;
 
 import io.zhiyue.gateway.stream.LiveEvent;
-import io.zhiyue.gateway.stream.StreamId;
+import io.zhiyue.shared.stream.StreamId;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.zhiyue.gateway.ws;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.zhiyue.gateway.stream.StreamId;
 import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.shared.stream.StreamId;
 
 import java.util.Optional;
 

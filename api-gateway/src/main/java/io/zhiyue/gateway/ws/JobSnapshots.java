@@ -1,50 +1,193 @@
 package io.zhiyue.gateway.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.Caller;
 import io.zhiyue.gateway.client.DownstreamResponse;
 import io.zhiyue.gateway.client.GradingClient;
 import io.zhiyue.gateway.config.GatewayConfig;
 import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.MultivaluedHashMap;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The current job as grading-service reports it, so a progress bar can start before the next
- * event. Best effort: any failure gives {@code null}, the live channel works without it.
+ * event. A subscription storm on one job costs a handful of downstream calls, not one per socket:
+ * subscribers share a fetch that started after they registered (an older one could miss a state
+ * change that happened before their registration), at most one fetch per job is in flight with
+ * one more round gathering behind it, and at most {@code snapshot-concurrency} fetches run at once
+ * over all jobs. Best effort: a subscriber that gets no snapshot in time is confirmed with null.
  */
 @ApplicationScoped
 public class JobSnapshots {
 
     private final GradingClient grading;
     private final GatewayConfig config;
+    private final ChannelHub hub;
+    private final Map<UUID, JobRounds> byJob = new ConcurrentHashMap<>();
+    private final Queue<Round> waitingForPermit = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger permits;
+    private final Counter fetches;
+    private final Counter missed;
 
-    JobSnapshots(GradingClient grading, GatewayConfig config) {
+    JobSnapshots(GradingClient grading, GatewayConfig config, ChannelHub hub, MeterRegistry registry) {
         this.grading = grading;
         this.config = config;
+        this.hub = hub;
+        this.permits = new AtomicInteger(config.snapshotConcurrency());
+        this.fetches = Counter.builder("zhiyue.gateway.live.snapshot.fetches").register(registry);
+        this.missed = Counter.builder("zhiyue.gateway.live.snapshot.missed")
+                .description("subscriptions confirmed without a snapshot").register(registry);
     }
 
-    /** Blocks the calling worker thread for at most the snapshot timeout. */
-    public JsonNode snapshotOf(String channel) {
-        return Channels.jobId(channel).map(this::fetch).orElse(null);
+    /**
+     * The snapshot for a subscription registered as number {@code registration}; null when the
+     * channel has none or it did not come within the snapshot timeout. Never blocks a thread.
+     */
+    public Uni<JsonNode> snapshotOf(String channel, long registration) {
+        return Channels.jobId(channel)
+                .map(jobId -> Uni.createFrom().completionStage(() -> roundFor(jobId, registration))
+                        .ifNoItem().after(config.snapshotTimeout()).recoverWithItem((JsonNode) null)
+                        .onFailure().recoverWithNull()
+                        .invoke(snapshot -> {
+                            if (snapshot == null) {
+                                missed.increment();
+                            }
+                        }))
+                .orElseGet(() -> Uni.createFrom().nullItem());
     }
 
-    private JsonNode fetch(UUID jobId) {
-        try {
-            DownstreamResponse response = grading.getJob(Caller.anonymous(null), jobId.toString(),
-                            new MultivaluedHashMap<>())
-                    .await().atMost(config.snapshotTimeout());
-            if (!response.isSuccessful() || response.body().length == 0) {
-                return null;
+    private CompletableFuture<JsonNode> roundFor(UUID jobId, long registration) {
+        JobRounds rounds = byJob.computeIfAbsent(jobId, JobRounds::new);
+        Round start = null;
+        CompletableFuture<JsonNode> result;
+        synchronized (rounds) {
+            if (rounds.inFlight != null && rounds.inFlight.startedAfter >= registration) {
+                return rounds.inFlight.result;
             }
-            return JsonCodec.mapper().readTree(response.body());
-        } catch (RuntimeException | IOException e) {
-            Log.debugf("no snapshot of job %s: %s", jobId, e.toString());
+            if (rounds.inFlight == null) {
+                rounds.inFlight = new Round(rounds, hub.registrations());
+                start = rounds.inFlight;
+                result = start.result;
+            } else {
+                if (rounds.next == null) {
+                    rounds.next = new Round(rounds, -1);
+                }
+                result = rounds.next.result;
+            }
+        }
+        if (start != null) {
+            begin(start);
+        }
+        return result;
+    }
+
+    private void begin(Round round) {
+        if (permits.getAndDecrement() > 0) {
+            fetch(round);
+        } else {
+            permits.incrementAndGet();
+            waitingForPermit.add(round);
+            // a fetch may have finished in between and found the queue empty
+            startWaitingIfPermitted();
+        }
+    }
+
+    private void fetch(Round round) {
+        fetches.increment();
+        grading.jobSnapshot(platformCaller(), round.rounds.jobId.toString())
+                .subscribe().with(response -> finish(round, parse(response)), failure -> {
+                    Log.debugf("no snapshot of job %s: %s", round.rounds.jobId, failure.toString());
+                    finish(round, null);
+                });
+    }
+
+    private void finish(Round round, JsonNode snapshot) {
+        permits.incrementAndGet();
+        Round next = null;
+        JobRounds rounds = round.rounds;
+        synchronized (rounds) {
+            rounds.inFlight = null;
+            if (rounds.next != null) {
+                next = rounds.next;
+                rounds.next = null;
+                next.startedAfter = hub.registrations();
+                rounds.inFlight = next;
+            } else {
+                byJob.remove(rounds.jobId, rounds);
+            }
+        }
+        round.result.complete(snapshot);
+        if (next != null) {
+            begin(next);
+        }
+        startWaitingIfPermitted();
+    }
+
+    private void startWaitingIfPermitted() {
+        while (!waitingForPermit.isEmpty()) {
+            if (permits.getAndDecrement() <= 0) {
+                permits.incrementAndGet();
+                return;
+            }
+            Round waiting = waitingForPermit.poll();
+            if (waiting == null) {
+                permits.incrementAndGet();
+                return;
+            }
+            fetch(waiting);
+        }
+    }
+
+
+    private static JsonNode parse(DownstreamResponse response) {
+        if (!response.isSuccessful() || response.body().length == 0) {
             return null;
+        }
+        try {
+            return JsonCodec.mapper().readTree(response.body());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The live channel is not tenant-filtered yet: snapshots are read as the default tenant. */
+    private static Caller platformCaller() {
+        return new Caller(TenantHeaders.DEFAULT_TENANT, "live-channel", Caller.DEFAULT_ROLES, UUID.randomUUID().toString());
+    }
+
+    /** The snapshot rounds of one job: the one in flight and the one gathering behind it. */
+    private static final class JobRounds {
+        final UUID jobId;
+        Round inFlight;
+        Round next;
+
+        JobRounds(UUID jobId) {
+            this.jobId = jobId;
+        }
+    }
+
+    /** One downstream fetch and everyone waiting for it; it reflects registrations up to {@code startedAfter}. */
+    private static final class Round {
+        final JobRounds rounds;
+        final CompletableFuture<JsonNode> result = new CompletableFuture<>();
+        volatile long startedAfter;
+
+        Round(JobRounds rounds, long startedAfter) {
+            this.rounds = rounds;
+            this.startedAfter = startedAfter;
         }
     }
 }

@@ -8,7 +8,7 @@ import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.config.GatewayConfig;
 import io.zhiyue.shared.error.ErrorCode;
 
@@ -41,25 +41,34 @@ public class LiveChannelEndpoint {
         hub.open(connection.id(), transport(connection));
     }
 
+    /**
+     * Non-blocking: a SUBSCRIBE storm must not tie up threads waiting for snapshots (only a resume
+     * reads Redis history, on a worker thread).
+     */
     @OnTextMessage
-    @Blocking
-    public void onMessage(String text, WebSocketConnection connection) {
+    public Uni<Void> onMessage(String text, WebSocketConnection connection) {
         LiveSession session = hub.session(connection.id()).orElse(null);
         if (session == null || session.isClosed()) {
-            return;
+            return Uni.createFrom().voidItem();
         }
         ClientCommand command;
         try {
             command = ClientCommand.parse(text);
         } catch (ClientCommand.InvalidCommand e) {
             reply(session, ServerMessages.error(ErrorCode.VALIDATION_ERROR.name(), e.getMessage(), e.channel()));
-            return;
+            return Uni.createFrom().voidItem();
         }
-        switch (command.type()) {
-            case PING -> reply(session, ServerMessages.pong());
-            case UNSUBSCRIBE -> hub.unregister(session, command.channel());
+        return switch (command.type()) {
+            case PING -> {
+                reply(session, ServerMessages.pong());
+                yield Uni.createFrom().voidItem();
+            }
+            case UNSUBSCRIBE -> {
+                hub.unregister(session, command.channel());
+                yield Uni.createFrom().voidItem();
+            }
             case SUBSCRIBE -> subscribe(session, command);
-        }
+        };
     }
 
     @OnClose
@@ -72,25 +81,24 @@ public class LiveChannelEndpoint {
         Log.debugf("live connection %s failed: %s", connection.id(), failure.toString());
     }
 
-    private void subscribe(LiveSession session, ClientCommand command) {
+    /** Every SUBSCRIBE is answered: confirmed, or refused with a reason. */
+    private Uni<Void> subscribe(LiveSession session, ClientCommand command) {
         if (!session.subscriptions().containsKey(command.channel())
                 && hub.subscriptionCount(session) >= maxSubscriptions) {
             reply(session, ServerMessages.error(ErrorCode.VALIDATION_ERROR.name(),
                     "at most " + maxSubscriptions + " subscriptions per connection", command.channel()));
-            return;
+            return Uni.createFrom().voidItem();
         }
-        try {
-            if (command.lastEventId().isPresent()) {
-                subscriptions.resume(session, command.channel(), command.lastEventId().get());
-            } else {
-                subscriptions.subscribe(session, command.channel());
-            }
-        } catch (RuntimeException e) {
+        Uni<Void> subscribed = command.lastEventId().isPresent()
+                ? subscriptions.resume(session, command.channel(), command.lastEventId().get())
+                : subscriptions.subscribe(session, command.channel());
+        return subscribed.onFailure().recoverWithItem(e -> {
             Log.warnf("subscribing %s to %s failed: %s", session.id(), command.channel(), e.toString());
             hub.unregister(session, command.channel());
             reply(session, ServerMessages.error(ErrorCode.DEPENDENCY_UNAVAILABLE.name(),
                     "could not subscribe right now, try again shortly", command.channel()));
-        }
+            return null;
+        });
     }
 
     private static void reply(LiveSession session, String text) {

@@ -2,9 +2,9 @@ package io.zhiyue.gateway.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.zhiyue.gateway.stream.StreamId;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.shared.stream.StreamId;
 
 import java.time.Instant;
 

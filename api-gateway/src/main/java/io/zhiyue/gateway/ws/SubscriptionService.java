@@ -1,32 +1,41 @@
 package io.zhiyue.gateway.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.zhiyue.gateway.config.GatewayConfig;
-import io.zhiyue.gateway.stream.EventsHistory;
 import io.zhiyue.gateway.stream.LiveEvent;
-import io.zhiyue.gateway.stream.StreamId;
+import io.zhiyue.gateway.stream.RecentKeys;
+import io.zhiyue.shared.stream.StreamId;
+import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.streams.tail.StreamHistory;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * SUBSCRIBE semantics of the live channel. Blocking (Redis history, snapshot): runs on a worker
- * thread. The subscription is registered before history is read, so nothing published in
- * between is lost; whatever arrives twice is dropped by id.
+ * SUBSCRIBE semantics of the live channel. The subscription is registered before the snapshot is
+ * fetched or history is read, so nothing published in between is lost; whatever arrives twice is
+ * dropped by id. A plain SUBSCRIBE never blocks a thread; a resume reads Redis history on a
+ * worker thread.
  */
 @ApplicationScoped
 public class SubscriptionService {
 
     /** How long a replay waits for a client to drain its queue before giving up on it. */
     private static final Duration REPLAY_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Keys remembered during one replay, to skip events the outbox published twice. */
+    private static final int REPLAY_KEYS = 4_096;
 
     private final ChannelHub hub;
-    private final EventsHistory history;
+    private final StreamHistory history;
     private final JobSnapshots snapshots;
     private final GatewayConfig config;
 
-    SubscriptionService(ChannelHub hub, EventsHistory history, JobSnapshots snapshots, GatewayConfig config) {
+    SubscriptionService(ChannelHub hub, StreamHistory history, JobSnapshots snapshots, GatewayConfig config) {
         this.hub = hub;
         this.history = history;
         this.snapshots = snapshots;
@@ -34,46 +43,63 @@ public class SubscriptionService {
     }
 
     /** A fresh subscription: a status with the current snapshot, then live events. */
-    void subscribe(LiveSession session, String channel) {
-        ChannelHub.Registration registration = hub.register(session, channel, null);
-        JsonNode snapshot = snapshots.snapshotOf(channel);
-        ChannelSubscription subscription = registration.subscription();
-        subscription.sendFirst(ServerMessages.subscriptionStatus(channel, registration.position().orElse(null),
-                ServerMessages.subscribed(snapshot)));
-        subscription.goLive();
+    Uni<Void> subscribe(LiveSession session, String channel) {
+        return withSnapshot(session, channel, ServerMessages::subscribed);
     }
 
     /**
      * Resume after {@code lastEventId}: replay every event of the channel the stream still holds,
      * then live; if the stream no longer reaches back that far, say so with a snapshot.
      */
-    void resume(LiveSession session, String channel, StreamId lastEventId) {
-        Optional<StreamId> first = history.firstId();
-        Optional<StreamId> last = history.lastId();
-        boolean recoverable = first.isPresent()
+    Uni<Void> resume(LiveSession session, String channel, StreamId lastEventId) {
+        return Uni.createFrom().item(() -> isRecoverable(lastEventId))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(recoverable -> recoverable
+                        ? Uni.createFrom().<Void>item(() -> {
+                            replay(session, channel, lastEventId);
+                            return null;
+                        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                        : withSnapshot(session, channel, ServerMessages::notRecovered));
+    }
+
+    /** Registers, then sends the status with the snapshot first and goes live. */
+    private Uni<Void> withSnapshot(LiveSession session, String channel, Function<JsonNode, ObjectNode> status) {
+        ChannelHub.Registration registration = hub.register(session, channel, null);
+        return snapshots.snapshotOf(channel, registration.sequence()).invoke(snapshot -> {
+            ChannelSubscription subscription = registration.subscription();
+            subscription.sendFirst(ServerMessages.subscriptionStatus(channel, registration.position().orElse(null),
+                    status.apply(snapshot)));
+            subscription.goLive();
+        }).replaceWithVoid();
+    }
+
+    /** Whether the stream still holds everything after {@code lastEventId}. Blocking. */
+    private boolean isRecoverable(StreamId lastEventId) {
+        Optional<StreamId> first = history.firstId(Streams.EVENTS);
+        Optional<StreamId> last = history.lastId(Streams.EVENTS);
+        return first.isPresent()
                 && lastEventId.compareTo(first.get()) >= 0
                 && lastEventId.compareTo(last.get()) <= 0;
-        if (!recoverable) {
-            ChannelHub.Registration registration = hub.register(session, channel, null);
-            JsonNode snapshot = snapshots.snapshotOf(channel);
-            registration.subscription().sendFirst(ServerMessages.subscriptionStatus(channel,
-                    registration.position().orElse(null), ServerMessages.notRecovered(snapshot)));
-            registration.subscription().goLive();
-            return;
-        }
+    }
+
+    /** Replays the channel's events after {@code lastEventId}, then goes live. Blocking. */
+    private void replay(LiveSession session, String channel, StreamId lastEventId) {
         ChannelSubscription subscription = hub.register(session, channel, lastEventId).subscription();
+        RecentKeys replayed = new RecentKeys(REPLAY_KEYS);
         StreamId after = lastEventId;
         while (!subscription.isCancelled()) {
-            EventsHistory.Page page = history.pageAfter(after, config.replayPageSize());
-            for (LiveEvent event : page.events()) {
-                if (!event.channel().equals(channel)) {
+            StreamHistory.Page page = history.pageAfter(Streams.EVENTS, after, config.replayPageSize());
+            for (StreamHistory.Entry entry : page.entries()) {
+                Optional<LiveEvent> event = LiveEvent.of(entry.id(), entry.envelope());
+                if (event.isEmpty() || !event.get().channel().equals(channel)
+                        || !replayed.firstTime(entry.envelope().key())) {
                     continue;
                 }
                 if (!session.awaitRoom(REPLAY_DRAIN_TIMEOUT)) {
                     session.disconnect(ConnectionOutbox.OVERFLOW_REASON);
                     return;
                 }
-                subscription.onReplayed(event);
+                subscription.onReplayed(event.get());
             }
             after = page.lastRead();
             if (page.exhausted()) {

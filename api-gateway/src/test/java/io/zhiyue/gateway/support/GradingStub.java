@@ -14,8 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -54,8 +54,16 @@ public final class GradingStub {
         server.start();
     }
 
+    /** The configuration key of the gateway's list of grading-service instances (Stork, host:port,...). */
+    public static final String INSTANCES = "quarkus.stork.grading-service.service-discovery.address-list";
+
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://" + address();
+    }
+
+    /** host:port, as the gateway's instance list names it. */
+    public String address() {
+        return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     public void stop() {
@@ -77,6 +85,12 @@ public final class GradingStub {
 
     public void respond(String method, String path, int status, String contentType, String body) {
         respond(method, path, status, contentType, body, Map.of());
+    }
+
+    /** A programmed answer that takes {@code delay} to arrive, like a busy grading-service. */
+    public void respondAfter(java.time.Duration delay, String method, String path, int status, String body) {
+        canned.put(method + " " + path, new Canned(status, "application/json",
+                body.getBytes(StandardCharsets.UTF_8), Map.of(), delay));
     }
 
     public List<Recorded> requests() {

@@ -4,12 +4,22 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.util.Map;
 
 /** Starts a {@link GradingStub} and points the gateway's grading client at it. */
 public class GradingStubResource implements QuarkusTestResourceLifecycleManager {
 
+    /** Init arg: list a second, dead instance (a closed port) before the stub. */
+    public static final String DEAD_PEER = "dead-peer";
+
     private GradingStub stub;
+    private boolean deadPeer;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        deadPeer = Boolean.parseBoolean(initArgs.getOrDefault(DEAD_PEER, "false"));
+    }
 
     @Override
     public Map<String, String> start() {
@@ -18,13 +28,22 @@ public class GradingStubResource implements QuarkusTestResourceLifecycleManager 
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("quarkus.rest-client.grading.url", stub.url());
+        String instances = deadPeer ? "127.0.0.1:" + closedPort() + "," + stub.address() : stub.address();
+        return Map.of(GradingStub.INSTANCES, instances);
     }
 
     @Override
     public void inject(TestInjector testInjector) {
         testInjector.injectIntoFields(stub,
                 new TestInjector.AnnotatedAndMatchesType(InjectGradingStub.class, GradingStub.class));
+    }
+
+    static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.event.GradingProgress;
 import io.zhiyue.shared.event.JobStateChanged;
 import io.zhiyue.shared.event.SystemStatus;
+import io.zhiyue.shared.stream.StreamId;
 import io.zhiyue.shared.stream.Streams;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -287,9 +288,9 @@ class LiveChannelTest {
     }
 
     private static void assertIncreasing(List<JsonNode> messages) {
-        List<io.zhiyue.gateway.stream.StreamId> ids = messages.stream()
+        List<io.zhiyue.shared.stream.StreamId> ids = messages.stream()
                 .filter(m -> m.hasNonNull("id"))
-                .map(m -> io.zhiyue.gateway.stream.StreamId.parse(m.path("id").asText()))
+                .map(m -> io.zhiyue.shared.stream.StreamId.parse(m.path("id").asText()))
                 .toList();
         for (int i = 1; i < ids.size(); i++) {
             assertThat(ids.get(i)).isGreaterThan(ids.get(i - 1));

@@ -18,12 +18,19 @@ import java.util.Set;
  * throughput from job start to COMPLETED and the publish-to-commit latency the job measured,
  * next to what the client saw. Scores are verified afterwards, outside the measured time.
  *
- * <pre>BenchMain [--submissions 20000] [--gateway http://localhost:8080] [--chunk-rows 5000] [--no-verify]</pre>
+ * <p>With {@code --kill-pid} it SIGKILLs that grading-service process once the job is about a third
+ * done, and prints how long the job stalled, how long it took to complete after the kill and how
+ * the API answered meanwhile (a poll every 50 ms).
+ *
+ * <pre>BenchMain [--submissions 20000] [--gateway http://localhost:8080] [--chunk-rows 5000] [--no-verify]
+ *           [--kill-pid PID]</pre>
  */
 public final class BenchMain {
 
     private static final int QUESTIONS = 5;
     private static final double TARGET_PER_SECOND = 1_500;
+    /** --kill strikes once this share of the job is done. */
+    private static final double KILL_AT = 0.3;
 
     private BenchMain() {
     }
@@ -34,8 +41,10 @@ public final class BenchMain {
         int submissions = 20_000;
         int chunkRows = 5_000;
         boolean verify = true;
+        long killPid = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--kill-pid" -> killPid = Long.parseLong(value(args, ++i));
                 case "--gateway" -> gatewayUrl = URI.create(value(args, ++i));
                 case "--submissions" -> submissions = Integer.parseInt(value(args, ++i));
                 case "--chunk-rows" -> chunkRows = Integer.parseInt(value(args, ++i));
@@ -52,7 +61,7 @@ public final class BenchMain {
             System.exit(1);
         }
         try {
-            System.exit(run(gateway, submissions, chunkRows, verify, out));
+            System.exit(run(gateway, submissions, chunkRows, verify, killPid, out));
         } catch (GatewayException | UncheckedIOException | IllegalStateException e) {
             out.println();
             System.err.println("bench: " + e.getMessage());
@@ -60,8 +69,8 @@ public final class BenchMain {
         }
     }
 
-    private static int run(GatewayClient gateway, int requested, int chunkRows, boolean verify, PrintStream out)
-            throws InterruptedException {
+    private static int run(GatewayClient gateway, int requested, int chunkRows, boolean verify, long killPid,
+            PrintStream out) throws InterruptedException {
         int students = (requested + QUESTIONS - 1) / QUESTIONS;
         SampleExam exam = SampleExam.generate(students, 7L);
         out.printf(Locale.ROOT, "%nbench grading: %,d submissions (%,d students x %d questions) through %s, %d CPU core(s) "
@@ -89,8 +98,19 @@ public final class BenchMain {
 
         Job created = gateway.createJob(examId);
         out.println("  job:      " + created.id());
-        JobFollower.Outcome outcome = JobFollower.startAndFollow(gateway, created.id(), out, Duration.ofMinutes(30));
+        KillDuringJob kill = killPid > 0 ? KillDuringJob.arm(gateway, created.id(), killPid, KILL_AT) : null;
+        JobFollower.Outcome outcome;
+        try {
+            outcome = JobFollower.startAndFollow(gateway, created.id(), out, Duration.ofMinutes(30));
+        } finally {
+            if (kill != null) {
+                kill.close();
+            }
+        }
         Job job = outcome.job();
+        if (kill != null) {
+            kill.report(out);
+        }
         if (!"COMPLETED".equals(job.state())) {
             out.println("  the job ended " + job.state() + " (" + job.graded() + " graded, " + job.failed() + " failed)");
             return 1;
@@ -150,7 +170,7 @@ public final class BenchMain {
     private static void usage(String problem) {
         System.err.println("bench: " + problem);
         System.err.println("usage: BenchMain [--submissions 20000] [--gateway http://localhost:8080] "
-                + "[--chunk-rows 5000] [--no-verify]");
+                + "[--chunk-rows 5000] [--no-verify] [--kill-pid PID]");
         System.exit(2);
     }
 }

@@ -1,6 +1,7 @@
 package io.zhiyue.e2e.driver;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -85,7 +86,12 @@ public final class JobFollower {
                     job = awaitFinal(gateway, jobId);
                     continue;
                 }
-                job = gateway.job(jobId);
+                try {
+                    job = gateway.job(jobId);
+                } catch (GatewayException | UncheckedIOException e) {
+                    // a moment without an answer (an instance being replaced): ask again next round
+                    continue;
+                }
                 bar.update(job.done(), job.total(), job.state());
             }
             finalStateAt.compareAndSet(null, Instant.now());
@@ -107,9 +113,15 @@ public final class JobFollower {
 
     private static Job awaitFinal(GatewayClient gateway, String jobId) throws InterruptedException {
         for (int attempt = 0; ; attempt++) {
-            Job job = gateway.job(jobId);
-            if (job.isFinal() || attempt >= 50) {
-                return job;
+            try {
+                Job job = gateway.job(jobId);
+                if (job.isFinal() || attempt >= 50) {
+                    return job;
+                }
+            } catch (GatewayException | UncheckedIOException e) {
+                if (attempt >= 50) {
+                    throw e;
+                }
             }
             Thread.sleep(100);
         }

@@ -17,14 +17,7 @@ public interface GradingConfig {
     @WithDefault("100")
     int batchSize();
 
-    /** An entry un-acked for this long is reclaimed by another consumer (its owner likely died). */
-    @WithDefault("PT30S")
-    Duration reclaimIdle();
-
-    @WithDefault("PT2S")
-    Duration reclaimInterval();
-
-    /** At most one GRADING_PROGRESS per job per interval across all processes (the last always goes). */
+    /** At most one GRADING_PROGRESS per job per interval and process (the final one always goes). */
     @WithDefault("PT0.1S")
     Duration progressInterval();
 
@@ -35,9 +28,4 @@ public interface GradingConfig {
     @WithDefault("PT10S")
     Duration recoveryInterval();
 
-    @WithDefault("1000000")
-    long tasksMaxLen();
-
-    @WithDefault("100000")
-    long eventsMaxLen();
 }

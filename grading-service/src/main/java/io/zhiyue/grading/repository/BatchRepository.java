@@ -8,7 +8,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.grading.grader.GradeResult;
 import io.zhiyue.grading.grader.GradingQuestion;
 import io.zhiyue.grading.grader.Rubric;
-import io.zhiyue.grading.model.GradingJob;
 import io.zhiyue.shared.job.JobState;
 import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,10 +32,12 @@ public class BatchRepository {
             String answer, UUID rubricId) {
     }
 
-    /** What one commit did; {@code job} is the job right after it (null when nothing was claimed). */
-    public record BatchOutcome(GradingJob job, int graded, int failed) {
+    /** The tasks one commit claimed: graded, and failed (by the grader or given up on). */
+    public record Claimed(int graded, int failed) {
 
-        public boolean claimedAny() {
+        static final Claimed NONE = new Claimed(0, 0);
+
+        public boolean any() {
             return graded + failed > 0;
         }
     }
@@ -67,11 +68,12 @@ public class BatchRepository {
     }
 
     /**
-     * Stores the outcome of a batch. Only tasks still PENDING are claimed, so a redelivered or
-     * concurrently processed batch writes nothing twice. {@code results} maps submission id to
-     * its grade; a task missing from it has failed.
+     * Stores the outcome of a batch on {@code tx}. Only tasks still PENDING are claimed, so a
+     * redelivered or concurrently processed batch writes nothing twice. {@code results} maps
+     * submission id to its grade; a task missing from it has failed. The caller moves the job's
+     * counters in the same transaction.
      */
-    public Uni<BatchOutcome> commit(UUID jobId, String tenant, String graderId, OffsetDateTime publishedAt,
+    public Uni<Claimed> commit(SqlConnection tx, UUID jobId, String tenant, String graderId, OffsetDateTime publishedAt,
             List<PendingTask> tasks, Map<UUID, GradeResult> results) {
         UUID[] ids = new UUID[tasks.size()];
         String[] statuses = new String[tasks.size()];
@@ -79,17 +81,15 @@ public class BatchRepository {
             ids[i] = tasks.get(i).submissionId();
             statuses[i] = results.containsKey(ids[i]) ? "DONE" : "FAILED";
         }
-        return pool.withTransaction(connection -> lockUnlessFinal(connection, jobId).chain(open -> !open
-                ? Uni.createFrom().item(new BatchOutcome(null, 0, 0))
-                : connection.preparedQuery(SqlQueries.FINISH_TASKS)
-                .execute(Tuple.of(jobId, ids, publishedAt, statuses))
+        return lockUnlessFinal(tx, jobId).chain(open -> !open ? Uni.createFrom().item(Claimed.NONE)
+                : tx.preparedQuery(SqlQueries.FINISH_TASKS).execute(Tuple.of(jobId, ids, publishedAt, statuses))
                 .chain(claimedRows -> {
                     Map<UUID, String> claimed = new HashMap<>();
                     for (Row row : claimedRows) {
                         claimed.put(row.getUUID("submission_id"), row.getString("status"));
                     }
                     if (claimed.isEmpty()) {
-                        return Uni.createFrom().item(new BatchOutcome(null, 0, 0));
+                        return Uni.createFrom().item(Claimed.NONE);
                     }
                     List<PendingTask> done = new ArrayList<>();
                     for (PendingTask task : tasks) {
@@ -97,34 +97,27 @@ public class BatchRepository {
                             done.add(task);
                         }
                     }
-                    int failed = claimed.size() - done.size();
-                    return insertResults(connection, jobId, tenant, graderId, done, results)
-                            .chain(() -> setSubmissionStatus(connection, claimed))
-                            .chain(() -> connection.preparedQuery(SqlQueries.ADD_COUNTERS)
-                                    .execute(Tuple.of(jobId, done.size(), failed, 0)))
-                            .map(rows -> new BatchOutcome(Rows.first(rows, Rows::job), done.size(), failed));
-                })));
+                    Claimed outcome = new Claimed(done.size(), claimed.size() - done.size());
+                    return insertResults(tx, jobId, tenant, graderId, done, results)
+                            .chain(() -> setSubmissionStatus(tx, claimed))
+                            .replaceWith(outcome);
+                }));
     }
 
     /** Gives up on a batch that keeps failing: its pending tasks count as failed so the job can finish. */
-    public Uni<BatchOutcome> failBatch(UUID jobId, int batchNo) {
-        return pool.withTransaction(connection -> lockUnlessFinal(connection, jobId).chain(open -> !open
-                ? Uni.createFrom().item(new BatchOutcome(null, 0, 0))
-                : connection.preparedQuery(SqlQueries.FAIL_BATCH_TASKS)
-                .execute(Tuple.of(jobId, batchNo))
+    public Uni<Claimed> failBatch(SqlConnection tx, UUID jobId, int batchNo) {
+        return lockUnlessFinal(tx, jobId).chain(open -> !open ? Uni.createFrom().item(Claimed.NONE)
+                : tx.preparedQuery(SqlQueries.FAIL_BATCH_TASKS).execute(Tuple.of(jobId, batchNo))
                 .chain(rows -> {
                     Map<UUID, String> failed = new HashMap<>();
                     for (Row row : rows) {
                         failed.put(row.getUUID("submission_id"), "FAILED");
                     }
                     if (failed.isEmpty()) {
-                        return Uni.createFrom().item(new BatchOutcome(null, 0, 0));
+                        return Uni.createFrom().item(Claimed.NONE);
                     }
-                    return setSubmissionStatus(connection, failed)
-                            .chain(() -> connection.preparedQuery(SqlQueries.ADD_COUNTERS)
-                                    .execute(Tuple.of(jobId, 0, failed.size(), 0)))
-                            .map(jobRows -> new BatchOutcome(Rows.first(jobRows, Rows::job), 0, failed.size()));
-                })));
+                    return setSubmissionStatus(tx, failed).replaceWith(new Claimed(0, failed.size()));
+                }));
     }
 
     /** Locks the job row first (see SqlQueries) and answers whether the job still takes results. */

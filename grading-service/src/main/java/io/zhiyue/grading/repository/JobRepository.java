@@ -3,6 +3,7 @@ package io.zhiyue.grading.repository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.grading.model.GradingJob;
 import io.zhiyue.shared.job.JobState;
@@ -24,14 +25,18 @@ public class JobRepository {
     public record Latency(BigDecimal p50Ms, BigDecimal p99Ms) {
     }
 
+    /** A job right after its counters moved; {@code completedNow} when this very update completed it. */
+    public record CounterUpdate(GradingJob job, boolean completedNow) {
+    }
+
     private final Pool pool;
 
     public JobRepository(Pool pool) {
         this.pool = pool;
     }
 
-    public Uni<GradingJob> insert(String tenant, UUID examId, int batchSize) {
-        return pool.preparedQuery(SqlQueries.INSERT_JOB).execute(Tuple.of(UUID.randomUUID(), tenant, examId, batchSize))
+    public Uni<GradingJob> insert(SqlConnection tx, String tenant, UUID examId, int batchSize) {
+        return tx.preparedQuery(SqlQueries.INSERT_JOB).execute(Tuple.of(UUID.randomUUID(), tenant, examId, batchSize))
                 .map(rows -> Rows.first(rows, Rows::job));
     }
 
@@ -50,19 +55,16 @@ public class JobRepository {
      * Moves the job to {@code target} if it is in one of {@code from}; answers null when it was not
      * (another request moved it first).
      */
-    public Uni<GradingJob> transition(String tenant, UUID id, JobState target, List<JobState> from) {
+    public Uni<GradingJob> transition(SqlConnection tx, String tenant, UUID id, JobState target, List<JobState> from) {
         String[] states = from.stream().map(Enum::name).toArray(String[]::new);
-        return pool.preparedQuery(SqlQueries.TRANSITION).execute(Tuple.of(tenant, id, target.name(), states))
+        return tx.preparedQuery(SqlQueries.TRANSITION).execute(Tuple.of(tenant, id, target.name(), states))
                 .map(rows -> Rows.first(rows, Rows::job));
     }
 
     /** Freezes the rubric versions of the exam's questions for this job, then moves it to ANALYZED. */
-    public Uni<GradingJob> analyze(String tenant, UUID jobId, UUID examId) {
-        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.FREEZE_RUBRICS)
-                .execute(Tuple.of(jobId, tenant, examId))
-                .chain(() -> connection.preparedQuery(SqlQueries.TRANSITION).execute(Tuple.of(tenant, jobId,
-                        JobState.ANALYZED.name(), new String[] {JobState.CREATED.name()})))
-                .map(rows -> Rows.first(rows, Rows::job)));
+    public Uni<GradingJob> analyze(SqlConnection tx, String tenant, UUID jobId, UUID examId) {
+        return tx.preparedQuery(SqlQueries.FREEZE_RUBRICS).execute(Tuple.of(jobId, tenant, examId))
+                .chain(() -> transition(tx, tenant, jobId, JobState.ANALYZED, List.of(JobState.CREATED)));
     }
 
     /**
@@ -90,24 +92,29 @@ public class JobRepository {
     }
 
     /** Completes the job if nothing is left to do (for a job whose last batch finished early). */
-    public Uni<GradingJob> completeIfDone(UUID jobId) {
-        return pool.preparedQuery(SqlQueries.ADD_COUNTERS).execute(Tuple.of(jobId, 0, 0, 0))
-                .map(rows -> Rows.first(rows, Rows::job));
+    public Uni<CounterUpdate> completeIfDone(SqlConnection tx, UUID jobId) {
+        return addCounters(tx, jobId, 0, 0, 0);
+    }
+
+    /** Moves the job's counters; the update that brings done up to total completes the job. */
+    public Uni<CounterUpdate> addCounters(SqlConnection tx, UUID jobId, int graded, int failed, int cancelled) {
+        return tx.preparedQuery(SqlQueries.ADD_COUNTERS).execute(Tuple.of(jobId, graded, failed, cancelled))
+                .map(rows -> Rows.first(rows, row -> new CounterUpdate(Rows.job(row), row.getBoolean("completed_now"))));
     }
 
     /** Marks the pending tasks cancelled and the job CANCELLED; null when the job is already final. */
-    public Uni<GradingJob> cancel(String tenant, UUID jobId) {
-        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.LOCK_JOB_FOR_CONTROL)
-                .execute(Tuple.of(tenant, jobId))
-                .chain(() -> connection.preparedQuery(SqlQueries.CANCEL_TASKS).execute(Tuple.of(jobId)))
-                .chain(tasks -> connection.preparedQuery(SqlQueries.CANCEL_JOB)
-                        .execute(Tuple.of(tenant, jobId, tasks.rowCount())))
-                .chain(rows -> {
-                    GradingJob job = Rows.first(rows, Rows::job);
-                    // a final job keeps its tasks: roll the task update back
-                    return job == null ? Uni.createFrom().failure(new AlreadyFinal()) : Uni.createFrom().item(job);
-                }))
-                .onFailure(AlreadyFinal.class).recoverWithNull();
+    public Uni<GradingJob> cancel(SqlConnection tx, String tenant, UUID jobId) {
+        return tx.preparedQuery(SqlQueries.LOCK_JOB_FOR_CONTROL).execute(Tuple.of(tenant, jobId))
+                .chain(locked -> {
+                    String state = Rows.first(locked, row -> row.getString("state"));
+                    if (state == null || JobState.valueOf(state).isFinal()) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    return tx.preparedQuery(SqlQueries.CANCEL_TASKS).execute(Tuple.of(jobId))
+                            .chain(tasks -> tx.preparedQuery(SqlQueries.CANCEL_JOB)
+                                    .execute(Tuple.of(tenant, jobId, tasks.rowCount())))
+                            .map(rows -> Rows.first(rows, Rows::job));
+                });
     }
 
     public Uni<List<StalledJob>> stalled(Duration olderThan) {
@@ -134,11 +141,5 @@ public class JobRepository {
 
     private static BigDecimal decimal(Double value) {
         return value == null ? null : BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_UP);
-    }
-
-    private static final class AlreadyFinal extends RuntimeException {
-        AlreadyFinal() {
-            super("job already final", null, false, false);
-        }
     }
 }

@@ -96,7 +96,10 @@ final class SqlQueries {
             WHERE id = $1""";
     static final String PENDING_BATCHES =
             "SELECT DISTINCT batch_no FROM grading_tasks WHERE job_id = $1 AND status = 'PENDING' ORDER BY batch_no";
-    /** Counters move with the tasks; the commit that brings done up to total completes the job. */
+    /**
+     * Counters move with the tasks; the commit that brings done up to total completes the job, and
+     * only that statement sees {@code completed_now} (completed_at is its own transaction's now()).
+     */
     static final String ADD_COUNTERS = """
             UPDATE grading_jobs SET graded = graded + $2, failed = failed + $3, cancelled = cancelled + $4,
                    updated_at = now(),
@@ -105,7 +108,7 @@ final class SqlQueries {
                    completed_at = CASE WHEN state = 'EXECUTING' AND graded + failed + cancelled + $2 + $3 + $4 >= total
                                 THEN now() ELSE completed_at END
             WHERE id = $1
-            RETURNING\s""" + JOB_COLUMNS;
+            RETURNING (state = 'COMPLETED' AND completed_at = now()) AS completed_now,\s""" + JOB_COLUMNS;
     static final String CANCEL_TASKS = """
             UPDATE grading_tasks SET status = 'CANCELLED', finished_at = clock_timestamp()
             WHERE job_id = $1 AND status = 'PENDING'""";

@@ -27,10 +27,13 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.faulttolerance.Timeout;
 
 import java.net.URI;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
+@Timeout(value = RequestBudget.READ_SECONDS, unit = ChronoUnit.SECONDS)
 @Path("/api/v1/exams")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExamResource {
@@ -85,6 +88,7 @@ public class ExamResource {
     @POST
     @Path("/{examId}/submissions")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     public Uni<UploadReport> uploadJson(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, JsonNode body) {
         return submissions.uploadJson(Tenant.of(tenant), examId, body);
@@ -93,6 +97,7 @@ public class ExamResource {
     @POST
     @Path("/{examId}/submissions")
     @Consumes({"text/csv", MediaType.TEXT_PLAIN})
+    @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     public Uni<UploadReport> uploadCsv(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, String body) {
         return submissions.uploadCsv(Tenant.of(tenant), examId, body);

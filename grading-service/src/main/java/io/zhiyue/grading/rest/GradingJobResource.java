@@ -21,9 +21,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.faulttolerance.Timeout;
 
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
+@Timeout(value = RequestBudget.READ_SECONDS, unit = ChronoUnit.SECONDS)
 @Path("/api/v1/grading-jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class GradingJobResource {
@@ -44,24 +47,28 @@ public class GradingJobResource {
 
     @POST
     @Path("/{jobId}/start")
+    @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     public Uni<GradingJob> start(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
         return jobs.start(Tenant.of(tenant), jobId);
     }
 
     @POST
     @Path("/{jobId}/pause")
+    @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     public Uni<GradingJob> pause(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
         return jobs.pause(Tenant.of(tenant), jobId);
     }
 
     @POST
     @Path("/{jobId}/resume")
+    @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     public Uni<GradingJob> resume(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
         return jobs.resume(Tenant.of(tenant), jobId);
     }
 
     @POST
     @Path("/{jobId}/cancel")
+    @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     public Uni<GradingJob> cancel(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
         return jobs.cancel(Tenant.of(tenant), jobId);
     }
@@ -77,6 +84,7 @@ public class GradingJobResource {
     @GET
     @Path("/{jobId}/export")
     @Produces({"text/csv", MediaType.APPLICATION_JSON})
+    @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     public Uni<Response> export(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId,
             @QueryParam("format") String format) {
         if (format != null && !"csv".equalsIgnoreCase(format)) {

@@ -11,6 +11,7 @@ import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem;
 import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.tenant.TenantHeaders;
+import io.zhiyue.streams.health.DependencyFailures;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -22,6 +23,8 @@ import java.util.stream.Collectors;
 
 /** The one place errors become RFC 9457 problem+json with a stable code; never a stack trace. */
 public class ProblemMapper {
+
+    private static final String RETRY_AFTER_SECONDS = "2";
 
     @ServerExceptionMapper
     public Response zhiyue(ZhiyueException e, HttpServerRequest request) {
@@ -106,15 +109,21 @@ public class ProblemMapper {
         if ("40001".equals(e.getSqlState()) || "40P01".equals(e.getSqlState())) {
             // a serialization failure or deadlock victim: nothing was changed, the same call can be retried
             Log.warnf("%s %s lost a lock race: %s", request.method(), request.path(), e.getErrorMessage());
-            return Response.fromResponse(problem(ErrorCode.DEPENDENCY_UNAVAILABLE,
+            return problem(ErrorCode.DEPENDENCY_UNAVAILABLE,
                     "the database resolved a conflicting concurrent change by rolling this one back; retry",
-                    List.of(), request)).header("Retry-After", "1").build();
+                    List.of(), request);
         }
         return unexpected(e, request);
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, HttpServerRequest request) {
+        if (DependencyFailures.isUnavailable(e)) {
+            // PostgreSQL or Redis did not answer within the request's budget: fail fast, retry later
+            Log.warnf("%s %s: a dependency is unavailable: %s", request.method(), request.path(), e.toString());
+            return problem(ErrorCode.DEPENDENCY_UNAVAILABLE, "a database this service depends on did not answer in "
+                    + "time; try again shortly", List.of(), request);
+        }
         String requestId = requestId(request);
         Log.errorf(e, "unexpected error on %s %s (requestId %s)", request.method(), request.path(), requestId);
         return problem(ErrorCode.INTERNAL_ERROR, "an unexpected error occurred; quote requestId " + requestId,
@@ -124,7 +133,11 @@ public class ProblemMapper {
     private static Response problem(ErrorCode code, String detail, List<Problem.FieldError> errors,
             HttpServerRequest request) {
         Problem body = Problem.of(code, detail, request.path(), requestId(request), errors);
-        return Response.status(code.status()).type(Problem.MEDIA_TYPE).entity(body).build();
+        Response.ResponseBuilder response = Response.status(code.status()).type(Problem.MEDIA_TYPE).entity(body);
+        if (code == ErrorCode.DEPENDENCY_UNAVAILABLE) {
+            response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        return response.build();
     }
 
     private static String requestId(HttpServerRequest request) {

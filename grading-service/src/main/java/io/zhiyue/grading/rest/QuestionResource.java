@@ -14,9 +14,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.faulttolerance.Timeout;
 
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
+@Timeout(value = RequestBudget.READ_SECONDS, unit = ChronoUnit.SECONDS)
 @Path("/api/v1/questions")
 @Produces(MediaType.APPLICATION_JSON)
 public class QuestionResource {

@@ -6,18 +6,20 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.zhiyue.grading.grader.GradeResult;
 import io.zhiyue.grading.grader.Grader;
 import io.zhiyue.grading.grader.GradingQuestion;
 import io.zhiyue.grading.grader.RuleBasedGrader;
 import io.zhiyue.grading.model.GradingJob;
-import io.zhiyue.grading.repository.BatchRepository;
-import io.zhiyue.grading.repository.BatchRepository.BatchOutcome;
+import io.zhiyue.grading.repository.BatchRepository.Claimed;
 import io.zhiyue.grading.repository.BatchRepository.PendingTask;
+import io.zhiyue.grading.repository.BatchRepository;
+import io.zhiyue.grading.repository.JobRepository.CounterUpdate;
 import io.zhiyue.grading.repository.JobRepository;
-import io.zhiyue.grading.stream.EventPublisher;
 import io.zhiyue.shared.event.GradingTaskBatch;
 import io.zhiyue.shared.job.JobState;
+import io.zhiyue.streams.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -30,17 +32,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Grades one batch from the task stream: load the still-pending tasks in one query, grade them in
- * memory, store everything in one transaction, then announce progress.
+ * memory, and store results, counters and the progress event in one transaction.
  */
 @ApplicationScoped
 public class BatchGradingService {
 
     private final JobRepository jobs;
     private final BatchRepository batches;
-    private final EventPublisher events;
+    private final Outbox outbox;
     private final JobCompletion completion;
     private final Grader grader = new RuleBasedGrader();
     /** Rubric versions are immutable, so a frozen rubric can be cached for good. */
@@ -49,19 +52,19 @@ public class BatchGradingService {
     private final Counter failed;
     private final Timer batchTimer;
 
-    public BatchGradingService(JobRepository jobs, BatchRepository batches, EventPublisher events,
+    public BatchGradingService(JobRepository jobs, BatchRepository batches, Outbox outbox,
             JobCompletion completion, MeterRegistry registry) {
         this.completion = completion;
         this.jobs = jobs;
         this.batches = batches;
-        this.events = events;
+        this.outbox = outbox;
         this.graded = Counter.builder("zhiyue.grading.submissions").tag("outcome", "graded").register(registry);
         this.failed = Counter.builder("zhiyue.grading.submissions").tag("outcome", "failed").register(registry);
         this.batchTimer = Timer.builder("zhiyue.grading.batch").publishPercentiles(0.5, 0.99).register(registry);
     }
 
     /** Completes once the batch needs no more work, so the entry can be acknowledged. */
-    public Uni<Void> process(String tenant, GradingTaskBatch batch, Instant publishedAt) {
+    public Uni<Void> process(String tenant, GradingTaskBatch batch, Instant publishedAt, String traceparent) {
         Timer.Sample sample = Timer.start();
         return jobs.findAnyTenant(batch.jobId()).chain(job -> {
             if (job == null || !job.tenantId().equals(tenant)) {
@@ -72,50 +75,58 @@ public class BatchGradingService {
             if (job.state() == JobState.PAUSED || job.state().isFinal() || job.state() == JobState.CREATED) {
                 return Uni.createFrom().voidItem();
             }
-            return gradeBatch(job, batch, publishedAt);
+            return gradeBatch(job, batch, publishedAt, traceparent);
         }).invoke(() -> sample.stop(batchTimer));
     }
 
     /** Gives up on a batch that was delivered too often: its pending tasks are marked failed. */
-    public Uni<Void> abandon(GradingTaskBatch batch) {
-        return batches.failBatch(batch.jobId(), batch.batchNo())
-                .invoke(outcome -> failed.increment(outcome.failed()))
-                .chain(this::announce);
+    public Uni<Void> abandon(GradingTaskBatch batch, String traceparent) {
+        return store(batch.jobId(), traceparent, tx -> batches.failBatch(tx, batch.jobId(), batch.batchNo()));
     }
 
-    private Uni<Void> gradeBatch(GradingJob job, GradingTaskBatch batch, Instant publishedAt) {
+    private Uni<Void> gradeBatch(GradingJob job, GradingTaskBatch batch, Instant publishedAt, String traceparent) {
         return batches.loadPending(job.id(), batch.batchNo()).chain(pending -> {
             if (pending.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
             // grading is CPU work: keep it off the event loop that completed the query
-            return frozenRubrics(pending).emitOn(Infrastructure.getDefaultWorkerPool()).chain(rubrics -> {
-                Map<UUID, GradeResult> results = new HashMap<>();
-                for (PendingTask task : pending) {
-                    try {
-                        results.put(task.submissionId(), grader.grade(rubrics.get(task.rubricId()), task.answer()));
-                    } catch (RuntimeException | StackOverflowError e) {
-                        Log.errorf("grading submission %s of job %s failed: %s", task.submissionId(), job.id(),
-                                e.getMessage());
-                    }
-                }
-                return batches.commit(job.id(), job.tenantId(), grader.id(),
-                        OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC), pending, results);
-            }).invoke(outcome -> {
-                graded.increment(outcome.graded());
-                failed.increment(outcome.failed());
-            }).chain(this::announce);
+            return frozenRubrics(pending).emitOn(Infrastructure.getDefaultWorkerPool())
+                    .map(rubrics -> grade(job, pending, rubrics))
+                    .chain(results -> store(job.id(), traceparent, tx -> batches.commit(tx, job.id(), job.tenantId(),
+                            grader.id(), OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC), pending, results)));
         });
     }
 
-    private Uni<Void> announce(BatchOutcome outcome) {
-        if (!outcome.claimedAny() || outcome.job() == null) {
-            return Uni.createFrom().voidItem();
+    private Map<UUID, GradeResult> grade(GradingJob job, List<PendingTask> pending, Map<UUID, GradingQuestion> rubrics) {
+        Map<UUID, GradeResult> results = new HashMap<>();
+        for (PendingTask task : pending) {
+            try {
+                results.put(task.submissionId(), grader.grade(rubrics.get(task.rubricId()), task.answer()));
+            } catch (RuntimeException | StackOverflowError e) {
+                Log.errorf("grading submission %s of job %s failed: %s", task.submissionId(), job.id(), e.getMessage());
+            }
         }
-        GradingJob job = outcome.job();
-        // only the commit that claimed the last tasks sees COMPLETED with done == total
-        boolean completedNow = job.state() == JobState.COMPLETED && job.done() >= job.total();
-        return completedNow ? completion.announce(job) : events.progress(job);
+        return results;
+    }
+
+    /**
+     * One transaction: the claimed tasks' results (by {@code claim}), the job's counters, and the
+     * events that go with them (progress, or completion).
+     */
+    private Uni<Void> store(UUID jobId, String traceparent, Function<SqlConnection, Uni<Claimed>> claim) {
+        return outbox.inTransaction((tx, events) -> claim.apply(tx).chain(claimed -> !claimed.any()
+                        ? Uni.createFrom().<CounterUpdate>nullItem()
+                        : jobs.addCounters(tx, jobId, claimed.graded(), claimed.failed(), 0).invoke(update -> {
+                            graded.increment(claimed.graded());
+                            failed.increment(claimed.failed());
+                            completion.record(events, update, traceparent);
+                        })))
+                .invoke(update -> {
+                    if (update != null) {
+                        completion.afterCommit(update);
+                    }
+                })
+                .replaceWithVoid();
     }
 
     private Uni<Map<UUID, GradingQuestion>> frozenRubrics(List<PendingTask> pending) {

@@ -7,11 +7,13 @@ import io.zhiyue.grading.config.GradingConfig;
 import io.zhiyue.grading.model.GradingJob;
 import io.zhiyue.grading.repository.JobRepository;
 import io.zhiyue.grading.repository.SubmissionRepository;
-import io.zhiyue.grading.stream.EventPublisher;
+import io.zhiyue.grading.stream.JobEvents;
 import io.zhiyue.grading.stream.TaskPublisher;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.job.JobState;
+import io.zhiyue.streams.outbox.Outbox;
+import io.zhiyue.streams.trace.TraceContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
@@ -22,7 +24,8 @@ import java.util.UUID;
 
 /**
  * Grading jobs and their state machine. Every transition is a guarded UPDATE (the job must still
- * be in the state we saw), and every event is published after the commit it describes.
+ * be in the state we saw), and its event is written to the outbox in the same transaction: a
+ * state change and its announcement exist together or not at all, and neither waits for Redis.
  */
 @ApplicationScoped
 public class GradingJobService {
@@ -30,27 +33,30 @@ public class GradingJobService {
     private final JobRepository jobs;
     private final ExamService exams;
     private final TaskPublisher tasks;
-    private final EventPublisher events;
+    private final JobEvents events;
+    private final Outbox outbox;
     private final GradingConfig config;
     private final SubmissionRepository submissions;
     private final JobCompletion completion;
 
-    public GradingJobService(JobRepository jobs, ExamService exams, TaskPublisher tasks, EventPublisher events,
-            GradingConfig config, SubmissionRepository submissions, JobCompletion completion) {
+    public GradingJobService(JobRepository jobs, ExamService exams, TaskPublisher tasks, JobEvents events,
+            Outbox outbox, GradingConfig config, SubmissionRepository submissions, JobCompletion completion) {
         this.jobs = jobs;
-        this.completion = completion;
-        this.submissions = submissions;
         this.exams = exams;
         this.tasks = tasks;
         this.events = events;
+        this.outbox = outbox;
         this.config = config;
+        this.submissions = submissions;
+        this.completion = completion;
     }
 
     @WithSpan
     public Uni<GradingJob> create(String tenant, UUID examId) {
-        return exams.find(tenant, examId)
-                .chain(() -> jobs.insert(tenant, examId, config.batchSize()))
-                .call(job -> events.stateChanged(job, null));
+        String traceparent = TraceContext.currentTraceparent();
+        return exams.find(tenant, examId).chain(() -> outbox.inTransaction((tx, added) ->
+                jobs.insert(tx, tenant, examId, config.batchSize())
+                        .invoke(job -> events.stateChanged(added, job, null, traceparent))));
     }
 
     /** The job with, once it is COMPLETED, its throughput and latency figures. */
@@ -66,6 +72,7 @@ public class GradingJobService {
     /** CREATED → ANALYZED → SPLIT_COMPLETE → EXECUTING, each stage committed before it is announced. */
     @WithSpan
     public Uni<GradingJob> start(String tenant, UUID jobId) {
+        String traceparent = TraceContext.currentTraceparent();
         return existing(tenant, jobId)
                 .invoke(job -> JobStateMachine.require(job, JobState.ANALYZED))
                 .call(job -> submissions.count(tenant, job.examId()).invoke(count -> {
@@ -74,66 +81,73 @@ public class GradingJobService {
                                 + " has no submissions yet; upload answers before starting job " + jobId);
                     }
                 }))
-                .chain(job -> jobs.analyze(tenant, jobId, job.examId())
-                        .chain(analyzed -> analyzed == null ? conflict(tenant, jobId, JobState.ANALYZED)
-                                : Uni.createFrom().item(analyzed)))
-                .call(analyzed -> events.stateChanged(analyzed, JobState.CREATED))
-                .chain(this::split);
+                .chain(job -> outbox.inTransaction((tx, added) -> jobs.analyze(tx, tenant, jobId, job.examId())
+                        .invoke(analyzed -> {
+                            if (analyzed != null) {
+                                events.stateChanged(added, analyzed, JobState.CREATED, traceparent);
+                            }
+                        })))
+                .chain(analyzed -> analyzed == null ? conflict(tenant, jobId, JobState.ANALYZED)
+                        : split(analyzed, traceparent));
     }
 
     /**
      * Writes the task rows, publishes every pending batch and moves on to EXECUTING. Idempotent, so
      * recovery can run it again for a job whose process died half-way.
      */
-    public Uni<GradingJob> split(GradingJob job) {
+    public Uni<GradingJob> split(GradingJob job, String traceparent) {
         String tenant = job.tenantId();
         Uni<GradingJob> splitDone = job.state() != JobState.ANALYZED ? Uni.createFrom().item(job)
                 : jobs.insertTasks(tenant, job.id(), job.examId(), job.batchSize())
                         .chain(() -> jobs.pendingBatches(job.id()))
-                        .chain(batches -> tasks.publish(tenant, job.id(), batches, job.batchSize())
+                        .chain(batches -> tasks.publish(tenant, job.id(), batches, job.batchSize(), traceparent)
                                 .onFailure().transform(e -> new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
                                         "job " + job.id() + " is analysed but its tasks could not all be published ("
                                                 + e.getMessage() + "); it is retried automatically")))
-                        .chain(() -> jobs.transition(tenant, job.id(), JobState.SPLIT_COMPLETE, List.of(JobState.ANALYZED)))
-                        .call(split -> split == null ? Uni.createFrom().voidItem()
-                                : events.stateChanged(split, JobState.ANALYZED));
+                        .chain(() -> moveTo(tenant, job.id(), JobState.ANALYZED, JobState.SPLIT_COMPLETE, traceparent));
         return splitDone.chain(split -> {
             if (split == null || split.state() != JobState.SPLIT_COMPLETE) {
                 return existing(tenant, job.id());
             }
-            return jobs.transition(tenant, job.id(), JobState.EXECUTING, List.of(JobState.SPLIT_COMPLETE))
+            return moveTo(tenant, job.id(), JobState.SPLIT_COMPLETE, JobState.EXECUTING, traceparent)
                     .chain(executing -> executing == null ? existing(tenant, job.id())
-                            : events.stateChanged(executing, JobState.SPLIT_COMPLETE)
-                                    .chain(() -> completeIfDone(executing)));
+                            : completeIfDone(executing, traceparent));
         });
     }
 
     @WithSpan
     public Uni<GradingJob> pause(String tenant, UUID jobId) {
-        return move(tenant, jobId, JobState.EXECUTING, JobState.PAUSED);
+        return move(tenant, jobId, JobState.EXECUTING, JobState.PAUSED, TraceContext.currentTraceparent());
     }
 
     /** Back to EXECUTING; the batches still pending are published again (duplicates are harmless). */
     @WithSpan
     public Uni<GradingJob> resume(String tenant, UUID jobId) {
-        return move(tenant, jobId, JobState.PAUSED, JobState.EXECUTING)
+        String traceparent = TraceContext.currentTraceparent();
+        return move(tenant, jobId, JobState.PAUSED, JobState.EXECUTING, traceparent)
                 .call(job -> jobs.pendingBatches(jobId)
-                        .chain(batches -> tasks.publish(tenant, jobId, batches, job.batchSize()))
+                        .chain(batches -> tasks.publish(tenant, jobId, batches, job.batchSize(), traceparent))
                         .onFailure().invoke(e -> Log.warnf("job %s resumed but its batches were not all "
                                 + "republished (%s); recovery republishes them", jobId, e.getMessage()))
                         .onFailure().recoverWithNull())
-                .chain(this::completeIfDone);
+                .chain(job -> completeIfDone(job, traceparent));
     }
 
+    /** Needs PostgreSQL only: the CANCELLED event waits in the outbox if Redis does not answer. */
     @WithSpan
     public Uni<GradingJob> cancel(String tenant, UUID jobId) {
+        String traceparent = TraceContext.currentTraceparent();
         return existing(tenant, jobId)
                 .invoke(job -> JobStateMachine.require(job, JobState.CANCELLED))
-                .chain(before -> jobs.cancel(tenant, jobId)
-                        .chain(cancelled -> cancelled == null ? conflict(tenant, jobId, JobState.CANCELLED)
-                                : events.stateChanged(cancelled, before.state())
-                                        .chain(() -> events.progress(cancelled))
-                                        .replaceWith(cancelled)));
+                .chain(before -> outbox.inTransaction((tx, added) -> jobs.cancel(tx, tenant, jobId)
+                        .invoke(cancelled -> {
+                            if (cancelled != null) {
+                                events.stateChanged(added, cancelled, before.state(), traceparent);
+                                events.progress(added, cancelled, traceparent);
+                            }
+                        })))
+                .chain(cancelled -> cancelled == null ? conflict(tenant, jobId, JobState.CANCELLED)
+                        : Uni.createFrom().item(cancelled));
     }
 
     /**
@@ -144,28 +158,39 @@ public class GradingJobService {
         return existing(tenant, jobId).chain(job -> jobs.pendingBatches(jobId)
                 .chain(batches -> {
                     if (batches.isEmpty()) {
-                        return completeIfDone(job).replaceWithVoid();
+                        return completeIfDone(job, null).replaceWithVoid();
                     }
                     Log.infof("job %s: republishing %d pending batches", jobId, batches.size());
-                    return tasks.publish(tenant, jobId, batches, job.batchSize());
+                    return tasks.publish(tenant, jobId, batches, job.batchSize(), null);
                 }))
                 .chain(() -> jobs.touch(jobId));
     }
 
-    private Uni<GradingJob> completeIfDone(GradingJob job) {
+    private Uni<GradingJob> completeIfDone(GradingJob job, String traceparent) {
         if (job.state() != JobState.EXECUTING || job.done() < job.total()) {
             return Uni.createFrom().item(job);
         }
-        return jobs.completeIfDone(job.id()).call(after -> after.state() == JobState.COMPLETED
-                ? completion.announce(after) : Uni.createFrom().voidItem());
+        return outbox.inTransaction((tx, added) -> jobs.completeIfDone(tx, job.id())
+                        .invoke(update -> completion.record(added, update, traceparent)))
+                .invoke(completion::afterCommit)
+                .map(JobRepository.CounterUpdate::job);
     }
 
-    private Uni<GradingJob> move(String tenant, UUID jobId, JobState from, JobState to) {
+    private Uni<GradingJob> move(String tenant, UUID jobId, JobState from, JobState to, String traceparent) {
         return existing(tenant, jobId)
                 .invoke(job -> JobStateMachine.require(job, to))
-                .chain(job -> jobs.transition(tenant, jobId, to, List.of(from)))
-                .chain(moved -> moved == null ? conflict(tenant, jobId, to)
-                        : events.stateChanged(moved, from).replaceWith(moved));
+                .chain(job -> moveTo(tenant, jobId, from, to, traceparent))
+                .chain(moved -> moved == null ? conflict(tenant, jobId, to) : Uni.createFrom().item(moved));
+    }
+
+    /** One guarded transition and its event in one transaction; null when the job was not in {@code from}. */
+    private Uni<GradingJob> moveTo(String tenant, UUID jobId, JobState from, JobState to, String traceparent) {
+        return outbox.inTransaction((tx, added) -> jobs.transition(tx, tenant, jobId, to, List.of(from))
+                .invoke(moved -> {
+                    if (moved != null) {
+                        events.stateChanged(added, moved, from, traceparent);
+                    }
+                }));
     }
 
     private Uni<GradingJob> existing(String tenant, UUID jobId) {

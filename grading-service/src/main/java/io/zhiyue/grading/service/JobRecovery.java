@@ -1,51 +1,50 @@
 package io.zhiyue.grading.service;
 
 import io.quarkus.logging.Log;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.value.ReactiveValueCommands;
-import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.zhiyue.grading.config.GradingConfig;
-import io.zhiyue.grading.repository.JobRepository;
 import io.zhiyue.grading.repository.JobRepository.StalledJob;
+import io.zhiyue.grading.repository.JobRepository;
 import io.zhiyue.shared.job.JobState;
+import io.zhiyue.streams.lease.LeaderLease;
+import io.zhiyue.streams.lease.LeaderLeases;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Nothing lost on a crash: a job whose process died between its stages (tasks written but not
- * published, say) or whose entries vanished is picked up again. One process at a time does the
- * sweep, under a Redis lock; everything it repeats is idempotent.
+ * published, say) or whose entries vanished is picked up again. Only the holder of the
+ * {@code grading-recovery} lease sweeps, one sweep at a time; everything it repeats is idempotent.
  */
 @ApplicationScoped
 public class JobRecovery {
 
-    private static final String LOCK = "zhiyue:grading:recovery-lock";
-
     private final JobRepository jobs;
     private final GradingJobService service;
     private final GradingConfig config;
-    private final ReactiveValueCommands<String, String> values;
+    private final LeaderLeases leases;
     private final Vertx vertx;
-    private final String owner = UUID.randomUUID().toString();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private LeaderLease lease;
     private long timer = -1;
 
-    public JobRecovery(JobRepository jobs, GradingJobService service, GradingConfig config,
-            ReactiveRedisDataSource redis, Vertx vertx) {
+    public JobRecovery(JobRepository jobs, GradingJobService service, GradingConfig config, LeaderLeases leases,
+            Vertx vertx) {
         this.jobs = jobs;
         this.service = service;
         this.config = config;
-        this.values = redis.value(String.class);
+        this.leases = leases;
         this.vertx = vertx;
     }
 
     void onStart(@Observes StartupEvent event) {
+        lease = leases.compete("grading-recovery", config.recoveryInterval().multipliedBy(3));
         timer = vertx.setPeriodic(config.recoveryInterval().toMillis(), id -> sweep()
                 .subscribe().with(done -> { }, e -> Log.warnf("recovery sweep failed: %s", e.getMessage())));
     }
@@ -56,17 +55,23 @@ public class JobRecovery {
         }
     }
 
+    boolean leading() {
+        return lease != null && lease.isLeader();
+    }
+
+    /** One sweep if this process leads and no sweep of its own is still running. */
     Uni<Void> sweep() {
-        SetArgs lease = new SetArgs().nx().px(config.recoveryInterval().toMillis() * 2);
-        // SET NX then GET: Redis 6.2 cannot combine NX with GET in one SET
-        return values.set(LOCK, owner, lease)
-                .chain(() -> values.get(LOCK))
-                .chain(holder -> owner.equals(holder) ? recoverStalled() : Uni.createFrom().voidItem());
+        if (lease == null || !lease.isLeader() || !sweeping.compareAndSet(false, true)) {
+            return Uni.createFrom().voidItem();
+        }
+        return recoverStalled().eventually(() -> sweeping.set(false));
     }
 
     private Uni<Void> recoverStalled() {
         return jobs.stalled(config.stallTimeout())
                 .onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
+                // the lease is checked before each job: a sweeper that lost it stops
+                .select().where(stalled -> lease.isLeader())
                 .onItem().transformToUniAndConcatenate(this::recover)
                 .collect().last()
                 .replaceWithVoid();
@@ -77,7 +82,7 @@ public class JobRecovery {
         Uni<Void> work = stalled.state() == JobState.EXECUTING
                 ? service.republishPending(stalled.tenantId(), stalled.id())
                 : jobs.find(stalled.tenantId(), stalled.id()).chain(job -> job == null ? Uni.createFrom().voidItem()
-                        : service.split(job).replaceWithVoid());
+                        : service.split(job, null).replaceWithVoid());
         return work.onFailure().invoke(e -> Log.warnf("recovering job %s failed: %s", stalled.id(), e.getMessage()))
                 .onFailure().recoverWithNull();
     }

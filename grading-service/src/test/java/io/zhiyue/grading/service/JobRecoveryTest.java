@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
@@ -43,9 +44,11 @@ class JobRecoveryTest {
         GradingTestData.uploadCsv(examId, GradingTestData.keywordNumericAnswers(230)).statusCode(200);
         UUID jobId = UUID.fromString(GradingTestData.createJob(examId));
         // the process died right after ANALYZED committed: no task rows, nothing published
-        jobs.analyze(TenantHeaders.DEFAULT_TENANT, jobId, UUID.fromString(examId)).await().atMost(PATIENCE);
+        pool.withTransaction(tx -> jobs.analyze(tx, TenantHeaders.DEFAULT_TENANT, jobId, UUID.fromString(examId)))
+                .await().atMost(PATIENCE);
         age(jobId);
 
+        await().atMost(PATIENCE).until(recovery::leading);
         recovery.sweep().await().atMost(PATIENCE);
 
         GradingTestData.awaitState(jobId.toString(), "COMPLETED");
@@ -66,6 +69,7 @@ class JobRecoveryTest {
                 .execute(Tuple.of(UUID.fromString(jobId))).await().atMost(PATIENCE);
         age(UUID.fromString(jobId));
 
+        await().atMost(PATIENCE).until(recovery::leading);
         recovery.sweep().await().atMost(PATIENCE);
 
         GradingTestData.job(jobId).body("state", equalTo("COMPLETED")).body("graded", equalTo(40));

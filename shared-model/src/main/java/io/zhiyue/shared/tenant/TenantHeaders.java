@@ -13,6 +13,9 @@ public final class TenantHeaders {
     /** Every caller runs as this tenant until the gateway authenticates callers. */
     public static final String DEFAULT_TENANT = "demo-school";
 
+    /** The tenant of platform-wide data (spans, SYSTEM_STATUS, SLOW_SPAN): visible to platform admins only. */
+    public static final String PLATFORM_TENANT = "_platform";
+
     private TenantHeaders() {
     }
 }

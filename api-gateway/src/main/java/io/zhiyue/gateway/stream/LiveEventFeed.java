@@ -1,0 +1,47 @@
+package io.zhiyue.gateway.stream;
+
+import io.quarkus.runtime.StartupEvent;
+import io.zhiyue.gateway.ws.ChannelHub;
+import io.zhiyue.shared.event.Envelope;
+import io.zhiyue.shared.stream.StreamId;
+import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.streams.tail.StreamTails;
+import io.zhiyue.streams.tail.TailListener;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Every replica tails all of zhiyue:events (shared-streams tail reader: each replica must see
+ * every entry to serve its own sockets) and routes each entry to its channel. Fan-out never
+ * blocks the reader: connections have their own bounded queues. An event published twice (the
+ * outbox is at-least-once) reaches nobody twice: the second copy has a key seen recently.
+ */
+@ApplicationScoped
+public class LiveEventFeed implements TailListener {
+
+    private final StreamTails tails;
+    private final ChannelHub hub;
+    private final RecentKeys recent = new RecentKeys(RecentKeys.LIVE_CAPACITY);
+
+    LiveEventFeed(StreamTails tails, ChannelHub hub) {
+        this.tails = tails;
+        this.hub = hub;
+    }
+
+    void onStart(@Observes @Priority(100) StartupEvent event) {
+        tails.start(Streams.EVENTS, this);
+    }
+
+    @Override
+    public void onStart(StreamId position) {
+        hub.advanceTo(position);
+    }
+
+    @Override
+    public void onEntry(StreamId id, Envelope envelope) {
+        LiveEvent.of(id, envelope)
+                .filter(event -> recent.firstTime(envelope.key()))
+                .ifPresentOrElse(hub::publish, () -> hub.advanceTo(id));
+    }
+}

@@ -1,0 +1,89 @@
+package io.zhiyue.e2e;
+
+import io.zhiyue.devstack.Endpoints;
+import io.zhiyue.e2e.driver.GatewayClient;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The services as a user runs them, from the packaged jars: N grading-service processes and the
+ * gateway balancing over all of them, against the given PostgreSQL and Redis.
+ */
+final class SuiteProcesses implements AutoCloseable {
+
+    private static final Duration STARTUP = Duration.ofMinutes(3);
+
+    private final List<ServiceProcess> grading = new ArrayList<>();
+    private final List<ServiceProcess> all = new ArrayList<>();
+    private ServiceProcess gateway;
+
+    static SuiteProcesses start(String prefix, Endpoints infrastructure, int gradingInstances,
+            Map<String, String> extraEnv) {
+        Path root = Path.of(System.getProperty("zhiyue.root", "..")).toAbsolutePath().normalize();
+        Path logs = root.resolve("e2e-tests/target/e2e-logs");
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.put("ZHIYUE_PG_URL", infrastructure.pgUrl());
+        env.put("ZHIYUE_REDIS_URL", infrastructure.redisUrl());
+        SuiteProcesses suite = new SuiteProcesses();
+        try {
+            StringJoiner instances = new StringJoiner(",");
+            for (int i = 0; i < gradingInstances; i++) {
+                int port = ServiceProcess.freePort();
+                instances.add("127.0.0.1:" + port);
+                suite.grading.add(suite.track(ServiceProcess.start(prefix + "-grading-" + (char) ('a' + i),
+                        root.resolve("grading-service/target/quarkus-app/quarkus-run.jar"), port, env, logs)));
+            }
+            Map<String, String> gatewayEnv = new HashMap<>(env);
+            gatewayEnv.put("ZHIYUE_GRADING_INSTANCES", instances.toString());
+            suite.gateway = suite.track(ServiceProcess.start(prefix + "-api-gateway",
+                    root.resolve("api-gateway/target/quarkus-app/quarkus-run.jar"), ServiceProcess.freePort(),
+                    gatewayEnv, logs));
+            for (ServiceProcess process : suite.all) {
+                await(process.name() + " ready (log " + process.log() + ")")
+                        .atMost(STARTUP).pollInterval(Duration.ofMillis(500))
+                        .until(process::isReady);
+            }
+            return suite;
+        } catch (RuntimeException | Error e) {
+            suite.close();
+            throw e;
+        }
+    }
+
+    ServiceProcess grading(int index) {
+        return grading.get(index);
+    }
+
+    List<ServiceProcess> grading() {
+        return List.copyOf(grading);
+    }
+
+    ServiceProcess gatewayProcess() {
+        return gateway;
+    }
+
+    GatewayClient gateway() {
+        return new GatewayClient(gateway.url());
+    }
+
+    private ServiceProcess track(ServiceProcess process) {
+        all.add(process);
+        return process;
+    }
+
+    /** The gateway first, so nothing calls a service that is going away. */
+    @Override
+    public void close() {
+        for (int i = all.size() - 1; i >= 0; i--) {
+            all.get(i).close();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.zhiyue.grading.stream;
+
+import io.zhiyue.grading.config.GradingConfig;
+import io.zhiyue.grading.model.GradingJob;
+import io.zhiyue.shared.event.Envelope;
+import io.zhiyue.shared.event.EventType;
+import io.zhiyue.shared.event.GradingProgress;
+import io.zhiyue.shared.event.JobStateChanged;
+import io.zhiyue.shared.job.JobState;
+import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.streams.outbox.OutboxEvents;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The events of a grading job, added to the transaction that makes the change they describe
+ * (the outbox publishes them after the commit, in commit order per job: the job row lock orders
+ * the transactions). Progress is throttled per job and process; a job's final count always goes.
+ */
+@ApplicationScoped
+public class JobEvents {
+
+    private final GradingConfig config;
+    /** Job id → System.nanoTime() of the last progress event this process added. */
+    private final Map<UUID, Long> lastProgress = new ConcurrentHashMap<>();
+
+    public JobEvents(GradingConfig config) {
+        this.config = config;
+    }
+
+    public void stateChanged(OutboxEvents events, GradingJob job, JobState from, String traceparent) {
+        JobStateChanged payload = new JobStateChanged(job.id(), job.examId(), from == null ? null : from.name(),
+                job.state().name(), job.total(), job.graded(), job.failed(), Instant.now());
+        // the commit time tells a second PAUSED → EXECUTING cycle apart from the first
+        String key = "state:" + job.id() + ":" + job.state() + ":" + job.updatedAt();
+        events.add(Streams.EVENTS, Envelope.of(EventType.JOB_STATE_CHANGED, job.tenantId(), key, payload, traceparent));
+    }
+
+    /** The job's counters as they are now, unconditionally (cancel, completion). */
+    public void progress(OutboxEvents events, GradingJob job, String traceparent) {
+        GradingProgress payload = new GradingProgress(job.id(), job.examId(), job.state().name(), job.total(),
+                job.graded(), job.failed(), job.cancelled(), job.percent());
+        if (payload.isFinal() || job.state().isFinal()) {
+            lastProgress.remove(job.id());
+        } else {
+            lastProgress.put(job.id(), System.nanoTime());
+        }
+        events.add(Streams.EVENTS, Envelope.of(EventType.GRADING_PROGRESS, job.tenantId(),
+                "progress:" + job.id() + ":" + payload.done(), payload, traceparent));
+    }
+
+    /** Progress unless this process sent one for the job less than the progress interval ago. */
+    public void progressIfDue(OutboxEvents events, GradingJob job, String traceparent) {
+        Long last = lastProgress.get(job.id());
+        if (last == null || System.nanoTime() - last >= config.progressInterval().toNanos() || job.done() >= job.total()) {
+            progress(events, job, traceparent);
+        }
+    }
+
+    /** A job that just reached COMPLETED: its final count, then the state change. */
+    public void completed(OutboxEvents events, GradingJob job, String traceparent) {
+        progress(events, job, traceparent);
+        stateChanged(events, job, JobState.EXECUTING, traceparent);
+    }
+}

@@ -1,0 +1,90 @@
+package io.zhiyue.streams.publish;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
+import io.quarkus.redis.datasource.stream.XAddArgs;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import io.zhiyue.shared.event.Envelope;
+import io.zhiyue.streams.config.StreamsConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Appends envelopes to streams, trimmed with {@code MAXLEN ~} per stream from configuration.
+ * Events go through the {@link io.zhiyue.streams.outbox.Outbox}; this is for commands whose
+ * sender keeps its own record of what still has to be published (task batches).
+ */
+@ApplicationScoped
+public class StreamPublisher {
+
+    private static final int CONCURRENCY = 8;
+
+    private final ReactiveRedisDataSource redis;
+    private final ReactiveStreamCommands<String, String, String> streams;
+    private final StreamsConfig config;
+
+    public StreamPublisher(ReactiveRedisDataSource redis, StreamsConfig config) {
+        this.redis = redis;
+        this.streams = redis.stream(String.class);
+        this.config = config;
+    }
+
+    /** Appends one envelope; answers its stream id. */
+    public Uni<String> publish(String stream, Envelope envelope) {
+        XAddArgs trim = new XAddArgs().maxlen(config.maxLengthOf(stream)).nearlyExactTrimming();
+        return streams.xadd(stream, trim, envelope.toFields())
+                .ifNoItem().after(config.publishTimeout()).failWith(() -> timeout(stream));
+    }
+
+    /** Appends many envelopes, a bounded number in flight, in no particular order. */
+    public Uni<Void> publishAll(String stream, List<Envelope> envelopes) {
+        if (envelopes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createFrom().iterable(envelopes)
+                .onItem().transformToUni(envelope -> publish(stream, envelope)).merge(CONCURRENCY)
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    /**
+     * Appends entries in exactly this order, pipelined on one connection (the outbox relay: order
+     * per stream is what consumers rely on). Answers the stream ids in the same order.
+     */
+    public Uni<List<String>> publishInOrder(List<Map.Entry<String, Envelope>> streamAndEnvelope) {
+        List<Request> requests = new ArrayList<>(streamAndEnvelope.size());
+        for (Map.Entry<String, Envelope> entry : streamAndEnvelope) {
+            Request xadd = Request.cmd(Command.XADD).arg(entry.getKey())
+                    .arg("MAXLEN").arg("~").arg(config.maxLengthOf(entry.getKey())).arg("*");
+            entry.getValue().toFields().forEach((field, value) -> xadd.arg(field).arg(value));
+            requests.add(xadd);
+        }
+        return redis.getRedis().batch(requests)
+                .ifNoItem().after(config.publishTimeout()).failWith(() -> timeout("the outbox streams"))
+                .map(responses -> {
+                    List<String> ids = new ArrayList<>(responses.size());
+                    for (Response response : responses) {
+                        ids.add(response == null ? null : response.toString());
+                    }
+                    return ids;
+                });
+    }
+
+    private StreamPublishException timeout(String stream) {
+        return new StreamPublishException("publishing to " + stream + " took longer than " + config.publishTimeout());
+    }
+
+    /** Redis did not take an entry in time. */
+    public static final class StreamPublishException extends RuntimeException {
+        public StreamPublishException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.zhiyue.streams.consumer;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.zhiyue.devstack.DevstackTestResource;
+import io.zhiyue.shared.event.Envelope;
+import io.zhiyue.streams.outbox.Outbox;
+import io.zhiyue.streams.support.Envelopes;
+import io.zhiyue.streams.trace.TraceContext;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A trace crosses a publish (through the outbox) and a consume: the consumer's span is the producer's child. */
+@QuarkusTest
+@QuarkusTestResource(value = DevstackTestResource.class, restrictToAnnotatedClass = false)
+class TraceAcrossStreamsTest {
+
+    @Inject
+    Outbox outbox;
+    @Inject
+    StreamConsumers consumers;
+    @Inject
+    Tracer tracer;
+    @Inject
+    InMemorySpanExporter spans;
+
+    @Test
+    void theConsumerSpanContinuesTheProducersTrace() {
+        String stream = Envelopes.uniqueStream();
+        AtomicReference<Delivery> received = new AtomicReference<>();
+        AtomicReference<String> currentInHandler = new AtomicReference<>();
+        GroupConsumer consumer = consumers.start(stream, "tracers", 1, delivery -> {
+            received.set(delivery);
+            currentInHandler.set(TraceContext.currentTraceparent());
+            return Uni.createFrom().voidItem();
+        });
+        try {
+            Span producer = tracer.spanBuilder("produce").setSpanKind(SpanKind.PRODUCER).startSpan();
+            Envelope envelope;
+            try (Scope ignored = producer.makeCurrent()) {
+                envelope = Envelopes.note("trace-" + stream, "traced", TraceContext.currentTraceparent());
+            } finally {
+                producer.end();
+            }
+            outbox.publish(stream, envelope).await().atMost(Duration.ofSeconds(5));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.get() != null);
+            String traceId = producer.getSpanContext().getTraceId();
+            assertThat(received.get().envelope().traceparent()).contains(traceId);
+            assertThat(received.get().traceparent()).as("the consumer span's traceparent").contains(traceId)
+                    .doesNotContain(producer.getSpanContext().getSpanId());
+            assertThat(currentInHandler.get()).as("the consumer span is current in the handler")
+                    .isEqualTo(received.get().traceparent());
+
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(spans.getFinishedSpanItems())
+                    .anyMatch(span -> isConsumerChildOf(span, producer, stream)));
+        } finally {
+            consumer.stop(Duration.ofSeconds(2));
+        }
+    }
+
+    private static boolean isConsumerChildOf(SpanData span, Span producer, String stream) {
+        return span.getKind() == SpanKind.CONSUMER
+                && span.getName().equals(stream + " process")
+                && span.getTraceId().equals(producer.getSpanContext().getTraceId())
+                && span.getParentSpanId().equals(producer.getSpanContext().getSpanId());
+    }
+}
