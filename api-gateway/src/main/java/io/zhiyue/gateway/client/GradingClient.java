@@ -1,6 +1,7 @@
 package io.zhiyue.gateway.client;
 
 import io.smallrye.mutiny.Uni;
+import io.zhiyue.gateway.config.CallBudgets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -23,7 +24,7 @@ import java.time.temporal.ChronoUnit;
  * {@link DownstreamServerError} so it does.
  */
 @ApplicationScoped
-@Timeout(value = 5, unit = ChronoUnit.SECONDS)
+@Timeout(CallBudgets.READ_MILLIS)
 @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
         successThreshold = 2)
 public class GradingClient {
@@ -39,12 +40,16 @@ public class GradingClient {
         return read(api.createExam(DownstreamHeaders.of(caller), query, body.contentType(), body.bytes()));
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, abortOn = CircuitBreakerOpenException.class)
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> listExams(Caller caller, MultivaluedMap<String, String> query) {
         return read(api.listExams(DownstreamHeaders.of(caller), query));
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, abortOn = CircuitBreakerOpenException.class)
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> getExam(Caller caller, String examId, MultivaluedMap<String, String> query) {
         return read(api.getExam(DownstreamHeaders.of(caller), examId, query));
     }
@@ -55,7 +60,9 @@ public class GradingClient {
         return read(api.createQuestion(DownstreamHeaders.of(caller), examId, query, body.contentType(), body.bytes()));
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, abortOn = CircuitBreakerOpenException.class)
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> listQuestions(Caller caller, String examId, MultivaluedMap<String, String> query) {
         return read(api.listQuestions(DownstreamHeaders.of(caller), examId, query));
     }
@@ -69,7 +76,7 @@ public class GradingClient {
     }
 
     /** Large CSV uploads are parsed downstream before it answers, so this call may take longer. */
-    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @Timeout(CallBudgets.SLOW_MILLIS)
     @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> uploadSubmissions(Caller caller, String examId,
             MultivaluedMap<String, String> query, RequestBody body) {
@@ -77,7 +84,9 @@ public class GradingClient {
                 body.bytes()));
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, abortOn = CircuitBreakerOpenException.class)
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> listSubmissions(Caller caller, String examId,
             MultivaluedMap<String, String> query) {
         return read(api.listSubmissions(DownstreamHeaders.of(caller), examId, query));
@@ -94,7 +103,7 @@ public class GradingClient {
      * writes every task row and publishes every batch before it answers, which takes seconds for a
      * large exam.
      */
-    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @Timeout(CallBudgets.SLOW_MILLIS)
     @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> jobAction(Caller caller, String jobId, String action,
             MultivaluedMap<String, String> query, RequestBody body) {
@@ -102,23 +111,30 @@ public class GradingClient {
                 body.bytes()));
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, abortOn = CircuitBreakerOpenException.class)
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> getJob(Caller caller, String jobId, MultivaluedMap<String, String> query) {
         return read(api.getJob(DownstreamHeaders.of(caller), jobId, query));
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, abortOn = CircuitBreakerOpenException.class)
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> listResults(Caller caller, String jobId, MultivaluedMap<String, String> query) {
         return read(api.listResults(DownstreamHeaders.of(caller), jobId, query));
     }
 
-    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 30000, abortOn = CircuitBreakerOpenException.class)
+    @Timeout(CallBudgets.SLOW_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.SLOW_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> exportResults(Caller caller, String jobId, MultivaluedMap<String, String> query) {
         return read(api.exportResults(DownstreamHeaders.of(caller), jobId, query));
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = 5000, abortOn = CircuitBreakerOpenException.class)
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
     public Uni<DownstreamResponse> statistics(Caller caller, String jobId, MultivaluedMap<String, String> query) {
         return read(api.statistics(DownstreamHeaders.of(caller), jobId, query));
     }

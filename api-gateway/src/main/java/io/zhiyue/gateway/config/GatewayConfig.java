@@ -43,11 +43,11 @@ public interface GatewayConfig {
     int snapshotConcurrency();
 
     /** The whole time a read may take downstream, retries included; then 503 with Retry-After. */
-    @WithDefault("5s")
+    @WithDefault(CallBudgets.READ_MILLIS + "ms")
     Duration readBudget();
 
     /** The same for uploads, exports and job actions, which do real work before they answer. */
-    @WithDefault("30s")
+    @WithDefault(CallBudgets.SLOW_MILLIS + "ms")
     Duration longBudget();
 
     /** Largest request body accepted on /api/v1 (checked on Content-Length before reading). */

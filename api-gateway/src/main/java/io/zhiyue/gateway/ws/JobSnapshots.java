@@ -58,7 +58,8 @@ public class JobSnapshots {
      */
     public Uni<JsonNode> snapshotOf(String channel, long registration) {
         return Channels.jobId(channel)
-                .map(jobId -> Uni.createFrom().completionStage(() -> roundFor(jobId, registration))
+                // a copy per subscriber: one subscriber's timeout must not cancel the fetch the others share
+                .map(jobId -> Uni.createFrom().completionStage(() -> roundFor(jobId, registration).copy())
                         .ifNoItem().after(config.snapshotTimeout()).recoverWithItem((JsonNode) null)
                         .onFailure().recoverWithNull()
                         .invoke(snapshot -> {
@@ -131,7 +132,8 @@ public class JobSnapshots {
         }
         round.result.complete(snapshot);
         if (next != null) {
-            begin(next);
+            // behind the rounds of other jobs already waiting, so one busy job cannot starve them
+            waitingForPermit.add(next);
         }
         startWaitingIfPermitted();
     }

@@ -13,7 +13,6 @@ import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.job.JobState;
 import io.zhiyue.streams.outbox.Outbox;
-import io.zhiyue.streams.trace.TraceContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
@@ -29,6 +28,9 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class GradingJobService {
+
+    /** No traceparent of our own: the outbox and the publisher stamp the trace current at the call. */
+    private static final String CALLERS_TRACE = null;
 
     private final JobRepository jobs;
     private final ExamService exams;
@@ -53,10 +55,9 @@ public class GradingJobService {
 
     @WithSpan
     public Uni<GradingJob> create(String tenant, UUID examId) {
-        String traceparent = TraceContext.currentTraceparent();
         return exams.find(tenant, examId).chain(() -> outbox.inTransaction((tx, added) ->
                 jobs.insert(tx, tenant, examId, config.batchSize())
-                        .invoke(job -> events.stateChanged(added, job, null, traceparent))));
+                        .invoke(job -> events.stateChanged(added, job, null, CALLERS_TRACE))));
     }
 
     /** The job with, once it is COMPLETED, its throughput and latency figures. */
@@ -72,7 +73,6 @@ public class GradingJobService {
     /** CREATED → ANALYZED → SPLIT_COMPLETE → EXECUTING, each stage committed before it is announced. */
     @WithSpan
     public Uni<GradingJob> start(String tenant, UUID jobId) {
-        String traceparent = TraceContext.currentTraceparent();
         return existing(tenant, jobId)
                 .invoke(job -> JobStateMachine.require(job, JobState.ANALYZED))
                 .call(job -> submissions.count(tenant, job.examId()).invoke(count -> {
@@ -84,66 +84,64 @@ public class GradingJobService {
                 .chain(job -> outbox.inTransaction((tx, added) -> jobs.analyze(tx, tenant, jobId, job.examId())
                         .invoke(analyzed -> {
                             if (analyzed != null) {
-                                events.stateChanged(added, analyzed, JobState.CREATED, traceparent);
+                                events.stateChanged(added, analyzed, JobState.CREATED, CALLERS_TRACE);
                             }
                         })))
                 .chain(analyzed -> analyzed == null ? conflict(tenant, jobId, JobState.ANALYZED)
-                        : split(analyzed, traceparent));
+                        : split(analyzed));
     }
 
     /**
      * Writes the task rows, publishes every pending batch and moves on to EXECUTING. Idempotent, so
      * recovery can run it again for a job whose process died half-way.
      */
-    public Uni<GradingJob> split(GradingJob job, String traceparent) {
+    public Uni<GradingJob> split(GradingJob job) {
         String tenant = job.tenantId();
         Uni<GradingJob> splitDone = job.state() != JobState.ANALYZED ? Uni.createFrom().item(job)
                 : jobs.insertTasks(tenant, job.id(), job.examId(), job.batchSize())
                         .chain(() -> jobs.pendingBatches(job.id()))
-                        .chain(batches -> tasks.publish(tenant, job.id(), batches, job.batchSize(), traceparent)
+                        .chain(batches -> tasks.publish(tenant, job.id(), batches, job.batchSize(), CALLERS_TRACE)
                                 .onFailure().transform(e -> new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
                                         "job " + job.id() + " is analysed but its tasks could not all be published ("
                                                 + e.getMessage() + "); it is retried automatically")))
-                        .chain(() -> moveTo(tenant, job.id(), JobState.ANALYZED, JobState.SPLIT_COMPLETE, traceparent));
+                        .chain(() -> moveTo(tenant, job.id(), JobState.ANALYZED, JobState.SPLIT_COMPLETE));
         return splitDone.chain(split -> {
             if (split == null || split.state() != JobState.SPLIT_COMPLETE) {
                 return existing(tenant, job.id());
             }
-            return moveTo(tenant, job.id(), JobState.SPLIT_COMPLETE, JobState.EXECUTING, traceparent)
+            return moveTo(tenant, job.id(), JobState.SPLIT_COMPLETE, JobState.EXECUTING)
                     .chain(executing -> executing == null ? existing(tenant, job.id())
-                            : completeIfDone(executing, traceparent));
+                            : completeIfDone(executing));
         });
     }
 
     @WithSpan
     public Uni<GradingJob> pause(String tenant, UUID jobId) {
-        return move(tenant, jobId, JobState.EXECUTING, JobState.PAUSED, TraceContext.currentTraceparent());
+        return move(tenant, jobId, JobState.EXECUTING, JobState.PAUSED);
     }
 
     /** Back to EXECUTING; the batches still pending are published again (duplicates are harmless). */
     @WithSpan
     public Uni<GradingJob> resume(String tenant, UUID jobId) {
-        String traceparent = TraceContext.currentTraceparent();
-        return move(tenant, jobId, JobState.PAUSED, JobState.EXECUTING, traceparent)
+        return move(tenant, jobId, JobState.PAUSED, JobState.EXECUTING)
                 .call(job -> jobs.pendingBatches(jobId)
-                        .chain(batches -> tasks.publish(tenant, jobId, batches, job.batchSize(), traceparent))
+                        .chain(batches -> tasks.publish(tenant, jobId, batches, job.batchSize(), CALLERS_TRACE))
                         .onFailure().invoke(e -> Log.warnf("job %s resumed but its batches were not all "
                                 + "republished (%s); recovery republishes them", jobId, e.getMessage()))
                         .onFailure().recoverWithNull())
-                .chain(job -> completeIfDone(job, traceparent));
+                .chain(this::completeIfDone);
     }
 
     /** Needs PostgreSQL only: the CANCELLED event waits in the outbox if Redis does not answer. */
     @WithSpan
     public Uni<GradingJob> cancel(String tenant, UUID jobId) {
-        String traceparent = TraceContext.currentTraceparent();
         return existing(tenant, jobId)
                 .invoke(job -> JobStateMachine.require(job, JobState.CANCELLED))
                 .chain(before -> outbox.inTransaction((tx, added) -> jobs.cancel(tx, tenant, jobId)
                         .invoke(cancelled -> {
                             if (cancelled != null) {
-                                events.stateChanged(added, cancelled, before.state(), traceparent);
-                                events.progress(added, cancelled, traceparent);
+                                events.stateChanged(added, cancelled, before.state(), CALLERS_TRACE);
+                                events.progress(added, cancelled, CALLERS_TRACE);
                             }
                         })))
                 .chain(cancelled -> cancelled == null ? conflict(tenant, jobId, JobState.CANCELLED)
@@ -158,37 +156,37 @@ public class GradingJobService {
         return existing(tenant, jobId).chain(job -> jobs.pendingBatches(jobId)
                 .chain(batches -> {
                     if (batches.isEmpty()) {
-                        return completeIfDone(job, null).replaceWithVoid();
+                        return completeIfDone(job).replaceWithVoid();
                     }
                     Log.infof("job %s: republishing %d pending batches", jobId, batches.size());
-                    return tasks.publish(tenant, jobId, batches, job.batchSize(), null);
+                    return tasks.publish(tenant, jobId, batches, job.batchSize(), CALLERS_TRACE);
                 }))
                 .chain(() -> jobs.touch(jobId));
     }
 
-    private Uni<GradingJob> completeIfDone(GradingJob job, String traceparent) {
+    private Uni<GradingJob> completeIfDone(GradingJob job) {
         if (job.state() != JobState.EXECUTING || job.done() < job.total()) {
             return Uni.createFrom().item(job);
         }
         return outbox.inTransaction((tx, added) -> jobs.completeIfDone(tx, job.id())
-                        .invoke(update -> completion.record(added, update, traceparent)))
+                        .invoke(update -> completion.record(added, update, CALLERS_TRACE)))
                 .invoke(completion::afterCommit)
                 .map(JobRepository.CounterUpdate::job);
     }
 
-    private Uni<GradingJob> move(String tenant, UUID jobId, JobState from, JobState to, String traceparent) {
+    private Uni<GradingJob> move(String tenant, UUID jobId, JobState from, JobState to) {
         return existing(tenant, jobId)
                 .invoke(job -> JobStateMachine.require(job, to))
-                .chain(job -> moveTo(tenant, jobId, from, to, traceparent))
+                .chain(job -> moveTo(tenant, jobId, from, to))
                 .chain(moved -> moved == null ? conflict(tenant, jobId, to) : Uni.createFrom().item(moved));
     }
 
     /** One guarded transition and its event in one transaction; null when the job was not in {@code from}. */
-    private Uni<GradingJob> moveTo(String tenant, UUID jobId, JobState from, JobState to, String traceparent) {
+    private Uni<GradingJob> moveTo(String tenant, UUID jobId, JobState from, JobState to) {
         return outbox.inTransaction((tx, added) -> jobs.transition(tx, tenant, jobId, to, List.of(from))
                 .invoke(moved -> {
                     if (moved != null) {
-                        events.stateChanged(added, moved, from, traceparent);
+                        events.stateChanged(added, moved, from, CALLERS_TRACE);
                     }
                 }));
     }

@@ -82,7 +82,7 @@ public class JobRecovery {
         Uni<Void> work = stalled.state() == JobState.EXECUTING
                 ? service.republishPending(stalled.tenantId(), stalled.id())
                 : jobs.find(stalled.tenantId(), stalled.id()).chain(job -> job == null ? Uni.createFrom().voidItem()
-                        : service.split(job, null).replaceWithVoid());
+                        : service.split(job).replaceWithVoid());
         return work.onFailure().invoke(e -> Log.warnf("recovering job %s failed: %s", stalled.id(), e.getMessage()))
                 .onFailure().recoverWithNull();
     }

@@ -24,6 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class JobEvents {
 
+    /** Jobs whose last progress is remembered; a job another process finished is forgotten past this. */
+    private static final int REMEMBERED_JOBS = 1_000;
+
     private final GradingConfig config;
     /** Job id → System.nanoTime() of the last progress event this process added. */
     private final Map<UUID, Long> lastProgress = new ConcurrentHashMap<>();
@@ -44,13 +47,18 @@ public class JobEvents {
     public void progress(OutboxEvents events, GradingJob job, String traceparent) {
         GradingProgress payload = new GradingProgress(job.id(), job.examId(), job.state().name(), job.total(),
                 job.graded(), job.failed(), job.cancelled(), job.percent());
+        long now = System.nanoTime();
         if (payload.isFinal() || job.state().isFinal()) {
             lastProgress.remove(job.id());
         } else {
-            lastProgress.put(job.id(), System.nanoTime());
+            lastProgress.put(job.id(), now);
+            if (lastProgress.size() > REMEMBERED_JOBS) {
+                lastProgress.values().removeIf(at -> now - at > config.progressInterval().toNanos() * 100);
+            }
         }
+        // the state is part of the key: the same count in another state (PAUSED, COMPLETED) is news
         events.add(Streams.EVENTS, Envelope.of(EventType.GRADING_PROGRESS, job.tenantId(),
-                "progress:" + job.id() + ":" + payload.done(), payload, traceparent));
+                "progress:" + job.id() + ":" + job.state() + ":" + payload.done(), payload, traceparent));
     }
 
     /** Progress unless this process sent one for the job less than the progress interval ago. */

@@ -41,6 +41,11 @@ public record Envelope(
                 traceparent, key, JsonCodec.mapper().valueToTree(payload));
     }
 
+    /** This envelope carrying {@code traceparent} (the trace it continues). */
+    public Envelope withTraceparent(String traceparent) {
+        return new Envelope(id, type, version, occurredAt, tenantId, traceparent, key, payload);
+    }
+
     public <T> T payloadAs(Class<T> type) {
         return JsonCodec.mapper().convertValue(payload, type);
     }

@@ -210,11 +210,15 @@ public final class GroupConsumer {
             acknowledgeTrimmed(entry.id());
             return;
         }
+        if (deliveries > config.maxDeliveries()) {
+            deadLetter(entry, deliveries - 1, "delivered " + (deliveries - 1) + " times without success");
+            return;
+        }
         Envelope envelope;
         try {
             envelope = Envelope.fromFields(entry.fields());
         } catch (IllegalArgumentException e) {
-            deadLetter(entry, null, deliveries, "malformed entry: " + e.getMessage());
+            deadLetter(entry, deliveries, "malformed entry: " + e.getMessage());
             return;
         }
         Span span = tracer.spanBuilder(stream + " process")
@@ -309,15 +313,26 @@ public final class GroupConsumer {
                 continue;
             }
             String id = retry.getKey();
-            Response claimed = redis.execute("EVAL", ConsumerScripts.CLAIM_OWN, "1", stream, group, consumer, id);
-            if (claimed == null || claimed.size() < 2) {
-                held.remove(id);
-                continue;
+            try {
+                Response claimed = redis.execute("EVAL", ConsumerScripts.CLAIM_OWN, "1", stream, group, consumer, id);
+                if (claimed == null || claimed.size() < 2) {
+                    held.remove(id);
+                    continue;
+                }
+                int deliveries = claimed.get(0).toInteger();
+                offer(claimed.get(1) == null ? new StreamEntry(id, null) : StreamEntry.parse(claimed.get(1)),
+                        deliveries);
+            } catch (RuntimeException e) {
+                // Redis did not answer: the entry stays held and is tried again, never forgotten
+                retryLater(id);
+                throw e;
             }
-            int deliveries = claimed.get(0).toInteger();
-            StreamEntry entry = claimed.get(1) == null ? new StreamEntry(id, null) : StreamEntry.parse(claimed.get(1));
-            offer(entry, deliveries);
         }
+    }
+
+    /** The entry is still ours but could not be settled now: try again after a pause. */
+    private void retryLater(String id) {
+        retryAt.put(id, System.nanoTime() + config.retryBackoff().toNanos() * 4);
     }
 
     /** Takes over the entries of consumers whose liveness key expired. */
@@ -327,13 +342,13 @@ public final class GroupConsumer {
             return;
         }
         Response owners = summary.get(3);
-        for (int i = 0; i < owners.size(); i++) {
+        for (int i = 0; i < owners.size() && spareWorkers() > 0; i++) {
             String owner = owners.get(i).get(0).toString();
             if (owner.equals(consumer) || isAlive(owner)) {
                 continue;
             }
             Response entries = redis.execute("XPENDING", stream, group, "IDLE",
-                    Long.toString(config.livenessTtl().toMillis()), "-", "+", Integer.toString(CLAIM_PAGE), owner);
+                    Long.toString(config.livenessTtl().toMillis()), "-", "+", Integer.toString(spareWorkers()), owner);
             for (int j = 0; entries != null && j < entries.size(); j++) {
                 Response pendingEntry = entries.get(j);
                 claim(pendingEntry.get(0).toString(), pendingEntry.get(3).toInteger() + 1,
@@ -361,8 +376,12 @@ public final class GroupConsumer {
     private void reclaimIdle() {
         String cursor = "0-0";
         do {
+            if (spareWorkers() == 0) {
+                return;
+            }
             Response reply = redis.execute("XAUTOCLAIM", stream, group, consumer,
-                    Long.toString(config.reclaimIdle().toMillis()), cursor, "COUNT", "10", "JUSTID");
+                    Long.toString(config.reclaimIdle().toMillis()), cursor, "COUNT", Integer.toString(spareWorkers()),
+                    "JUSTID");
             if (reply == null || reply.size() < 2) {
                 return;
             }
@@ -390,20 +409,22 @@ public final class GroupConsumer {
         } while (!"0-0".equals(cursor) && running);
     }
 
+    /** Hands a claimed entry to the workers; the keeper itself never runs a handler, so it never stalls. */
     private void offer(StreamEntry entry, int deliveries) {
         held.add(entry.id());
-        if (entry.trimmed()) {
-            acknowledgeTrimmed(entry.id());
-        } else if (deliveries > config.maxDeliveries()) {
-            deadLetter(entry, null, deliveries - 1, "delivered " + (deliveries - 1) + " times without success");
-        } else {
-            taken.add(new Taken(entry, deliveries));
-        }
+        taken.add(new Taken(entry, deliveries));
+    }
+
+    /** How many more entries this consumer should take over now: no more than its workers can start. */
+    private int spareWorkers() {
+        return Math.max(0, workerCount - taken.size());
     }
 
     /** Entries this consumer owns but does not hold (a claim whose reply was lost, a trimmed entry). */
     private void acknowledgeOwnOrphans() {
-        Response mine = redis.execute("XPENDING", stream, group, "-", "+", Integer.toString(CLAIM_PAGE), consumer);
+        // idle ones only: an entry just read by a worker is pending a moment before the worker holds it
+        Response mine = redis.execute("XPENDING", stream, group, "IDLE", Long.toString(config.livenessTtl().toMillis()),
+                "-", "+", Integer.toString(CLAIM_PAGE), consumer);
         for (int i = 0; mine != null && i < mine.size(); i++) {
             String id = mine.get(i).get(0).toString();
             if (held.contains(id)) {
@@ -420,7 +441,12 @@ public final class GroupConsumer {
     }
 
     private void acknowledgeTrimmed(String id) {
-        streams.xack(stream, group, id);
+        try {
+            streams.xack(stream, group, id);
+        } catch (RuntimeException e) {
+            retryLater(id);
+            return;
+        }
         held.remove(id);
         trimmed.increment();
         LOG.warnf("%s entry %s was trimmed from the stream before group %s processed it; acknowledged", stream, id,
@@ -461,14 +487,12 @@ public final class GroupConsumer {
 
     // ---- dead letters -------------------------------------------------------------------------
 
-    private void deadLetter(StreamEntry entry, Envelope known, int deliveries, String reason) {
-        Envelope envelope = known;
-        if (envelope == null) {
-            try {
-                envelope = Envelope.fromFields(entry.fields());
-            } catch (IllegalArgumentException malformed) {
-                envelope = null;
-            }
+    private void deadLetter(StreamEntry entry, int deliveries, String reason) {
+        Envelope envelope;
+        try {
+            envelope = Envelope.fromFields(entry.fields());
+        } catch (IllegalArgumentException malformed) {
+            envelope = null;
         }
         if (envelope != null) {
             Delivery delivery = new Delivery(stream, entry.id(), envelope, deliveries, envelope.traceparent());
@@ -477,7 +501,7 @@ public final class GroupConsumer {
             } catch (RuntimeException e) {
                 // the service could not record it: keep the entry and try again later
                 LOG.errorf("recording dead letter %s of %s failed (%s); trying again", entry.id(), stream, e.getMessage());
-                retryAt.put(entry.id(), System.nanoTime() + config.retryBackoff().toNanos() * 8);
+                retryLater(entry.id());
                 return;
             }
         }
@@ -488,9 +512,16 @@ public final class GroupConsumer {
         fields.put("dlqDeliveries", Integer.toString(deliveries));
         fields.put("dlqAt", Instant.now().toString());
         String dlq = Streams.deadLetter(stream);
-        redis.execute("XADD", withFields(List.of(dlq, "MAXLEN", "~", Long.toString(config.maxLengthOf(dlq)), "*"),
-                fields));
-        streams.xack(stream, group, entry.id());
+        try {
+            redis.execute("XADD", withFields(List.of(dlq, "MAXLEN", "~", Long.toString(config.maxLengthOf(dlq)), "*"),
+                    fields));
+            streams.xack(stream, group, entry.id());
+        } catch (RuntimeException e) {
+            // a second copy in the dead-letter stream is possible, a lost entry is not
+            LOG.errorf("dead-lettering %s of %s failed (%s); trying again", entry.id(), stream, e.getMessage());
+            retryLater(entry.id());
+            return;
+        }
         held.remove(entry.id());
         deadLettered.increment();
         LOG.errorf("dead-lettered %s entry %s to %s: %s", stream, entry.id(), dlq, reason);

@@ -16,21 +16,27 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The reactive PostgreSQL pool of every service, with bounds Quarkus does not expose: a request
- * waits at most {@code zhiyue.datasource.acquire-timeout} for a connection (not Vert.x's 30 s), and
- * a new connection gives up after {@code connect-timeout}. So a frozen or unreachable database
- * fails calls fast instead of queueing them without limit.
+ * waits at most {@code zhiyue.datasource.acquire-timeout} for a connection (not Vert.x's 30 s), a
+ * new connection gives up after {@code connect-timeout}, and the server cancels a statement that
+ * runs longer than {@code statement-timeout} (a lock wait, a runaway query). So a frozen or
+ * unreachable database fails calls fast instead of queueing them without limit; a server that
+ * does not answer at all is bounded by each request's own time budget.
  */
 @ApplicationScoped
 public class PoolTimeouts implements PgPoolCreator {
 
     private final Duration acquireTimeout;
     private final Duration connectTimeout;
+    private final Duration statementTimeout;
 
     public PoolTimeouts(
             @ConfigProperty(name = "zhiyue.datasource.acquire-timeout", defaultValue = "2s") Duration acquireTimeout,
-            @ConfigProperty(name = "zhiyue.datasource.connect-timeout", defaultValue = "2s") Duration connectTimeout) {
+            @ConfigProperty(name = "zhiyue.datasource.connect-timeout", defaultValue = "2s") Duration connectTimeout,
+            @ConfigProperty(name = "zhiyue.datasource.statement-timeout", defaultValue = "30s")
+            Duration statementTimeout) {
         this.acquireTimeout = acquireTimeout;
         this.connectTimeout = connectTimeout;
+        this.statementTimeout = statementTimeout;
     }
 
     @Override
@@ -40,7 +46,8 @@ public class PoolTimeouts implements PgPoolCreator {
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
         List<SqlConnectOptions> servers = new ArrayList<>();
         for (PgConnectOptions options : input.pgConnectOptionsList()) {
-            servers.add(options.setConnectTimeout((int) connectTimeout.toMillis()));
+            servers.add(options.setConnectTimeout((int) connectTimeout.toMillis())
+                    .addProperty("statement_timeout", Long.toString(statementTimeout.toMillis())));
         }
         return PgBuilder.pool().with(pool).connectingTo(servers).using(input.vertx()).build();
     }

@@ -26,8 +26,15 @@ public final class LeaderLease {
             end
             return 0""";
 
-    /** Takes a free lease and a new fencing token in one step. KEYS: lease, token. ARGV: owner, ttl ms. */
+    /**
+     * Takes a free lease and a new fencing token in one step; a lease this owner still holds (a
+     * renewal whose reply was lost) is taken back with its token. KEYS: lease, token. ARGV: owner, ttl ms.
+     */
     private static final String ACQUIRE = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+              return tonumber(redis.call('GET', KEYS[2]) or '0')
+            end
             if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
               return redis.call('INCR', KEYS[2])
             end
@@ -53,6 +60,8 @@ public final class LeaderLease {
         this.ttl = ttl;
         this.redis = redis;
         this.vertx = vertx;
+        // not leader until a lease is taken (nanoTime's origin is arbitrary, so no 0 here)
+        this.validUntilNanos = System.nanoTime();
     }
 
     /** Whether this process holds the lease now, with a safety margin for clock drift. */

@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.streams.trace.TraceContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
@@ -33,10 +34,13 @@ public class Outbox {
         this.relay = relay;
     }
 
-    /** Runs {@code work} in one transaction together with writing the envelopes it adds. */
+    /**
+     * Runs {@code work} in one transaction together with writing the envelopes it adds. Envelopes
+     * without a traceparent get the trace current where this is called.
+     */
     public <T> Uni<T> inTransaction(BiFunction<SqlConnection, OutboxEvents, Uni<T>> work) {
         return Uni.createFrom().deferred(() -> {
-            OutboxEvents events = new OutboxEvents();
+            OutboxEvents events = new OutboxEvents(TraceContext.currentTraceparent());
             return pool.withTransaction(connection -> work.apply(connection, events)
                             .call(() -> write(connection, events)))
                     .invoke(() -> {

@@ -13,13 +13,18 @@ public final class OutboxEvents {
 
     private final List<String> streams = new ArrayList<>();
     private final List<Envelope> envelopes = new ArrayList<>();
+    private final String traceparent;
 
-    OutboxEvents() {
+    /** @param traceparent the trace of the caller that opened the transaction, or null */
+    OutboxEvents(String traceparent) {
+        this.traceparent = traceparent;
     }
 
+    /** Adds an envelope; one without a traceparent continues the caller's trace. */
     public OutboxEvents add(String stream, Envelope envelope) {
         streams.add(stream);
-        envelopes.add(envelope);
+        envelopes.add(envelope.traceparent() == null && traceparent != null
+                ? envelope.withTraceparent(traceparent) : envelope);
         return this;
     }
 

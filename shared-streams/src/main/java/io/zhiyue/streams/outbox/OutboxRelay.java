@@ -49,6 +49,10 @@ public class OutboxRelay {
     private static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(30);
     /** A run that takes longer has hung (a frozen database); the poll timer starts a new one. */
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(30);
+    /** What {@link #relayOnce()} answers when another relay holds the lock. */
+    static final int BUSY = -1;
+    /** How soon to look again when another relay was busy: its commit may have come after its read. */
+    private static final Duration BUSY_RETRY = Duration.ofMillis(50);
 
     private final Pool pool;
     private final StreamPublisher publisher;
@@ -120,11 +124,19 @@ public class OutboxRelay {
     public void flush(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            while (System.nanoTime() < deadline && relayOnce().await().atMost(timeout) > 0) {
-                // keep going until a run finds nothing
+            while (System.nanoTime() < deadline) {
+                int published = relayOnce().await().atMost(timeout);
+                if (published == 0) {
+                    return;
+                }
+                if (published == BUSY) {
+                    Thread.sleep(BUSY_RETRY.toMillis());
+                }
             }
         } catch (RuntimeException e) {
             LOG.warnf("flushing the outbox failed: %s", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -136,23 +148,31 @@ public class OutboxRelay {
     private void runUntilIdle() {
         relayOnce().ifNoItem().after(RUN_TIMEOUT).fail().subscribe().with(count -> {
             recovered();
-            if (count >= config.outbox().batchSize() || !state.compareAndSet(RUNNING, IDLE)) {
+            if (count == BUSY) {
+                // another process relays; rows committed after its read would wait for the poll
+                state.set(IDLE);
+                vertx.setTimer(BUSY_RETRY.toMillis(), id -> wake());
+            } else if (count >= config.outbox().batchSize() || !state.compareAndSet(RUNNING, IDLE)) {
                 // a full batch (more may wait) or a wake-up during the run
                 state.set(RUNNING);
                 runUntilIdle();
             }
         }, failure -> {
             failed(failure);
-            // the poll timer tries again; wake-ups meanwhile are not lost, they find state IDLE
+            // a failing relay must not spin: wake-ups during this run wait for the poll timer
             state.set(IDLE);
         });
     }
 
-    /** One transaction: lock, read a batch in id order, publish it in that order, mark it sent. */
+    /**
+     * One transaction: take the lock (or answer {@link #BUSY}), read a batch in id order, publish
+     * it in that order, mark it sent.
+     */
     Uni<Integer> relayOnce() {
-        return pool.withTransaction(connection -> connection.query(OutboxSql.LOCK).execute()
-                .chain(() -> connection.preparedQuery(OutboxSql.UNSENT).execute(Tuple.of(config.outbox().batchSize())))
-                .chain(rows -> publishAndMark(connection, rows)));
+        return pool.withTransaction(connection -> connection.query(OutboxSql.TRY_LOCK).execute()
+                .chain(locked -> !locked.iterator().next().getBoolean(0) ? Uni.createFrom().item(BUSY)
+                        : connection.preparedQuery(OutboxSql.UNSENT).execute(Tuple.of(config.outbox().batchSize()))
+                                .chain(rows -> publishAndMark(connection, rows))));
     }
 
     /** Publishes a batch and marks it sent on {@code connection}; package-private so a test can crash between them. */

@@ -25,9 +25,10 @@ final class OutboxSql {
 
     /**
      * One relay at a time per schema, across every process of the service: the lock is held until
-     * the relay's transaction ends, so rows are published in id order and never by two relays.
+     * the relay's transaction ends, so rows are published in id order and never by two relays. A
+     * relay that finds it taken does not wait (a stalled holder must not pile up connections).
      */
-    static final String LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.outbox'))";
+    static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox'))";
 
     static final String UNSENT = """
             SELECT id, stream, tenant_id, envelope_id, type, version, key, traceparent, occurred_at, payload

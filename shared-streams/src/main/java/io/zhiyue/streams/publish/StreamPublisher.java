@@ -10,6 +10,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.streams.config.StreamsConfig;
+import io.zhiyue.streams.trace.TraceContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
@@ -36,10 +37,12 @@ public class StreamPublisher {
         this.config = config;
     }
 
-    /** Appends one envelope; answers its stream id. */
+    /** Appends one envelope (without a traceparent, it continues the current trace); answers its stream id. */
     public Uni<String> publish(String stream, Envelope envelope) {
         XAddArgs trim = new XAddArgs().maxlen(config.maxLengthOf(stream)).nearlyExactTrimming();
-        return streams.xadd(stream, trim, envelope.toFields())
+        Envelope traced = envelope.traceparent() != null ? envelope
+                : envelope.withTraceparent(TraceContext.currentTraceparent());
+        return streams.xadd(stream, trim, traced.toFields())
                 .ifNoItem().after(config.publishTimeout()).failWith(() -> timeout(stream));
     }
 

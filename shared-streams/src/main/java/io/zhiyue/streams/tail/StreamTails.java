@@ -2,6 +2,7 @@ package io.zhiyue.streams.tail;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
+import io.zhiyue.shared.stream.StreamId;
 import io.zhiyue.streams.config.StreamsConfig;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,10 +28,21 @@ public class StreamTails {
 
     /** Reads {@code stream} from its current end, entry by entry, into {@code listener}. */
     public TailReader start(String stream, TailListener listener) {
-        TailReader reader = new TailReader(stream, listener, redis, history, config);
+        return start(stream, null, listener);
+    }
+
+    /** Reads {@code stream} from after {@code after} (a position saved earlier), entry by entry. */
+    public TailReader start(String stream, StreamId after, TailListener listener) {
+        TailReader reader = new TailReader(stream, after, listener, redis, history, config);
         reader.start();
         readers.add(reader);
         return reader;
+    }
+
+    /** Stops one reader before shutdown (it no longer counts for readiness). */
+    public void stop(TailReader reader) {
+        readers.remove(reader);
+        reader.stop();
     }
 
     public List<TailReader> readers() {

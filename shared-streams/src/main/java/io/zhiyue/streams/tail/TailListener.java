@@ -10,7 +10,7 @@ public interface TailListener {
     /** @param envelope null when the entry is not a well-formed envelope (the position still moves) */
     void onEntry(StreamId id, Envelope envelope);
 
-    /** Where reading starts (the stream's last id at start-up), before any entry. */
+    /** Where reading starts (the position given, or the stream's last id at start-up), before any entry. */
     default void onStart(StreamId position) {
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Reads every entry of a stream with plain XREAD (no consumer group: each process sees all of
- * it, for fan-out), from the stream's end at start-up, on one dedicated thread.
+ * it, for fan-out), after a given position or from the stream's end, on one dedicated thread.
  */
 public final class TailReader {
 
@@ -29,13 +29,16 @@ public final class TailReader {
     private final StreamCommands<String, String, String> streams;
     private final StreamHistory history;
     private final StreamsConfig config;
+    private final StreamId after;
     private volatile boolean running;
     private volatile Instant lastRead;
     private Thread thread;
 
-    TailReader(String stream, TailListener listener, RedisDataSource redis, StreamHistory history,
+    /** @param after where to start reading (exclusive), or null for the stream's end at start-up */
+    TailReader(String stream, StreamId after, TailListener listener, RedisDataSource redis, StreamHistory history,
             StreamsConfig config) {
         this.stream = stream;
+        this.after = after;
         this.listener = listener;
         this.streams = redis.stream(String.class);
         this.history = history;
@@ -77,9 +80,9 @@ public final class TailReader {
         while (running) {
             try {
                 if (position == null) {
-                    Optional<StreamId> last = history.lastId(stream);
-                    last.ifPresent(listener::onStart);
-                    position = last.map(StreamId::toString).orElse("0-0");
+                    Optional<StreamId> start = after != null ? Optional.of(after) : history.lastId(stream);
+                    start.ifPresent(listener::onStart);
+                    position = start.map(StreamId::toString).orElse("0-0");
                     lastRead = Instant.now();
                     LOG.infof("tailing %s after %s", stream, position);
                 }

@@ -77,6 +77,26 @@ class GroupConsumerTest {
     }
 
     @Test
+    void theLivenessKeyDecidesWhenAnEntryChangesHands() {
+        String stream = Envelopes.uniqueStream();
+        createGroup(stream);
+        String id = add(stream, Envelopes.note("k-keyed", "held by a consumer whose last heartbeat lasts 3 s"));
+        redis.execute("XREADGROUP", "GROUP", GROUP, "frozen", "COUNT", "1", "STREAMS", stream, ">");
+        // its last heartbeat before it froze: alive for 3 s more (well within the reclaim idle), then silent
+        long keyTtl = 3_000;
+        redis.execute("SET", "zhiyue:streams:alive:" + stream + ":" + GROUP + ":frozen", "frozen", "PX",
+                Long.toString(keyTtl));
+        long heartbeatAt = System.nanoTime();
+        Recorder survivor = new Recorder();
+        start(stream, "survivor", survivor);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> survivor.deliveries(id) == 1);
+        long takenAfter = (System.nanoTime() - heartbeatAt) / 1_000_000;
+        assertThat(takenAfter).as("ms until taken: not while the key lived, soon after it expired")
+                .isBetween(keyTtl, config.reclaimIdle().toMillis() - 500);
+    }
+
+    @Test
     void aSlowButLiveConsumerKeepsItsEntryPastTheReclaimIdle() throws Exception {
         String stream = Envelopes.uniqueStream();
         createGroup(stream);
@@ -148,7 +168,7 @@ class GroupConsumerTest {
     }
 
     @Test
-    void removesDeadConsumersThatHoldNothingButKeepsOnesThatDo() {
+    void removesADeadConsumerThatHoldsNothing() {
         String stream = Envelopes.uniqueStream();
         createGroup(stream);
         redis.execute("XGROUP", "CREATECONSUMER", stream, GROUP, "gone-empty");

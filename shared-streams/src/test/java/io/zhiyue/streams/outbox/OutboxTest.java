@@ -3,6 +3,8 @@ package io.zhiyue.streams.outbox;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -17,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The transactional outbox against real PostgreSQL and Redis: events exist exactly when their
@@ -29,7 +31,16 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, restrictToAnnotatedClass = false)
+@TestProfile(OutboxTest.RelayByHand.class)
 class OutboxTest {
+
+    /** No background relay: each test runs the relay itself, so it decides what happens when. */
+    public static class RelayByHand implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("zhiyue.streams.outbox.relay-enabled", "false");
+        }
+    }
 
     @Inject
     Outbox outbox;
@@ -51,11 +62,36 @@ class OutboxTest {
             }
             return Uni.createFrom().voidItem();
         }).await().atMost(Duration.ofSeconds(5));
+        assertThat(keysIn(stream)).as("nothing is published before the relay runs").isEmpty();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> keysIn(stream).size() == 5);
+        relay.flush(Duration.ofSeconds(5));
+
         assertThat(keysIn(stream)).containsExactly(stream + "-0", stream + "-1", stream + "-2", stream + "-3",
                 stream + "-4");
         assertThat(unsentOf(stream)).isZero();
+    }
+
+    @Test
+    void transactionsArePublishedInCommitOrderAndTwoRelaysNeverPublishARowTwice() {
+        String stream = Envelopes.uniqueStream();
+        for (int i = 0; i < 30; i++) {
+            outbox.publish(stream, Envelopes.note(stream + "-" + i, "event " + i)).await().atMost(Duration.ofSeconds(5));
+        }
+
+        // another process's relay holds the lock: this one does not wait for it, it says so
+        int whileHeld = pool.withTransaction(other -> other.query(OutboxSql.TRY_LOCK).execute()
+                        .chain(() -> relay.relayOnce()))
+                .await().atMost(Duration.ofSeconds(10));
+        assertThat(whileHeld).isEqualTo(OutboxRelay.BUSY);
+        assertThat(keysIn(stream)).isEmpty();
+
+        relay.flush(Duration.ofSeconds(5));
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            expected.add(stream + "-" + i);
+        }
+        assertThat(keysIn(stream)).containsExactlyElementsOf(expected);
     }
 
     @Test
@@ -68,7 +104,7 @@ class OutboxTest {
 
         Envelope marker = Envelopes.note(stream + "-marker", "after the failure");
         outbox.publish(stream, marker).await().atMost(Duration.ofSeconds(5));
-        await().atMost(Duration.ofSeconds(5)).until(() -> keysIn(stream).contains(marker.key()));
+        relay.flush(Duration.ofSeconds(5));
         assertThat(keysIn(stream)).containsExactly(marker.key());
     }
 
@@ -79,7 +115,7 @@ class OutboxTest {
         for (int i = 0; i < 3; i++) {
             envelopes.add(Envelopes.note(stream + "-" + i, "note " + i));
         }
-        // rows written by a transaction that does not wake the relay (as if another process wrote them)
+        // rows another process wrote
         pool.withTransaction(connection -> Uni.join().all(envelopes.stream().map(envelope -> connection
                 .preparedQuery("INSERT INTO outbox (stream, tenant_id, envelope_id, type, version, key, occurred_at, "
                         + "payload) VALUES ($1, $2, $3, $4, 1, $5, now(), $6)")
@@ -88,7 +124,7 @@ class OutboxTest {
                 .await().atMost(Duration.ofSeconds(5));
 
         // a relay that publishes and then dies before its transaction commits
-        assertThatThrownBy(() -> pool.withTransaction(connection -> connection.query(OutboxSql.LOCK).execute()
+        assertThatThrownBy(() -> pool.withTransaction(connection -> connection.query(OutboxSql.TRY_LOCK).execute()
                 .chain(() -> connection.preparedQuery("SELECT * FROM outbox WHERE stream = $1 ORDER BY id")
                         .execute(Tuple.of(stream)))
                 .chain(rows -> relay.publishAndMark(connection, rows))
