@@ -80,6 +80,7 @@ public final class GroupConsumer {
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong lag = new AtomicLong();
 
+    private final Counter delivered;
     private final Counter processed;
     private final Counter failed;
     private final Counter reclaimed;
@@ -98,7 +99,10 @@ public final class GroupConsumer {
         this.config = config;
         this.tracer = tracer;
         Tags tags = Tags.of("stream", stream, "group", group);
-        this.processed = Counter.builder("zhiyue.stream.consumer.processed").tags(tags).register(registry);
+        this.delivered = Counter.builder("zhiyue.stream.consumer.deliveries")
+                .description("entries handed to the handler, redeliveries included").tags(tags).register(registry);
+        this.processed = Counter.builder("zhiyue.stream.consumer.processed")
+                .description("entries handled and acknowledged").tags(tags).register(registry);
         this.failed = Counter.builder("zhiyue.stream.consumer.failed").tags(tags).register(registry);
         this.reclaimed = Counter.builder("zhiyue.stream.consumer.reclaimed")
                 .description("entries taken over from dead or silent consumers").tags(tags).register(registry);
@@ -233,6 +237,7 @@ public final class GroupConsumer {
         String traceparent = TraceContext.traceparentOf(span.getSpanContext());
         Delivery delivery = new Delivery(stream, entry.id(), envelope, deliveries,
                 traceparent != null ? traceparent : envelope.traceparent());
+        delivered.increment();
         try (Scope ignored = span.makeCurrent()) {
             handler.handle(delivery).await().atMost(config.processTimeout());
             streams.xack(stream, group, entry.id());
