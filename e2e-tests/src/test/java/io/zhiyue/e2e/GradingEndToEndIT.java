@@ -168,9 +168,10 @@ class GradingEndToEndIT {
             assertThat(victim.process().onExit().get(30, TimeUnit.SECONDS).exitValue())
                     .as("%s died of SIGKILL", victim.name()).isEqualTo(137);
 
-            Job job = await("job " + created.id() + " finishes").atMost(GRADING).pollInterval(Duration.ofMillis(100))
-                    .ignoreExceptions()
-                    .until(() -> gateway.job(created.id()), Job::isFinal);
+            // the watch's own samples time the completion, so wait until it has seen it
+            await("job " + created.id() + " finishes").atMost(GRADING).pollInterval(Duration.ofMillis(100))
+                    .until(api::sawFinal);
+            Job job = gateway.job(created.id());
             JobWatch.Summary afterKill = api.since(killedAt);
             assertThat(job.state()).as("final state; live channel saw:%n%s", live.describe()).isEqualTo("COMPLETED");
             assertThat(job.graded()).isEqualTo(job.total()).isEqualTo(exam.size());

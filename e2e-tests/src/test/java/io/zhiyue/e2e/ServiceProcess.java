@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess implements AutoCloseable {
 
+    private static final String DEFAULT_HEAP = "512m";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -37,6 +38,12 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(String name, Path quarkusRunJar, int port, Map<String, String> env, Path logDir) {
+        return start(name, quarkusRunJar, port, env, logDir, DEFAULT_HEAP);
+    }
+
+    /** @param maxHeap the JVM's -Xmx, e.g. {@code 96m} */
+    static ServiceProcess start(String name, Path quarkusRunJar, int port, Map<String, String> env, Path logDir,
+            String maxHeap) {
         if (!Files.isRegularFile(quarkusRunJar)) {
             throw new IllegalStateException(quarkusRunJar + " does not exist: package the services first "
                     + "(./mvnw verify builds them before this module)");
@@ -46,7 +53,7 @@ final class ServiceProcess implements AutoCloseable {
             Path log = logDir.resolve(name + ".log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-jar", quarkusRunJar.toString()));
+                    "-Xmx" + maxHeap, "-jar", quarkusRunJar.toString()));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(quarkusRunJar.getParent().toFile())
                     .redirectErrorStream(true)

@@ -27,6 +27,12 @@ final class SuiteProcesses implements AutoCloseable {
 
     static SuiteProcesses start(String prefix, Endpoints infrastructure, int gradingInstances,
             Map<String, String> extraEnv) {
+        return start(prefix, infrastructure, gradingInstances, extraEnv, "512m");
+    }
+
+    /** @param maxHeap every process's -Xmx */
+    static SuiteProcesses start(String prefix, Endpoints infrastructure, int gradingInstances,
+            Map<String, String> extraEnv, String maxHeap) {
         Path root = Path.of(System.getProperty("zhiyue.root", "..")).toAbsolutePath().normalize();
         Path logs = root.resolve("e2e-tests/target/e2e-logs");
         Map<String, String> env = new HashMap<>(extraEnv);
@@ -39,13 +45,13 @@ final class SuiteProcesses implements AutoCloseable {
                 int port = ServiceProcess.freePort();
                 instances.add("127.0.0.1:" + port);
                 suite.grading.add(suite.track(ServiceProcess.start(prefix + "-grading-" + (char) ('a' + i),
-                        root.resolve("grading-service/target/quarkus-app/quarkus-run.jar"), port, env, logs)));
+                        root.resolve("grading-service/target/quarkus-app/quarkus-run.jar"), port, env, logs, maxHeap)));
             }
             Map<String, String> gatewayEnv = new HashMap<>(env);
             gatewayEnv.put("ZHIYUE_GRADING_INSTANCES", instances.toString());
             suite.gateway = suite.track(ServiceProcess.start(prefix + "-api-gateway",
                     root.resolve("api-gateway/target/quarkus-app/quarkus-run.jar"), ServiceProcess.freePort(),
-                    gatewayEnv, logs));
+                    gatewayEnv, logs, maxHeap));
             for (ServiceProcess process : suite.all) {
                 await(process.name() + " ready (log " + process.log() + ")")
                         .atMost(STARTUP).pollInterval(Duration.ofMillis(500))

@@ -125,12 +125,6 @@ public class GradingClient {
         return read(api.listResults(DownstreamHeaders.of(caller), jobId, query));
     }
 
-    @Timeout(CallBudgets.SLOW_MILLIS)
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.SLOW_MILLIS,
-            abortOn = CircuitBreakerOpenException.class)
-    public Uni<DownstreamResponse> exportResults(Caller caller, String jobId, MultivaluedMap<String, String> query) {
-        return read(api.exportResults(DownstreamHeaders.of(caller), jobId, query));
-    }
 
     @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
     @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,

@@ -1,6 +1,5 @@
 package io.zhiyue.gateway.config;
 
-import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -50,9 +49,6 @@ public interface GatewayConfig {
     @WithDefault(CallBudgets.SLOW_MILLIS + "ms")
     Duration longBudget();
 
-    /** Largest request body accepted on /api/v1 (checked on Content-Length before reading). */
-    @WithDefault("10M")
-    MemorySize maxBodySize();
 
     default int effectiveOutboxHardLimit() {
         return outboxHardLimit() > 0 ? Math.max(outboxHardLimit(), outboxCapacity()) : 2 * outboxCapacity();

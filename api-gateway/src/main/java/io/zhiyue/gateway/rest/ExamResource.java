@@ -40,21 +40,21 @@ public class ExamResource {
     @Operation(summary = "Create an exam from {title, subject?}")
     public Uni<Response> createExam(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body,
             @Context UriInfo uri) {
-        return relay.relay(grading.createExam(caller.caller(), uri.getQueryParameters(),
+        return relay.relay(grading.createExam(caller.caller(), ForwardedQuery.of(uri),
                 ResponseRelay.jsonBody(contentType, body)));
     }
 
     @GET
     @Operation(summary = "List exams", description = ListQuery.DESCRIPTION)
     public Uni<Response> listExams(@Context UriInfo uri) {
-        return relay.relay(grading.listExams(caller.caller(), uri.getQueryParameters()));
+        return relay.relay(grading.listExams(caller.caller(), ForwardedQuery.of(uri)));
     }
 
     @GET
     @Path("/{examId}")
     @Operation(summary = "One exam")
     public Uni<Response> getExam(@PathParam("examId") String examId, @Context UriInfo uri) {
-        return relay.relay(grading.getExam(caller.caller(), examId, uri.getQueryParameters()));
+        return relay.relay(grading.getExam(caller.caller(), examId, ForwardedQuery.of(uri)));
     }
 
     @POST
@@ -63,7 +63,7 @@ public class ExamResource {
     @Operation(summary = "Add a question with its rubric")
     public Uni<Response> createQuestion(@PathParam("examId") String examId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
-        return relay.relay(grading.createQuestion(caller.caller(), examId, uri.getQueryParameters(),
+        return relay.relay(grading.createQuestion(caller.caller(), examId, ForwardedQuery.of(uri),
                 ResponseRelay.jsonBody(contentType, body)));
     }
 
@@ -71,7 +71,7 @@ public class ExamResource {
     @Path("/{examId}/questions")
     @Operation(summary = "List the questions of an exam", description = ListQuery.DESCRIPTION)
     public Uni<Response> listQuestions(@PathParam("examId") String examId, @Context UriInfo uri) {
-        return relay.relay(grading.listQuestions(caller.caller(), examId, uri.getQueryParameters()));
+        return relay.relay(grading.listQuestions(caller.caller(), examId, ForwardedQuery.of(uri)));
     }
 
     @POST
@@ -81,7 +81,7 @@ public class ExamResource {
             + "{accepted, rejected:[{row, code, message}]}")
     public Uni<Response> uploadSubmissions(@PathParam("examId") String examId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
-        return relay.relaySlow(grading.uploadSubmissions(caller.caller(), examId, uri.getQueryParameters(),
+        return relay.relaySlow(grading.uploadSubmissions(caller.caller(), examId, ForwardedQuery.of(uri),
                 ResponseRelay.jsonBody(contentType, body)));
     }
 
@@ -89,7 +89,7 @@ public class ExamResource {
     @Path("/{examId}/submissions")
     @Operation(summary = "List the submissions of an exam", description = ListQuery.DESCRIPTION)
     public Uni<Response> listSubmissions(@PathParam("examId") String examId, @Context UriInfo uri) {
-        return relay.relay(grading.listSubmissions(caller.caller(), examId, uri.getQueryParameters()));
+        return relay.relay(grading.listSubmissions(caller.caller(), examId, ForwardedQuery.of(uri)));
     }
 
     @POST
@@ -97,7 +97,7 @@ public class ExamResource {
     @Operation(summary = "Create a grading job in state CREATED")
     public Uni<Response> createJob(@PathParam("examId") String examId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
-        return relay.relay(grading.createJob(caller.caller(), examId, uri.getQueryParameters(),
+        return relay.relay(grading.createJob(caller.caller(), examId, ForwardedQuery.of(uri),
                 ResponseRelay.jsonBody(contentType, body)));
     }
 }

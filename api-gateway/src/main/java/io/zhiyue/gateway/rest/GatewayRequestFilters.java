@@ -1,9 +1,6 @@
 package io.zhiyue.gateway.rest;
 
 import io.zhiyue.gateway.client.Caller;
-import io.zhiyue.gateway.config.GatewayConfig;
-import io.zhiyue.shared.error.ErrorCode;
-import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -15,9 +12,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Edge rules for every public request: identity headers never come from outside, every request
- * carries a request id (the caller's if it is sane), and oversized bodies are refused before
- * they are read.
+ * Edge rules for every public request: identity headers never come from outside, and every
+ * request carries a request id (the caller's if it is sane). Sizes are checked by shared-streams'
+ * RequestLimits, as in every service.
  */
 public class GatewayRequestFilters {
 
@@ -25,11 +22,9 @@ public class GatewayRequestFilters {
     private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
     private final CallerContext callerContext;
-    private final GatewayConfig config;
 
-    GatewayRequestFilters(CallerContext callerContext, GatewayConfig config) {
+    GatewayRequestFilters(CallerContext callerContext) {
         this.callerContext = callerContext;
-        this.config = config;
     }
 
     @ServerRequestFilter(preMatching = true)
@@ -45,13 +40,6 @@ public class GatewayRequestFilters {
         }
         request.setProperty(REQUEST_ID_PROPERTY, requestId);
         callerContext.set(Caller.anonymous(requestId));
-
-        long declaredLength = request.getLength();
-        if (declaredLength > config.maxBodySize().asLongValue()) {
-            throw new ZhiyueException(ErrorCode.PAYLOAD_TOO_LARGE,
-                    "request body of " + declaredLength + " bytes exceeds the limit of "
-                            + config.maxBodySize().asLongValue() + " bytes");
-        }
     }
 
     @ServerResponseFilter

@@ -2,6 +2,7 @@ package io.zhiyue.gateway.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.GradingClient;
+import io.zhiyue.gateway.client.GradingExport;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestMulti;
 
 /** Grading jobs: state machine commands, progress, results, export and statistics. */
 @Path("/api/v1/grading-jobs")
@@ -25,11 +27,13 @@ public class GradingJobResource {
     private final GradingClient grading;
     private final CallerContext caller;
     private final ResponseRelay relay;
+    private final GradingExport export;
 
-    GradingJobResource(GradingClient grading, CallerContext caller, ResponseRelay relay) {
+    GradingJobResource(GradingClient grading, CallerContext caller, ResponseRelay relay, GradingExport export) {
         this.grading = grading;
         this.caller = caller;
         this.relay = relay;
+        this.export = export;
     }
 
     @POST
@@ -68,34 +72,34 @@ public class GradingJobResource {
     @Path("/{jobId}")
     @Operation(summary = "Job state, per-stage ready flags, counters, percent and timings")
     public Uni<Response> getJob(@PathParam("jobId") String jobId, @Context UriInfo uri) {
-        return relay.relay(grading.getJob(caller.caller(), jobId, uri.getQueryParameters()));
+        return relay.relay(grading.getJob(caller.caller(), jobId, ForwardedQuery.of(uri)));
     }
 
     @GET
     @Path("/{jobId}/results")
     @Operation(summary = "Results of a job", description = ListQuery.DESCRIPTION)
     public Uni<Response> listResults(@PathParam("jobId") String jobId, @Context UriInfo uri) {
-        return relay.relay(grading.listResults(caller.caller(), jobId, uri.getQueryParameters()));
+        return relay.relay(grading.listResults(caller.caller(), jobId, ForwardedQuery.of(uri)));
     }
 
     @GET
     @Path("/{jobId}/export")
-    @Produces({ExamResource.TEXT_CSV, MediaType.APPLICATION_JSON})
-    @Operation(summary = "Export results; format=csv gives one row per result "
+    @Produces(ExamResource.TEXT_CSV)
+    @Operation(summary = "Export results, streamed; format=csv gives one row per result "
             + "(student_id,question_number,score,max_score,...)")
-    public Uni<Response> exportResults(@PathParam("jobId") String jobId, @Context UriInfo uri) {
-        return relay.relaySlow(grading.exportResults(caller.caller(), jobId, uri.getQueryParameters()));
+    public RestMulti<byte[]> exportResults(@PathParam("jobId") String jobId, @Context UriInfo uri) {
+        return relay.relayStream(export.open(caller.caller(), jobId, uri.getRequestUri().getRawQuery()));
     }
 
     @GET
     @Path("/{jobId}/statistics")
     @Operation(summary = "Per question: count, mean, std dev, min, max, distribution")
     public Uni<Response> statistics(@PathParam("jobId") String jobId, @Context UriInfo uri) {
-        return relay.relay(grading.statistics(caller.caller(), jobId, uri.getQueryParameters()));
+        return relay.relay(grading.statistics(caller.caller(), jobId, ForwardedQuery.of(uri)));
     }
 
     private Uni<Response> action(String jobId, String action, String contentType, byte[] body, UriInfo uri) {
-        return relay.relaySlow(grading.jobAction(caller.caller(), jobId, action, uri.getQueryParameters(),
+        return relay.relaySlow(grading.jobAction(caller.caller(), jobId, action, ForwardedQuery.of(uri),
                 ResponseRelay.jsonBody(contentType, body)));
     }
 }

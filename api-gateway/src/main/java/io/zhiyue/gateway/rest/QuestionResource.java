@@ -38,7 +38,7 @@ public class QuestionResource {
     @Operation(summary = "Replace the rubric; creates a new rubric version")
     public Uni<Response> replaceRubric(@PathParam("questionId") String questionId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
-        return relay.relay(grading.replaceRubric(caller.caller(), questionId, uri.getQueryParameters(),
+        return relay.relay(grading.replaceRubric(caller.caller(), questionId, ForwardedQuery.of(uri),
                 ResponseRelay.jsonBody(contentType, body)));
     }
 }

@@ -2,6 +2,8 @@ package io.zhiyue.gateway.rest;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClientResponse;
 import io.zhiyue.gateway.client.DownstreamResponse;
 import io.zhiyue.gateway.client.DownstreamServerError;
 import io.zhiyue.gateway.client.RequestBody;
@@ -12,9 +14,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestMulti;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,6 +58,36 @@ public class ResponseRelay {
                     return new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
                             "grading-service is unavailable, try again shortly");
                 });
+    }
+
+    /**
+     * A streamed answer relayed chunk by chunk: the status and headers once they arrive (within
+     * the long budget), then the body; a silence longer than the long budget between two chunks
+     * ends it. Not retried: part of it may already have gone out.
+     */
+    RestMulti<byte[]> relayStream(Uni<HttpClientResponse> opening) {
+        Duration budget = config.longBudget();
+        Uni<HttpClientResponse> opened = opening.ifNoItem().after(budget).fail()
+                .onFailure(DependencyFailures::isUnavailable).transform(failure -> {
+                    Log.warnf("grading-service unavailable for a stream: %s", failure.toString());
+                    return new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
+                            "grading-service is unavailable, try again shortly");
+                });
+        return RestMulti.fromUniResponse(opened,
+                response -> response.toMulti().map(Buffer::getBytes).ifNoItem().after(budget).fail(),
+                ResponseRelay::relayedHeaders,
+                HttpClientResponse::statusCode);
+    }
+
+    private static Map<String, List<String>> relayedHeaders(HttpClientResponse response) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : DownstreamResponse.RELAYED_HEADERS) {
+            String value = response.getHeader(name);
+            if (value != null) {
+                headers.put(name, List.of(value));
+            }
+        }
+        return headers;
     }
 
     /** The caller's body and type; an empty body travels without a type. */

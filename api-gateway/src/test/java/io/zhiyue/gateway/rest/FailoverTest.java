@@ -65,6 +65,36 @@ class FailoverTest {
     }
 
     @Test
+    void anExportIsStreamedFromTheLiveInstanceAndADownstreamProblemPassesThrough() {
+        String jobId = UUID.randomUUID().toString();
+        grading.respond("GET", "/api/v1/grading-jobs/" + jobId + "/export", 200, "text/csv; charset=UTF-8",
+                "student_id,question_number,score\ns1,1,2\n");
+        String unknown = UUID.randomUUID().toString();
+        grading.respond("GET", "/api/v1/grading-jobs/" + unknown + "/export", 404, "application/problem+json",
+                "{\"code\":\"RECORD_NOT_FOUND\",\"status\":404}");
+
+        for (int i = 0; i < 5; i++) {
+            given().when().get("/api/v1/grading-jobs/{id}/export", jobId).then().statusCode(200)
+                    .body(equalTo("student_id,question_number,score\ns1,1,2\n"));
+        }
+        given().when().get("/api/v1/grading-jobs/{id}/export", unknown).then().statusCode(404)
+                .contentType("application/problem+json").body("code", equalTo("RECORD_NOT_FOUND"));
+    }
+
+    @Test
+    void anExportWhoseFirstByteNeverComesEndsWithin503AtTheBudget() {
+        String jobId = UUID.randomUUID().toString();
+        grading.respondSlowly("GET", "/api/v1/grading-jobs/" + jobId + "/export", Duration.ofSeconds(20));
+
+        long started = System.nanoTime();
+        given().when().get("/api/v1/grading-jobs/{id}/export", jobId).then().statusCode(503)
+                .body("code", equalTo("DEPENDENCY_UNAVAILABLE"));
+        assertThat((System.nanoTime() - started) / 1_000_000).as("ms until the 503")
+                .isBetween(TwoInstancesProfile.LONG_BUDGET_MILLIS - 100, TwoInstancesProfile.LONG_BUDGET_MILLIS + 3_000);
+        assertThat(grading.count("GET", "/api/v1/grading-jobs/" + jobId + "/export")).as("never retried").isEqualTo(1);
+    }
+
+    @Test
     void aSubscriptionStormOnOneJobIsServedByAFewSnapshotFetches() {
         String jobId = UUID.randomUUID().toString();
         String path = "/api/v1/grading-jobs/" + jobId;

@@ -31,6 +31,18 @@ class ForwardingResourceTest {
     GradingStub grading;
 
     @Test
+    void aSemicolonInAQueryValueIsForwardedAsPartOfTheValue() {
+        String examId = UUID.randomUUID().toString();
+        given().urlEncodingEnabled(false)
+                .when().get("/api/v1/exams/" + examId + "/submissions?filter[studentId]=a;b&page=2")
+                .then().statusCode(200);
+
+        GradingStub.Recorded forwarded = grading.last("GET", "/api/v1/exams/" + examId + "/submissions");
+        assertThat(forwarded.query()).containsEntry("filter[studentId]", List.of("a;b"))
+                .containsEntry("page", List.of("2")).hasSize(2);
+    }
+
+    @Test
     void listQueryIsForwardedUnchangedIncludingBracketedFilters() {
         given()
                 .queryParam("page", "2")

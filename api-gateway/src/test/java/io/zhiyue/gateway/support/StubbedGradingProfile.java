@@ -20,7 +20,7 @@ public class StubbedGradingProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         return Map.of(
                 "zhiyue.gateway.heartbeat-interval", "1s",
-                "zhiyue.gateway.max-body-size", Integer.toString(MAX_BODY_BYTES),
+                "zhiyue.http.max-body-size", Integer.toString(MAX_BODY_BYTES),
                 "zhiyue.gateway.replay-page-size", "7",
                 "io.zhiyue.gateway.client.GradingClient/uploadSubmissions/Timeout/value",
                 Long.toString(UPLOAD_TIMEOUT_MILLIS),

@@ -13,10 +13,12 @@ import java.util.Map;
 public class TwoInstancesProfile implements QuarkusTestProfile {
 
     public static final long READ_BUDGET_MILLIS = 1_500;
+    public static final long LONG_BUDGET_MILLIS = 2_000;
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("zhiyue.gateway.read-budget", READ_BUDGET_MILLIS + "ms");
+        return Map.of("zhiyue.gateway.read-budget", READ_BUDGET_MILLIS + "ms",
+                "zhiyue.gateway.long-budget", LONG_BUDGET_MILLIS + "ms");
     }
 
     @Override

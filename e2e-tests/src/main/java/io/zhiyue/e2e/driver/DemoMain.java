@@ -183,15 +183,16 @@ public final class DemoMain {
         return allMatch;
     }
 
+    /** Every result of the job, page by page with the keyset cursor (each page costs what the first does). */
     static List<Result> allResults(GatewayClient gateway, String jobId) {
         List<Result> results = new ArrayList<>();
-        for (int page = 1; ; page++) {
-            ResultPage items = gateway.results(jobId, page, PAGE_SIZE);
-            results.addAll(items.items());
-            if (items.items().isEmpty() || results.size() >= items.total()) {
-                return results;
-            }
+        ResultPage page = gateway.results(jobId, 1, PAGE_SIZE);
+        results.addAll(page.items());
+        while (page.nextCursor() != null) {
+            page = gateway.resultsAfter(jobId, page.nextCursor(), PAGE_SIZE);
+            results.addAll(page.items());
         }
+        return results;
     }
 
     static String plain(BigDecimal value) {

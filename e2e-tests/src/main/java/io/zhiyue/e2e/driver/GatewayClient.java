@@ -91,6 +91,12 @@ public final class GatewayClient {
                 .GET().build(), 200), ResultPage.class);
     }
 
+    /** The page after the one that gave {@code cursor}. */
+    public ResultPage resultsAfter(String jobId, String cursor, int pageSize) {
+        return read(send(request("grading-jobs/" + jobId + "/results?cursor=" + cursor + "&page_size=" + pageSize)
+                .GET().build(), 200), ResultPage.class);
+    }
+
     public Statistics statistics(String jobId) {
         return read(send(request("grading-jobs/" + jobId + "/statistics").GET().build(), 200), Statistics.class);
     }

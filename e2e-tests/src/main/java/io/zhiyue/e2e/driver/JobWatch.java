@@ -63,6 +63,12 @@ public final class JobWatch implements AutoCloseable {
         return null;
     }
 
+    /** Whether the watch has seen the job in a final state (it stops polling then). */
+    public boolean sawFinal() {
+        Sample latest = latest();
+        return latest != null && isFinal(latest.state());
+    }
+
     /** The samples taken at or after {@code fromNanos} (a System.nanoTime() reading). */
     public Summary since(long fromNanos) {
         int requests = 0;

@@ -6,9 +6,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,7 +28,9 @@ import java.util.regex.Pattern;
  * <p>
  * Scores, {@code maxScore} and point values come back without trailing zeros and never in
  * exponent form ({@code 2.5}, {@code 10}, {@code 0}); evidence quotes the normalised answer.
- * Thread-safe: prepared rubrics and compiled patterns are cached in concurrent maps.
+ * Stateless and thread-safe: {@link #prepare} turns a question into its compiled form (patterns,
+ * normalised phrases) once; whoever grades many answers keeps that (one bounded cache, by rubric
+ * version, in the caller).
  */
 public final class RuleBasedGrader implements Grader {
 
@@ -39,14 +39,10 @@ public final class RuleBasedGrader implements Grader {
     static final int REGEX_FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
 
     private static final BigDecimal HALF = new BigDecimal("0.5");
-    private static final int CACHE_LIMIT = 4096;
     // Longer digit runs are noise, not answers, and would make BigDecimal parsing costly.
     private static final int MAX_NUMBER_DIGITS = 100;
     private static final int MAX_EVIDENCE_FRAGMENT = 200;
     private static final String EVIDENCE_SEPARATOR = "; ";
-
-    private final Map<Rubric, PreparedRubric> preparedRubrics = new ConcurrentHashMap<>();
-    private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
 
     @Override
     public String id() {
@@ -55,6 +51,15 @@ public final class RuleBasedGrader implements Grader {
 
     @Override
     public GradeResult grade(GradingQuestion question, String answer) {
+        return grade(prepare(question), answer);
+    }
+
+    /**
+     * A question ready to grade answers: its scale checked, its rubric validated and compiled.
+     *
+     * @throws IllegalArgumentException when the scale or the rubric is invalid
+     */
+    public PreparedQuestion prepare(GradingQuestion question) {
         Objects.requireNonNull(question, "question");
         BigDecimal maxScore = question.maxScore();
         if (maxScore == null || maxScore.signum() <= 0) {
@@ -64,7 +69,13 @@ public final class RuleBasedGrader implements Grader {
         if (step.signum() <= 0) {
             throw new IllegalArgumentException("scoreStep must be greater than 0, was " + step);
         }
-        PreparedRubric rubric = prepared(question.rubric());
+        return new PreparedQuestion(maxScore, step, prepare(Objects.requireNonNull(question.rubric(), "rubric")));
+    }
+
+    public GradeResult grade(PreparedQuestion question, String answer) {
+        BigDecimal maxScore = question.maxScore();
+        BigDecimal step = question.step();
+        PreparedRubric rubric = question.rubric();
         String text = TextNormalizer.normalize(answer);
         List<NumberToken> numbers = rubric.needsNumbers() ? numbersIn(text) : List.of();
 
@@ -87,21 +98,6 @@ public final class RuleBasedGrader implements Grader {
         return new GradeResult(plain(score), plain(maxScore), confidence, List.copyOf(decisions));
     }
 
-    private PreparedRubric prepared(Rubric rubric) {
-        Objects.requireNonNull(rubric, "rubric");
-        PreparedRubric prepared = preparedRubrics.get(rubric);
-        if (prepared != null) {
-            return prepared;
-        }
-        prepared = prepare(rubric);
-        if (preparedRubrics.size() >= CACHE_LIMIT) {
-            // Rubric versions are few and long-lived; a rare full reset keeps memory bounded without LRU bookkeeping.
-            preparedRubrics.clear();
-        }
-        PreparedRubric raced = preparedRubrics.putIfAbsent(rubric, prepared);
-        return raced == null ? prepared : raced;
-    }
-
     private PreparedRubric prepare(Rubric rubric) {
         if (rubric.points() == null || rubric.points().isEmpty()) {
             // Storing requires a point, but a pointless rubric still grades: score 0, nothing to doubt.
@@ -122,20 +118,10 @@ public final class RuleBasedGrader implements Grader {
                             numeric.value().add(numeric.tolerance()));
             needsNumbers |= range != null;
             points.add(new PreparedPoint(point.id(), plain(point.points()), normalizeAll(match.anyOf()),
-                    normalizeAll(match.allOf()), match.regex() == null ? null : pattern(match.regex()), range));
+                    normalizeAll(match.allOf()),
+                    match.regex() == null ? null : Pattern.compile(match.regex(), REGEX_FLAGS), range));
         }
         return new PreparedRubric(List.copyOf(points), needsNumbers);
-    }
-
-    private Pattern pattern(String regex) {
-        Pattern pattern = patterns.get(regex);
-        if (pattern == null) {
-            if (patterns.size() >= CACHE_LIMIT) {
-                patterns.clear();
-            }
-            pattern = patterns.computeIfAbsent(regex, r -> Pattern.compile(r, REGEX_FLAGS));
-        }
-        return pattern;
     }
 
     private static List<String> normalizeAll(List<String> phrases) {
@@ -240,7 +226,11 @@ public final class RuleBasedGrader implements Grader {
         }
     }
 
-    private record PreparedRubric(List<PreparedPoint> points, boolean needsNumbers) {
+    /** A question compiled for grading: its scale and its prepared rubric. */
+    public record PreparedQuestion(BigDecimal maxScore, BigDecimal step, PreparedRubric rubric) {
+    }
+
+    record PreparedRubric(List<PreparedPoint> points, boolean needsNumbers) {
     }
 
     private record Evaluation(boolean awarded, boolean partial, String evidence) {
@@ -259,7 +249,7 @@ public final class RuleBasedGrader implements Grader {
     }
 
     /** A scoring point with its phrases normalised and its regex compiled once per rubric. */
-    private record PreparedPoint(String id, BigDecimal points, List<String> anyOf, List<String> allOf,
+    record PreparedPoint(String id, BigDecimal points, List<String> anyOf, List<String> allOf,
             Pattern regex, NumericRange numeric) {
 
         Evaluation evaluate(String text, List<NumberToken> numbers) {

@@ -5,6 +5,7 @@ import io.zhiyue.shared.job.JobState;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
@@ -55,12 +56,20 @@ public record GradingJob(
         return new Stages(Stage.of(analyzedAt), Stage.of(splitAt), Stage.of(executingAt), Stage.of(completedAt));
     }
 
-    public int done() {
-        return graded + failed + cancelled;
+    /** The figures of a job that ran to its end (null before): durations from its stage times. */
+    public static Timings timings(OffsetDateTime startedAt, OffsetDateTime executingAt, OffsetDateTime completedAt,
+            int total, BigDecimal p50Ms, BigDecimal p99Ms) {
+        if (startedAt == null || completedAt == null) {
+            return null;
+        }
+        long totalMs = Duration.between(startedAt, completedAt).toMillis();
+        Long executeMs = executingAt == null ? null : Duration.between(executingAt, completedAt).toMillis();
+        BigDecimal rate = totalMs <= 0 ? null
+                : BigDecimal.valueOf(total * 1000L).divide(BigDecimal.valueOf(totalMs), 1, RoundingMode.HALF_UP);
+        return new Timings(totalMs, executeMs, rate, p50Ms, p99Ms);
     }
 
-    public GradingJob withTimings(Timings value) {
-        return new GradingJob(id, tenantId, examId, state, total, graded, failed, cancelled, percent, createdAt,
-                startedAt, completedAt, stages, value, updatedAt, batchSize);
+    public int done() {
+        return graded + failed + cancelled;
     }
 }

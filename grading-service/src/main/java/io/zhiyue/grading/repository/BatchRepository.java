@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The grading hot path: one query loads a batch, one transaction stores its results, the
- * submissions' status and the job counters together.
+ * The grading hot path: one query loads a batch, one transaction stores its results and the
+ * job counters together.
  */
 @ApplicationScoped
 public class BatchRepository {
@@ -98,9 +98,7 @@ public class BatchRepository {
                         }
                     }
                     Claimed outcome = new Claimed(done.size(), claimed.size() - done.size());
-                    return insertResults(tx, jobId, tenant, graderId, done, results)
-                            .chain(() -> setSubmissionStatus(tx, claimed))
-                            .replaceWith(outcome);
+                    return insertResults(tx, jobId, tenant, graderId, done, results).replaceWith(outcome);
                 }));
     }
 
@@ -108,16 +106,7 @@ public class BatchRepository {
     public Uni<Claimed> failBatch(SqlConnection tx, UUID jobId, int batchNo) {
         return lockUnlessFinal(tx, jobId).chain(open -> !open ? Uni.createFrom().item(Claimed.NONE)
                 : tx.preparedQuery(SqlQueries.FAIL_BATCH_TASKS).execute(Tuple.of(jobId, batchNo))
-                .chain(rows -> {
-                    Map<UUID, String> failed = new HashMap<>();
-                    for (Row row : rows) {
-                        failed.put(row.getUUID("submission_id"), "FAILED");
-                    }
-                    if (failed.isEmpty()) {
-                        return Uni.createFrom().item(Claimed.NONE);
-                    }
-                    return setSubmissionStatus(tx, failed).replaceWith(new Claimed(0, failed.size()));
-                }));
+                .map(rows -> rows.rowCount() == 0 ? Claimed.NONE : new Claimed(0, rows.rowCount())));
     }
 
     /** Locks the job row first (see SqlQueries) and answers whether the job still takes results. */
@@ -163,13 +152,4 @@ public class BatchRepository {
                 .replaceWithVoid();
     }
 
-    private static Uni<Void> setSubmissionStatus(SqlConnection connection, Map<UUID, String> taskStatus) {
-        UUID[] ids = taskStatus.keySet().toArray(new UUID[0]);
-        String[] statuses = new String[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            statuses[i] = "DONE".equals(taskStatus.get(ids[i])) ? "GRADED" : "FAILED";
-        }
-        return connection.preparedQuery(SqlQueries.SET_SUBMISSION_STATUS).execute(Tuple.of(ids, statuses))
-                .replaceWithVoid();
-    }
 }

@@ -16,10 +16,10 @@ import java.util.UUID;
 @ApplicationScoped
 public class ExamRepository {
 
-    private static final ListQuery.Column CREATED_AT = new ListQuery.Column("created_at", ListQuery.Type.TIMESTAMP);
-    private static final ListQuery.Column ID = new ListQuery.Column("id", ListQuery.Type.UUID);
-    private static final ListQuery.Column TITLE = new ListQuery.Column("title", ListQuery.Type.TEXT);
-    private static final ListQuery.Column SUBJECT = new ListQuery.Column("subject", ListQuery.Type.TEXT);
+    private static final ListQuery.Column CREATED_AT = new ListQuery.Column("created_at", "created_at", ListQuery.Type.TIMESTAMP);
+    private static final ListQuery.Column ID = new ListQuery.Column("id", "id", ListQuery.Type.UUID);
+    private static final ListQuery.Column TITLE = new ListQuery.Column("title", "title", ListQuery.Type.TEXT);
+    private static final ListQuery.Column SUBJECT = new ListQuery.Column("coalesce(subject, '')", "subject", ListQuery.Type.TEXT);
 
     public static final ListQuery.Spec LIST_SPEC = new ListQuery.Spec(
             Map.of("createdAt", CREATED_AT, "created_at", CREATED_AT, "title", TITLE, "subject", SUBJECT),

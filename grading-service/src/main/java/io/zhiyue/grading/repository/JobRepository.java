@@ -2,17 +2,15 @@ package io.zhiyue.grading.repository;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.grading.model.GradingJob;
 import io.zhiyue.shared.job.JobState;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 @ApplicationScoped
@@ -22,11 +20,8 @@ public class JobRepository {
     public record StalledJob(UUID id, String tenantId, JobState state) {
     }
 
-    public record Latency(BigDecimal p50Ms, BigDecimal p99Ms) {
-    }
-
-    /** A job right after its counters moved; {@code completedNow} when this very update completed it. */
-    public record CounterUpdate(GradingJob job, boolean completedNow) {
+    /** A pending batch of a job and the stream entry it was last published as (null: never published). */
+    public record PendingBatch(int batchNo, String streamId) {
     }
 
     private final Pool pool;
@@ -55,16 +50,16 @@ public class JobRepository {
      * Moves the job to {@code target} if it is in one of {@code from}; answers null when it was not
      * (another request moved it first).
      */
-    public Uni<GradingJob> transition(SqlConnection tx, String tenant, UUID id, JobState target, List<JobState> from) {
-        String[] states = from.stream().map(Enum::name).toArray(String[]::new);
-        return tx.preparedQuery(SqlQueries.TRANSITION).execute(Tuple.of(tenant, id, target.name(), states))
+    public Uni<GradingJob> transition(SqlConnection tx, String tenant, UUID id, JobState target, Set<JobState> from) {
+        return tx.preparedQuery(SqlQueries.TRANSITION)
+                .execute(Tuple.from(List.of(tenant, id, target.name(), names(from), target.isOutcome())))
                 .map(rows -> Rows.first(rows, Rows::job));
     }
 
     /** Freezes the rubric versions of the exam's questions for this job, then moves it to ANALYZED. */
     public Uni<GradingJob> analyze(SqlConnection tx, String tenant, UUID jobId, UUID examId) {
         return tx.preparedQuery(SqlQueries.FREEZE_RUBRICS).execute(Tuple.of(jobId, tenant, examId))
-                .chain(() -> transition(tx, tenant, jobId, JobState.ANALYZED, List.of(JobState.CREATED)));
+                .chain(() -> transition(tx, tenant, jobId, JobState.ANALYZED, Set.of(JobState.CREATED)));
     }
 
     /**
@@ -91,15 +86,28 @@ public class JobRepository {
                 .map(rows -> Rows.all(rows, row -> row.getInteger("batch_no")));
     }
 
-    /** Completes the job if nothing is left to do (for a job whose last batch finished early). */
-    public Uni<CounterUpdate> completeIfDone(SqlConnection tx, UUID jobId) {
-        return addCounters(tx, jobId, 0, 0, 0);
+    /** Moves the job's counters (and locks its row until the commit); answers the job after it. */
+    public Uni<GradingJob> addCounters(SqlConnection tx, UUID jobId, int graded, int failed, int cancelled) {
+        return tx.preparedQuery(SqlQueries.ADD_COUNTERS).execute(Tuple.of(jobId, graded, failed, cancelled))
+                .map(rows -> Rows.first(rows, Rows::job));
     }
 
-    /** Moves the job's counters; the update that brings done up to total completes the job. */
-    public Uni<CounterUpdate> addCounters(SqlConnection tx, UUID jobId, int graded, int failed, int cancelled) {
-        return tx.preparedQuery(SqlQueries.ADD_COUNTERS).execute(Tuple.of(jobId, graded, failed, cancelled))
-                .map(rows -> Rows.first(rows, row -> new CounterUpdate(Rows.job(row), row.getBoolean("completed_now"))));
+    /** Computes the finished job's publish → commit percentiles once and keeps them with it. */
+    public Uni<Void> storeTimings(SqlConnection tx, UUID jobId) {
+        return tx.preparedQuery(SqlQueries.STORE_TIMINGS).execute(Tuple.of(jobId)).replaceWithVoid();
+    }
+
+    /** Records the stream entry each batch was published as. */
+    public Uni<Void> recordBatches(UUID jobId, List<Integer> batchNos, List<String> streamIds) {
+        return pool.preparedQuery(SqlQueries.RECORD_BATCHES)
+                .execute(Tuple.of(jobId, batchNos.toArray(new Integer[0]), streamIds.toArray(new String[0])))
+                .replaceWithVoid();
+    }
+
+    public Uni<List<PendingBatch>> pendingBatchEntries(UUID jobId) {
+        return pool.preparedQuery(SqlQueries.PENDING_BATCH_ENTRIES).execute(Tuple.of(jobId))
+                .map(rows -> Rows.all(rows, row -> new PendingBatch(row.getInteger("batch_no"),
+                        row.getString("stream_id"))));
     }
 
     /** Marks the pending tasks cancelled and the job CANCELLED; null when the job is already final. */
@@ -111,14 +119,15 @@ public class JobRepository {
                         return Uni.createFrom().nullItem();
                     }
                     return tx.preparedQuery(SqlQueries.CANCEL_TASKS).execute(Tuple.of(jobId))
-                            .chain(tasks -> tx.preparedQuery(SqlQueries.CANCEL_JOB)
-                                    .execute(Tuple.of(tenant, jobId, tasks.rowCount())))
+                            .chain(tasks -> tx.preparedQuery(SqlQueries.CANCEL_JOB).execute(Tuple.of(tenant, jobId,
+                                    tasks.rowCount(), names(JobState.sourcesOf(JobState.CANCELLED)))))
                             .map(rows -> Rows.first(rows, Rows::job));
                 });
     }
 
-    public Uni<List<StalledJob>> stalled(Duration olderThan) {
-        return pool.preparedQuery(SqlQueries.STALLED_JOBS).execute(Tuple.of(olderThan.toMillis()))
+    /** Jobs in one of {@code states} that have not moved for {@code olderThan}. */
+    public Uni<List<StalledJob>> stalled(Duration olderThan, Set<JobState> states) {
+        return pool.preparedQuery(SqlQueries.STALLED_JOBS).execute(Tuple.of(olderThan.toMillis(), names(states)))
                 .map(rows -> Rows.all(rows, row -> new StalledJob(row.getUUID("id"), row.getString("tenant_id"),
                         JobState.valueOf(row.getString("state")))));
     }
@@ -131,15 +140,7 @@ public class JobRepository {
         return pool.query(SqlQueries.ANALYZE_JOB_TABLES).execute().replaceWithVoid();
     }
 
-    public Uni<Latency> latency(UUID jobId) {
-        return pool.preparedQuery(SqlQueries.JOB_LATENCY).execute(Tuple.of(jobId))
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    return new Latency(decimal(row.getDouble("p50")), decimal(row.getDouble("p99")));
-                });
-    }
-
-    private static BigDecimal decimal(Double value) {
-        return value == null ? null : BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_UP);
+    private static String[] names(Set<JobState> states) {
+        return states.stream().map(Enum::name).toArray(String[]::new);
     }
 }

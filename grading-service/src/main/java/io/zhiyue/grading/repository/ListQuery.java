@@ -1,30 +1,45 @@
 package io.zhiyue.grading.repository;
 
+import io.zhiyue.shared.api.QueryString;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem.FieldError;
 import io.zhiyue.shared.error.ZhiyueException;
+import io.zhiyue.shared.json.JsonCodec;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * A validated list request: page, page size, sort, filters and field selection. Column names
- * only ever come from a {@link Spec} whitelist, values travel as bind parameters.
+ * A validated list request: page, page size, sort, filters, field selection and the keyset cursor
+ * that continues a previous page. Column names only ever come from a {@link Spec} whitelist,
+ * values travel as bind parameters.
  */
 public record ListQuery(int page, int pageSize, Column sortBy, boolean descending, Map<Column, Object> filters,
-        Set<String> fields) {
+        Set<String> fields, Keyset after) {
 
     public static final int DEFAULT_PAGE_SIZE = 50;
     public static final int MAX_PAGE_SIZE = 200;
 
     public enum Type { TEXT, INT, UUID, DECIMAL, TIMESTAMP }
 
-    public record Column(String sql, Type type) {
+    /**
+     * A column a list can sort or filter on: its SQL expression, the name it has in the page's
+     * rows (to continue after a row), and its type. A nullable text column sorts as
+     * {@code coalesce(col, '')}, so a keyset never compares with NULL.
+     */
+    public record Column(String sql, String key, Type type) {
+    }
+
+    /** Where a page continues: after the row with this sort value and tie-breaker value. */
+    public record Keyset(Object sortValue, Object tieValue) {
     }
 
     /** What one list endpoint allows: sortable and filterable names (API name → column) and fields. */
@@ -32,8 +47,14 @@ public record ListQuery(int page, int pageSize, Column sortBy, boolean descendin
             Column defaultSort, Column tieBreaker) {
     }
 
+    /** From the raw query string: {@code &} separates parameters, a {@code ;} belongs to its value. */
+    public static ListQuery parse(String rawQuery, Spec spec) {
+        return parse(QueryString.parse(rawQuery), spec);
+    }
+
     public static ListQuery parse(Map<String, List<String>> params, Spec spec) {
         List<FieldError> errors = new ArrayList<>();
+        rejectUnknown(params, errors);
         int page = intParam(params, "page", 1, 1, Integer.MAX_VALUE, errors);
         int pageSize = intParam(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, errors);
 
@@ -92,16 +113,67 @@ public record ListQuery(int page, int pageSize, Column sortBy, boolean descendin
                 fields.add(name);
             }
         }
-        for (String known : List.of("page", "page_size", "sort_by", "sort_order", "fields")) {
+        for (String known : List.of("page", "page_size", "sort_by", "sort_order", "fields", "cursor")) {
             List<String> values = params.get(known);
             if (values != null && values.size() > 1) {
                 errors.add(new FieldError(known, "given more than once"));
             }
         }
+        Keyset after = null;
+        String cursor = single(params, "cursor");
+        if (cursor != null && sortBy != null) {
+            Cursor decoded = Cursor.decode(cursor, errors);
+            if (decoded != null) {
+                // the cursor alone brings its sort back; given again, it must be the same
+                if (sortName == null) {
+                    sortBy = sortColumn(spec, decoded.sort()).orElse(sortBy);
+                }
+                if (order == null) {
+                    descending = decoded.descending();
+                }
+                if (!decoded.sort().equals(sortBy.sql()) || decoded.descending() != descending) {
+                    errors.add(new FieldError("cursor", "continues another sort; repeat the sort_by and sort_order "
+                            + "of the first page, or leave them out"));
+                } else if (params.containsKey("page")) {
+                    errors.add(new FieldError("cursor", "give either page or cursor, not both"));
+                } else {
+                    try {
+                        after = new Keyset(convert(decoded.sortValue(), sortBy.type()),
+                                convert(decoded.tieValue(), spec.tieBreaker().type()));
+                        page = decoded.page();
+                    } catch (IllegalArgumentException e) {
+                        errors.add(new FieldError("cursor", "is not a cursor this list gave out"));
+                    }
+                }
+            }
+        }
         if (!errors.isEmpty()) {
             throw new ZhiyueException(ErrorCode.VALIDATION_ERROR, "invalid list parameters", errors);
         }
-        return new ListQuery(page, pageSize, sortBy, descending, filters, fields);
+        return new ListQuery(page, pageSize, sortBy, descending, filters, fields, after);
+    }
+
+
+    private static Optional<Column> sortColumn(Spec spec, String sql) {
+        if (spec.defaultSort().sql().equals(sql)) {
+            return Optional.of(spec.defaultSort());
+        }
+        return spec.sortable().values().stream().filter(column -> column.sql().equals(sql)).findFirst();
+    }
+
+    /** Names a list understands; anything else (a broken {@code filter[x} among them) is an error, not ignored. */
+    private static void rejectUnknown(Map<String, List<String>> params, List<FieldError> errors) {
+        for (String name : params.keySet()) {
+            boolean known = switch (name) {
+                case "page", "page_size", "sort_by", "sort_order", "fields", "cursor" -> true;
+                default -> name.startsWith("filter[") && name.endsWith("]") && name.length() > "filter[]".length();
+            };
+            if (!known) {
+                errors.add(new FieldError(name, name.startsWith("filter")
+                        ? "is not a filter; write filter[name]=value"
+                        : "is not a list parameter (page, page_size, sort_by, sort_order, filter[name], fields, cursor)"));
+            }
+        }
     }
 
     /** {@code AND col = $n …} for the filters, numbering parameters from {@code firstParam}. */
@@ -123,9 +195,29 @@ public record ListQuery(int page, int pageSize, Column sortBy, boolean descendin
         return " ORDER BY " + sortBy.sql() + direction + ", " + tieBreaker.sql() + direction;
     }
 
+    /** {@code AND (sort, tie) > ($n, $n+1)} (or {@code <} descending) when continuing after a row; else empty. */
+    public String keysetClause(Column tieBreaker, int firstParam) {
+        if (after == null) {
+            return "";
+        }
+        return " AND (" + sortBy.sql() + ", " + tieBreaker.sql() + ") " + (descending ? "<" : ">")
+                + " ($" + firstParam + ", $" + (firstParam + 1) + ")";
+    }
+
+    public List<Object> keysetValues() {
+        return after == null ? List.of() : List.of(after.sortValue(), after.tieValue());
+    }
+
     /** A long: a huge page number times the page size overflows an int. */
     public long offset() {
         return (long) (page - 1) * pageSize;
+    }
+
+    /** The cursor of the page after this one, continuing after a row with these values. */
+    public String nextCursor(Object sortValue, Object tieValue) {
+        Object sortable = sortValue == null && sortBy.type() == Type.TEXT ? "" : sortValue;
+        return new Cursor(sortBy.sql(), descending, String.valueOf(sortable), String.valueOf(tieValue), page + 1)
+                .encode();
     }
 
     private static Object convert(String raw, Type type) {
@@ -142,6 +234,34 @@ public record ListQuery(int page, int pageSize, Column sortBy, boolean descendin
             case DECIMAL -> new BigDecimal(raw.trim());
             case TIMESTAMP -> java.time.OffsetDateTime.parse(raw.trim());
         };
+    }
+
+    /**
+     * The opaque form of a keyset: where the next page starts, for which sort, and its number.
+     * Base64url of a small JSON object; nothing a caller should build or read.
+     */
+    record Cursor(String sort, boolean descending, String sortValue, String tieValue, int page) {
+
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    JsonCodec.write(this).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String text, List<FieldError> errors) {
+            try {
+                Cursor cursor = JsonCodec.read(new String(
+                        Base64.getUrlDecoder().decode(text.trim()), StandardCharsets.UTF_8),
+                        Cursor.class);
+                if (cursor.sort() == null || cursor.sortValue() == null || cursor.tieValue() == null
+                        || cursor.page() < 2) {
+                    throw new IllegalArgumentException("incomplete cursor");
+                }
+                return cursor;
+            } catch (RuntimeException e) {
+                errors.add(new FieldError("cursor", "is not a cursor this list gave out"));
+                return null;
+            }
+        }
     }
 
     private static String single(Map<String, List<String>> params, String name) {

@@ -1,12 +1,14 @@
 package io.zhiyue.grading.repository;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.zhiyue.grading.model.GradingResult;
 import io.zhiyue.grading.model.GradingResult.PointOutcome;
+import io.zhiyue.grading.model.GradingResult;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,12 +22,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class ResultRepository {
 
-    private static final ListQuery.Column SUBMISSION = new ListQuery.Column("r.submission_id", ListQuery.Type.UUID);
-    private static final ListQuery.Column STUDENT = new ListQuery.Column("r.student_id", ListQuery.Type.TEXT);
-    private static final ListQuery.Column QUESTION = new ListQuery.Column("r.question_number", ListQuery.Type.INT);
-    private static final ListQuery.Column SCORE = new ListQuery.Column(SqlQueries.FINAL_SCORE, ListQuery.Type.DECIMAL);
-    private static final ListQuery.Column CONFIDENCE = new ListQuery.Column("r.confidence", ListQuery.Type.DECIMAL);
-    private static final ListQuery.Column GRADER = new ListQuery.Column("r.grader_id", ListQuery.Type.TEXT);
+    private static final ListQuery.Column SUBMISSION = new ListQuery.Column("r.submission_id", "submission_id", ListQuery.Type.UUID);
+    private static final ListQuery.Column STUDENT = new ListQuery.Column("r.student_id", "student_id", ListQuery.Type.TEXT);
+    private static final ListQuery.Column QUESTION = new ListQuery.Column("r.question_number", "question_number", ListQuery.Type.INT);
+    private static final ListQuery.Column SCORE = new ListQuery.Column(SqlQueries.FINAL_SCORE, "score", ListQuery.Type.DECIMAL);
+    private static final ListQuery.Column CONFIDENCE = new ListQuery.Column("r.confidence", "confidence", ListQuery.Type.DECIMAL);
+    private static final ListQuery.Column GRADER = new ListQuery.Column("r.grader_id", "grader_id", ListQuery.Type.TEXT);
 
     public static final ListQuery.Spec LIST_SPEC = new ListQuery.Spec(
             Map.of("studentId", STUDENT, "student_id", STUDENT, "questionNumber", QUESTION,
@@ -55,9 +57,16 @@ public class ResultRepository {
     }
 
     /** Every result of a job, ordered by student and question (for the CSV export). */
-    public Uni<List<GradingResult>> all(String tenant, UUID jobId) {
-        String sql = SqlQueries.LIST_RESULTS + " ORDER BY r.student_id, r.question_number, r.submission_id";
-        return pool.preparedQuery(sql).execute(Tuple.of(tenant, jobId)).map(rows -> Rows.all(rows, ResultRepository::result));
+    /**
+     * The job's results for export, streamed from a cursor ({@code fetch} rows at a time, in a
+     * read-only transaction of its own), so a job of any size is never held in memory.
+     */
+    public Multi<Row> exportRows(String tenant, UUID jobId, int fetch) {
+        return Multi.createFrom().resourceFromUni(pool::getConnection, connection -> connection.begin()
+                        .onItem().transformToMulti(transaction -> connection.prepare(SqlQueries.EXPORT_RESULTS)
+                                .onItem().transformToMulti(statement -> statement
+                                        .createStream(fetch, Tuple.of(tenant, jobId)).toMulti())))
+                .withFinalizer((SqlConnection connection) -> connection.close());
     }
 
     public Uni<List<ScoreBucket>> distribution(String tenant, UUID jobId) {

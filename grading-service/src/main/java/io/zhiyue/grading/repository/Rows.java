@@ -49,14 +49,17 @@ final class Rows {
                 row.getOffsetDateTime("completed_at"),
                 GradingJob.stages(row.getOffsetDateTime("analyzed_at"), row.getOffsetDateTime("split_at"),
                         row.getOffsetDateTime("executing_at"), row.getOffsetDateTime("completed_at")),
-                null,
+                GradingJob.timings(row.getOffsetDateTime("started_at"), row.getOffsetDateTime("executing_at"),
+                        row.getOffsetDateTime("completed_at"), total, row.getBigDecimal("publish_commit_p50_ms"),
+                        row.getBigDecimal("publish_commit_p99_ms")),
                 row.getOffsetDateTime("updated_at"),
                 row.getInteger("batch_size"));
     }
 
     /**
      * Runs {@code select} and {@code count} (both starting with tenant and owner parameters) with the
-     * query's filters, sort and page.
+     * query's filters, sort and page. A page continued by cursor starts after a row (keyset), so
+     * page 200 costs what page 1 costs; one row more than a page is read to know whether another follows.
      */
     static <T> Uni<PageResponse<T>> page(SqlClient client, String select, String count, List<Object> leading,
             ListQuery query, ListQuery.Column tieBreaker, Function<Row, T> mapper) {
@@ -65,15 +68,31 @@ final class Rows {
         String where = query.whereClause(leading.size() + 1);
         Tuple countParams = Tuple.from(params);
         List<Object> pageParams = new ArrayList<>(params);
-        pageParams.add(query.pageSize());
-        pageParams.add(query.offset());
-        String pageSql = select + where + query.orderClause(tieBreaker)
-                + " LIMIT $" + (params.size() + 1) + " OFFSET $" + (params.size() + 2);
+        String keyset = query.keysetClause(tieBreaker, pageParams.size() + 1);
+        pageParams.addAll(query.keysetValues());
+        pageParams.add(query.pageSize() + 1);
+        String pageSql = select + where + keyset + query.orderClause(tieBreaker) + " LIMIT $" + pageParams.size();
+        if (query.after() == null) {
+            pageParams.add(query.offset());
+            pageSql += " OFFSET $" + pageParams.size();
+        }
         Uni<Long> total = client.preparedQuery(count + where).execute(countParams)
                 .map(rows -> rows.iterator().next().getLong(0));
-        Uni<List<T>> items = client.preparedQuery(pageSql).execute(Tuple.from(pageParams))
-                .map(rows -> all(rows, mapper));
-        return Uni.combine().all().unis(items, total)
-                .with((list, n) -> new PageResponse<>(list, query.page(), query.pageSize(), n));
+        Uni<PageResponse<T>> items = client.preparedQuery(pageSql).execute(Tuple.from(pageParams)).map(rows -> {
+            List<T> list = new ArrayList<>(Math.min(rows.size(), query.pageSize()));
+            String next = null;
+            int index = 0;
+            for (Row row : rows) {
+                if (index++ == query.pageSize()) {
+                    break;
+                }
+                list.add(mapper.apply(row));
+                if (index == query.pageSize() && rows.size() > query.pageSize()) {
+                    next = query.nextCursor(row.getValue(query.sortBy().key()), row.getValue(tieBreaker.key()));
+                }
+            }
+            return new PageResponse<>(list, query.page(), query.pageSize(), 0, next);
+        });
+        return Uni.combine().all().unis(items, total).with((page, n) -> page.withTotal(n));
     }
 }

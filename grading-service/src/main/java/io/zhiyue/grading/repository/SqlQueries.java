@@ -56,14 +56,15 @@ final class SqlQueries {
             ON CONFLICT (exam_id, student_id, question_number) DO NOTHING
             RETURNING id""";
     static final String LIST_SUBMISSIONS = """
-            SELECT id, student_id, question_number, answer, status, created_at
+            SELECT id, student_id, question_number, answer, created_at
             FROM submissions WHERE tenant_id = $1 AND exam_id = $2""";
     static final String COUNT_SUBMISSIONS = "SELECT count(*) FROM submissions WHERE tenant_id = $1 AND exam_id = $2";
 
     // jobs
     static final String JOB_COLUMNS = """
             id, tenant_id, exam_id, state, total, graded, failed, cancelled, created_at, started_at,
-            analyzed_at, split_at, executing_at, completed_at, updated_at, batch_size""";
+            analyzed_at, split_at, executing_at, completed_at, updated_at, batch_size,
+            publish_commit_p50_ms, publish_commit_p99_ms""";
     static final String INSERT_JOB = "INSERT INTO grading_jobs (id, tenant_id, exam_id, state, batch_size) "
             + "VALUES ($1, $2, $3, 'CREATED', $4) RETURNING " + JOB_COLUMNS;
     static final String FIND_JOB = "SELECT " + JOB_COLUMNS + " FROM grading_jobs WHERE tenant_id = $1 AND id = $2";
@@ -72,13 +73,17 @@ final class SqlQueries {
             INSERT INTO job_rubrics (job_id, question_id, rubric_id)
             SELECT $1, q.id, q.current_rubric_id FROM questions q WHERE q.tenant_id = $2 AND q.exam_id = $3
             ON CONFLICT DO NOTHING""";
-    /** Moves a job between two states only if it is still in the expected one (guards races). */
+    /**
+     * Moves a job to $3 only if it is in one of $4, the states JobState allows to move there (the
+     * guard mirrors the enum, it does not restate it); $5 says whether $3 is an outcome.
+     */
     static final String TRANSITION = """
             UPDATE grading_jobs SET state = $3, updated_at = now(),
                    started_at = CASE WHEN $3 = 'ANALYZED' THEN now() ELSE started_at END,
                    analyzed_at = CASE WHEN $3 = 'ANALYZED' THEN now() ELSE analyzed_at END,
                    split_at = CASE WHEN $3 = 'SPLIT_COMPLETE' THEN now() ELSE split_at END,
-                   executing_at = CASE WHEN $3 = 'EXECUTING' AND executing_at IS NULL THEN now() ELSE executing_at END
+                   executing_at = CASE WHEN $3 = 'EXECUTING' AND executing_at IS NULL THEN now() ELSE executing_at END,
+                   completed_at = CASE WHEN $5 THEN now() ELSE completed_at END
             WHERE tenant_id = $1 AND id = $2 AND state = ANY($4::text[])
             RETURNING\s""" + JOB_COLUMNS;
     static final String LOCK_JOB_FOR_WORKER = "SELECT state FROM grading_jobs WHERE id = $1 FOR KEY SHARE";
@@ -96,36 +101,44 @@ final class SqlQueries {
             WHERE id = $1""";
     static final String PENDING_BATCHES =
             "SELECT DISTINCT batch_no FROM grading_tasks WHERE job_id = $1 AND status = 'PENDING' ORDER BY batch_no";
-    /**
-     * Counters move with the tasks; the commit that brings done up to total completes the job, and
-     * only that statement sees {@code completed_now} (completed_at is its own transaction's now()).
-     */
+    /** The pending batches of a job with the stream entry each was last published as (null: never). */
+    static final String PENDING_BATCH_ENTRIES = """
+            SELECT p.batch_no, b.stream_id
+            FROM (SELECT DISTINCT batch_no FROM grading_tasks WHERE job_id = $1 AND status = 'PENDING') p
+            LEFT JOIN grading_batches b ON b.job_id = $1 AND b.batch_no = p.batch_no
+            ORDER BY p.batch_no""";
+    static final String RECORD_BATCHES = """
+            INSERT INTO grading_batches (job_id, batch_no, stream_id, published_at)
+            SELECT $1, b.batch_no, b.stream_id, now() FROM unnest($2::int[], $3::text[]) AS b(batch_no, stream_id)
+            ON CONFLICT (job_id, batch_no) DO UPDATE SET stream_id = EXCLUDED.stream_id, published_at = now()""";
+    /** Counters move with the tasks (the job row lock orders every commit of a job). */
     static final String ADD_COUNTERS = """
             UPDATE grading_jobs SET graded = graded + $2, failed = failed + $3, cancelled = cancelled + $4,
-                   updated_at = now(),
-                   state = CASE WHEN state = 'EXECUTING' AND graded + failed + cancelled + $2 + $3 + $4 >= total
-                                THEN 'COMPLETED' ELSE state END,
-                   completed_at = CASE WHEN state = 'EXECUTING' AND graded + failed + cancelled + $2 + $3 + $4 >= total
-                                THEN now() ELSE completed_at END
+                   updated_at = now()
             WHERE id = $1
-            RETURNING (state = 'COMPLETED' AND completed_at = now()) AS completed_now,\s""" + JOB_COLUMNS;
+            RETURNING\s""" + JOB_COLUMNS;
+    /** The publish → commit percentiles of a finished job, computed once and kept with it. */
+    static final String STORE_TIMINGS = """
+            UPDATE grading_jobs j SET publish_commit_p50_ms = t.p50, publish_commit_p99_ms = t.p99
+            FROM (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+                         percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+                  FROM (SELECT extract(epoch FROM finished_at - published_at) * 1000 AS ms
+                        FROM grading_tasks WHERE job_id = $1 AND status = 'DONE' AND published_at IS NOT NULL) m) t
+            WHERE j.id = $1""";
     static final String CANCEL_TASKS = """
             UPDATE grading_tasks SET status = 'CANCELLED', finished_at = clock_timestamp()
             WHERE job_id = $1 AND status = 'PENDING'""";
+    /** $4: the states JobState allows to move to CANCELLED. */
     static final String CANCEL_JOB = """
             UPDATE grading_jobs SET state = 'CANCELLED', cancelled = cancelled + $3, updated_at = now()
-            WHERE tenant_id = $1 AND id = $2 AND state NOT IN ('COMPLETED', 'CANCELLED', 'FAILED')
+            WHERE tenant_id = $1 AND id = $2 AND state = ANY($4::text[])
             RETURNING\s""" + JOB_COLUMNS;
+    /** $2: the states recovery resumes. */
     static final String STALLED_JOBS = """
             SELECT id, tenant_id, state FROM grading_jobs
-            WHERE state IN ('ANALYZED', 'SPLIT_COMPLETE', 'EXECUTING') AND updated_at < now() - $1::bigint * interval '1 millisecond'
+            WHERE state = ANY($2::text[]) AND updated_at < now() - $1::bigint * interval '1 millisecond'
             LIMIT 100""";
     static final String TOUCH_JOB = "UPDATE grading_jobs SET updated_at = now() WHERE id = $1";
-    static final String JOB_LATENCY = """
-            SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
-                   percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
-            FROM (SELECT extract(epoch FROM finished_at - published_at) * 1000 AS ms
-                  FROM grading_tasks WHERE job_id = $1 AND status = 'DONE' AND published_at IS NOT NULL) t""";
 
     // the grading hot path: one query to load a batch, one transaction to store it
     static final String LOAD_BATCH = """
@@ -156,13 +169,9 @@ final class SqlQueries {
                 RETURNING job_id, submission_id, tenant_id, score)
             INSERT INTO final_scores (job_id, submission_id, tenant_id, score, source)
             SELECT job_id, submission_id, tenant_id, score, 'GRADER' FROM r""";
-    static final String SET_SUBMISSION_STATUS = """
-            UPDATE submissions s SET status = u.status
-            FROM unnest($1::uuid[], $2::text[]) AS u(id, status) WHERE s.id = u.id""";
     static final String FAIL_BATCH_TASKS = """
             UPDATE grading_tasks SET status = 'FAILED', finished_at = clock_timestamp()
-            WHERE job_id = $1 AND batch_no = $2 AND status = 'PENDING'
-            RETURNING submission_id""";
+            WHERE job_id = $1 AND batch_no = $2 AND status = 'PENDING'""";
 
     // results
     /**
@@ -176,6 +185,12 @@ final class SqlQueries {
                    r.grader_id, r.points::text AS points
             FROM results r
             WHERE r.tenant_id = $1 AND r.job_id = $2""".formatted(FINAL_SCORE);
+    /** What the CSV export needs, nothing more (no per-point JSON), in a stable order. */
+    static final String EXPORT_RESULTS = """
+            SELECT r.student_id, r.question_number, %s AS score, r.max_score, r.confidence, r.grader_id
+            FROM results r
+            WHERE r.tenant_id = $1 AND r.job_id = $2
+            ORDER BY r.student_id, r.question_number, r.submission_id""".formatted(FINAL_SCORE);
     static final String COUNT_RESULTS = "SELECT count(*) FROM results r WHERE r.tenant_id = $1 AND r.job_id = $2";
     static final String SCORE_DISTRIBUTION = """
             SELECT question_number, max_score, score, count(*) AS n

@@ -3,6 +3,7 @@ package io.zhiyue.grading.repository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.grading.model.Submission;
 import io.zhiyue.shared.api.PageResponse;
@@ -17,18 +18,17 @@ import java.util.UUID;
 @ApplicationScoped
 public class SubmissionRepository {
 
-    private static final ListQuery.Column ID = new ListQuery.Column("id", ListQuery.Type.UUID);
-    private static final ListQuery.Column STUDENT = new ListQuery.Column("student_id", ListQuery.Type.TEXT);
-    private static final ListQuery.Column QUESTION = new ListQuery.Column("question_number", ListQuery.Type.INT);
-    private static final ListQuery.Column STATUS = new ListQuery.Column("status", ListQuery.Type.TEXT);
-    private static final ListQuery.Column CREATED_AT = new ListQuery.Column("created_at", ListQuery.Type.TIMESTAMP);
+    private static final ListQuery.Column ID = new ListQuery.Column("id", "id", ListQuery.Type.UUID);
+    private static final ListQuery.Column STUDENT = new ListQuery.Column("student_id", "student_id", ListQuery.Type.TEXT);
+    private static final ListQuery.Column QUESTION = new ListQuery.Column("question_number", "question_number", ListQuery.Type.INT);
+    private static final ListQuery.Column CREATED_AT = new ListQuery.Column("created_at", "created_at", ListQuery.Type.TIMESTAMP);
 
     public static final ListQuery.Spec LIST_SPEC = new ListQuery.Spec(
             Map.of("studentId", STUDENT, "student_id", STUDENT, "questionNumber", QUESTION,
                     "question_number", QUESTION, "createdAt", CREATED_AT, "created_at", CREATED_AT),
             Map.of("studentId", STUDENT, "student_id", STUDENT, "questionNumber", QUESTION,
-                    "question_number", QUESTION, "status", STATUS),
-            Set.of("id", "studentId", "questionNumber", "answer", "status", "createdAt"),
+                    "question_number", QUESTION),
+            Set.of("id", "studentId", "questionNumber", "answer", "createdAt"),
             CREATED_AT, ID);
 
     /** One row to insert; {@code row} is the upload row number, for the report. */
@@ -45,7 +45,8 @@ public class SubmissionRepository {
      * Inserts all rows in one statement; rows that already exist (same student and question) are
      * left as they are. Answers the ids of the rows actually inserted.
      */
-    public Uni<Set<UUID>> insertAll(String tenant, UUID examId, List<NewSubmission> rows, List<UUID> ids) {
+    public Uni<Set<UUID>> insertAll(SqlConnection tx, String tenant, UUID examId, List<NewSubmission> rows,
+            List<UUID> ids) {
         int n = rows.size();
         UUID[] idArray = ids.toArray(new UUID[0]);
         UUID[] questionIds = new UUID[n];
@@ -59,7 +60,7 @@ public class SubmissionRepository {
             numbers[i] = row.questionNumber();
             answers[i] = row.answer();
         }
-        return pool.preparedQuery(SqlQueries.INSERT_SUBMISSIONS)
+        return tx.preparedQuery(SqlQueries.INSERT_SUBMISSIONS)
                 .execute(Tuple.from(List.of(tenant, examId, idArray, questionIds, students, numbers, answers)))
                 .map(result -> {
                     Set<UUID> inserted = new HashSet<>();
@@ -78,7 +79,7 @@ public class SubmissionRepository {
     public Uni<PageResponse<Submission>> list(String tenant, UUID examId, ListQuery query) {
         return Rows.page(pool, SqlQueries.LIST_SUBMISSIONS, SqlQueries.COUNT_SUBMISSIONS, List.of(tenant, examId),
                 query, ID, row -> new Submission(row.getUUID("id"), row.getString("student_id"),
-                        row.getInteger("question_number"), row.getString("answer"), row.getString("status"),
+                        row.getInteger("question_number"), row.getString("answer"),
                         row.getOffsetDateTime("created_at")));
     }
 }

@@ -1,6 +1,6 @@
 package io.zhiyue.grading.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.model.Exam;
 import io.zhiyue.grading.model.ExamCreate;
@@ -10,8 +10,10 @@ import io.zhiyue.grading.model.UploadReport;
 import io.zhiyue.grading.repository.ExamRepository;
 import io.zhiyue.grading.repository.ListQuery;
 import io.zhiyue.grading.repository.SubmissionRepository;
+import io.zhiyue.grading.service.CsvUploadRows;
 import io.zhiyue.grading.service.ExamService;
 import io.zhiyue.grading.service.GradingJobService;
+import io.zhiyue.grading.service.JsonUploadRows;
 import io.zhiyue.grading.service.SubmissionService;
 import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.api.PageResponse;
@@ -29,6 +31,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -57,7 +60,7 @@ public class ExamResource {
 
     @GET
     public Uni<Object> list(@HeaderParam(TenantHeaders.TENANT) String tenant, @Context UriInfo uri) {
-        ListQuery query = ListQuery.parse(uri.getQueryParameters(), ExamRepository.LIST_SPEC);
+        ListQuery query = ListQuery.parse(uri.getRequestUri().getRawQuery(), ExamRepository.LIST_SPEC);
         return exams.list(Tenant.of(tenant), query).map(page -> FieldSelection.apply(page, query.fields()));
     }
 
@@ -89,25 +92,27 @@ public class ExamResource {
     @Path("/{examId}/submissions")
     @Consumes(MediaType.APPLICATION_JSON)
     @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
-    public Uni<UploadReport> uploadJson(@HeaderParam(TenantHeaders.TENANT) String tenant,
-            @PathParam("examId") UUID examId, JsonNode body) {
-        return submissions.uploadJson(Tenant.of(tenant), examId, body);
+    @Blocking
+    public UploadReport uploadJson(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId, InputStream body) {
+        return submissions.upload(Tenant.of(tenant), examId, new JsonUploadRows(body));
     }
 
     @POST
     @Path("/{examId}/submissions")
     @Consumes({"text/csv", MediaType.TEXT_PLAIN})
     @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
-    public Uni<UploadReport> uploadCsv(@HeaderParam(TenantHeaders.TENANT) String tenant,
-            @PathParam("examId") UUID examId, String body) {
-        return submissions.uploadCsv(Tenant.of(tenant), examId, body);
+    @Blocking
+    public UploadReport uploadCsv(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId, InputStream body) {
+        return submissions.upload(Tenant.of(tenant), examId, new CsvUploadRows(body));
     }
 
     @GET
     @Path("/{examId}/submissions")
     public Uni<Object> listSubmissions(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, @Context UriInfo uri) {
-        ListQuery query = ListQuery.parse(uri.getQueryParameters(), SubmissionRepository.LIST_SPEC);
+        ListQuery query = ListQuery.parse(uri.getRequestUri().getRawQuery(), SubmissionRepository.LIST_SPEC);
         return submissions.list(Tenant.of(tenant), examId, query).map(page -> FieldSelection.apply(page, query.fields()));
     }
 

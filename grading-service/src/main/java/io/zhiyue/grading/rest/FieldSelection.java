@@ -20,6 +20,6 @@ final class FieldSelection {
             ObjectNode node = JsonCodec.mapper().valueToTree(item);
             node.retain(fields);
             return node;
-        }).toList(), page.page(), page.pageSize(), page.total());
+        }).toList(), page.page(), page.pageSize(), page.total(), page.nextCursor());
     }
 }

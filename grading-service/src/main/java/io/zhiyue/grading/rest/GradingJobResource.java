@@ -1,5 +1,6 @@
 package io.zhiyue.grading.rest;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.model.GradingJob;
 import io.zhiyue.grading.model.JobStatistics;
@@ -22,6 +23,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.jboss.resteasy.reactive.RestMulti;
 
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -77,22 +79,22 @@ public class GradingJobResource {
     @Path("/{jobId}/results")
     public Uni<Object> results(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId,
             @Context UriInfo uri) {
-        ListQuery query = ListQuery.parse(uri.getQueryParameters(), ResultRepository.LIST_SPEC);
+        ListQuery query = ListQuery.parse(uri.getRequestUri().getRawQuery(), ResultRepository.LIST_SPEC);
         return results.list(Tenant.of(tenant), jobId, query).map(page -> FieldSelection.apply(page, query.fields()));
     }
 
+    /** Streamed as it is read from the database (chunked), whatever the size of the job. */
     @GET
     @Path("/{jobId}/export")
-    @Produces({"text/csv", MediaType.APPLICATION_JSON})
-    @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
-    public Uni<Response> export(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId,
+    @Produces("text/csv; charset=UTF-8")
+    public Multi<String> export(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId,
             @QueryParam("format") String format) {
         if (format != null && !"csv".equalsIgnoreCase(format)) {
             throw ZhiyueException.validation("format", "only format=csv is supported");
         }
-        return results.exportCsv(Tenant.of(tenant), jobId).map(csv -> Response.ok(csv, "text/csv; charset=UTF-8")
+        return RestMulti.fromMultiData(results.exportCsv(Tenant.of(tenant), jobId))
                 .header("Content-Disposition", "attachment; filename=\"job-" + jobId + "-results.csv\"")
-                .build());
+                .build();
     }
 
     @GET

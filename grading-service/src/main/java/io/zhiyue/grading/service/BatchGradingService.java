@@ -1,5 +1,7 @@
 package io.zhiyue.grading.service;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -8,15 +10,15 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.zhiyue.grading.grader.GradeResult;
-import io.zhiyue.grading.grader.Grader;
 import io.zhiyue.grading.grader.GradingQuestion;
+import io.zhiyue.grading.grader.RuleBasedGrader.PreparedQuestion;
 import io.zhiyue.grading.grader.RuleBasedGrader;
 import io.zhiyue.grading.model.GradingJob;
 import io.zhiyue.grading.repository.BatchRepository.Claimed;
 import io.zhiyue.grading.repository.BatchRepository.PendingTask;
 import io.zhiyue.grading.repository.BatchRepository;
-import io.zhiyue.grading.repository.JobRepository.CounterUpdate;
 import io.zhiyue.grading.repository.JobRepository;
+import io.zhiyue.grading.service.JobCompletion.Settled;
 import io.zhiyue.shared.event.GradingTaskBatch;
 import io.zhiyue.shared.job.JobState;
 import io.zhiyue.streams.outbox.Outbox;
@@ -31,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -45,9 +46,12 @@ public class BatchGradingService {
     private final BatchRepository batches;
     private final Outbox outbox;
     private final JobCompletion completion;
-    private final Grader grader = new RuleBasedGrader();
-    /** Rubric versions are immutable, so a frozen rubric can be cached for good. */
-    private final Map<UUID, GradingQuestion> rubricCache = new ConcurrentHashMap<>();
+    /** Rubric versions kept compiled; more than an exam's questions, far fewer than would matter in memory. */
+    private static final int PREPARED_RUBRICS = 10_000;
+
+    private final RuleBasedGrader grader = new RuleBasedGrader();
+    /** The one rubric cache: rubric version id → compiled question (versions are immutable). */
+    private final Cache<UUID, PreparedQuestion> prepared = Caffeine.newBuilder().maximumSize(PREPARED_RUBRICS).build();
     private final Counter graded;
     private final Counter failed;
     private final Timer batchTimer;
@@ -90,18 +94,20 @@ public class BatchGradingService {
                 return Uni.createFrom().voidItem();
             }
             // grading is CPU work: keep it off the event loop that completed the query
-            return frozenRubrics(pending).emitOn(Infrastructure.getDefaultWorkerPool())
-                    .map(rubrics -> grade(job, pending, rubrics))
+            return unpreparedRubrics(pending).emitOn(Infrastructure.getDefaultWorkerPool())
+                    .map(loaded -> grade(job, pending, loaded))
                     .chain(results -> store(job.id(), traceparent, tx -> batches.commit(tx, job.id(), job.tenantId(),
                             grader.id(), OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC), pending, results)));
         });
     }
 
-    private Map<UUID, GradeResult> grade(GradingJob job, List<PendingTask> pending, Map<UUID, GradingQuestion> rubrics) {
+    /** {@code loaded}: the rubrics not compiled yet; a rubric that cannot be compiled fails its submissions only. */
+    private Map<UUID, GradeResult> grade(GradingJob job, List<PendingTask> pending, Map<UUID, GradingQuestion> loaded) {
         Map<UUID, GradeResult> results = new HashMap<>();
         for (PendingTask task : pending) {
             try {
-                results.put(task.submissionId(), grader.grade(rubrics.get(task.rubricId()), task.answer()));
+                PreparedQuestion question = prepared.get(task.rubricId(), id -> grader.prepare(loaded.get(id)));
+                results.put(task.submissionId(), grader.grade(question, task.answer()));
             } catch (RuntimeException | StackOverflowError e) {
                 Log.errorf("grading submission %s of job %s failed: %s", task.submissionId(), job.id(), e.getMessage());
             }
@@ -115,33 +121,29 @@ public class BatchGradingService {
      */
     private Uni<Void> store(UUID jobId, String traceparent, Function<SqlConnection, Uni<Claimed>> claim) {
         return outbox.inTransaction((tx, events) -> claim.apply(tx).chain(claimed -> !claimed.any()
-                        ? Uni.createFrom().<CounterUpdate>nullItem()
-                        : jobs.addCounters(tx, jobId, claimed.graded(), claimed.failed(), 0).invoke(update -> {
-                            graded.increment(claimed.graded());
-                            failed.increment(claimed.failed());
-                            completion.record(events, update, traceparent);
-                        })))
-                .invoke(update -> {
-                    if (update != null) {
-                        completion.afterCommit(update);
+                        ? Uni.createFrom().<Settled>nullItem()
+                        : jobs.addCounters(tx, jobId, claimed.graded(), claimed.failed(), 0)
+                                .invoke(() -> {
+                                    graded.increment(claimed.graded());
+                                    failed.increment(claimed.failed());
+                                })
+                                .chain(job -> completion.settle(tx, events, job, traceparent))))
+                .invoke(settled -> {
+                    if (settled != null) {
+                        completion.afterCommit(settled);
                     }
                 })
                 .replaceWithVoid();
     }
 
-    private Uni<Map<UUID, GradingQuestion>> frozenRubrics(List<PendingTask> pending) {
+    /** The frozen rubrics of the batch that are not compiled yet, from the database. */
+    private Uni<Map<UUID, GradingQuestion>> unpreparedRubrics(List<PendingTask> pending) {
         Set<UUID> missing = new HashSet<>();
         for (PendingTask task : pending) {
-            if (!rubricCache.containsKey(task.rubricId())) {
+            if (prepared.getIfPresent(task.rubricId()) == null) {
                 missing.add(task.rubricId());
             }
         }
-        if (missing.isEmpty()) {
-            return Uni.createFrom().item(rubricCache);
-        }
-        return batches.loadRubrics(missing).map(loaded -> {
-            rubricCache.putAll(loaded);
-            return rubricCache;
-        });
+        return missing.isEmpty() ? Uni.createFrom().item(Map.of()) : batches.loadRubrics(missing);
     }
 }

@@ -15,10 +15,7 @@ import io.zhiyue.shared.job.JobState;
 import io.zhiyue.streams.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.time.Duration;
-import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -60,14 +57,9 @@ public class GradingJobService {
                         .invoke(job -> events.stateChanged(added, job, null, CALLERS_TRACE))));
     }
 
-    /** The job with, once it is COMPLETED, its throughput and latency figures. */
+    /** The job; one that ran to its end carries its figures, computed once when it ended. */
     public Uni<GradingJob> find(String tenant, UUID jobId) {
-        return existing(tenant, jobId).chain(job -> {
-            if (job.state() != JobState.COMPLETED || job.startedAt() == null) {
-                return Uni.createFrom().item(job);
-            }
-            return jobs.latency(jobId).map(latency -> job.withTimings(timings(job, latency)));
-        });
+        return existing(tenant, jobId);
     }
 
     /** CREATED → ANALYZED → SPLIT_COMPLETE → EXECUTING, each stage committed before it is announced. */
@@ -100,7 +92,7 @@ public class GradingJobService {
         Uni<GradingJob> splitDone = job.state() != JobState.ANALYZED ? Uni.createFrom().item(job)
                 : jobs.insertTasks(tenant, job.id(), job.examId(), job.batchSize())
                         .chain(() -> jobs.pendingBatches(job.id()))
-                        .chain(batches -> tasks.publish(tenant, job.id(), batches, job.batchSize(), CALLERS_TRACE)
+                        .chain(batches -> tasks.publish(tenant, job.id(), batches, job.batchSize())
                                 .onFailure().transform(e -> new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
                                         "job " + job.id() + " is analysed but its tasks could not all be published ("
                                                 + e.getMessage() + "); it is retried automatically")))
@@ -125,7 +117,7 @@ public class GradingJobService {
     public Uni<GradingJob> resume(String tenant, UUID jobId) {
         return move(tenant, jobId, JobState.PAUSED, JobState.EXECUTING)
                 .call(job -> jobs.pendingBatches(jobId)
-                        .chain(batches -> tasks.publish(tenant, jobId, batches, job.batchSize(), CALLERS_TRACE))
+                        .chain(batches -> tasks.publish(tenant, jobId, batches, job.batchSize()))
                         .onFailure().invoke(e -> Log.warnf("job %s resumed but its batches were not all "
                                 + "republished (%s); recovery republishes them", jobId, e.getMessage()))
                         .onFailure().recoverWithNull())
@@ -149,29 +141,33 @@ public class GradingJobService {
     }
 
     /**
-     * Republishes the pending batches of a job that has not moved for a while; a job with nothing
-     * pending is completed (its process may have died between the last commit and completion).
+     * For a job that has not moved for a while: republishes the pending batches whose entries were
+     * lost (a batch merely waiting behind another job is left alone); a job with nothing pending
+     * is ended (its process may have died between the last commit and completion).
      */
-    public Uni<Void> republishPending(String tenant, UUID jobId) {
+    public Uni<Void> republishLost(String tenant, UUID jobId) {
         return existing(tenant, jobId).chain(job -> jobs.pendingBatches(jobId)
-                .chain(batches -> {
-                    if (batches.isEmpty()) {
-                        return completeIfDone(job).replaceWithVoid();
-                    }
-                    Log.infof("job %s: republishing %d pending batches", jobId, batches.size());
-                    return tasks.publish(tenant, jobId, batches, job.batchSize(), CALLERS_TRACE);
-                }))
+                .chain(pending -> pending.isEmpty() ? completeIfDone(job).replaceWithVoid()
+                        : tasks.lost(jobId).chain(lost -> {
+                            if (lost.isEmpty()) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            Log.infof("job %s: republishing %d of %d pending batches, whose entries were lost", jobId,
+                                    lost.size(), pending.size());
+                            return tasks.publish(tenant, jobId, lost, job.batchSize());
+                        })))
                 .chain(() -> jobs.touch(jobId));
     }
 
+    /** Ends a job that has nothing left (its last batch finished before it reached EXECUTING). */
     private Uni<GradingJob> completeIfDone(GradingJob job) {
         if (job.state() != JobState.EXECUTING || job.done() < job.total()) {
             return Uni.createFrom().item(job);
         }
-        return outbox.inTransaction((tx, added) -> jobs.completeIfDone(tx, job.id())
-                        .invoke(update -> completion.record(added, update, CALLERS_TRACE)))
+        return outbox.inTransaction((tx, added) -> jobs.addCounters(tx, job.id(), 0, 0, 0)
+                        .chain(current -> completion.settle(tx, added, current, CALLERS_TRACE)))
                 .invoke(completion::afterCommit)
-                .map(JobRepository.CounterUpdate::job);
+                .map(JobCompletion.Settled::job);
     }
 
     private Uni<GradingJob> move(String tenant, UUID jobId, JobState from, JobState to) {
@@ -183,7 +179,7 @@ public class GradingJobService {
 
     /** One guarded transition and its event in one transaction; null when the job was not in {@code from}. */
     private Uni<GradingJob> moveTo(String tenant, UUID jobId, JobState from, JobState to) {
-        return outbox.inTransaction((tx, added) -> jobs.transition(tx, tenant, jobId, to, List.of(from))
+        return outbox.inTransaction((tx, added) -> jobs.transition(tx, tenant, jobId, to, Set.of(from))
                 .invoke(moved -> {
                     if (moved != null) {
                         events.stateChanged(added, moved, from, CALLERS_TRACE);
@@ -204,12 +200,4 @@ public class GradingJobService {
                         : JobStateMachine.illegal(now, target)));
     }
 
-    private static GradingJob.Timings timings(GradingJob job, JobRepository.Latency latency) {
-        long totalMs = Duration.between(job.startedAt(), job.completedAt()).toMillis();
-        Long executeMs = job.stages().executing().at() == null ? null
-                : Duration.between(job.stages().executing().at(), job.completedAt()).toMillis();
-        BigDecimal rate = totalMs <= 0 ? null
-                : BigDecimal.valueOf(job.total() * 1000L).divide(BigDecimal.valueOf(totalMs), 1, RoundingMode.HALF_UP);
-        return new GradingJob.Timings(totalMs, executeMs, rate, latency.p50Ms(), latency.p99Ms());
-    }
 }

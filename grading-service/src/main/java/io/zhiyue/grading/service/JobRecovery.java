@@ -15,6 +15,8 @@ import io.zhiyue.streams.lease.LeaderLeases;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -24,6 +26,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 @ApplicationScoped
 public class JobRecovery {
+
+    /** Where a job can stall: between its stages, or with batches whose entries were lost. */
+    private static final Set<JobState> RESUMABLE = EnumSet.of(JobState.ANALYZED, JobState.SPLIT_COMPLETE,
+            JobState.EXECUTING);
 
     private final JobRepository jobs;
     private final GradingJobService service;
@@ -68,7 +74,7 @@ public class JobRecovery {
     }
 
     private Uni<Void> recoverStalled() {
-        return jobs.stalled(config.stallTimeout())
+        return jobs.stalled(config.stallTimeout(), RESUMABLE)
                 .onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
                 // the lease is checked before each job: a sweeper that lost it stops
                 .select().where(stalled -> lease.isLeader())
@@ -80,7 +86,7 @@ public class JobRecovery {
     private Uni<Void> recover(StalledJob stalled) {
         Log.infof("recovering job %s stalled in %s", stalled.id(), stalled.state());
         Uni<Void> work = stalled.state() == JobState.EXECUTING
-                ? service.republishPending(stalled.tenantId(), stalled.id())
+                ? service.republishLost(stalled.tenantId(), stalled.id())
                 : jobs.find(stalled.tenantId(), stalled.id()).chain(job -> job == null ? Uni.createFrom().voidItem()
                         : service.split(job).replaceWithVoid());
         return work.onFailure().invoke(e -> Log.warnf("recovering job %s failed: %s", stalled.id(), e.getMessage()))

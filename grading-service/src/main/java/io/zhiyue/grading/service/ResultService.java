@@ -1,14 +1,16 @@
 package io.zhiyue.grading.service;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
 import io.zhiyue.grading.model.GradingResult;
-import io.zhiyue.grading.model.JobStatistics;
 import io.zhiyue.grading.model.JobStatistics.QuestionStatistics;
 import io.zhiyue.grading.model.JobStatistics.ScoreCount;
+import io.zhiyue.grading.model.JobStatistics;
 import io.zhiyue.grading.repository.JobRepository;
 import io.zhiyue.grading.repository.ListQuery;
-import io.zhiyue.grading.repository.ResultRepository;
 import io.zhiyue.grading.repository.ResultRepository.ScoreBucket;
+import io.zhiyue.grading.repository.ResultRepository;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.error.ZhiyueException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +29,9 @@ import java.util.UUID;
 public class ResultService {
 
     public static final String CSV_HEADER = "student_id,question_number,score,max_score,confidence,grader_id";
+    /** Rows a cursor fetches per round trip, and rows per chunk of the response. */
+    private static final int EXPORT_FETCH_ROWS = 1_000;
+    private static final int EXPORT_CHUNK_ROWS = 500;
 
     private final JobRepository jobs;
     private final ResultRepository results;
@@ -40,19 +45,28 @@ public class ResultService {
         return requireJob(tenant, jobId).chain(() -> results.list(tenant, jobId, query));
     }
 
-    public Uni<String> exportCsv(String tenant, UUID jobId) {
-        return requireJob(tenant, jobId).chain(() -> results.all(tenant, jobId)).map(rows -> {
-            StringBuilder csv = new StringBuilder(64 * (rows.size() + 1)).append(CSV_HEADER).append('\n');
-            for (GradingResult row : rows) {
-                csv.append(csvField(row.studentId())).append(',')
-                        .append(row.questionNumber()).append(',')
-                        .append(row.score().toPlainString()).append(',')
-                        .append(row.maxScore().toPlainString()).append(',')
-                        .append(row.confidence().toPlainString()).append(',')
-                        .append(csvField(row.graderId())).append('\n');
-            }
-            return csv.toString();
-        });
+    /**
+     * The CSV export as it is read from the database: the header, then chunks of rows. Nothing is
+     * held whole; an unknown job fails before the first chunk (a 404 like any other).
+     */
+    public Multi<String> exportCsv(String tenant, UUID jobId) {
+        return requireJob(tenant, jobId).onItem().transformToMulti(ignored -> Multi.createBy().concatenating()
+                .streams(Multi.createFrom().item(CSV_HEADER + "\n"),
+                        results.exportRows(tenant, jobId, EXPORT_FETCH_ROWS).group().intoLists().of(EXPORT_CHUNK_ROWS)
+                                .map(ResultService::csvLines)));
+    }
+
+    private static String csvLines(List<Row> rows) {
+        StringBuilder csv = new StringBuilder(64 * rows.size());
+        for (Row row : rows) {
+            csv.append(csvField(row.getString("student_id"))).append(',')
+                    .append(row.getInteger("question_number")).append(',')
+                    .append(row.getBigDecimal("score").toPlainString()).append(',')
+                    .append(row.getBigDecimal("max_score").toPlainString()).append(',')
+                    .append(row.getBigDecimal("confidence").toPlainString()).append(',')
+                    .append(csvField(row.getString("grader_id"))).append('\n');
+        }
+        return csv.toString();
     }
 
     public Uni<JobStatistics> statistics(String tenant, UUID jobId) {

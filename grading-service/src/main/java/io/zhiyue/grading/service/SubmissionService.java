@@ -1,29 +1,30 @@
 package io.zhiyue.grading.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import io.zhiyue.grading.model.Submission;
 import io.zhiyue.grading.model.SubmissionInput;
-import io.zhiyue.grading.model.UploadReport;
 import io.zhiyue.grading.model.UploadReport.RejectedRow;
+import io.zhiyue.grading.model.UploadReport;
 import io.zhiyue.grading.repository.ListQuery;
 import io.zhiyue.grading.repository.QuestionRepository;
-import io.zhiyue.grading.repository.SubmissionRepository;
 import io.zhiyue.grading.repository.SubmissionRepository.NewSubmission;
+import io.zhiyue.grading.repository.SubmissionRepository;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.ZhiyueException;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -33,182 +34,117 @@ import java.util.UUID;
 @ApplicationScoped
 public class SubmissionService {
 
-    public static final List<String> CSV_HEADER = List.of("student_id", "question_number", "answer");
     static final int MAX_ROWS = 100_000;
+    /** Rejected rows listed in a report; more are counted in {@code rejectedNotListed}. */
+    static final int MAX_LISTED_REJECTIONS = 1_000;
+    /** Rows inserted per statement while an upload is read. */
+    private static final int CHUNK_ROWS = 2_000;
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_STUDENT_ID = 64;
     static final int MAX_ANSWER = 20_000;
 
     private final ExamService exams;
     private final QuestionRepository questions;
     private final SubmissionRepository submissions;
+    private final Pool pool;
 
-    public SubmissionService(ExamService exams, QuestionRepository questions, SubmissionRepository submissions) {
+    public SubmissionService(ExamService exams, QuestionRepository questions, SubmissionRepository submissions,
+            Pool pool) {
         this.exams = exams;
         this.questions = questions;
         this.submissions = submissions;
+        this.pool = pool;
     }
 
+    /**
+     * Stores an upload read as it arrives, in one transaction: good rows are stored (in chunks, so
+     * memory stays flat), bad rows reported. Past the row cap it stops reading and stores nothing.
+     * Blocking: call it on a worker thread.
+     */
     @WithSpan
-    public Uni<UploadReport> uploadJson(String tenant, UUID examId, JsonNode body) {
-        if (body == null || !body.isArray()) {
-            throw ZhiyueException.validation("body", "expected a JSON array of {studentId, questionNumber, answer}");
-        }
-        List<SubmissionInput> rows = new ArrayList<>(body.size());
-        List<RejectedRow> rejected = new ArrayList<>();
-        for (int i = 0; i < body.size(); i++) {
-            JsonNode element = body.get(i);
-            String problem = typeProblem(element);
-            if (problem != null) {
-                rejected.add(new RejectedRow(i + 1, ErrorCode.VALIDATION_ERROR.name(), problem));
-                rows.add(null);
-            } else {
-                rows.add(new SubmissionInput(text(element, "studentId"),
-                        element.hasNonNull("questionNumber") ? element.get("questionNumber").intValue() : null,
-                        text(element, "answer")));
+    public UploadReport upload(String tenant, UUID examId, UploadRows rows) {
+        exams.find(tenant, examId).await().atMost(STEP_TIMEOUT);
+        Map<Integer, UUID> questionIds = questions.numbers(tenant, examId).await().atMost(STEP_TIMEOUT);
+        Rejections rejected = new Rejections(MAX_LISTED_REJECTIONS);
+        Set<String> seen = new HashSet<>();
+        SqlConnection connection = pool.getConnection().await().atMost(STEP_TIMEOUT);
+        try {
+            Transaction transaction = connection.begin().await().atMost(STEP_TIMEOUT);
+            try {
+                int accepted = 0;
+                int count = 0;
+                List<NewSubmission> chunk = new ArrayList<>(CHUNK_ROWS);
+                while (rows.hasNext()) {
+                    if (++count > MAX_ROWS) {
+                        throw ZhiyueException.validation("body", "at most " + MAX_ROWS + " rows per upload; split the file");
+                    }
+                    NewSubmission valid = validate(rows.next(), questionIds, seen, rejected);
+                    if (valid != null) {
+                        chunk.add(valid);
+                    }
+                    if (chunk.size() == CHUNK_ROWS) {
+                        accepted += insert(connection, tenant, examId, chunk, rejected);
+                        chunk.clear();
+                    }
+                }
+                accepted += insert(connection, tenant, examId, chunk, rejected);
+                transaction.commit().await().atMost(STEP_TIMEOUT);
+                return rejected.report(accepted);
+            } catch (RuntimeException e) {
+                transaction.rollback().onFailure().recoverWithNull().await().atMost(STEP_TIMEOUT);
+                throw e;
             }
+        } finally {
+            connection.close().onFailure().recoverWithNull().await().atMost(STEP_TIMEOUT);
         }
-        return store(tenant, examId, rows, rejected);
-    }
-
-    /** Wrong JSON types reject the row, not the whole upload. */
-    private static String typeProblem(JsonNode element) {
-        if (!element.isObject()) {
-            return "expected an object {studentId, questionNumber, answer}";
-        }
-        JsonNode student = element.get("studentId");
-        if (student != null && !student.isNull() && !student.isTextual()) {
-            return "studentId must be a string";
-        }
-        JsonNode number = element.get("questionNumber");
-        if (number != null && !number.isNull() && !(number.isIntegralNumber() && number.canConvertToInt())) {
-            return "questionNumber must be a whole number";
-        }
-        JsonNode answer = element.get("answer");
-        if (answer != null && !answer.isNull() && !answer.isTextual()) {
-            return "answer must be a string";
-        }
-        return null;
-    }
-
-    private static String text(JsonNode element, String field) {
-        JsonNode value = element.get(field);
-        return value == null || value.isNull() ? null : value.textValue();
-    }
-
-    /** CSV parsing of a large upload runs on a worker thread, off the event loop. */
-    @WithSpan
-    public Uni<UploadReport> uploadCsv(String tenant, UUID examId, String body) {
-        return Uni.createFrom().item(() -> parseCsv(body))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(parsed -> store(tenant, examId, parsed.rows(), parsed.rejected()));
     }
 
     public Uni<PageResponse<Submission>> list(String tenant, UUID examId, ListQuery query) {
         return exams.find(tenant, examId).chain(() -> submissions.list(tenant, examId, query));
     }
 
-    private record ParsedCsv(List<SubmissionInput> rows, List<RejectedRow> rejected) {
+    /** Inserts a chunk; a row whose student and question already have an answer is reported, never overwritten. */
+    private int insert(SqlConnection connection, String tenant, UUID examId, List<NewSubmission> chunk,
+            Rejections rejected) {
+        if (chunk.isEmpty()) {
+            return 0;
+        }
+        List<UUID> ids = new ArrayList<>(chunk.size());
+        for (int i = 0; i < chunk.size(); i++) {
+            ids.add(UUID.randomUUID());
+        }
+        Set<UUID> inserted = submissions.insertAll(connection, tenant, examId, chunk, ids).await().atMost(STEP_TIMEOUT);
+        for (int i = 0; i < chunk.size(); i++) {
+            if (!inserted.contains(ids.get(i))) {
+                NewSubmission row = chunk.get(i);
+                rejected.add(new RejectedRow(row.row(), ErrorCode.DUPLICATE_RECORD.name(), "student " + row.studentId()
+                        + " already has an answer to question " + row.questionNumber()));
+            }
+        }
+        return inserted.size();
     }
 
-    /** Rows that cannot be read as a submission are rejected here; the rest are validated in {@link #store}. */
-    static ParsedCsv parseCsv(String body) {
-        List<CsvParser.Record> records;
-        try {
-            records = CsvParser.parse(body == null ? "" : body);
-        } catch (CsvParser.MalformedCsvException e) {
-            throw ZhiyueException.validation("body", "malformed CSV: " + e.getMessage());
+    /** The row ready to insert, or null when it is rejected (and reported). */
+    private static NewSubmission validate(UploadRows.Row row, Map<Integer, UUID> questionIds, Set<String> seen,
+            Rejections rejected) {
+        if (row.problem() != null) {
+            rejected.add(new RejectedRow(row.number(), ErrorCode.VALIDATION_ERROR.name(), row.problem()));
+            return null;
         }
-        if (records.isEmpty()) {
-            throw ZhiyueException.validation("body", "the CSV is empty; expected the header student_id,question_number,answer");
+        SubmissionInput input = row.input();
+        String problem = problemWith(input, questionIds);
+        if (problem != null) {
+            rejected.add(new RejectedRow(row.number(), ErrorCode.VALIDATION_ERROR.name(), problem));
+            return null;
         }
-        List<String> header = records.get(0).fields().stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
-        if (!header.equals(CSV_HEADER)) {
-            throw ZhiyueException.validation("header", "expected the header student_id,question_number,answer but found "
-                    + String.join(",", records.get(0).fields()));
+        String studentId = input.studentId().trim();
+        if (!seen.add(studentId + "\u0000" + input.questionNumber())) {
+            rejected.add(new RejectedRow(row.number(), ErrorCode.DUPLICATE_RECORD.name(), "student " + studentId
+                    + " answers question " + input.questionNumber() + " more than once in this upload"));
+            return null;
         }
-        List<SubmissionInput> rows = new ArrayList<>(records.size() - 1);
-        List<RejectedRow> rejected = new ArrayList<>();
-        for (int i = 1; i < records.size(); i++) {
-            List<String> fields = records.get(i).fields();
-            if (fields.size() != 3) {
-                rejected.add(new RejectedRow(i, ErrorCode.VALIDATION_ERROR.name(),
-                        "expected 3 columns, found " + fields.size()));
-                rows.add(null);
-                continue;
-            }
-            Integer number;
-            try {
-                number = Integer.valueOf(fields.get(1).trim());
-            } catch (NumberFormatException e) {
-                rejected.add(new RejectedRow(i, ErrorCode.VALIDATION_ERROR.name(),
-                        "question_number '" + fields.get(1) + "' is not a whole number"));
-                rows.add(null);
-                continue;
-            }
-            rows.add(new SubmissionInput(fields.get(0), number, fields.get(2)));
-        }
-        return new ParsedCsv(rows, rejected);
-    }
-
-    /**
-     * @param rows one entry per upload row (null where the row was already rejected)
-     */
-    private Uni<UploadReport> store(String tenant, UUID examId, List<SubmissionInput> rows, List<RejectedRow> rejectedEarly) {
-        if (rows.size() > MAX_ROWS) {
-            throw ZhiyueException.validation("body", "at most " + MAX_ROWS + " rows per upload; split the file");
-        }
-        return exams.find(tenant, examId)
-                .chain(() -> questions.numbers(tenant, examId))
-                .chain(numbers -> {
-                    List<RejectedRow> rejected = new ArrayList<>(rejectedEarly);
-                    List<NewSubmission> valid = validate(rows, numbers, rejected);
-                    if (valid.isEmpty()) {
-                        return Uni.createFrom().item(report(0, rejected));
-                    }
-                    List<UUID> ids = new ArrayList<>(valid.size());
-                    for (int i = 0; i < valid.size(); i++) {
-                        ids.add(UUID.randomUUID());
-                    }
-                    return submissions.insertAll(tenant, examId, valid, ids).map(inserted -> {
-                        for (int i = 0; i < valid.size(); i++) {
-                            if (!inserted.contains(ids.get(i))) {
-                                NewSubmission row = valid.get(i);
-                                rejected.add(new RejectedRow(row.row(), ErrorCode.DUPLICATE_RECORD.name(),
-                                        "student " + row.studentId() + " already has an answer to question "
-                                                + row.questionNumber()));
-                            }
-                        }
-                        return report(inserted.size(), rejected);
-                    });
-                });
-    }
-
-    private static List<NewSubmission> validate(List<SubmissionInput> rows, Map<Integer, UUID> questionIds,
-            List<RejectedRow> rejected) {
-        List<NewSubmission> valid = new ArrayList<>(rows.size());
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < rows.size(); i++) {
-            SubmissionInput input = rows.get(i);
-            int rowNumber = i + 1;
-            if (input == null) {
-                continue;
-            }
-            String problem = problemWith(input, questionIds);
-            if (problem != null) {
-                rejected.add(new RejectedRow(rowNumber, ErrorCode.VALIDATION_ERROR.name(), problem));
-                continue;
-            }
-            String studentId = input.studentId().trim();
-            if (!seen.add(studentId + "\u0000" + input.questionNumber())) {
-                rejected.add(new RejectedRow(rowNumber, ErrorCode.DUPLICATE_RECORD.name(),
-                        "student " + studentId + " answers question " + input.questionNumber()
-                                + " more than once in this upload"));
-                continue;
-            }
-            valid.add(new NewSubmission(rowNumber, questionIds.get(input.questionNumber()), studentId,
-                    input.questionNumber(), input.answer()));
-        }
-        return valid;
+        return new NewSubmission(row.number(), questionIds.get(input.questionNumber()), studentId,
+                input.questionNumber(), input.answer());
     }
 
     private static String problemWith(SubmissionInput input, Map<Integer, UUID> questionIds) {
@@ -237,9 +173,30 @@ public class SubmissionService {
         return null;
     }
 
-    private static UploadReport report(int accepted, List<RejectedRow> rejected) {
-        List<RejectedRow> sorted = new ArrayList<>(rejected);
-        sorted.sort(Comparator.comparingInt(RejectedRow::row));
-        return new UploadReport(accepted, sorted);
+    /**
+     * The rejected rows reported back: the first {@code limit} by row number; the others are only
+     * counted, so a file of 100,000 bad rows answers with a short report.
+     */
+    private static final class Rejections {
+
+        private final int limit;
+        private final TreeMap<Integer, RejectedRow> listed = new TreeMap<>();
+        private int omitted;
+
+        Rejections(int limit) {
+            this.limit = limit;
+        }
+
+        void add(RejectedRow row) {
+            listed.put(row.row(), row);
+            if (listed.size() > limit) {
+                listed.pollLastEntry();
+                omitted++;
+            }
+        }
+
+        UploadReport report(int accepted) {
+            return new UploadReport(accepted, List.copyOf(listed.values()), omitted);
+        }
     }
 }

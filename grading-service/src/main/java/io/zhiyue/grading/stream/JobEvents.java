@@ -69,8 +69,8 @@ public class JobEvents {
         }
     }
 
-    /** A job that just reached COMPLETED: its final count, then the state change. */
-    public void completed(OutboxEvents events, GradingJob job, String traceparent) {
+    /** A job that just ran to its end (COMPLETED or FAILED): its final count, then the state change. */
+    public void ended(OutboxEvents events, GradingJob job, String traceparent) {
         progress(events, job, traceparent);
         stateChanged(events, job, JobState.EXECUTING, traceparent);
     }

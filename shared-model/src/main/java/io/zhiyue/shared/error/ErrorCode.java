@@ -9,8 +9,10 @@ public enum ErrorCode {
     DUPLICATE_RECORD(409, "Duplicate record"),
     ILLEGAL_STATE(409, "Illegal state"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
+    URI_TOO_LONG(414, "URI too long"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     RATE_LIMITED(429, "Too many requests"),
+    HEADERS_TOO_LARGE(431, "Request headers too large"),
     INTERNAL_ERROR(500, "Internal error"),
     DEPENDENCY_UNAVAILABLE(503, "Dependency unavailable");
 

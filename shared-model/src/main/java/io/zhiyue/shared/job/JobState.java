@@ -21,6 +21,25 @@ public enum JobState {
         return this == COMPLETED || this == CANCELLED || this == FAILED;
     }
 
+    /** COMPLETED or FAILED: the job ran to its end (CANCELLED was stopped before it). */
+    public boolean isOutcome() {
+        return this == COMPLETED || this == FAILED;
+    }
+
+    /**
+     * The states that may move to {@code target}: what a guarded UPDATE requires the job to be in,
+     * so the SQL mirrors this machine instead of restating it.
+     */
+    public static Set<JobState> sourcesOf(JobState target) {
+        Set<JobState> sources = EnumSet.noneOf(JobState.class);
+        for (JobState state : values()) {
+            if (state.canMoveTo(target)) {
+                sources.add(state);
+            }
+        }
+        return sources;
+    }
+
     public Set<JobState> next() {
         return switch (this) {
             case CREATED -> EnumSet.of(ANALYZED, CANCELLED, FAILED);

@@ -46,15 +46,20 @@ public class StreamPublisher {
                 .ifNoItem().after(config.publishTimeout()).failWith(() -> timeout(stream));
     }
 
-    /** Appends many envelopes, a bounded number in flight, in no particular order. */
-    public Uni<Void> publishAll(String stream, List<Envelope> envelopes) {
+    /**
+     * Appends many envelopes, a bounded number in flight, in no particular order; answers their
+     * stream ids in the order of {@code envelopes}.
+     */
+    public Uni<List<String>> publishAll(String stream, List<Envelope> envelopes) {
         if (envelopes.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(List.of());
         }
-        return Multi.createFrom().iterable(envelopes)
-                .onItem().transformToUni(envelope -> publish(stream, envelope)).merge(CONCURRENCY)
+        String[] ids = new String[envelopes.size()];
+        return Multi.createFrom().range(0, envelopes.size())
+                .onItem().transformToUni(i -> publish(stream, envelopes.get(i)).invoke(id -> ids[i] = id))
+                .merge(CONCURRENCY)
                 .collect().last()
-                .replaceWithVoid();
+                .map(ignored -> List.of(ids));
     }
 
     /**

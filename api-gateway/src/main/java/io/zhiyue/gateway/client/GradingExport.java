@@ -1,0 +1,66 @@
+package io.zhiyue.gateway.client;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.stork.Stork;
+import io.smallrye.stork.api.ServiceInstance;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.http.HttpClientResponse;
+import io.zhiyue.shared.tenant.TenantHeaders;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * An export from grading-service, relayed as it arrives: the response body is a stream the REST
+ * layer passes on chunk by chunk, never buffered and never retried (a retry could not resend what
+ * already went out). The instance comes from the same Stork service as every other call. A plain
+ * Vert.x client, because the REST client buffers or hides the status of a streamed body.
+ */
+@ApplicationScoped
+public class GradingExport {
+
+    /** The Stork service every grading-service call goes through (see application.properties). */
+    static final String SERVICE = "grading-service";
+
+    private final HttpClient http;
+
+    GradingExport(Vertx vertx) {
+        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000));
+    }
+
+    /**
+     * Opens {@code GET /api/v1/grading-jobs/{jobId}/export?{rawQuery}} on one instance; the body is
+     * not read yet. An instance that refuses the connection is reported to the balancer and
+     * another one asked (nothing was sent); any later failure is final.
+     */
+    public Uni<HttpClientResponse> open(Caller caller, String jobId, String rawQuery) {
+        String uri = "/api/v1/grading-jobs/" + jobId + "/export" + (rawQuery == null ? "" : "?" + rawQuery);
+        return Uni.createFrom().deferred(() -> Stork.getInstance().getService(SERVICE).selectInstanceAndRecordStart(true)
+                        .chain(instance -> http.request(options(instance, uri, caller))
+                                .chain(request -> request.send())
+                                // the balancer must hear how every call ended, or it stops choosing the instance
+                                .invoke(response -> {
+                                    instance.recordReply();
+                                    instance.recordEnd(null);
+                                })
+                                .onFailure().invoke(instance::recordEnd)
+                                // out of budget: a slow answer (its time counts), not a broken instance
+                                .onCancellation().invoke(() -> {
+                                    instance.recordReply();
+                                    instance.recordEnd(null);
+                                })))
+                .onFailure(DownstreamUnreachable::isConnectionRefused).retry().atMost(2);
+    }
+
+    private static RequestOptions options(ServiceInstance instance, String uri, Caller caller) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(instance.getHost())
+                .setPort(instance.getPort()).setURI(uri);
+        options.putHeader(TenantHeaders.TENANT, caller.tenant());
+        options.putHeader(TenantHeaders.SUBJECT, caller.subject());
+        options.putHeader(TenantHeaders.ROLES, caller.roles());
+        options.putHeader(TenantHeaders.REQUEST_ID, caller.requestId());
+        return options;
+    }
+}

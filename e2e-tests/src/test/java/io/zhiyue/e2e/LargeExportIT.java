@@ -1,0 +1,151 @@
+package io.zhiyue.e2e;
+
+import io.zhiyue.devstack.Devstack;
+import io.zhiyue.e2e.driver.GatewayClient;
+import io.zhiyue.e2e.driver.Job;
+import io.zhiyue.e2e.driver.Question;
+import io.zhiyue.e2e.driver.SampleExam;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An export of 200,000 results streams through the gateway from grading-service, both running
+ * with a heap far too small to hold it: the export arrives whole, and both processes stay up.
+ * The results are written straight into the database (grading them would take most of a minute).
+ */
+class LargeExportIT {
+
+    private static final int RESULTS = 200_000;
+    /** Far below what 200,000 results held at once would need (the first release held them, with their points). */
+    private static final String SMALL_HEAP = "96m";
+
+    private static SuiteProcesses suite;
+    private static GatewayClient gateway;
+
+    @BeforeAll
+    static void startSystem() {
+        suite = SuiteProcesses.start("export", Devstack.shared(), 1, Map.of(), SMALL_HEAP);
+        gateway = suite.gateway();
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        if (suite != null) {
+            suite.close();
+        }
+    }
+
+    @Test
+    void aTwoHundredThousandRowExportStreamsThroughSmallHeaps() throws Exception {
+        SampleExam exam = SampleExam.generate(1, 3L);
+        String examId = gateway.createExam("Large export", exam.subject());
+        Question question = exam.questions().get(0);
+        gateway.addQuestion(examId, question);
+        Job job = gateway.createJob(examId);
+        fill(UUID.fromString(examId), UUID.fromString(job.id()));
+        long[] heapBefore = {heapUsed(suite.grading(0)), heapUsed(suite.gatewayProcess())};
+
+        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(suite.gatewayProcess().url() + "/api/v1/grading-jobs/" + job.id() + "/export?format=csv"))
+                .timeout(Duration.ofMinutes(2)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        long lines = 0;
+        String header;
+        long started = System.nanoTime();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            header = reader.readLine();
+            while (reader.readLine() != null) {
+                lines++;
+            }
+        }
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        long[] heapAfter = {heapUsed(suite.grading(0)), heapUsed(suite.gatewayProcess())};
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Length")).as("streamed, not sized up front").isEmpty();
+        assertThat(header).startsWith("student_id,question_number,score,max_score");
+        assertThat(lines).isEqualTo(RESULTS);
+        assertThat(suite.grading(0).isReady()).isTrue();
+        assertThat(suite.gatewayProcess().isReady()).isTrue();
+        System.out.printf("e2e: exported %,d rows through the gateway in %,d ms with -Xmx%s; heap used before/after: "
+                        + "grading-service %,d/%,d KB, api-gateway %,d/%,d KB%n", lines, tookMillis, SMALL_HEAP,
+                heapBefore[0] / 1024, heapAfter[0] / 1024, heapBefore[1] / 1024, heapAfter[1] / 1024);
+    }
+
+    /** 200,000 submissions of the exam, graded for the job: as a finished job leaves them. */
+    private static void fill(UUID examId, UUID jobId) throws Exception {
+        URI url = URI.create(Devstack.shared().pgUrl());
+        String[] user = url.getUserInfo().split(":", 2);
+        try (Connection connection = DriverManager.getConnection(
+                "jdbc:postgresql://" + url.getHost() + ":" + url.getPort() + url.getPath(), user[0], user[1])) {
+            connection.setAutoCommit(false);
+            for (String sql : new String[] {
+                    """
+                    INSERT INTO grading.submissions (id, tenant_id, exam_id, question_id, student_id, question_number, answer)
+                    SELECT gen_random_uuid(), 'demo-school', $1, q.id, 'big-' || lpad(n::text, 6, '0'), q.number, 'answer ' || n
+                    FROM grading.questions q, generate_series(1, %d) n WHERE q.exam_id = $1""".formatted(RESULTS),
+                    """
+                    INSERT INTO grading.job_rubrics (job_id, question_id, rubric_id)
+                    SELECT $2, q.id, q.current_rubric_id FROM grading.questions q WHERE q.exam_id = $1""",
+                    """
+                    INSERT INTO grading.grading_tasks (job_id, submission_id, tenant_id, batch_no, status, published_at, finished_at)
+                    SELECT $2, s.id, 'demo-school', 0, 'DONE', now(), now() FROM grading.submissions s WHERE s.exam_id = $1""",
+                    """
+                    INSERT INTO grading.results (job_id, submission_id, tenant_id, question_id, rubric_id, student_id,
+                        question_number, score, max_score, confidence, grader_id, points)
+                    SELECT $2, s.id, 'demo-school', s.question_id, q.current_rubric_id, s.student_id, s.question_number,
+                        1, q.max_score, 1, 'rule-based-v1', '[]'
+                    FROM grading.submissions s JOIN grading.questions q ON q.id = s.question_id WHERE s.exam_id = $1""",
+                    """
+                    INSERT INTO grading.final_scores (job_id, submission_id, tenant_id, score, source)
+                    SELECT job_id, submission_id, tenant_id, score, 'GRADER' FROM grading.results WHERE job_id = $2""",
+                    """
+                    UPDATE grading.grading_jobs SET state = 'COMPLETED', total = %d, graded = %d, started_at = now(),
+                        completed_at = now() WHERE id = $2 AND $1 IS NOT NULL""".formatted(RESULTS, RESULTS)}) {
+                try (PreparedStatement statement = connection.prepareStatement(sql.replace("$1", "?::uuid")
+                        .replace("$2", "?::uuid"))) {
+                    bind(statement, sql, examId, jobId);
+                    statement.executeUpdate();
+                }
+            }
+            connection.commit();
+        }
+    }
+
+    /** Binds the parameters in order of appearance: {@code $1} is the exam, {@code $2} the job. */
+    private static void bind(PreparedStatement statement, String sql, UUID examId, UUID jobId) throws Exception {
+        int parameter = 1;
+        for (int i = 0; i < sql.length() - 1; i++) {
+            if (sql.charAt(i) == '$') {
+                statement.setString(parameter++, (sql.charAt(i + 1) == '1' ? examId : jobId).toString());
+            }
+        }
+    }
+
+    /** Heap in use, as the service's Prometheus metrics report it. */
+    private static long heapUsed(ServiceProcess process) {
+        long used = 0;
+        for (String line : process.metrics().lines().toList()) {
+            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                used += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return used;
+    }
+}

@@ -1,0 +1,65 @@
+package io.zhiyue.grading.migration;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.zhiyue.grading.GradingTestData;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * A database created by the first release (V1, with an exam graded then) is migrated by this
+ * version when it starts: every later migration applies on top, the old data reads as before, and
+ * the old exam can be graded again.
+ */
+@QuarkusTest
+@TestProfile(UpgradeFromFirstReleaseTest.OnAFirstReleaseDatabase.class)
+class UpgradeFromFirstReleaseTest {
+
+    public static class OnAFirstReleaseDatabase implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(FirstReleaseDatabase.class));
+        }
+    }
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void migratesAndKeepsWhatTheFirstReleaseStored() {
+        List<String> applied = pool.query("SELECT version FROM flyway_history_grading WHERE success AND version IS NOT NULL ORDER BY installed_rank")
+                .execute().await().atMost(Duration.ofSeconds(5)).stream().map(row -> row.getString(0)).toList();
+        assertThat(applied).as("V1 from the first release, then every later migration").startsWith("1", "2", "3");
+
+        given().when().get("/api/v1/exams/" + FirstReleaseDatabase.EXAM).then().statusCode(200)
+                .body("title", equalTo("Graded by the first release"));
+        GradingTestData.job(FirstReleaseDatabase.JOB.toString()).body("state", equalTo("COMPLETED"))
+                .body("total", equalTo(2)).body("graded", equalTo(2)).body("timings.totalMs", equalTo(2_000));
+        given().queryParam("sort_by", "studentId").when().get("/api/v1/grading-jobs/" + FirstReleaseDatabase.JOB
+                + "/results").then().statusCode(200)
+                .body("items.studentId", contains("old-1", "old-2"))
+                .body("items.score", contains(GradingTestData.decimal("4"), GradingTestData.decimal("0")));
+        given().queryParam("format", "csv").when().get("/api/v1/grading-jobs/" + FirstReleaseDatabase.JOB + "/export")
+                .then().statusCode(200).body(containsString("old-1,1,4.00,4.00"));
+        given().when().get("/api/v1/exams/" + FirstReleaseDatabase.EXAM + "/submissions").then().statusCode(200)
+                .body("items.studentId", containsInAnyOrder("old-1", "old-2"));
+
+        String again = GradingTestData.gradeToCompletion(FirstReleaseDatabase.EXAM.toString());
+        GradingTestData.job(again).body("graded", equalTo(2));
+        given().queryParam("sort_by", "studentId").when().get("/api/v1/grading-jobs/" + again + "/results")
+                .then().statusCode(200)
+                .body("items.score", contains(GradingTestData.decimal("4"), GradingTestData.decimal("0")));
+    }
+}

@@ -1,0 +1,85 @@
+package io.zhiyue.streams.consumer;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which entries a consumer group will still process: those not yet delivered to it and those
+ * delivered but not acknowledged. An entry outside both (trimmed, lost with a Redis that restarted
+ * without persistence, acknowledged without its work being done) has to be published again.
+ */
+@ApplicationScoped
+public class StreamBacklog {
+
+    /**
+     * KEYS: stream. ARGV: group, ids... Answers the ids still ahead of the group or pending in it.
+     * Ids compare as two numbers, milliseconds then sequence (both exact in Lua's doubles).
+     */
+    private static final String STILL_QUEUED = """
+            local last = nil
+            for _, info in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+              local fields = {}
+              for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
+              if fields['name'] == ARGV[1] then last = fields['last-delivered-id'] end
+            end
+            if not last then return {} end
+            local function parts(id)
+              local dash = string.find(id, '-', 1, true)
+              return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
+            end
+            local lastMs, lastSeq = parts(last)
+            local queued = {}
+            for i = 2, #ARGV do
+              local id = ARGV[i]
+              local ms, seq = parts(id)
+              local ahead = ms > lastMs or (ms == lastMs and seq > lastSeq)
+              if ahead then
+                if #redis.call('XRANGE', KEYS[1], id, id) > 0 then queued[#queued + 1] = id end
+              elseif #redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1) > 0 then
+                queued[#queued + 1] = id
+              end
+            end
+            return queued""";
+    private static final int CHUNK = 500;
+
+    private final ReactiveRedisDataSource redis;
+
+    public StreamBacklog(ReactiveRedisDataSource redis) {
+        this.redis = redis;
+    }
+
+    /** The ones among {@code entryIds} that {@code group} will still be handed (or holds now). */
+    public Uni<Set<String>> stillQueued(String stream, String group, Collection<String> entryIds) {
+        List<String> ids = new ArrayList<>(entryIds);
+        Uni<Set<String>> result = Uni.createFrom().item(new HashSet<>());
+        for (int from = 0; from < ids.size(); from += CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+            result = result.chain(queued -> ask(stream, group, chunk).map(more -> {
+                queued.addAll(more);
+                return queued;
+            }));
+        }
+        return result;
+    }
+
+    private Uni<Set<String>> ask(String stream, String group, List<String> ids) {
+        List<String> args = new ArrayList<>(List.of(STILL_QUEUED, "1", stream, group));
+        args.addAll(ids);
+        return redis.execute("EVAL", args.toArray(new String[0])).map(reply -> {
+            Set<String> queued = new HashSet<>();
+            for (int i = 0; reply != null && i < reply.size(); i++) {
+                Response id = reply.get(i);
+                queued.add(id.toString());
+            }
+            return queued;
+        });
+    }
+}

@@ -1,0 +1,43 @@
+package io.zhiyue.streams.consumer;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.zhiyue.devstack.DevstackTestResource;
+import io.zhiyue.streams.support.Envelopes;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which entries a group will still process: undelivered ones and pending ones, nothing else. */
+@QuarkusTest
+@QuarkusTestResource(value = DevstackTestResource.class, restrictToAnnotatedClass = false)
+class StreamBacklogTest {
+
+    @Inject
+    StreamBacklog backlog;
+    @Inject
+    RedisDataSource redis;
+
+    @Test
+    void answersTheEntriesStillAheadOfOrPendingInTheGroup() {
+        String stream = Envelopes.uniqueStream();
+        redis.execute("XGROUP", "CREATE", stream, "g", "0", "MKSTREAM");
+        String acked = redis.execute("XADD", stream, "*", "n", "1").toString();
+        String pending = redis.execute("XADD", stream, "*", "n", "2").toString();
+        redis.execute("XREADGROUP", "GROUP", "g", "c", "COUNT", "2", "STREAMS", stream, ">");
+        redis.execute("XACK", stream, "g", acked);
+        String ahead = redis.execute("XADD", stream, "*", "n", "3").toString();
+        String trimmed = redis.execute("XADD", stream, "*", "n", "4").toString();
+        redis.execute("XDEL", stream, trimmed);
+
+        var queued = backlog.stillQueued(stream, "g", List.of(acked, pending, ahead, trimmed, "1-0"))
+                .await().atMost(Duration.ofSeconds(5));
+
+        assertThat(queued).containsExactlyInAnyOrder(pending, ahead);
+    }
+}
