@@ -7,42 +7,61 @@ import io.zhiyue.e2e.driver.Question;
 import io.zhiyue.e2e.driver.SampleExam;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * An export of 200,000 results streams through the gateway from grading-service, both running
  * with a heap far too small to hold it: the export arrives whole, and both processes stay up.
+ * Exports the caller abandons release grading-service's cursor (and its connection) at once.
  * The results are written straight into the database (grading them would take most of a minute).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LargeExportIT {
 
     private static final int RESULTS = 200_000;
     /** Far below what 200,000 results held at once would need (the first release held them, with their points). */
     private static final String SMALL_HEAP = "96m";
+    /** More than the gateway's connections per instance for exports, so a leak would also block the next one. */
+    private static final int ABANDONED = 20;
 
     private static SuiteProcesses suite;
-    private static GatewayClient gateway;
+    private static String jobId;
 
     @BeforeAll
-    static void startSystem() {
+    static void startSystemWithALargeJob() throws Exception {
         suite = SuiteProcesses.start("export", Devstack.shared(), 1, Map.of(), SMALL_HEAP);
-        gateway = suite.gateway();
+        GatewayClient gateway = suite.gateway();
+        SampleExam exam = SampleExam.generate(1, 3L);
+        String examId = gateway.createExam("Large export", exam.subject());
+        Question question = exam.questions().get(0);
+        gateway.addQuestion(examId, question);
+        Job job = gateway.createJob(examId);
+        fill(UUID.fromString(examId), UUID.fromString(job.id()));
+        jobId = job.id();
     }
 
     @AfterAll
@@ -53,18 +72,41 @@ class LargeExportIT {
     }
 
     @Test
-    void aTwoHundredThousandRowExportStreamsThroughSmallHeaps() throws Exception {
-        SampleExam exam = SampleExam.generate(1, 3L);
-        String examId = gateway.createExam("Large export", exam.subject());
-        Question question = exam.questions().get(0);
-        gateway.addQuestion(examId, question);
-        Job job = gateway.createJob(examId);
-        fill(UUID.fromString(examId), UUID.fromString(job.id()));
-        long[] heapBefore = {heapUsed(suite.grading(0)), heapUsed(suite.gatewayProcess())};
+    @Order(1)
+    void anAbandonedExportReleasesItsCursorAtOnce() throws Exception {
+        double exportedBefore = exportedRows();
+        HttpClient client = HttpClient.newHttpClient();
+        for (int i = 0; i < ABANDONED; i++) {
+            HttpResponse<InputStream> response = client.send(export(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(body.readNBytes(4096)).hasSize(4096);
+            }
+        }
+        // no transaction left open, no export query left running: PostgreSQL would otherwise keep
+        // them until its idle timeout, a minute later
+        await("abandoned exports released in grading-service").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200)).until(() -> lingeringExports() == 0);
+        // read on into the void, each would have sent all its rows
+        double sent = exportedRows() - exportedBefore;
+        assertThat(sent).as("rows grading-service sent for %d abandoned exports", ABANDONED)
+                .isLessThan(ABANDONED * RESULTS / 4.0);
+        System.out.printf("e2e: %d exports abandoned after 4 KB: grading-service sent %,.0f of their %,d rows%n",
+                ABANDONED, sent, ABANDONED * RESULTS);
+    }
 
-        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(suite.gatewayProcess().url() + "/api/v1/grading-jobs/" + job.id() + "/export?format=csv"))
-                .timeout(Duration.ofMinutes(2)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    private static double exportedRows() {
+        return suite.grading(0).metrics().lines().filter(line -> line.startsWith("zhiyue_grading_export_rows_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    @Order(2)
+    void aTwoHundredThousandRowExportStreamsThroughSmallHeaps() throws Exception {
+        long[] heapBefore = {heapAfterGc(suite.grading(0)), heapAfterGc(suite.gatewayProcess())};
+
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(export(),
+                HttpResponse.BodyHandlers.ofInputStream());
         long lines = 0;
         String header;
         long started = System.nanoTime();
@@ -75,7 +117,7 @@ class LargeExportIT {
             }
         }
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
-        long[] heapAfter = {heapUsed(suite.grading(0)), heapUsed(suite.gatewayProcess())};
+        long[] heapAfter = {heapAfterGc(suite.grading(0)), heapAfterGc(suite.gatewayProcess())};
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Length")).as("streamed, not sized up front").isEmpty();
@@ -83,17 +125,40 @@ class LargeExportIT {
         assertThat(lines).isEqualTo(RESULTS);
         assertThat(suite.grading(0).isReady()).isTrue();
         assertThat(suite.gatewayProcess().isReady()).isTrue();
-        System.out.printf("e2e: exported %,d rows through the gateway in %,d ms with -Xmx%s; heap used before/after: "
-                        + "grading-service %,d/%,d KB, api-gateway %,d/%,d KB%n", lines, tookMillis, SMALL_HEAP,
-                heapBefore[0] / 1024, heapAfter[0] / 1024, heapBefore[1] / 1024, heapAfter[1] / 1024);
+        System.out.printf("e2e: exported %,d rows through the gateway in %,d ms with -Xmx%s; heap in use after a "
+                        + "full GC, before/after: grading-service %,d/%,d KB, api-gateway %,d/%,d KB%n", lines,
+                tookMillis, SMALL_HEAP, heapBefore[0] / 1024, heapAfter[0] / 1024, heapBefore[1] / 1024,
+                heapAfter[1] / 1024);
+    }
+
+    private static HttpRequest export() {
+        return HttpRequest.newBuilder(URI.create(suite.gatewayProcess().url() + "/api/v1/grading-jobs/" + jobId
+                + "/export?format=csv")).timeout(Duration.ofMinutes(2)).GET().build();
+    }
+
+    /** grading-service backends still inside an export: an open transaction, or the export query. */
+    private static long lingeringExports() throws Exception {
+        try (Connection connection = connect();
+             PreparedStatement statement = connection.prepareStatement("""
+                     SELECT count(*) FROM pg_stat_activity
+                     WHERE pid <> pg_backend_pid() AND datname = current_database()
+                       AND (state LIKE 'idle in transaction%' OR (state = 'active' AND query LIKE '%ORDER BY r.student_id%'))""");
+             ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static Connection connect() throws Exception {
+        URI url = URI.create(Devstack.shared().pgUrl());
+        String[] user = url.getUserInfo().split(":", 2);
+        return DriverManager.getConnection("jdbc:postgresql://" + url.getHost() + ":" + url.getPort() + url.getPath(),
+                user[0], user[1]);
     }
 
     /** 200,000 submissions of the exam, graded for the job: as a finished job leaves them. */
     private static void fill(UUID examId, UUID jobId) throws Exception {
-        URI url = URI.create(Devstack.shared().pgUrl());
-        String[] user = url.getUserInfo().split(":", 2);
-        try (Connection connection = DriverManager.getConnection(
-                "jdbc:postgresql://" + url.getHost() + ":" + url.getPort() + url.getPath(), user[0], user[1])) {
+        try (Connection connection = connect()) {
             connection.setAutoCommit(false);
             for (String sql : new String[] {
                     """
@@ -138,8 +203,12 @@ class LargeExportIT {
         }
     }
 
-    /** Heap in use, as the service's Prometheus metrics report it. */
-    private static long heapUsed(ServiceProcess process) {
+    /** Heap in use right after a full collection (jcmd GC.run), as the service's metrics report it. */
+    private static long heapAfterGc(ServiceProcess process) throws Exception {
+        Path java = Path.of(process.process().info().command().orElseThrow());
+        Process gc = new ProcessBuilder(java.resolveSibling("jcmd").toString(), Long.toString(process.pid()), "GC.run")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(gc.waitFor(30, TimeUnit.SECONDS)).as("jcmd GC.run finished").isTrue();
         long used = 0;
         for (String line : process.metrics().lines().toList()) {
             if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {

@@ -27,7 +27,7 @@ final class SuiteProcesses implements AutoCloseable {
 
     static SuiteProcesses start(String prefix, Endpoints infrastructure, int gradingInstances,
             Map<String, String> extraEnv) {
-        return start(prefix, infrastructure, gradingInstances, extraEnv, "512m");
+        return start(prefix, infrastructure, gradingInstances, extraEnv, ServiceProcess.DEFAULT_HEAP);
     }
 
     /** @param maxHeap every process's -Xmx */

@@ -90,7 +90,6 @@ interface GradingApi {
     Uni<Response> listResults(@BeanParam DownstreamHeaders headers, @PathParam("jobId") String jobId,
             @RestQuery MultivaluedMap<String, String> query);
 
-
     @GET
     @Path("/grading-jobs/{jobId}/statistics")
     Uni<Response> statistics(@BeanParam DownstreamHeaders headers, @PathParam("jobId") String jobId,

@@ -125,7 +125,6 @@ public class GradingClient {
         return read(api.listResults(DownstreamHeaders.of(caller), jobId, query));
     }
 
-
     @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
     @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
             abortOn = CircuitBreakerOpenException.class)

@@ -1,16 +1,21 @@
 package io.zhiyue.gateway.client;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.stork.Stork;
 import io.smallrye.stork.api.ServiceInstance;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 import io.vertx.mutiny.core.http.HttpClientResponse;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.UUID;
 
 /**
  * An export from grading-service, relayed as it arrives: the response body is a stream the REST
@@ -24,10 +29,14 @@ public class GradingExport {
     /** The Stork service every grading-service call goes through (see application.properties). */
     static final String SERVICE = "grading-service";
 
+    /** Exports one gateway runs at once against one instance; more wait for a connection. */
+    private static final int EXPORTS_PER_INSTANCE = 16;
+
     private final HttpClient http;
 
     GradingExport(Vertx vertx) {
-        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000));
+        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000),
+                new PoolOptions().setHttp1MaxSize(EXPORTS_PER_INSTANCE));
     }
 
     /**
@@ -35,23 +44,42 @@ public class GradingExport {
      * not read yet. An instance that refuses the connection is reported to the balancer and
      * another one asked (nothing was sent); any later failure is final.
      */
-    public Uni<HttpClientResponse> open(Caller caller, String jobId, String rawQuery) {
+    public Uni<HttpClientResponse> open(Caller caller, UUID jobId, String rawQuery) {
         String uri = "/api/v1/grading-jobs/" + jobId + "/export" + (rawQuery == null ? "" : "?" + rawQuery);
-        return Uni.createFrom().deferred(() -> Stork.getInstance().getService(SERVICE).selectInstanceAndRecordStart(true)
-                        .chain(instance -> http.request(options(instance, uri, caller))
-                                .chain(request -> request.send())
-                                // the balancer must hear how every call ended, or it stops choosing the instance
-                                .invoke(response -> {
-                                    instance.recordReply();
-                                    instance.recordEnd(null);
-                                })
-                                .onFailure().invoke(instance::recordEnd)
-                                // out of budget: a slow answer (its time counts), not a broken instance
-                                .onCancellation().invoke(() -> {
-                                    instance.recordReply();
-                                    instance.recordEnd(null);
-                                })))
+        return Uni.createFrom().deferred(() -> Stork.getInstance().getService(SERVICE)
+                        .selectInstanceAndRecordStart(true)
+                        .chain(instance -> send(instance, options(instance, uri, caller))))
                 .onFailure(DownstreamUnreachable::isConnectionRefused).retry().atMost(2);
+    }
+
+    /**
+     * The body as it arrives. Ending it early (the caller went away, or a silence outlasted the
+     * budget) resets the upstream request, so grading-service stops sending and frees its cursor.
+     */
+    public static Multi<Buffer> body(HttpClientResponse response) {
+        return response.toMulti().onTermination().invoke((failure, cancelled) -> {
+            if (failure != null || cancelled) {
+                response.request().reset();
+            }
+        });
+    }
+
+    /** The balancer must hear how every call ended, or it stops choosing the instance. */
+    private Uni<HttpClientResponse> send(ServiceInstance instance, RequestOptions options) {
+        return http.request(options)
+                .chain(request -> request.send()
+                        // given up before the headers came: nothing may keep grading-service busy
+                        .onCancellation().invoke(request::reset))
+                .invoke(response -> {
+                    instance.recordReply();
+                    instance.recordEnd(null);
+                })
+                .onFailure().invoke(instance::recordEnd)
+                // out of budget: a slow answer (its time counts), not a broken instance
+                .onCancellation().invoke(() -> {
+                    instance.recordReply();
+                    instance.recordEnd(null);
+                });
     }
 
     private static RequestOptions options(ServiceInstance instance, String uri, Caller caller) {

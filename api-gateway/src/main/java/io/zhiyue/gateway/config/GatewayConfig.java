@@ -49,7 +49,6 @@ public interface GatewayConfig {
     @WithDefault(CallBudgets.SLOW_MILLIS + "ms")
     Duration longBudget();
 
-
     default int effectiveOutboxHardLimit() {
         return outboxHardLimit() > 0 ? Math.max(outboxHardLimit(), outboxCapacity()) : 2 * outboxCapacity();
     }

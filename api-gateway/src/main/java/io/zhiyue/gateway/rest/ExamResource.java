@@ -77,8 +77,8 @@ public class ExamResource {
     @POST
     @Path("/{examId}/submissions")
     @Consumes({MediaType.APPLICATION_JSON, TEXT_CSV})
-    @Operation(summary = "Upload answers as a JSON array or CSV (student_id,question_number,answer): "
-            + "{accepted, rejected:[{row, code, message}]}")
+    @Operation(summary = "Upload answers as a JSON array or CSV (student_id,question_number,answer), at most "
+            + "100,000 rows and 10 MB: {accepted, rejected:[{row, code, message}] (the first 1,000), rejectedNotListed}")
     public Uni<Response> uploadSubmissions(@PathParam("examId") String examId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
         return relay.relaySlow(grading.uploadSubmissions(caller.caller(), examId, ForwardedQuery.of(uri),

@@ -9,7 +9,6 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Edge rules for every public request: identity headers never come from outside, and every
@@ -19,7 +18,6 @@ import java.util.regex.Pattern;
 public class GatewayRequestFilters {
 
     static final String REQUEST_ID_PROPERTY = "zhiyue.requestId";
-    private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
     private final CallerContext callerContext;
 
@@ -34,7 +32,7 @@ public class GatewayRequestFilters {
         request.getHeaders().remove(TenantHeaders.ROLES);
 
         String requestId = request.getHeaderString(TenantHeaders.REQUEST_ID);
-        if (requestId == null || !SANE_REQUEST_ID.matcher(requestId).matches()) {
+        if (!TenantHeaders.isSaneRequestId(requestId)) {
             requestId = UUID.randomUUID().toString();
             request.getHeaders().putSingle(TenantHeaders.REQUEST_ID, requestId);
         }

@@ -18,6 +18,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
 
+import java.util.UUID;
+
 /** Grading jobs: state machine commands, progress, results, export and statistics. */
 @Path("/api/v1/grading-jobs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -87,7 +89,7 @@ public class GradingJobResource {
     @Produces(ExamResource.TEXT_CSV)
     @Operation(summary = "Export results, streamed; format=csv gives one row per result "
             + "(student_id,question_number,score,max_score,...)")
-    public RestMulti<byte[]> exportResults(@PathParam("jobId") String jobId, @Context UriInfo uri) {
+    public RestMulti<byte[]> exportResults(@PathParam("jobId") UUID jobId, @Context UriInfo uri) {
         return relay.relayStream(export.open(caller.caller(), jobId, uri.getRequestUri().getRawQuery()));
     }
 

@@ -6,6 +6,7 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClientResponse;
 import io.zhiyue.gateway.client.DownstreamResponse;
 import io.zhiyue.gateway.client.DownstreamServerError;
+import io.zhiyue.gateway.client.GradingExport;
 import io.zhiyue.gateway.client.RequestBody;
 import io.zhiyue.gateway.config.GatewayConfig;
 import io.zhiyue.shared.error.ErrorCode;
@@ -52,12 +53,7 @@ public class ResponseRelay {
                 .onFailure(DownstreamServerError.class)
                 .recoverWithItem(failure -> ((DownstreamServerError) failure).response())
                 .map(ResponseRelay::toResponse)
-                .onFailure(DependencyFailures::isUnavailable)
-                .transform(failure -> {
-                    Log.warnf("grading-service unavailable: %s", failure.toString());
-                    return new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
-                            "grading-service is unavailable, try again shortly");
-                });
+                .onFailure(DependencyFailures::isUnavailable).transform(ResponseRelay::unavailable);
     }
 
     /**
@@ -68,15 +64,17 @@ public class ResponseRelay {
     RestMulti<byte[]> relayStream(Uni<HttpClientResponse> opening) {
         Duration budget = config.longBudget();
         Uni<HttpClientResponse> opened = opening.ifNoItem().after(budget).fail()
-                .onFailure(DependencyFailures::isUnavailable).transform(failure -> {
-                    Log.warnf("grading-service unavailable for a stream: %s", failure.toString());
-                    return new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
-                            "grading-service is unavailable, try again shortly");
-                });
+                .onFailure(DependencyFailures::isUnavailable).transform(ResponseRelay::unavailable);
         return RestMulti.fromUniResponse(opened,
-                response -> response.toMulti().map(Buffer::getBytes).ifNoItem().after(budget).fail(),
+                response -> GradingExport.body(response).map(Buffer::getBytes).ifNoItem().after(budget).fail(),
                 ResponseRelay::relayedHeaders,
                 HttpClientResponse::statusCode);
+    }
+
+    private static ZhiyueException unavailable(Throwable failure) {
+        Log.warnf("grading-service unavailable: %s", failure.toString());
+        return new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
+                "grading-service is unavailable, try again shortly");
     }
 
     private static Map<String, List<String>> relayedHeaders(HttpClientResponse response) {

@@ -8,7 +8,10 @@ import io.zhiyue.gateway.support.InjectGradingStub;
 import io.zhiyue.gateway.support.StubbedGradingProfile;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -246,6 +249,17 @@ class ForwardingResourceTest {
     }
 
     @Test
+    void anExportOfSomethingThatIsNoJobIdIs404AndGoesNowhere() {
+        int before = grading.requests().size();
+        given().urlEncodingEnabled(false)
+                .when().get("/api/v1/grading-jobs/..%2F..%2F..%2Fq%2Fhealth%3F/export")
+                .then()
+                .statusCode(404)
+                .contentType(startsWith(PROBLEM_JSON));
+        assertThat(grading.requests()).hasSize(before);
+    }
+
+    @Test
     void downstreamServerErrorIsRelayedWithItsBodyAndRetryAfter() {
         String jobId = UUID.randomUUID().toString();
         String problem = "{\"status\":503,\"code\":\"DEPENDENCY_UNAVAILABLE\",\"detail\":\"database is down\"}";
@@ -264,7 +278,7 @@ class ForwardingResourceTest {
     @Test
     void oversizedBodyIsRefusedWithProblemJson() {
         byte[] big = new byte[StubbedGradingProfile.MAX_BODY_BYTES + 1];
-        java.util.Arrays.fill(big, (byte) 'a');
+        Arrays.fill(big, (byte) 'a');
         String examId = UUID.randomUUID().toString();
 
         given().contentType("text/csv").body(big)
@@ -275,6 +289,42 @@ class ForwardingResourceTest {
                 .body("code", equalTo("PAYLOAD_TOO_LARGE"))
                 .body(not(containsString("Exception")));
         assertThat(grading.count("POST", "/api/v1/exams/" + examId + "/submissions")).isZero();
+    }
+
+    @Test
+    void aChunkedBodyPastTheLimitIsRefusedWithProblemJsonAndNotForwarded() {
+        String examId = UUID.randomUUID().toString();
+        // an InputStream body has no length: it goes out chunked
+        InputStream chunked = new ByteArrayInputStream(new byte[StubbedGradingProfile.MAX_BODY_BYTES * 4]);
+
+        given().contentType("text/csv").body(chunked)
+                .when().post("/api/v1/exams/{examId}/submissions", examId)
+                .then()
+                .statusCode(413)
+                .contentType(startsWith(PROBLEM_JSON))
+                .body("code", equalTo("PAYLOAD_TOO_LARGE"));
+        assertThat(grading.count("POST", "/api/v1/exams/" + examId + "/submissions")).isZero();
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void anOverlongUriAndOversizedHeadersAreProblemsBeforeAnythingIsForwarded() {
+        long before = grading.count("GET", "/api/v1/exams");
+        for (int length : new int[] {9_000, 70_000}) {
+            given().queryParam("filter[title]", "x".repeat(length))
+                    .when().get("/api/v1/exams")
+                    .then()
+                    .statusCode(414)
+                    .contentType(startsWith(PROBLEM_JSON))
+                    .body("code", equalTo("URI_TOO_LONG"));
+        }
+        given().header("X-Padding", "y".repeat(20_000))
+                .when().get("/api/v1/exams")
+                .then()
+                .statusCode(431)
+                .contentType(startsWith(PROBLEM_JSON))
+                .body("code", equalTo("HEADERS_TOO_LARGE"));
+        assertThat(grading.count("GET", "/api/v1/exams")).isEqualTo(before);
     }
 
     @Test

@@ -28,4 +28,8 @@ public interface GradingConfig {
     @WithDefault("PT10S")
     Duration recoveryInterval();
 
+    /** Rubric versions kept compiled; far more than an exam's questions, far fewer than would matter in memory. */
+    @WithDefault("10000")
+    int preparedRubrics();
+
 }

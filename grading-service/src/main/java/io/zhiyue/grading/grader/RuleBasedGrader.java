@@ -1,6 +1,7 @@
 package io.zhiyue.grading.grader;
 
 import io.zhiyue.shared.error.Problem;
+import jakarta.inject.Singleton;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -29,9 +30,10 @@ import java.util.regex.Pattern;
  * Scores, {@code maxScore} and point values come back without trailing zeros and never in
  * exponent form ({@code 2.5}, {@code 10}, {@code 0}); evidence quotes the normalised answer.
  * Stateless and thread-safe: {@link #prepare} turns a question into its compiled form (patterns,
- * normalised phrases) once; whoever grades many answers keeps that (one bounded cache, by rubric
- * version, in the caller).
+ * normalised phrases) once; whoever grades many answers keeps that
+ * ({@link io.zhiyue.grading.service.PreparedRubrics}, the one bounded cache by rubric version).
  */
+@Singleton
 public final class RuleBasedGrader implements Grader {
 
     public static final String ID = "rule-based-v1";

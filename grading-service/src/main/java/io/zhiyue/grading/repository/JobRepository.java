@@ -93,8 +93,8 @@ public class JobRepository {
     }
 
     /** Computes the finished job's publish → commit percentiles once and keeps them with it. */
-    public Uni<Void> storeTimings(SqlConnection tx, UUID jobId) {
-        return tx.preparedQuery(SqlQueries.STORE_TIMINGS).execute(Tuple.of(jobId)).replaceWithVoid();
+    public Uni<GradingJob> storeTimings(SqlConnection tx, UUID jobId) {
+        return tx.preparedQuery(SqlQueries.STORE_TIMINGS).execute(Tuple.of(jobId)).map(rows -> Rows.first(rows, Rows::job));
     }
 
     /** Records the stream entry each batch was published as. */

@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,8 +39,11 @@ public record ListQuery(int page, int pageSize, Column sortBy, boolean descendin
     public record Column(String sql, String key, Type type) {
     }
 
-    /** Where a page continues: after the row with this sort value and tie-breaker value. */
-    public record Keyset(Object sortValue, Object tieValue) {
+    /**
+     * Where a page continues: after the row with this sort value and tie-breaker value. {@code
+     * total} is the count the first page found, carried on so a deep page does not count again.
+     */
+    public record Keyset(Object sortValue, Object tieValue, long total) {
     }
 
     /** What one list endpoint allows: sortable and filterable names (API name → column) and fields. */
@@ -90,6 +94,10 @@ public record ListQuery(int page, int pageSize, Column sortBy, boolean descendin
                         + spec.filterable().keySet()));
                 continue;
             }
+            if (param.getValue().size() > 1 || filters.containsKey(column)) {
+                errors.add(new FieldError(key, "filters on '" + name + "' more than once"));
+                continue;
+            }
             String raw = param.getValue().isEmpty() ? "" : param.getValue().get(0);
             try {
                 filters.put(column, convert(raw, column.type()));
@@ -134,12 +142,15 @@ public record ListQuery(int page, int pageSize, Column sortBy, boolean descendin
                 if (!decoded.sort().equals(sortBy.sql()) || decoded.descending() != descending) {
                     errors.add(new FieldError("cursor", "continues another sort; repeat the sort_by and sort_order "
                             + "of the first page, or leave them out"));
+                } else if (!decoded.filters().equals(filterKey(filters))) {
+                    errors.add(new FieldError("cursor", "continues a list with other filters; repeat the filters "
+                            + "of the first page"));
                 } else if (params.containsKey("page")) {
                     errors.add(new FieldError("cursor", "give either page or cursor, not both"));
                 } else {
                     try {
                         after = new Keyset(convert(decoded.sortValue(), sortBy.type()),
-                                convert(decoded.tieValue(), spec.tieBreaker().type()));
+                                convert(decoded.tieValue(), spec.tieBreaker().type()), decoded.total());
                         page = decoded.page();
                     } catch (IllegalArgumentException e) {
                         errors.add(new FieldError("cursor", "is not a cursor this list gave out"));
@@ -152,7 +163,6 @@ public record ListQuery(int page, int pageSize, Column sortBy, boolean descendin
         }
         return new ListQuery(page, pageSize, sortBy, descending, filters, fields, after);
     }
-
 
     private static Optional<Column> sortColumn(Spec spec, String sql) {
         if (spec.defaultSort().sql().equals(sql)) {
@@ -213,11 +223,20 @@ public record ListQuery(int page, int pageSize, Column sortBy, boolean descendin
         return (long) (page - 1) * pageSize;
     }
 
-    /** The cursor of the page after this one, continuing after a row with these values. */
-    public String nextCursor(Object sortValue, Object tieValue) {
+    /** The cursor of the page after this one, continuing after a row with these values, in a list of {@code total}. */
+    public String nextCursor(Object sortValue, Object tieValue, long total) {
         Object sortable = sortValue == null && sortBy.type() == Type.TEXT ? "" : sortValue;
-        return new Cursor(sortBy.sql(), descending, String.valueOf(sortable), String.valueOf(tieValue), page + 1)
-                .encode();
+        return new Cursor(sortBy.sql(), descending, String.valueOf(sortable), String.valueOf(tieValue), page + 1,
+                total, filterKey(filters)).encode();
+    }
+
+    /** The filters a cursor was given out for, in a stable text form. */
+    private static String filterKey(Map<Column, Object> filters) {
+        StringBuilder key = new StringBuilder();
+        filters.entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.comparing(Column::sql)))
+                .forEach(filter -> key.append(filter.getKey().sql()).append('=').append(filter.getValue())
+                        .append('\u0000'));
+        return key.toString();
     }
 
     private static Object convert(String raw, Type type) {
@@ -237,10 +256,11 @@ public record ListQuery(int page, int pageSize, Column sortBy, boolean descendin
     }
 
     /**
-     * The opaque form of a keyset: where the next page starts, for which sort, and its number.
-     * Base64url of a small JSON object; nothing a caller should build or read.
+     * The opaque form of a keyset: where the next page starts, for which sort and filters, its
+     * number and the list's total. Base64url of a small JSON object; nothing a caller should build or read.
      */
-    record Cursor(String sort, boolean descending, String sortValue, String tieValue, int page) {
+    record Cursor(String sort, boolean descending, String sortValue, String tieValue, int page, long total,
+            String filters) {
 
         String encode() {
             return Base64.getUrlEncoder().withoutPadding().encodeToString(
@@ -253,7 +273,7 @@ public record ListQuery(int page, int pageSize, Column sortBy, boolean descendin
                         Base64.getUrlDecoder().decode(text.trim()), StandardCharsets.UTF_8),
                         Cursor.class);
                 if (cursor.sort() == null || cursor.sortValue() == null || cursor.tieValue() == null
-                        || cursor.page() < 2) {
+                        || cursor.filters() == null || cursor.page() < 2 || cursor.total() < 0) {
                     throw new IllegalArgumentException("incomplete cursor");
                 }
                 return cursor;

@@ -7,12 +7,13 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.zhiyue.grading.model.GradingResult.PointOutcome;
 import io.zhiyue.grading.model.GradingResult;
+import io.zhiyue.grading.model.GradingResult.PointOutcome;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,10 @@ public class ResultRepository {
                     "points"),
             STUDENT, SUBMISSION);
 
+    /** One line of the CSV export: a final score, without the points behind it. */
+    public record ExportRow(String studentId, int questionNumber, BigDecimal score, BigDecimal maxScore,
+            BigDecimal confidence, String graderId) {
+    }
 
     public record ScoreBucket(int questionNumber, BigDecimal maxScore, BigDecimal score, long count) {
     }
@@ -56,17 +61,30 @@ public class ResultRepository {
                 SUBMISSION, ResultRepository::result);
     }
 
-    /** Every result of a job, ordered by student and question (for the CSV export). */
     /**
-     * The job's results for export, streamed from a cursor ({@code fetch} rows at a time, in a
-     * read-only transaction of its own), so a job of any size is never held in memory.
+     * The job's results for export, streamed from a cursor ({@code fetch} rows at a time), so a job
+     * of any size is never held in memory. The cursor lives in a read-only transaction of its own
+     * that PostgreSQL ends by itself if the reader goes quiet for a minute; ending the stream
+     * early releases the connection at once.
      */
-    public Multi<Row> exportRows(String tenant, UUID jobId, int fetch) {
-        return Multi.createFrom().resourceFromUni(pool::getConnection, connection -> connection.begin()
-                        .onItem().transformToMulti(transaction -> connection.prepare(SqlQueries.EXPORT_RESULTS)
-                                .onItem().transformToMulti(statement -> statement
-                                        .createStream(fetch, Tuple.of(tenant, jobId)).toMulti())))
-                .withFinalizer((SqlConnection connection) -> connection.close());
+    public Multi<ExportRow> exportRows(String tenant, UUID jobId, int fetch) {
+        return Multi.createFrom().resourceFromUni(pool::getConnection,
+                        connection -> readOnlyCursor(connection, Tuple.of(tenant, jobId), fetch))
+                .withFinalizer((SqlConnection connection) -> connection.close())
+                .map(ResultRepository::exportRow);
+    }
+
+    private static Multi<Row> readOnlyCursor(SqlConnection connection, Tuple arguments, int fetch) {
+        return connection.begin()
+                .chain(() -> connection.query(SqlQueries.EXPORT_TRANSACTION).execute())
+                .chain(() -> connection.prepare(SqlQueries.EXPORT_RESULTS))
+                .onItem().transformToMulti(statement -> statement.createStream(fetch, arguments).toMulti());
+    }
+
+    private static ExportRow exportRow(Row row) {
+        return new ExportRow(row.getString("student_id"), row.getInteger("question_number"),
+                row.getBigDecimal("score"), row.getBigDecimal("max_score"), row.getBigDecimal("confidence"),
+                row.getString("grader_id"));
     }
 
     public Uni<List<ScoreBucket>> distribution(String tenant, UUID jobId) {
@@ -85,7 +103,7 @@ public class ResultRepository {
     private static List<PointOutcome> readPoints(String json) {
         try {
             return JsonCodec.mapper().readValue(json, POINTS);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("stored points are not valid JSON", e);
         }
     }

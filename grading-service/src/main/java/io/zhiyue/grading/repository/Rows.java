@@ -76,23 +76,28 @@ final class Rows {
             pageParams.add(query.offset());
             pageSql += " OFFSET $" + pageParams.size();
         }
-        Uni<Long> total = client.preparedQuery(count + where).execute(countParams)
-                .map(rows -> rows.iterator().next().getLong(0));
-        Uni<PageResponse<T>> items = client.preparedQuery(pageSql).execute(Tuple.from(pageParams)).map(rows -> {
-            List<T> list = new ArrayList<>(Math.min(rows.size(), query.pageSize()));
-            String next = null;
-            int index = 0;
-            for (Row row : rows) {
-                if (index++ == query.pageSize()) {
-                    break;
-                }
-                list.add(mapper.apply(row));
-                if (index == query.pageSize() && rows.size() > query.pageSize()) {
-                    next = query.nextCursor(row.getValue(query.sortBy().key()), row.getValue(tieBreaker.key()));
-                }
+        // a continued list carries the first page's count: a deep page counts nothing again
+        Uni<Long> total = query.after() != null ? Uni.createFrom().item(query.after().total())
+                : client.preparedQuery(count + where).execute(countParams)
+                        .map(counted -> counted.iterator().next().getLong(0));
+        Uni<RowSet<Row>> rows = client.preparedQuery(pageSql).execute(Tuple.from(pageParams));
+        return Uni.combine().all().unis(rows, total).with((page, n) -> toPage(page, n, query, tieBreaker, mapper));
+    }
+
+    private static <T> PageResponse<T> toPage(RowSet<Row> rows, long total, ListQuery query,
+            ListQuery.Column tieBreaker, Function<Row, T> mapper) {
+        List<T> list = new ArrayList<>(Math.min(rows.size(), query.pageSize()));
+        String next = null;
+        int index = 0;
+        for (Row row : rows) {
+            if (index++ == query.pageSize()) {
+                break;
             }
-            return new PageResponse<>(list, query.page(), query.pageSize(), 0, next);
-        });
-        return Uni.combine().all().unis(items, total).with((page, n) -> page.withTotal(n));
+            list.add(mapper.apply(row));
+            if (index == query.pageSize() && rows.size() > query.pageSize()) {
+                next = query.nextCursor(row.getValue(query.sortBy().key()), row.getValue(tieBreaker.key()), total);
+            }
+        }
+        return new PageResponse<>(list, query.page(), query.pageSize(), total, next);
     }
 }

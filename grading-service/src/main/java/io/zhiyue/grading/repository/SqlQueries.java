@@ -124,7 +124,8 @@ final class SqlQueries {
                          percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
                   FROM (SELECT extract(epoch FROM finished_at - published_at) * 1000 AS ms
                         FROM grading_tasks WHERE job_id = $1 AND status = 'DONE' AND published_at IS NOT NULL) m) t
-            WHERE j.id = $1""";
+            WHERE j.id = $1
+            RETURNING\s""" + JOB_COLUMNS;
     static final String CANCEL_TASKS = """
             UPDATE grading_tasks SET status = 'CANCELLED', finished_at = clock_timestamp()
             WHERE job_id = $1 AND status = 'PENDING'""";
@@ -186,6 +187,9 @@ final class SqlQueries {
             FROM results r
             WHERE r.tenant_id = $1 AND r.job_id = $2""".formatted(FINAL_SCORE);
     /** What the CSV export needs, nothing more (no per-point JSON), in a stable order. */
+    /** The export's transaction reads only, and ends by itself when its reader vanished. */
+    static final String EXPORT_TRANSACTION =
+            "SET TRANSACTION READ ONLY; SET LOCAL idle_in_transaction_session_timeout = '60s'";
     static final String EXPORT_RESULTS = """
             SELECT r.student_id, r.question_number, %s AS score, r.max_score, r.confidence, r.grader_id
             FROM results r

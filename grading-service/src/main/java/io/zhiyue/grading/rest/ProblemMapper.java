@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /** The one place errors become RFC 9457 problem+json with a stable code; never a stack trace. */
@@ -141,7 +140,6 @@ public class ProblemMapper {
     }
 
     private static String requestId(HttpServerRequest request) {
-        String id = request.getHeader(TenantHeaders.REQUEST_ID);
-        return id == null || id.isBlank() ? UUID.randomUUID().toString() : id;
+        return TenantHeaders.requestIdOrNew(request.getHeader(TenantHeaders.REQUEST_ID));
     }
 }

@@ -1,22 +1,18 @@
 package io.zhiyue.grading.service;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.zhiyue.grading.grader.GradeResult;
-import io.zhiyue.grading.grader.GradingQuestion;
-import io.zhiyue.grading.grader.RuleBasedGrader.PreparedQuestion;
 import io.zhiyue.grading.grader.RuleBasedGrader;
+import io.zhiyue.grading.grader.RuleBasedGrader.PreparedQuestion;
 import io.zhiyue.grading.model.GradingJob;
+import io.zhiyue.grading.repository.BatchRepository;
 import io.zhiyue.grading.repository.BatchRepository.Claimed;
 import io.zhiyue.grading.repository.BatchRepository.PendingTask;
-import io.zhiyue.grading.repository.BatchRepository;
 import io.zhiyue.grading.repository.JobRepository;
 import io.zhiyue.grading.service.JobCompletion.Settled;
 import io.zhiyue.shared.event.GradingTaskBatch;
@@ -46,19 +42,17 @@ public class BatchGradingService {
     private final BatchRepository batches;
     private final Outbox outbox;
     private final JobCompletion completion;
-    /** Rubric versions kept compiled; more than an exam's questions, far fewer than would matter in memory. */
-    private static final int PREPARED_RUBRICS = 10_000;
-
-    private final RuleBasedGrader grader = new RuleBasedGrader();
-    /** The one rubric cache: rubric version id → compiled question (versions are immutable). */
-    private final Cache<UUID, PreparedQuestion> prepared = Caffeine.newBuilder().maximumSize(PREPARED_RUBRICS).build();
+    private final RuleBasedGrader grader;
+    private final PreparedRubrics rubrics;
     private final Counter graded;
     private final Counter failed;
     private final Timer batchTimer;
 
     public BatchGradingService(JobRepository jobs, BatchRepository batches, Outbox outbox,
-            JobCompletion completion, MeterRegistry registry) {
+            JobCompletion completion, RuleBasedGrader grader, PreparedRubrics rubrics, MeterRegistry registry) {
         this.completion = completion;
+        this.grader = grader;
+        this.rubrics = rubrics;
         this.jobs = jobs;
         this.batches = batches;
         this.outbox = outbox;
@@ -89,30 +83,40 @@ public class BatchGradingService {
     }
 
     private Uni<Void> gradeBatch(GradingJob job, GradingTaskBatch batch, Instant publishedAt, String traceparent) {
-        return batches.loadPending(job.id(), batch.batchNo()).chain(pending -> {
-            if (pending.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            // grading is CPU work: keep it off the event loop that completed the query
-            return unpreparedRubrics(pending).emitOn(Infrastructure.getDefaultWorkerPool())
-                    .map(loaded -> grade(job, pending, loaded))
-                    .chain(results -> store(job.id(), traceparent, tx -> batches.commit(tx, job.id(), job.tenantId(),
-                            grader.id(), OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC), pending, results)));
-        });
+        return batches.loadPending(job.id(), batch.batchNo()).chain(pending -> pending.isEmpty()
+                ? Uni.createFrom().voidItem()
+                // resolve(…) hands over on a worker thread: grading is CPU work
+                : rubrics.resolve(rubricIds(pending))
+                        .map(questions -> grade(job, pending, questions))
+                        .chain(results -> store(job.id(), traceparent, tx -> batches.commit(tx, job.id(),
+                                job.tenantId(), grader.id(), OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC),
+                                pending, results))));
     }
 
-    /** {@code loaded}: the rubrics not compiled yet; a rubric that cannot be compiled fails its submissions only. */
-    private Map<UUID, GradeResult> grade(GradingJob job, List<PendingTask> pending, Map<UUID, GradingQuestion> loaded) {
+    /** A submission whose rubric could not be compiled, or whose grading threw, is left out: it fails alone. */
+    private Map<UUID, GradeResult> grade(GradingJob job, List<PendingTask> pending,
+            Map<UUID, PreparedQuestion> questions) {
         Map<UUID, GradeResult> results = new HashMap<>();
         for (PendingTask task : pending) {
+            PreparedQuestion question = questions.get(task.rubricId());
+            if (question == null) {
+                continue;
+            }
             try {
-                PreparedQuestion question = prepared.get(task.rubricId(), id -> grader.prepare(loaded.get(id)));
                 results.put(task.submissionId(), grader.grade(question, task.answer()));
             } catch (RuntimeException | StackOverflowError e) {
                 Log.errorf("grading submission %s of job %s failed: %s", task.submissionId(), job.id(), e.getMessage());
             }
         }
         return results;
+    }
+
+    private static Set<UUID> rubricIds(List<PendingTask> pending) {
+        Set<UUID> ids = new HashSet<>();
+        for (PendingTask task : pending) {
+            ids.add(task.rubricId());
+        }
+        return ids;
     }
 
     /**
@@ -134,16 +138,5 @@ public class BatchGradingService {
                     }
                 })
                 .replaceWithVoid();
-    }
-
-    /** The frozen rubrics of the batch that are not compiled yet, from the database. */
-    private Uni<Map<UUID, GradingQuestion>> unpreparedRubrics(List<PendingTask> pending) {
-        Set<UUID> missing = new HashSet<>();
-        for (PendingTask task : pending) {
-            if (prepared.getIfPresent(task.rubricId()) == null) {
-                missing.add(task.rubricId());
-            }
-        }
-        return missing.isEmpty() ? Uni.createFrom().item(Map.of()) : batches.loadRubrics(missing);
     }
 }

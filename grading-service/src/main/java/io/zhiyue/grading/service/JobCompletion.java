@@ -40,7 +40,7 @@ public class JobCompletion {
         }
         JobState outcome = job.graded() == 0 && job.failed() > 0 ? JobState.FAILED : JobState.COMPLETED;
         return jobs.transition(tx, job.tenantId(), job.id(), outcome, JobState.sourcesOf(outcome))
-                .call(ended -> ended == null ? Uni.createFrom().voidItem() : jobs.storeTimings(tx, job.id()))
+                .chain(ended -> ended == null ? Uni.createFrom().<GradingJob>nullItem() : jobs.storeTimings(tx, job.id()))
                 .map(ended -> {
                     if (ended == null) {
                         // another transaction ended it first

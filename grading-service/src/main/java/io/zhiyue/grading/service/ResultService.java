@@ -1,16 +1,18 @@
 package io.zhiyue.grading.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
 import io.zhiyue.grading.model.GradingResult;
+import io.zhiyue.grading.model.JobStatistics;
 import io.zhiyue.grading.model.JobStatistics.QuestionStatistics;
 import io.zhiyue.grading.model.JobStatistics.ScoreCount;
-import io.zhiyue.grading.model.JobStatistics;
 import io.zhiyue.grading.repository.JobRepository;
 import io.zhiyue.grading.repository.ListQuery;
-import io.zhiyue.grading.repository.ResultRepository.ScoreBucket;
 import io.zhiyue.grading.repository.ResultRepository;
+import io.zhiyue.grading.repository.ResultRepository.ExportRow;
+import io.zhiyue.grading.repository.ResultRepository.ScoreBucket;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.error.ZhiyueException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,10 +37,13 @@ public class ResultService {
 
     private final JobRepository jobs;
     private final ResultRepository results;
+    /** Rows sent by exports: an export its caller abandoned stops adding to it. */
+    private final Counter exportedRows;
 
-    public ResultService(JobRepository jobs, ResultRepository results) {
+    public ResultService(JobRepository jobs, ResultRepository results, MeterRegistry registry) {
         this.jobs = jobs;
         this.results = results;
+        this.exportedRows = Counter.builder("zhiyue.grading.export.rows").register(registry);
     }
 
     public Uni<PageResponse<GradingResult>> list(String tenant, UUID jobId, ListQuery query) {
@@ -53,18 +58,19 @@ public class ResultService {
         return requireJob(tenant, jobId).onItem().transformToMulti(ignored -> Multi.createBy().concatenating()
                 .streams(Multi.createFrom().item(CSV_HEADER + "\n"),
                         results.exportRows(tenant, jobId, EXPORT_FETCH_ROWS).group().intoLists().of(EXPORT_CHUNK_ROWS)
+                                .invoke(rows -> exportedRows.increment(rows.size()))
                                 .map(ResultService::csvLines)));
     }
 
-    private static String csvLines(List<Row> rows) {
+    private static String csvLines(List<ExportRow> rows) {
         StringBuilder csv = new StringBuilder(64 * rows.size());
-        for (Row row : rows) {
-            csv.append(csvField(row.getString("student_id"))).append(',')
-                    .append(row.getInteger("question_number")).append(',')
-                    .append(row.getBigDecimal("score").toPlainString()).append(',')
-                    .append(row.getBigDecimal("max_score").toPlainString()).append(',')
-                    .append(row.getBigDecimal("confidence").toPlainString()).append(',')
-                    .append(csvField(row.getString("grader_id"))).append('\n');
+        for (ExportRow row : rows) {
+            csv.append(csvField(row.studentId())).append(',')
+                    .append(row.questionNumber()).append(',')
+                    .append(row.score().toPlainString()).append(',')
+                    .append(row.maxScore().toPlainString()).append(',')
+                    .append(row.confidence().toPlainString()).append(',')
+                    .append(csvField(row.graderId())).append('\n');
         }
         return csv.toString();
     }

@@ -1,8 +1,8 @@
 package io.zhiyue.grading.stream;
 
 import io.smallrye.mutiny.Uni;
-import io.zhiyue.grading.repository.JobRepository.PendingBatch;
 import io.zhiyue.grading.repository.JobRepository;
+import io.zhiyue.grading.repository.JobRepository.PendingBatch;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.event.GradingTaskBatch;

@@ -16,13 +16,16 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A database as the first release left it: its own schema migrated to V1 only (the migration that
- * shipped), holding an exam that was graded then. The application then starts on it and must
+ * A database as the first release left it: its own schema migrated by the V1 that shipped (a frozen
+ * copy, so a V1 edited in place on main fails Flyway's checksum validation when the application
+ * starts on it), holding an exam that was graded then. The application then starts on it and must
  * migrate it to the current version keeping the data.
  */
 public class FirstReleaseDatabase implements QuarkusTestResourceLifecycleManager {
 
     static final String SCHEMA = "grading_first_release";
+    /** The migrations the first release shipped, frozen as they were (V1 only). */
+    static final String SHIPPED_MIGRATIONS = "first-release";
     static final UUID EXAM = UUID.fromString("00000000-0000-0000-0000-00000000e001");
     static final UUID QUESTION = UUID.fromString("00000000-0000-0000-0000-00000000a001");
     static final UUID RUBRIC = UUID.fromString("00000000-0000-0000-0000-00000000b001");
@@ -43,8 +46,8 @@ public class FirstReleaseDatabase implements QuarkusTestResourceLifecycleManager
             throw new IllegalStateException(e);
         }
         Flyway.configure().dataSource(jdbc, user[0], user[1]).schemas(SCHEMA).defaultSchema(SCHEMA)
-                .createSchemas(true).table("flyway_history_grading").locations("classpath:db/migration")
-                .target("1").load().migrate();
+                .createSchemas(true).table("flyway_history_grading").locations("classpath:" + SHIPPED_MIGRATIONS)
+                .load().migrate();
         try (Connection connection = DriverManager.getConnection(jdbc, user[0], user[1]);
              Statement statement = connection.createStatement()) {
             statement.execute("SET search_path = " + SCHEMA);

@@ -8,6 +8,8 @@ import io.zhiyue.grading.GradingTestData;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 
@@ -38,6 +40,13 @@ class UpgradeFromFirstReleaseTest {
     Pool pool;
 
     @Test
+    void theShippedV1IsUnchanged() throws IOException {
+        assertThat(resource("db/migration/V1__grading_schema.sql"))
+                .as("V1 shipped with the first release; changes go into a new migration")
+                .isEqualTo(resource(FirstReleaseDatabase.SHIPPED_MIGRATIONS + "/V1__grading_schema.sql"));
+    }
+
+    @Test
     void migratesAndKeepsWhatTheFirstReleaseStored() {
         List<String> applied = pool.query("SELECT version FROM flyway_history_grading WHERE success AND version IS NOT NULL ORDER BY installed_rank")
                 .execute().await().atMost(Duration.ofSeconds(5)).stream().map(row -> row.getString(0)).toList();
@@ -46,7 +55,9 @@ class UpgradeFromFirstReleaseTest {
         given().when().get("/api/v1/exams/" + FirstReleaseDatabase.EXAM).then().statusCode(200)
                 .body("title", equalTo("Graded by the first release"));
         GradingTestData.job(FirstReleaseDatabase.JOB.toString()).body("state", equalTo("COMPLETED"))
-                .body("total", equalTo(2)).body("graded", equalTo(2)).body("timings.totalMs", equalTo(2_000));
+                .body("total", equalTo(2)).body("graded", equalTo(2)).body("timings.totalMs", equalTo(2_000))
+                // computed by the upgrade from the stored tasks, as the first release showed them
+                .body("timings.publishToCommitP50Ms", GradingTestData.decimal("1000.0"));
         given().queryParam("sort_by", "studentId").when().get("/api/v1/grading-jobs/" + FirstReleaseDatabase.JOB
                 + "/results").then().statusCode(200)
                 .body("items.studentId", contains("old-1", "old-2"))
@@ -61,5 +72,12 @@ class UpgradeFromFirstReleaseTest {
         given().queryParam("sort_by", "studentId").when().get("/api/v1/grading-jobs/" + again + "/results")
                 .then().statusCode(200)
                 .body("items.score", contains(GradingTestData.decimal("4"), GradingTestData.decimal("0")));
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(name)) {
+            assertThat(in).as(name).isNotNull();
+            return in.readAllBytes();
+        }
     }
 }

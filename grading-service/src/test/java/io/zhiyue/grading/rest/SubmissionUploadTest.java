@@ -8,6 +8,7 @@ import io.zhiyue.devstack.DevstackTestResource;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -254,6 +255,52 @@ class SubmissionUploadTest {
     }
 
     @Test
+    void aCursorPagesThroughRowsThatShareTheirUploadTime() {
+        String examId = examWithTwoQuestions("cursor over ties");
+        StringBuilder csv = new StringBuilder("student_id,question_number,answer\n");
+        for (int i = 0; i < 23; i++) {
+            csv.append("t").append(i).append(',').append(i % 2 + 1).append(",answer\n");
+        }
+        // one upload, one transaction: every row has the same created_at, the default sort
+        uploadCsv(examId, csv.toString()).statusCode(200).body("accepted", equalTo(23));
+
+        for (Map<String, String> filter : List.of(Map.<String, String>of(), Map.of("filter[questionNumber]", "1"))) {
+            int expected = filter.isEmpty() ? 23 : 12;
+            Map<String, String> query = new HashMap<>(filter);
+            query.put("page_size", "5");
+            Map<String, Object> page = submissions(examId, query).extract().jsonPath().getMap("");
+            List<Object> ids = new ArrayList<>(idsOf(page));
+            int pages = 1;
+            while (page.get("nextCursor") != null) {
+                Map<String, String> next = new HashMap<>(filter);
+                next.put("page_size", "5");
+                next.put("cursor", (String) page.get("nextCursor"));
+                page = submissions(examId, next).body("total", equalTo(expected)).extract().jsonPath().getMap("");
+                ids.addAll(idsOf(page));
+                pages++;
+            }
+            assertThat(ids).as("filter %s", filter).doesNotHaveDuplicates().hasSize(expected);
+            assertThat(pages).isEqualTo((expected + 4) / 5);
+        }
+
+        String filteredCursor = submissions(examId, Map.of("filter[questionNumber]", "1", "page_size", "5"))
+                .extract().path("nextCursor");
+        expectValidation(given().queryParam("cursor", filteredCursor)
+                .when().get("/api/v1/exams/" + examId + "/submissions").then(), "cursor");
+    }
+
+    @Test
+    void repeatedFiltersAre400() {
+        String examId = examWithTwoQuestions("repeated filters");
+        expectValidation(given().urlEncodingEnabled(false)
+                .when().get("/api/v1/exams/" + examId + "/submissions?filter[studentId]=a&filter[studentId]=b")
+                .then(), "filter[studentId]");
+        expectValidation(given().urlEncodingEnabled(false)
+                .when().get("/api/v1/exams/" + examId + "/submissions?filter[studentId]=a&filter[student_id]=b")
+                .then(), "filter[student_id]");
+    }
+
+    @Test
     void csvWithoutCharsetIsReadAsUtf8() {
         String examId = examWithTwoQuestions("no charset");
         given().contentType("text/csv").body("student_id,question_number,answer\n学生,1,光合作用\n".getBytes(
@@ -267,6 +314,10 @@ class SubmissionUploadTest {
         addKeywordNumericQuestion(examId, 1);
         addKeywordNumericQuestion(examId, 2);
         return examId;
+    }
+
+    private static List<Object> idsOf(Map<String, Object> page) {
+        return ((List<?>) page.get("items")).stream().<Object>map(item -> ((Map<?, ?>) item).get("id")).toList();
     }
 
     private static ValidatableResponse submissions(String examId, Map<String, String> query) {

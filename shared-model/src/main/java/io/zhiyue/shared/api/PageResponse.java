@@ -16,8 +16,4 @@ public record PageResponse<T>(List<T> items, int page, int pageSize, long total,
     public PageResponse(List<T> items, int page, int pageSize, long total) {
         this(items, page, pageSize, total, null);
     }
-
-    public PageResponse<T> withTotal(long value) {
-        return new PageResponse<>(items, page, pageSize, value, nextCursor);
-    }
 }

@@ -1,5 +1,8 @@
 package io.zhiyue.shared.tenant;
 
+import java.util.UUID;
+import java.util.regex.Pattern;
+
 /**
  * Internal headers the gateway sets for downstream services (and strips from public requests).
  */
@@ -16,6 +19,18 @@ public final class TenantHeaders {
     /** The tenant of platform-wide data (spans, SYSTEM_STATUS, SLOW_SPAN): visible to platform admins only. */
     public static final String PLATFORM_TENANT = "_platform";
 
+    /** A request id a caller may choose: short, and safe in logs and headers. */
+    private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+
     private TenantHeaders() {
+    }
+
+    public static boolean isSaneRequestId(String requestId) {
+        return requestId != null && SANE_REQUEST_ID.matcher(requestId).matches();
+    }
+
+    /** The caller's request id if it is sane, else a new one. */
+    public static String requestIdOrNew(String requestId) {
+        return isSaneRequestId(requestId) ? requestId : UUID.randomUUID().toString();
     }
 }

@@ -21,9 +21,11 @@ public class StreamBacklog {
 
     /**
      * KEYS: stream. ARGV: group, ids... Answers the ids still ahead of the group or pending in it.
-     * Ids compare as two numbers, milliseconds then sequence (both exact in Lua's doubles).
+     * Ids compare as two numbers, milliseconds then sequence (both exact in Lua's doubles). A stream
+     * that is gone (a Redis that lost it) holds nothing.
      */
     private static final String STILL_QUEUED = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
             local last = nil
             for _, info in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
               local fields = {}

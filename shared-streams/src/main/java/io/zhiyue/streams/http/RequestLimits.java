@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The one place a request's size is checked, for every service, before any route runs: the URI,
@@ -92,9 +91,8 @@ public class RequestLimits {
     }
 
     private static void refuse(RoutingContext context, ErrorCode code, String detail) {
-        String requestId = context.request().getHeader(TenantHeaders.REQUEST_ID);
         Problem problem = Problem.of(code, detail, context.request().path(),
-                requestId == null || requestId.length() > 128 ? UUID.randomUUID().toString() : requestId, null);
+                TenantHeaders.requestIdOrNew(context.request().getHeader(TenantHeaders.REQUEST_ID)), null);
         context.response().setStatusCode(code.status())
                 .putHeader("Content-Type", Problem.MEDIA_TYPE)
                 .putHeader("Connection", "close")

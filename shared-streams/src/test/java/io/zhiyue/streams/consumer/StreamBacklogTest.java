@@ -40,4 +40,16 @@ class StreamBacklogTest {
 
         assertThat(queued).containsExactlyInAnyOrder(pending, ahead);
     }
+
+    @Test
+    void aStreamThatIsGoneHoldsNothing() {
+        String stream = Envelopes.uniqueStream();
+        redis.execute("XGROUP", "CREATE", stream, "g", "0", "MKSTREAM");
+        String published = redis.execute("XADD", stream, "*", "n", "1").toString();
+        redis.execute("DEL", stream);
+
+        var queued = backlog.stillQueued(stream, "g", List.of(published)).await().atMost(Duration.ofSeconds(5));
+
+        assertThat(queued).isEmpty();
+    }
 }
