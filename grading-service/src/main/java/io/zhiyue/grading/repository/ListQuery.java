@@ -1,5 +1,6 @@
 package io.zhiyue.grading.repository;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.zhiyue.shared.api.QueryString;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem.FieldError;
@@ -257,8 +258,10 @@ public record ListQuery(int page, int pageSize, Column sortBy, boolean descendin
 
     /**
      * The opaque form of a keyset: where the next page starts, for which sort and filters, its
-     * number and the list's total. Base64url of a small JSON object; nothing a caller should build or read.
+     * number and the list's total. Base64url of a small JSON object; nothing a caller should build or
+     * read. Registered for reflection: Jackson writes it outside REST.
      */
+    @RegisterForReflection
     record Cursor(String sort, boolean descending, String sortValue, String tieValue, int page, long total,
             String filters) {
 

@@ -147,16 +147,20 @@ public class GradingJobService {
      */
     public Uni<Void> republishLost(String tenant, UUID jobId) {
         return existing(tenant, jobId).chain(job -> jobs.pendingBatches(jobId)
-                .chain(pending -> pending.isEmpty() ? completeIfDone(job).replaceWithVoid()
-                        : tasks.lost(jobId).chain(lost -> {
-                            if (lost.isEmpty()) {
-                                return Uni.createFrom().voidItem();
-                            }
-                            Log.infof("job %s: republishing %d of %d pending batches, whose entries were lost", jobId,
-                                    lost.size(), pending.size());
-                            return tasks.publish(tenant, jobId, lost, job.batchSize());
-                        })))
+                        .chain(pending -> pending.isEmpty() ? completeIfDone(job).replaceWithVoid()
+                                : republishMissing(job, pending.size())))
                 .chain(() -> jobs.touch(jobId));
+    }
+
+    private Uni<Void> republishMissing(GradingJob job, int pendingBatches) {
+        return tasks.lost(job.id()).chain(lost -> {
+            if (lost.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            Log.infof("job %s: republishing %d of %d pending batches, whose entries were lost", job.id(), lost.size(),
+                    pendingBatches);
+            return tasks.publish(job.tenantId(), job.id(), lost, job.batchSize());
+        });
     }
 
     /** Ends a job that has nothing left (its last batch finished before it reached EXECUTING). */
