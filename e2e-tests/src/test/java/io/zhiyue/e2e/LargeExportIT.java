@@ -169,17 +169,15 @@ class LargeExportIT {
                     INSERT INTO grading.job_rubrics (job_id, question_id, rubric_id)
                     SELECT $2, q.id, q.current_rubric_id FROM grading.questions q WHERE q.exam_id = $1""",
                     """
-                    INSERT INTO grading.grading_tasks (job_id, submission_id, tenant_id, batch_no, status, published_at, finished_at)
-                    SELECT $2, s.id, 'demo-school', 0, 'DONE', now(), now() FROM grading.submissions s WHERE s.exam_id = $1""",
+                    INSERT INTO grading.grading_tasks (job_id, submission_id, tenant_id, batch_no)
+                    SELECT $2, s.id, 'demo-school', 0 FROM grading.submissions s WHERE s.exam_id = $1""",
                     """
-                    INSERT INTO grading.results (job_id, submission_id, tenant_id, question_id, rubric_id, student_id,
-                        question_number, score, max_score, confidence, grader_id, points)
-                    SELECT $2, s.id, 'demo-school', s.question_id, q.current_rubric_id, s.student_id, s.question_number,
-                        1, q.max_score, 1, 'rule-based-v1', '[]'
+                    INSERT INTO grading.results (job_id, submission_id, tenant_id, status, question_id, rubric_id,
+                        student_id, question_number, score, final_score, final_source, max_score, confidence, grader_id,
+                        points, published_at)
+                    SELECT $2, s.id, 'demo-school', 'DONE', s.question_id, q.current_rubric_id, s.student_id,
+                        s.question_number, 1, 1, 'GRADER', q.max_score, 1, 'rule-based-v1', '[]', now()
                     FROM grading.submissions s JOIN grading.questions q ON q.id = s.question_id WHERE s.exam_id = $1""",
-                    """
-                    INSERT INTO grading.final_scores (job_id, submission_id, tenant_id, score, source)
-                    SELECT job_id, submission_id, tenant_id, score, 'GRADER' FROM grading.results WHERE job_id = $2""",
                     """
                     UPDATE grading.grading_jobs SET state = 'COMPLETED', total = %d, graded = %d, started_at = now(),
                         completed_at = now() WHERE id = $2 AND $1 IS NOT NULL""".formatted(RESULTS, RESULTS)}) {

@@ -7,10 +7,13 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,13 +25,28 @@ import java.util.Set;
  * done, and prints how long the job stalled, how long it took to complete after the kill and how
  * the API answered meanwhile (a poll every 50 ms).
  *
+ * <p>Before the measured job it grades jobs of {@code --warmup} submissions of another exam (default
+ * 20,000) until two in a row run at the same rate, then waits for the machine to go quiet; 0
+ * measures processes as they are, compiling as they go. {@code --subscribers N}
+ * keeps N more sockets subscribed to the job while it runs. {@code --profile} (with {@code
+ * --pg-url}) prints where the CPU went during the job, per kind of process, and what PostgreSQL
+ * did: its costliest statements and the WAL written.
+ *
  * <pre>BenchMain [--submissions 20000] [--gateway http://localhost:8080] [--chunk-rows 5000] [--no-verify]
- *           [--kill-pid PID]</pre>
+ *           [--kill-pid PID] [--warmup 20000] [--subscribers N] [--profile --pg-url postgresql://…]</pre>
  */
 public final class BenchMain {
 
     private static final int QUESTIONS = 5;
-    private static final double TARGET_PER_SECOND = 1_500;
+    private static final double TARGET_PER_SECOND = 10_000;
+    private static final int PROFILED_STATEMENTS = 8;
+    /** Warm-up stops once WARM_SETTLED rounds in a row gained less than WARM_GAIN on the best, or after WARM_ROUNDS. */
+    private static final double WARM_GAIN = 0.05;
+    private static final int WARM_SETTLED = 2;
+    private static final int WARM_ROUNDS = 12;
+    /** CPU (in cores) the services and the stores may use for the machine to count as quiet. */
+    private static final double QUIET_CORES = 0.2;
+    private static final Duration QUIET_WAIT = Duration.ofSeconds(30);
     /** --kill strikes once this share of the job is done. */
     private static final double KILL_AT = 0.3;
 
@@ -42,8 +60,13 @@ public final class BenchMain {
         int chunkRows = 5_000;
         boolean verify = true;
         long killPid = 0;
+        Options options = new Options();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--warmup" -> options.warmup = Integer.parseInt(value(args, ++i));
+                case "--subscribers" -> options.subscribers = Integer.parseInt(value(args, ++i));
+                case "--profile" -> options.profile = true;
+                case "--pg-url" -> options.pgUrl = value(args, ++i);
                 case "--kill-pid" -> killPid = Long.parseLong(value(args, ++i));
                 case "--gateway" -> gatewayUrl = URI.create(value(args, ++i));
                 case "--submissions" -> submissions = Integer.parseInt(value(args, ++i));
@@ -52,8 +75,12 @@ public final class BenchMain {
                 default -> usage("unknown argument " + args[i]);
             }
         }
-        if (submissions < QUESTIONS || chunkRows < 1) {
-            usage("--submissions must be at least " + QUESTIONS + " and --chunk-rows at least 1");
+        if (submissions < QUESTIONS || chunkRows < 1 || options.warmup < 0 || options.subscribers < 0) {
+            usage("--submissions must be at least " + QUESTIONS + ", --chunk-rows at least 1, --warmup and "
+                    + "--subscribers at least 0");
+        }
+        if (options.profile && options.pgUrl == null) {
+            usage("--profile needs --pg-url (the launcher passes it)");
         }
         GatewayClient gateway = new GatewayClient(gatewayUrl);
         if (!gateway.isReady()) {
@@ -61,16 +88,24 @@ public final class BenchMain {
             System.exit(1);
         }
         try {
-            System.exit(run(gateway, submissions, chunkRows, verify, killPid, out));
-        } catch (GatewayException | UncheckedIOException | IllegalStateException e) {
+            System.exit(run(gateway, submissions, chunkRows, verify, killPid, options, out));
+        } catch (GatewayException | UncheckedIOException | IllegalStateException | SQLException e) {
             out.println();
             System.err.println("bench: " + e.getMessage());
             System.exit(1);
         }
     }
 
+    /** What the bench does around the measured job. */
+    private static final class Options {
+        int warmup = 20_000;
+        int subscribers;
+        boolean profile;
+        String pgUrl;
+    }
+
     private static int run(GatewayClient gateway, int requested, int chunkRows, boolean verify, long killPid,
-            PrintStream out) throws InterruptedException {
+            Options options, PrintStream out) throws InterruptedException, SQLException {
         int students = (requested + QUESTIONS - 1) / QUESTIONS;
         SampleExam exam = SampleExam.generate(students, 7L);
         out.printf(Locale.ROOT, "%nbench grading: %,d submissions (%,d students x %d questions) through %s, %d CPU core(s) "
@@ -96,8 +131,19 @@ public final class BenchMain {
             return 1;
         }
 
+        if (options.warmup > 0) {
+            warmUp(gateway, options.warmup, out);
+        }
+
         Job created = gateway.createJob(examId);
         out.println("  job:      " + created.id());
+        SubscriptionStorm listeners = options.subscribers == 0 ? null
+                : subscribe(gateway, created.id(), options.subscribers, out);
+        PgStatements postgres = options.profile ? new PgStatements(options.pgUrl) : null;
+        Map<String, Double> cpuBefore = ProcessCpu.sample();
+        if (postgres != null) {
+            postgres.reset();
+        }
         KillDuringJob kill = killPid > 0 ? KillDuringJob.arm(gateway, created.id(), killPid, KILL_AT) : null;
         JobFollower.Outcome outcome;
         try {
@@ -107,6 +153,8 @@ public final class BenchMain {
                 kill.close();
             }
         }
+        Map<String, Double> cpu = ProcessCpu.used(cpuBefore, ProcessCpu.sample());
+        PgStatements.Figures statements = postgres == null ? null : postgres.read(PROFILED_STATEMENTS);
         Job job = outcome.job();
         if (kill != null) {
             kill.report(out);
@@ -138,6 +186,16 @@ public final class BenchMain {
         out.printf(Locale.ROOT, "    live progress events    %d%n", outcome.progressEvents());
         out.printf(Locale.ROOT, "  target >= %,.0f submissions/s (2 grading-service processes on this machine): %s%n",
                 TARGET_PER_SECOND, serverRate >= TARGET_PER_SECOND ? "met" : "NOT met");
+        if (listeners != null) {
+            listeners.awaitCompleted(Duration.ofSeconds(10));
+            SubscriptionStorm.Figures figures = listeners.figures();
+            out.printf(Locale.ROOT, "  with %,d more sockets subscribed to the job: %,d confirmed, %,d saw COMPLETED%n",
+                    figures.sockets(), figures.confirmed(), figures.sawCompleted());
+            listeners.close();
+        }
+        if (options.profile) {
+            profile(job.graded() + job.failed(), cpu, statements, out);
+        }
 
         if (!verify) {
             return 0;
@@ -160,6 +218,112 @@ public final class BenchMain {
         return ok ? 0 : 1;
     }
 
+    /**
+     * Grades jobs of another exam until the processes are warm: the JIT compiles the hot path over
+     * the first hundred thousand or so submissions, so the measured job would otherwise time the
+     * compiler. Rounds of {@code submissions} each run until {@link #WARM_SETTLED} in a row no
+     * longer beat the best by {@link #WARM_GAIN} (at most {@link #WARM_ROUNDS}); then the bench
+     * waits for the machine to go quiet (the post-job ANALYZE, the compiler's last queue) before
+     * the measured job starts.
+     */
+    private static void warmUp(GatewayClient gateway, int submissions, PrintStream out) throws InterruptedException {
+        long start = System.nanoTime();
+        SampleExam exam = SampleExam.generate((submissions + QUESTIONS - 1) / QUESTIONS, 5L);
+        String examId = gateway.createExam("Warm-up " + exam.title(), exam.subject());
+        exam.questions().forEach(q -> gateway.addQuestion(examId, q));
+        exam.csvChunks(5_000).forEach(chunk -> gateway.uploadCsv(examId, chunk));
+        List<String> curve = new ArrayList<>();
+        double best = 0;
+        int sinceBest = 0;
+        for (int round = 1; round <= WARM_ROUNDS && sinceBest < WARM_SETTLED; round++) {
+            double rate = gradeOnce(gateway, examId);
+            curve.add(String.format(Locale.ROOT, "%,.0f", rate));
+            if (rate > best * (1 + WARM_GAIN)) {
+                best = rate;
+                sinceBest = 0;
+            } else {
+                sinceBest++;
+            }
+        }
+        double quietAfter = awaitQuiet();
+        out.printf(Locale.ROOT, "  warm-up:  %d job(s) of %,d submissions of another exam, submissions/s %s; quiet after "
+                        + "%.1f s; %.1f s in all (not measured; --warmup 0 measures cold processes)%n", curve.size(),
+                exam.size(), String.join(" -> ", curve), quietAfter, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Runs one job of the exam to its end and returns the job's own submissions per second. */
+    private static double gradeOnce(GatewayClient gateway, String examId) throws InterruptedException {
+        String jobId = gateway.startJob(gateway.createJob(examId).id()).id();
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        Job job = gateway.job(jobId);
+        while (!job.isFinal()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the warm-up job " + jobId + " did not finish in 10 minutes");
+            }
+            Thread.sleep(100);
+            job = gateway.job(jobId);
+        }
+        if (!"COMPLETED".equals(job.state()) || job.timings() == null || job.timings().submissionsPerSecond() == null) {
+            throw new IllegalStateException("the warm-up job " + jobId + " ended " + job.state());
+        }
+        return job.timings().submissionsPerSecond().doubleValue();
+    }
+
+    /**
+     * Waits until the services, PostgreSQL and Redis together use less than {@link #QUIET_CORES}
+     * for a whole second (at most {@link #QUIET_WAIT}); returns the seconds waited.
+     */
+    private static double awaitQuiet() throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + QUIET_WAIT.toNanos();
+        Map<String, Double> before = ProcessCpu.sample();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1_000);
+            Map<String, Double> now = ProcessCpu.sample();
+            double busy = ProcessCpu.used(before, now).entrySet().stream()
+                    .filter(kind -> !ProcessCpu.BENCH.equals(kind.getKey()))
+                    .mapToDouble(Map.Entry::getValue).sum();
+            if (busy < QUIET_CORES) {
+                break;
+            }
+            before = now;
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static SubscriptionStorm subscribe(GatewayClient gateway, String jobId, int sockets, PrintStream out) {
+        SubscriptionStorm storm = SubscriptionStorm.start(gateway.liveChannel(), "job:" + jobId, sockets);
+        storm.awaitAnswered(Duration.ofSeconds(60));
+        out.printf(Locale.ROOT, "  listeners: %,d more sockets subscribed to the job, %,d confirmed%n", sockets,
+                storm.figures().confirmed());
+        return storm;
+    }
+
+    /** Where the CPU went during the job, and what PostgreSQL did for it, per submission. */
+    private static void profile(long submissions, Map<String, Double> cpu, PgStatements.Figures postgres,
+            PrintStream out) {
+        out.println();
+        out.println("  CPU during the job (job start -> COMPLETED, every process of each kind, from /proc):");
+        double total = cpu.values().stream().mapToDouble(Double::doubleValue).sum();
+        cpu.forEach((kind, seconds) -> out.printf(Locale.ROOT, "    %-18s %6.2f s  %6.1f µs per submission%n", kind,
+                seconds, seconds * 1e6 / submissions));
+        out.printf(Locale.ROOT, "    %-18s %6.2f s  %6.1f µs per submission%n", "all", total, total * 1e6 / submissions);
+        out.println("  PostgreSQL during the job (pg_stat_statements; per submission):");
+        out.println("     calls   exec µs   rows  blocks  WAL bytes  statement");
+        for (PgStatements.Entry statement : postgres.statements()) {
+            out.printf(Locale.ROOT, "    %6.3f  %8.1f  %5.2f  %6.1f  %9.0f  %s%n", (double) statement.calls() / submissions,
+                    statement.execMillis() * 1e3 / submissions, (double) statement.rows() / submissions,
+                    (double) statement.blocks() / submissions, (double) statement.walBytes() / submissions,
+                    abbreviated(statement.text(), 70));
+        }
+        out.printf(Locale.ROOT, "    WAL in all: %,d records, %,d bytes (%,.0f bytes per submission)%n",
+                postgres.walRecords(), postgres.walBytes(), (double) postgres.walBytes() / submissions);
+    }
+
+    private static String abbreviated(String text, int length) {
+        return text.length() <= length ? text : text.substring(0, length - 1) + "…";
+    }
+
     private static String value(String[] args, int i) {
         if (i >= args.length) {
             usage(args[i - 1] + " needs a value");
@@ -170,7 +334,8 @@ public final class BenchMain {
     private static void usage(String problem) {
         System.err.println("bench: " + problem);
         System.err.println("usage: BenchMain [--submissions 20000] [--gateway http://localhost:8080] "
-                + "[--chunk-rows 5000] [--no-verify] [--kill-pid PID]");
+                + "[--chunk-rows 5000] [--no-verify] [--kill-pid PID] [--warmup 20000] [--subscribers N] "
+                + "[--profile --pg-url postgresql://…]");
         System.exit(2);
     }
 }

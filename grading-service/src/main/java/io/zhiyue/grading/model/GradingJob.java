@@ -72,4 +72,9 @@ public record GradingJob(
     public int done() {
         return graded + failed + cancelled;
     }
+
+    /** EXECUTING with an outcome for every task: what ends a job. */
+    public boolean hasNothingLeft() {
+        return state == JobState.EXECUTING && done() >= total;
+    }
 }

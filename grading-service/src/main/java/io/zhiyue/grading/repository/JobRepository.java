@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 @ApplicationScoped
 public class JobRepository {
@@ -40,19 +41,13 @@ public class JobRepository {
                 .map(rows -> Rows.first(rows, Rows::job));
     }
 
-    /** For stream consumers, which learn the tenant from the envelope and check it. */
-    public Uni<GradingJob> findAnyTenant(UUID id) {
-        return pool.preparedQuery(SqlQueries.FIND_JOB_ANY_TENANT).execute(Tuple.of(id))
-                .map(rows -> Rows.first(rows, Rows::job));
-    }
-
     /**
      * Moves the job to {@code target} if it is in one of {@code from}; answers null when it was not
      * (another request moved it first).
      */
     public Uni<GradingJob> transition(SqlConnection tx, String tenant, UUID id, JobState target, Set<JobState> from) {
         return tx.preparedQuery(SqlQueries.TRANSITION)
-                .execute(Tuple.from(List.of(tenant, id, target.name(), names(from), target.isOutcome())))
+                .execute(Tuple.from(List.of(tenant, id, target.name(), Rows.stateNames(from), target.isOutcome())))
                 .map(rows -> Rows.first(rows, Rows::job));
     }
 
@@ -64,20 +59,25 @@ public class JobRepository {
 
     /**
      * Writes one task row per submission in batches, only while the job is still ANALYZED (a
-     * cancel that got there first wins); idempotent.
+     * cancel that got there first wins); idempotent. Answers the batch numbers, 0 to n - 1, or
+     * null when the job was not ANALYZED.
      */
-    public Uni<Void> insertTasks(String tenant, UUID jobId, UUID examId, int batchSize) {
+    public Uni<List<Integer>> insertTasks(String tenant, UUID jobId, UUID examId, int batchSize) {
         return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.LOCK_JOB_FOR_CONTROL)
                 .execute(Tuple.of(tenant, jobId))
-                .chain(rows -> {
-                    String state = Rows.first(rows, row -> row.getString("state"));
+                .chain(locked -> {
+                    String state = Rows.first(locked, row -> row.getString("state"));
                     if (!JobState.ANALYZED.name().equals(state)) {
-                        return Uni.createFrom().voidItem();
+                        return Uni.createFrom().<List<Integer>>nullItem();
                     }
                     return connection.preparedQuery(SqlQueries.INSERT_TASKS)
                             .execute(Tuple.of(jobId, tenant, examId, batchSize))
                             .chain(() -> connection.preparedQuery(SqlQueries.SET_TOTAL).execute(Tuple.of(jobId)))
-                            .replaceWithVoid();
+                            .map(counted -> {
+                                int total = Rows.first(counted, row -> row.getInteger("total"));
+                                // batch numbers count up from 0 in task order (see INSERT_TASKS)
+                                return IntStream.range(0, (total + batchSize - 1) / batchSize).boxed().toList();
+                            });
                 }));
     }
 
@@ -86,10 +86,9 @@ public class JobRepository {
                 .map(rows -> Rows.all(rows, row -> row.getInteger("batch_no")));
     }
 
-    /** Moves the job's counters (and locks its row until the commit); answers the job after it. */
-    public Uni<GradingJob> addCounters(SqlConnection tx, UUID jobId, int graded, int failed, int cancelled) {
-        return tx.preparedQuery(SqlQueries.ADD_COUNTERS).execute(Tuple.of(jobId, graded, failed, cancelled))
-                .map(rows -> Rows.first(rows, Rows::job));
+    /** The job, its row locked until the commit against workers counting outcomes (see {@link SqlQueries}). */
+    public Uni<GradingJob> lock(SqlConnection tx, UUID jobId) {
+        return tx.preparedQuery(SqlQueries.LOCK_JOB).execute(Tuple.of(jobId)).map(rows -> Rows.first(rows, Rows::job));
     }
 
     /** Computes the finished job's publish → commit percentiles once and keeps them with it. */
@@ -110,7 +109,7 @@ public class JobRepository {
                         row.getString("stream_id"))));
     }
 
-    /** Marks the pending tasks cancelled and the job CANCELLED; null when the job is already final. */
+    /** Gives every task without an outcome the outcome CANCELLED, and the job CANCELLED; null when the job is already final. */
     public Uni<GradingJob> cancel(SqlConnection tx, String tenant, UUID jobId) {
         return tx.preparedQuery(SqlQueries.LOCK_JOB_FOR_CONTROL).execute(Tuple.of(tenant, jobId))
                 .chain(locked -> {
@@ -120,14 +119,14 @@ public class JobRepository {
                     }
                     return tx.preparedQuery(SqlQueries.CANCEL_TASKS).execute(Tuple.of(jobId))
                             .chain(tasks -> tx.preparedQuery(SqlQueries.CANCEL_JOB).execute(Tuple.of(tenant, jobId,
-                                    tasks.rowCount(), names(JobState.sourcesOf(JobState.CANCELLED)))))
+                                    tasks.rowCount(), Rows.stateNames(JobState.sourcesOf(JobState.CANCELLED)))))
                             .map(rows -> Rows.first(rows, Rows::job));
                 });
     }
 
     /** Jobs in one of {@code states} that have not moved for {@code olderThan}. */
     public Uni<List<StalledJob>> stalled(Duration olderThan, Set<JobState> states) {
-        return pool.preparedQuery(SqlQueries.STALLED_JOBS).execute(Tuple.of(olderThan.toMillis(), names(states)))
+        return pool.preparedQuery(SqlQueries.STALLED_JOBS).execute(Tuple.of(olderThan.toMillis(), Rows.stateNames(states)))
                 .map(rows -> Rows.all(rows, row -> new StalledJob(row.getUUID("id"), row.getString("tenant_id"),
                         JobState.valueOf(row.getString("state")))));
     }
@@ -138,9 +137,5 @@ public class JobRepository {
 
     public Uni<Void> refreshStatistics() {
         return pool.query(SqlQueries.ANALYZE_JOB_TABLES).execute().replaceWithVoid();
-    }
-
-    private static String[] names(Set<JobState> states) {
-        return states.stream().map(Enum::name).toArray(String[]::new);
     }
 }

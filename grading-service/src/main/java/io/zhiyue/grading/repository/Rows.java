@@ -10,6 +10,7 @@ import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.job.JobState;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 
@@ -99,5 +100,10 @@ final class Rows {
             }
         }
         return new PageResponse<>(list, query.page(), query.pageSize(), total, next);
+    }
+
+    /** States as a bind parameter, for {@code state = ANY($n::text[])}. */
+    static String[] stateNames(Collection<JobState> states) {
+        return states.stream().map(Enum::name).toArray(String[]::new);
     }
 }

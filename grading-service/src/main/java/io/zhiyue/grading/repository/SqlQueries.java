@@ -2,11 +2,16 @@ package io.zhiyue.grading.repository;
 
 /**
  * Every SQL statement of grading-service, in one place. Statements a request reaches filter by
- * tenant; the worker's statements are keyed by a job id whose tenant was checked before.
+ * tenant; a worker loads a batch only for the tenant its entry names, and from then on keys its
+ * statements by the job id.
  *
- * <p>Lock order: a transaction that touches a job's tasks locks the job row first (workers with
- * FOR KEY SHARE, which do not block each other; cancel and split with FOR UPDATE), so workers and
- * cancel never deadlock on task rows.
+ * <p>Lock order: whatever records task outcomes locks the job row first (a worker's one statement
+ * with FOR KEY SHARE, then its counter update; cancel and split with FOR UPDATE), so workers and
+ * cancel never deadlock, and a cancelled job takes no more outcomes. Progress and the job's end
+ * are added under FOR NO KEY UPDATE ({@link #LOCK_JOB}), so they follow the counting they report.
+ *
+ * <p>A task is pending while it has no row in {@code results}: its outcome (DONE, FAILED or
+ * CANCELLED) is written once, and the primary key makes a second writer a no-op.
  */
 final class SqlQueries {
 
@@ -68,7 +73,6 @@ final class SqlQueries {
     static final String INSERT_JOB = "INSERT INTO grading_jobs (id, tenant_id, exam_id, state, batch_size) "
             + "VALUES ($1, $2, $3, 'CREATED', $4) RETURNING " + JOB_COLUMNS;
     static final String FIND_JOB = "SELECT " + JOB_COLUMNS + " FROM grading_jobs WHERE tenant_id = $1 AND id = $2";
-    static final String FIND_JOB_ANY_TENANT = "SELECT " + JOB_COLUMNS + " FROM grading_jobs WHERE id = $1";
     static final String FREEZE_RUBRICS = """
             INSERT INTO job_rubrics (job_id, question_id, rubric_id)
             SELECT $1, q.id, q.current_rubric_id FROM questions q WHERE q.tenant_id = $2 AND q.exam_id = $3
@@ -86,7 +90,6 @@ final class SqlQueries {
                    completed_at = CASE WHEN $5 THEN now() ELSE completed_at END
             WHERE tenant_id = $1 AND id = $2 AND state = ANY($4::text[])
             RETURNING\s""" + JOB_COLUMNS;
-    static final String LOCK_JOB_FOR_WORKER = "SELECT state FROM grading_jobs WHERE id = $1 FOR KEY SHARE";
     static final String LOCK_JOB_FOR_CONTROL =
             "SELECT state FROM grading_jobs WHERE tenant_id = $1 AND id = $2 FOR UPDATE";
     /** Only submissions whose question has a frozen rubric: a question added after analysis waits for the next job. */
@@ -98,37 +101,45 @@ final class SqlQueries {
             ON CONFLICT DO NOTHING""";
     static final String SET_TOTAL = """
             UPDATE grading_jobs SET total = (SELECT count(*) FROM grading_tasks WHERE job_id = $1), updated_at = now()
-            WHERE id = $1""";
-    static final String PENDING_BATCHES =
-            "SELECT DISTINCT batch_no FROM grading_tasks WHERE job_id = $1 AND status = 'PENDING' ORDER BY batch_no";
+            WHERE id = $1
+            RETURNING total""";
+    /**
+     * A task of {@code t} without an outcome yet: a primary-key probe per task. A scalar subquery,
+     * not NOT EXISTS, because the planner turns that into an anti-join and, with statistics that
+     * predate the job, has rescanned every outcome of the job for each task.
+     */
+    private static final String PENDING = """
+            (SELECT 1 FROM results r WHERE r.job_id = t.job_id AND r.submission_id = t.submission_id) IS NULL""";
+    static final String PENDING_BATCHES = """
+            SELECT DISTINCT t.batch_no FROM grading_tasks t WHERE t.job_id = $1 AND %s
+            ORDER BY t.batch_no""".formatted(PENDING);
     /** The pending batches of a job with the stream entry each was last published as (null: never). */
     static final String PENDING_BATCH_ENTRIES = """
             SELECT p.batch_no, b.stream_id
-            FROM (SELECT DISTINCT batch_no FROM grading_tasks WHERE job_id = $1 AND status = 'PENDING') p
+            FROM (SELECT DISTINCT t.batch_no FROM grading_tasks t WHERE t.job_id = $1 AND %s) p
             LEFT JOIN grading_batches b ON b.job_id = $1 AND b.batch_no = p.batch_no
-            ORDER BY p.batch_no""";
+            ORDER BY p.batch_no""".formatted(PENDING);
     static final String RECORD_BATCHES = """
             INSERT INTO grading_batches (job_id, batch_no, stream_id, published_at)
             SELECT $1, b.batch_no, b.stream_id, now() FROM unnest($2::int[], $3::text[]) AS b(batch_no, stream_id)
             ON CONFLICT (job_id, batch_no) DO UPDATE SET stream_id = EXCLUDED.stream_id, published_at = now()""";
-    /** Counters move with the tasks (the job row lock orders every commit of a job). */
-    static final String ADD_COUNTERS = """
-            UPDATE grading_jobs SET graded = graded + $2, failed = failed + $3, cancelled = cancelled + $4,
-                   updated_at = now()
-            WHERE id = $1
-            RETURNING\s""" + JOB_COLUMNS;
+    /** The job as it is now, locked against counting until the commit (progress and the end are added then). */
+    static final String LOCK_JOB = "SELECT " + JOB_COLUMNS + " FROM grading_jobs WHERE id = $1 FOR NO KEY UPDATE";
     /** The publish → commit percentiles of a finished job, computed once and kept with it. */
     static final String STORE_TIMINGS = """
             UPDATE grading_jobs j SET publish_commit_p50_ms = t.p50, publish_commit_p99_ms = t.p99
             FROM (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
                          percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
                   FROM (SELECT extract(epoch FROM finished_at - published_at) * 1000 AS ms
-                        FROM grading_tasks WHERE job_id = $1 AND status = 'DONE' AND published_at IS NOT NULL) m) t
+                        FROM results WHERE job_id = $1 AND status = 'DONE' AND published_at IS NOT NULL) m) t
             WHERE j.id = $1
             RETURNING\s""" + JOB_COLUMNS;
+    /** Every task without an outcome gets CANCELLED as its outcome; the row count is how many. */
     static final String CANCEL_TASKS = """
-            UPDATE grading_tasks SET status = 'CANCELLED', finished_at = clock_timestamp()
-            WHERE job_id = $1 AND status = 'PENDING'""";
+            INSERT INTO results (job_id, submission_id, tenant_id, status, finished_at)
+            SELECT job_id, submission_id, tenant_id, 'CANCELLED', clock_timestamp() FROM grading_tasks
+            WHERE job_id = $1
+            ON CONFLICT (job_id, submission_id) DO NOTHING""";
     /** $4: the states JobState allows to move to CANCELLED. */
     static final String CANCEL_JOB = """
             UPDATE grading_jobs SET state = 'CANCELLED', cancelled = cancelled + $3, updated_at = now()
@@ -141,67 +152,88 @@ final class SqlQueries {
             LIMIT 100""";
     static final String TOUCH_JOB = "UPDATE grading_jobs SET updated_at = now() WHERE id = $1";
 
-    // the grading hot path: one query to load a batch, one transaction to store it
+    // the grading hot path: one query loads a batch, one statement records its outcomes
+    /** $3: the tenant the batch came for; $4: the states in which a job's batches are graded. */
     static final String LOAD_BATCH = """
             SELECT t.submission_id, s.student_id, s.question_number, s.question_id, s.answer, jr.rubric_id
-            FROM grading_tasks t
+            FROM grading_jobs j
+            JOIN grading_tasks t ON t.job_id = j.id AND t.batch_no = $2
             JOIN submissions s ON s.id = t.submission_id
-            JOIN job_rubrics jr ON jr.job_id = t.job_id AND jr.question_id = s.question_id
-            WHERE t.job_id = $1 AND t.batch_no = $2 AND t.status = 'PENDING'""";
+            JOIN job_rubrics jr ON jr.job_id = j.id AND jr.question_id = s.question_id
+            WHERE j.id = $1 AND j.tenant_id = $3 AND j.state = ANY($4::text[]) AND %s""".formatted(PENDING);
     static final String LOAD_RUBRICS = """
             SELECT r.id, r.content::text AS content, q.max_score, q.score_step
             FROM rubrics r JOIN questions q ON q.id = r.question_id WHERE r.id = ANY($1::uuid[])""";
-    /** Claims the still-pending tasks of a batch; a concurrent duplicate claims none of them. */
-    static final String FINISH_TASKS = """
-            UPDATE grading_tasks t SET status = u.status, published_at = $3, finished_at = clock_timestamp()
-            FROM unnest($2::uuid[], $4::text[]) AS u(submission_id, status)
-            WHERE t.job_id = $1 AND t.submission_id = u.submission_id AND t.status = 'PENDING'
-            RETURNING t.submission_id, t.status""";
-    static final String INSERT_RESULTS = """
-            WITH r AS (
-                INSERT INTO results (job_id, submission_id, tenant_id, question_id, rubric_id, student_id,
-                                     question_number, score, max_score, confidence, grader_id, points)
-                SELECT $1, x.submission_id, $2, x.question_id, x.rubric_id, x.student_id, x.question_number,
-                       x.score::numeric, x.max_score::numeric, x.confidence::numeric, $3, x.points::jsonb
-                FROM unnest($4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::int[], $9::text[], $10::text[],
-                            $11::text[], $12::text[])
-                     AS x(submission_id, question_id, rubric_id, student_id, question_number, score, max_score,
-                          confidence, points)
-                RETURNING job_id, submission_id, tenant_id, score)
-            INSERT INTO final_scores (job_id, submission_id, tenant_id, score, source)
-            SELECT job_id, submission_id, tenant_id, score, 'GRADER' FROM r""";
-    static final String FAIL_BATCH_TASKS = """
-            UPDATE grading_tasks SET status = 'FAILED', finished_at = clock_timestamp()
-            WHERE job_id = $1 AND batch_no = $2 AND status = 'PENDING'""";
-
-    // results
+    /** The job row, locked (see above) while the job still takes outcomes ($2: the states that do). */
+    private static final String OPEN_JOB = """
+            job AS (SELECT id FROM grading_jobs WHERE id = $1 AND state = ANY($2::text[]) FOR KEY SHARE)""";
     /**
-     * A result's final score, looked up by primary key for each row. A join lets the planner, with
-     * statistics taken before a bulk load, nest loops over the whole job (seen: 85 s for one page).
+     * Counts the outcomes {@code recorded} (a CTE returning their status) on the job and answers
+     * the job after it; no row when nothing was recorded (all of it was recorded before).
      */
-    static final String FINAL_SCORE =
-            "(SELECT f.score FROM final_scores f WHERE f.job_id = r.job_id AND f.submission_id = r.submission_id)";
+    private static final String COUNT_OUTCOMES = """
+            UPDATE grading_jobs j SET graded = j.graded + c.graded_now, failed = j.failed + c.failed_now,
+                   updated_at = now()
+            FROM (SELECT count(*) FILTER (WHERE status = 'DONE') AS graded_now,
+                         count(*) FILTER (WHERE status = 'FAILED') AS failed_now FROM recorded) c
+            WHERE j.id = $1 AND c.graded_now + c.failed_now > 0
+            RETURNING\s""" + JOB_COLUMNS + ", c.graded_now::int, c.failed_now::int";
+    /**
+     * One statement, so one round trip and one implicit transaction: the outcomes of a batch's
+     * tasks (those that have none yet; a redelivered batch records nothing twice) and the job's
+     * counters. $3 tenant, $4 grader, $5 when the batch was published, then one array per column.
+     */
+    static final String RECORD_OUTCOMES = """
+            WITH %s,
+            recorded AS (
+                INSERT INTO results (job_id, submission_id, tenant_id, status, question_id, rubric_id, student_id,
+                                     question_number, score, final_score, final_source, max_score, confidence,
+                                     grader_id, points, published_at, finished_at)
+                SELECT job.id, x.submission_id, $3, x.status, x.question_id, x.rubric_id, x.student_id,
+                       x.question_number, x.score::numeric, x.score::numeric,
+                       CASE WHEN x.status = 'DONE' THEN 'GRADER' END, x.max_score::numeric, x.confidence::numeric,
+                       CASE WHEN x.status = 'DONE' THEN $4 END, x.points::jsonb, $5, clock_timestamp()
+                FROM job, unnest($6::uuid[], $7::text[], $8::uuid[], $9::uuid[], $10::text[], $11::int[],
+                                 $12::text[], $13::text[], $14::text[], $15::text[])
+                     AS x(submission_id, status, question_id, rubric_id, student_id, question_number, score,
+                          max_score, confidence, points)
+                ON CONFLICT (job_id, submission_id) DO NOTHING
+                RETURNING status)
+            %s""".formatted(OPEN_JOB, COUNT_OUTCOMES);
+    /** A batch given up on: its tasks without an outcome get FAILED. $3: the batch. */
+    static final String FAIL_BATCH = """
+            WITH %s,
+            recorded AS (
+                INSERT INTO results (job_id, submission_id, tenant_id, status, finished_at)
+                SELECT t.job_id, t.submission_id, t.tenant_id, 'FAILED', clock_timestamp()
+                FROM job JOIN grading_tasks t ON t.job_id = job.id AND t.batch_no = $3
+                ON CONFLICT (job_id, submission_id) DO NOTHING
+                RETURNING status)
+            %s""".formatted(OPEN_JOB, COUNT_OUTCOMES);
+
+    // results: only graded outcomes (DONE) are results; the final score is on the same row
+    static final String FINAL_SCORE = "r.final_score";
+    private static final String GRADED_OF_JOB = "r.tenant_id = $1 AND r.job_id = $2 AND r.status = 'DONE'";
     static final String LIST_RESULTS = """
             SELECT r.submission_id, r.student_id, r.question_number, %s AS score, r.max_score, r.confidence,
                    r.grader_id, r.points::text AS points
             FROM results r
-            WHERE r.tenant_id = $1 AND r.job_id = $2""".formatted(FINAL_SCORE);
-    /** What the CSV export needs, nothing more (no per-point JSON), in a stable order. */
+            WHERE %s""".formatted(FINAL_SCORE, GRADED_OF_JOB);
     /** The export's transaction reads only, and ends by itself when its reader vanished. */
     static final String EXPORT_TRANSACTION =
             "SET TRANSACTION READ ONLY; SET LOCAL idle_in_transaction_session_timeout = '60s'";
+    /** What the CSV export needs, nothing more (no per-point JSON), in a stable order. */
     static final String EXPORT_RESULTS = """
             SELECT r.student_id, r.question_number, %s AS score, r.max_score, r.confidence, r.grader_id
             FROM results r
-            WHERE r.tenant_id = $1 AND r.job_id = $2
-            ORDER BY r.student_id, r.question_number, r.submission_id""".formatted(FINAL_SCORE);
-    static final String COUNT_RESULTS = "SELECT count(*) FROM results r WHERE r.tenant_id = $1 AND r.job_id = $2";
+            WHERE %s
+            ORDER BY r.student_id, r.question_number, r.submission_id""".formatted(FINAL_SCORE, GRADED_OF_JOB);
+    static final String COUNT_RESULTS = "SELECT count(*) FROM results r WHERE " + GRADED_OF_JOB;
     static final String SCORE_DISTRIBUTION = """
             SELECT question_number, max_score, score, count(*) AS n
-            FROM (SELECT r.question_number, r.max_score, %s AS score
-                  FROM results r WHERE r.tenant_id = $1 AND r.job_id = $2) s
+            FROM (SELECT r.question_number, r.max_score, %s AS score FROM results r WHERE %s) s
             GROUP BY question_number, max_score, score
-            ORDER BY question_number, score""".formatted(FINAL_SCORE);
+            ORDER BY question_number, score""".formatted(FINAL_SCORE, GRADED_OF_JOB);
     /** After a job the tables it filled have grown a lot; fresh statistics keep later plans sane. */
-    static final String ANALYZE_JOB_TABLES = "ANALYZE grading_tasks, results, final_scores, submissions";
+    static final String ANALYZE_JOB_TABLES = "ANALYZE grading_tasks, results";
 }

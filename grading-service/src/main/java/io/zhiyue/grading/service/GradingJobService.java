@@ -91,7 +91,7 @@ public class GradingJobService {
         String tenant = job.tenantId();
         Uni<GradingJob> splitDone = job.state() != JobState.ANALYZED ? Uni.createFrom().item(job)
                 : jobs.insertTasks(tenant, job.id(), job.examId(), job.batchSize())
-                        .chain(() -> jobs.pendingBatches(job.id()))
+                        .chain(batches -> batches != null ? Uni.createFrom().item(batches) : jobs.pendingBatches(job.id()))
                         .chain(batches -> tasks.publish(tenant, job.id(), batches, job.batchSize())
                                 .onFailure().transform(e -> new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
                                         "job " + job.id() + " is analysed but its tasks could not all be published ("
@@ -165,13 +165,7 @@ public class GradingJobService {
 
     /** Ends a job that has nothing left (its last batch finished before it reached EXECUTING). */
     private Uni<GradingJob> completeIfDone(GradingJob job) {
-        if (job.state() != JobState.EXECUTING || job.done() < job.total()) {
-            return Uni.createFrom().item(job);
-        }
-        return outbox.inTransaction((tx, added) -> jobs.addCounters(tx, job.id(), 0, 0, 0)
-                        .chain(current -> completion.settle(tx, added, current, CALLERS_TRACE)))
-                .invoke(completion::afterCommit)
-                .map(JobCompletion.Settled::job);
+        return completion.completeIfDone(job, CALLERS_TRACE);
     }
 
     private Uni<GradingJob> move(String tenant, UUID jobId, JobState from, JobState to) {

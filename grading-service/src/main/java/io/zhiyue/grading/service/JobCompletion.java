@@ -7,34 +7,65 @@ import io.zhiyue.grading.model.GradingJob;
 import io.zhiyue.grading.repository.JobRepository;
 import io.zhiyue.grading.stream.JobEvents;
 import io.zhiyue.shared.job.JobState;
+import io.zhiyue.streams.outbox.Outbox;
 import io.zhiyue.streams.outbox.OutboxEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * How a job ends, wherever its last counters moved (a worker's last commit, a start or resume that
+ * How a job ends, wherever its last counters moved (a worker's last batch, a start or resume that
  * found nothing left, recovery): an EXECUTING job with nothing left becomes COMPLETED, or FAILED
  * when not one of its submissions could be graded (every remaining task failed or was given up).
  * In the same transaction its timings are stored and its final progress and state change added;
  * after the commit, planner statistics are refreshed.
+ *
+ * <p>A worker counts outcomes in one statement of its own; what follows (progress when due, the
+ * end) runs in a transaction that locks the job row and reads the counters again, so events leave
+ * in the order of that lock, never go backwards and never follow the job's end. A crash between the
+ * two loses at most a throttled progress event; recovery ends a job that has nothing left.
  */
 @ApplicationScoped
 public class JobCompletion {
 
-    /** A job right after its counters moved; {@code ended} when this very transaction ended it. */
-    public record Settled(GradingJob job, boolean ended) {
+    /** A job as the settling transaction found it; {@code ended} when that very transaction ended it. */
+    record Settled(GradingJob job, boolean ended) {
     }
 
     private final JobEvents events;
     private final JobRepository jobs;
+    private final Outbox outbox;
 
-    public JobCompletion(JobEvents events, JobRepository jobs) {
+    public JobCompletion(JobEvents events, JobRepository jobs, Outbox outbox) {
         this.events = events;
         this.jobs = jobs;
+        this.outbox = outbox;
     }
 
-    /** In the transaction that moved the counters: ends the job if nothing is left, else reports progress. */
-    public Uni<Settled> settle(SqlConnection tx, OutboxEvents outbox, GradingJob job, String traceparent) {
-        if (job.state() != JobState.EXECUTING || job.done() < job.total()) {
+    /** After a worker's statement counted outcomes on {@code job}: ends it if nothing is left, else reports progress when due. */
+    public Uni<Void> afterCounting(GradingJob job, String traceparent) {
+        if (!job.hasNothingLeft() && !events.progressDue(job)) {
+            return Uni.createFrom().voidItem();
+        }
+        return settle(job, traceparent).replaceWithVoid();
+    }
+
+    /** Ends a job that has nothing left (idempotent: a job already ended stays as it is). */
+    public Uni<GradingJob> completeIfDone(GradingJob job, String traceparent) {
+        return job.hasNothingLeft() ? settle(job, traceparent) : Uni.createFrom().item(job);
+    }
+
+    private Uni<GradingJob> settle(GradingJob job, String traceparent) {
+        return outbox.inTransaction((tx, added) -> jobs.lock(tx, job.id())
+                        .chain(current -> settle(tx, added, current, traceparent)))
+                .invoke(this::afterCommit)
+                .map(Settled::job);
+    }
+
+    /** With the job row locked: ends the job if nothing is left, else reports progress when due; an ended job stays silent. */
+    private Uni<Settled> settle(SqlConnection tx, OutboxEvents outbox, GradingJob job, String traceparent) {
+        if (job.state().isFinal()) {
+            return Uni.createFrom().item(new Settled(job, false));
+        }
+        if (!job.hasNothingLeft()) {
             events.progressIfDue(outbox, job, traceparent);
             return Uni.createFrom().item(new Settled(job, false));
         }
@@ -52,7 +83,7 @@ public class JobCompletion {
     }
 
     /** After that transaction committed. */
-    public void afterCommit(Settled settled) {
+    private void afterCommit(Settled settled) {
         if (!settled.ended()) {
             return;
         }

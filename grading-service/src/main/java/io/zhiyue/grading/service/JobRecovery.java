@@ -15,7 +15,6 @@ import io.zhiyue.streams.lease.LeaderLeases;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,8 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class JobRecovery {
 
     /** Where a job can stall: between its stages, or with batches whose entries were lost. */
-    private static final Set<JobState> RESUMABLE = EnumSet.of(JobState.ANALYZED, JobState.SPLIT_COMPLETE,
-            JobState.EXECUTING);
+    private static final Set<JobState> RESUMABLE = JobState.matching(JobState::gradesBatches);
 
     private final JobRepository jobs;
     private final GradingJobService service;

@@ -17,9 +17,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The events of a grading job, added to the transaction that makes the change they describe
- * (the outbox publishes them after the commit, in commit order per job: the job row lock orders
- * the transactions). Progress is throttled per job and process; a job's final count always goes.
+ * The events of a grading job, added to a transaction that holds the job row's lock (the outbox
+ * publishes them after the commit, in commit order per job: that lock orders the transactions).
+ * State changes go with the change; progress, throttled per job and process, goes with a
+ * transaction that read the counters under that lock. A job's final count always goes.
  */
 @ApplicationScoped
 public class JobEvents {
@@ -63,10 +64,15 @@ public class JobEvents {
 
     /** Progress unless this process sent one for the job less than the progress interval ago. */
     public void progressIfDue(OutboxEvents events, GradingJob job, String traceparent) {
-        Long last = lastProgress.get(job.id());
-        if (last == null || System.nanoTime() - last >= config.progressInterval().toNanos() || job.done() >= job.total()) {
+        if (progressDue(job)) {
             progress(events, job, traceparent);
         }
+    }
+
+    /** Whether this process last sent progress for the job at least the progress interval ago (or it is done). */
+    public boolean progressDue(GradingJob job) {
+        Long last = lastProgress.get(job.id());
+        return last == null || System.nanoTime() - last >= config.progressInterval().toNanos() || job.hasNothingLeft();
     }
 
     /** A job that just ran to its end (COMPLETED or FAILED): its final count, then the state change. */

@@ -42,7 +42,7 @@ public class TaskBatchHandler implements StreamHandler {
                 delivery.envelope().occurredAt(), delivery.traceparent());
     }
 
-    /** A batch that keeps failing: its pending tasks are marked FAILED, so the job can still finish. */
+    /** A batch that keeps failing: its tasks without an outcome get FAILED, so the job can still finish. */
     @Override
     public Uni<Void> deadLettered(Delivery delivery, String reason) {
         return grading.abandon(delivery.envelope().payloadAs(GradingTaskBatch.class), delivery.traceparent());

@@ -1,14 +1,15 @@
 package io.zhiyue.grading.service;
 
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.devstack.DevstackTestResource;
 import io.zhiyue.grading.GradingTestData;
+import io.zhiyue.grading.TaskRows;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -57,8 +58,8 @@ class JobLifecycleTest {
         for (String job : List.of(first, second)) {
             GradingTestData.job(job).body("total", equalTo(STUDENTS)).body("graded", equalTo(STUDENTS))
                     .body("failed", equalTo(0));
-            assertThat(totalScore(job)).as("job %s: 150 × 10 + 150 × 4", job).isEqualTo(2_100);
-            assertThat(resultCount(job)).isEqualTo(STUDENTS);
+            assertThat(TaskRows.totalScore(pool, UUID.fromString(job))).as("job %s: 150 × 10 + 150 × 4", job).isEqualTo(2_100);
+            assertThat(TaskRows.resultCount(pool, UUID.fromString(job))).isEqualTo(STUDENTS);
         }
         // the jobs write disjoint rows: no lock conflict, no deadlock, so no batch had to be retried
         assertThat(deliveryFailures()).as("task deliveries that failed").isEqualTo(failuresBefore);
@@ -68,9 +69,9 @@ class JobLifecycleTest {
                 .when().put("/api/v1/questions/" + questionId + "/rubric").then().statusCode(200);
         String third = GradingTestData.gradeToCompletion(examId);
 
-        assertThat(totalScore(third)).as("graded with the new rubric").isEqualTo(STUDENTS * 5);
-        assertThat(totalScore(first)).as("the first job keeps its scores").isEqualTo(2_100);
-        assertThat(totalScore(second)).as("the second job keeps its scores").isEqualTo(2_100);
+        assertThat(TaskRows.totalScore(pool, UUID.fromString(third))).as("graded with the new rubric").isEqualTo(STUDENTS * 5);
+        assertThat(TaskRows.totalScore(pool, UUID.fromString(first))).as("the first job keeps its scores").isEqualTo(2_100);
+        assertThat(TaskRows.totalScore(pool, UUID.fromString(second))).as("the second job keeps its scores").isEqualTo(2_100);
     }
 
     @Test
@@ -109,18 +110,6 @@ class JobLifecycleTest {
                 .iterator().next();
         assertThat(stored.getBigDecimal(0)).as("stored with the job at completion").isNotNull();
         assertThat(stored.getBigDecimal(1)).isNotNull();
-    }
-
-    private long totalScore(String jobId) {
-        return pool.preparedQuery("SELECT coalesce(sum(score), 0) FROM final_scores WHERE job_id = $1")
-                .execute(Tuple.of(UUID.fromString(jobId))).await().atMost(Duration.ofSeconds(5))
-                .iterator().next().getBigDecimal(0).longValueExact();
-    }
-
-    private long resultCount(String jobId) {
-        return pool.preparedQuery("SELECT count(*) FROM results WHERE job_id = $1")
-                .execute(Tuple.of(UUID.fromString(jobId))).await().atMost(Duration.ofSeconds(5))
-                .iterator().next().getLong(0);
     }
 
     private double deliveryFailures() {

@@ -8,6 +8,7 @@ import io.zhiyue.devstack.Devstack;
 import io.zhiyue.devstack.DevstackTestResource;
 import io.zhiyue.devstack.RespClient;
 import io.zhiyue.grading.GradingTestData;
+import io.zhiyue.grading.TaskRows;
 import io.zhiyue.grading.repository.JobRepository;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
@@ -90,8 +91,8 @@ class JobRecoveryTest {
         GradingTestData.addKeywordNumericQuestion(examId, 1);
         GradingTestData.uploadCsv(examId, GradingTestData.keywordNumericAnswers(250)).statusCode(200);
         UUID jobId = UUID.fromString(GradingTestData.gradeToCompletion(examId));
-        reopen(jobId, 0);
-        reopen(jobId, 1);
+        TaskRows.reopenBatch(pool, jobId, 0);
+        TaskRows.reopenBatch(pool, jobId, 1);
         String waiting;
         String lost;
         try (RespClient redis = new RespClient(Devstack.shared().redisUrl())) {
@@ -119,33 +120,15 @@ class JobRecoveryTest {
 
         // (a sweep of the recovery timer may have been the one that ran)
         await("the lost batch published again").atMost(PATIENCE).until(() -> !lost.equals(streamIdOf(jobId, 1)));
-        await().atMost(PATIENCE).until(() -> pendingTasks(jobId, 1) == 0);
+        await().atMost(PATIENCE).until(() -> TaskRows.pendingTasks(pool, jobId, 1) == 0);
         assertThat(streamIdOf(jobId, 0)).as("a batch still waiting is left alone").isEqualTo(waiting);
-        assertThat(pendingTasks(jobId, 0)).as("batch 0 waits for its live holder").isPositive();
+        assertThat(TaskRows.pendingTasks(pool, jobId, 0)).as("batch 0 waits for its live holder").isPositive();
 
         try (RespClient redis = new RespClient(Devstack.shared().redisUrl())) {
             redis.call("DEL", "zhiyue:streams:alive:" + Streams.GRADING_TASKS + ":" + Streams.GRADERS_GROUP + ":busy");
         }
         GradingTestData.awaitState(jobId.toString(), "COMPLETED");
         GradingTestData.job(jobId.toString()).body("graded", equalTo(250));
-    }
-
-    private void reopen(UUID jobId, int batchNo) {
-        pool.withTransaction(connection -> connection.preparedQuery("""
-                        DELETE FROM final_scores WHERE job_id = $1 AND submission_id IN
-                            (SELECT submission_id FROM grading_tasks WHERE job_id = $1 AND batch_no = $2)""")
-                .execute(Tuple.of(jobId, batchNo))
-                .chain(() -> connection.preparedQuery("""
-                        DELETE FROM results WHERE job_id = $1 AND submission_id IN
-                            (SELECT submission_id FROM grading_tasks WHERE job_id = $1 AND batch_no = $2)""")
-                        .execute(Tuple.of(jobId, batchNo)))
-                .chain(() -> connection.preparedQuery(
-                        "UPDATE grading_tasks SET status = 'PENDING' WHERE job_id = $1 AND batch_no = $2")
-                        .execute(Tuple.of(jobId, batchNo)))
-                .chain(rows -> connection.preparedQuery("""
-                        UPDATE grading_jobs SET graded = graded - $2, state = 'EXECUTING', completed_at = NULL
-                        WHERE id = $1""").execute(Tuple.of(jobId, rows.rowCount()))))
-                .await().atMost(PATIENCE);
     }
 
     private void record(UUID jobId, int batchNo, String streamId) {
@@ -156,12 +139,6 @@ class JobRecoveryTest {
     private String streamIdOf(UUID jobId, int batchNo) {
         return pool.preparedQuery("SELECT stream_id FROM grading_batches WHERE job_id = $1 AND batch_no = $2")
                 .execute(Tuple.of(jobId, batchNo)).await().atMost(PATIENCE).iterator().next().getString(0);
-    }
-
-    private long pendingTasks(UUID jobId, int batchNo) {
-        return pool.preparedQuery("SELECT count(*) FROM grading_tasks WHERE job_id = $1 AND batch_no = $2 "
-                + "AND status = 'PENDING'").execute(Tuple.of(jobId, batchNo)).await().atMost(PATIENCE)
-                .iterator().next().getLong(0);
     }
 
     private static String[] xadd(UUID jobId, int batchNo) {

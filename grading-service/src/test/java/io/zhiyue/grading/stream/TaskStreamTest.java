@@ -8,6 +8,7 @@ import io.zhiyue.devstack.Devstack;
 import io.zhiyue.devstack.DevstackTestResource;
 import io.zhiyue.devstack.RespClient;
 import io.zhiyue.grading.GradingTestData;
+import io.zhiyue.grading.TaskRows;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.event.GradingTaskBatch;
@@ -43,7 +44,7 @@ class TaskStreamTest {
     @Test
     void entryHeldByADeadConsumerIsReclaimedAndGradedOnce() {
         Job job = completedJob(250);
-        reopenBatch(job, 0);
+        TaskRows.reopenBatch(pool, job.id(), 0);
         try (RespClient redis = new RespClient(Devstack.shared().redisUrl())) {
             // publish and hand the entry to a consumer that never acknowledges, in one step, so no
             // live worker can take it first
@@ -54,14 +55,14 @@ class TaskStreamTest {
             redis.call("EXEC");
         }
         awaitJob(job.id(), "COMPLETED", 250, 0);
-        assertThat(resultCount(job.id())).isEqualTo(250);
+        assertThat(TaskRows.resultCount(pool, job.id())).isEqualTo(250);
         assertThat(pendingFor("ghost")).isZero();
     }
 
     @Test
     void entryDeliveredTooOftenIsDeadLetteredAndItsTasksFail() {
         Job job = completedJob(120);
-        int reopened = reopenBatch(job, 1);
+        int reopened = TaskRows.reopenBatch(pool, job.id(), 1);
         try (RespClient redis = new RespClient(Devstack.shared().redisUrl())) {
             redis.call("MULTI");
             redis.call(xadd(job, 1));
@@ -74,7 +75,7 @@ class TaskStreamTest {
                     "RETRYCOUNT", Integer.toString(Streams.MAX_DELIVERIES));
         }
         awaitJob(job.id(), "COMPLETED", 120 - reopened, reopened);
-        assertThat(resultCount(job.id())).isEqualTo(120 - reopened);
+        assertThat(TaskRows.resultCount(pool, job.id())).isEqualTo(120 - reopened);
         try (RespClient redis = new RespClient(Devstack.shared().redisUrl())) {
             List<?> dlq = (List<?>) redis.call("XRANGE", Streams.deadLetter(Streams.GRADING_TASKS), "-", "+");
             assertThat(dlq.toString()).contains(job.id().toString()).contains("times without success");
@@ -102,7 +103,7 @@ class TaskStreamTest {
                     Streams.GRADERS_GROUP)).get(0)) == 0L);
         }
         awaitJob(job.id(), "COMPLETED", 150, 0);
-        assertThat(resultCount(job.id())).isEqualTo(150);
+        assertThat(TaskRows.resultCount(pool, job.id())).isEqualTo(150);
     }
 
     private record Job(UUID id, String tenant) {
@@ -125,26 +126,6 @@ class TaskStreamTest {
         return new Job(UUID.fromString(jobId), "demo-school");
     }
 
-    /** Turns one finished batch back into pending work, as if its worker had crashed before commit. */
-    private int reopenBatch(Job job, int batchNo) {
-        return pool.withTransaction(connection -> connection.preparedQuery("""
-                        DELETE FROM final_scores WHERE job_id = $1 AND submission_id IN
-                            (SELECT submission_id FROM grading_tasks WHERE job_id = $1 AND batch_no = $2)""")
-                .execute(Tuple.of(job.id(), batchNo))
-                .chain(() -> connection.preparedQuery("""
-                        DELETE FROM results WHERE job_id = $1 AND submission_id IN
-                            (SELECT submission_id FROM grading_tasks WHERE job_id = $1 AND batch_no = $2)""")
-                        .execute(Tuple.of(job.id(), batchNo)))
-                .chain(() -> connection.preparedQuery(
-                        "UPDATE grading_tasks SET status = 'PENDING' WHERE job_id = $1 AND batch_no = $2")
-                        .execute(Tuple.of(job.id(), batchNo)))
-                .chain(rows -> connection.preparedQuery("""
-                        UPDATE grading_jobs SET graded = graded - $2, state = 'EXECUTING', completed_at = NULL
-                        WHERE id = $1""").execute(Tuple.of(job.id(), rows.rowCount()))
-                        .replaceWith(rows.rowCount())))
-                .await().atMost(PATIENCE);
-    }
-
     /** The XADD command a real split would send for this batch. */
     private static String[] xadd(Job job, int batchNo) {
         GradingTaskBatch batch = new GradingTaskBatch(job.id(), batchNo, 100);
@@ -162,11 +143,6 @@ class TaskStreamTest {
         List<?> streams = (List<?>) xreadgroupReply;
         List<?> entries = (List<?>) ((List<?>) streams.get(0)).get(1);
         return (String) ((List<?>) entries.get(0)).get(0);
-    }
-
-    private long resultCount(UUID jobId) {
-        return pool.preparedQuery("SELECT count(*) FROM results WHERE job_id = $1").execute(Tuple.of(jobId))
-                .await().atMost(PATIENCE).iterator().next().getLong(0);
     }
 
     private long pendingFor(String consumer) {

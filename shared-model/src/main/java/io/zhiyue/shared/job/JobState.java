@@ -2,6 +2,7 @@ package io.zhiyue.shared.job;
 
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The grading job state machine of DESIGN.md. Allowed transitions live next to the states so a
@@ -27,17 +28,31 @@ public enum JobState {
     }
 
     /**
+     * Analysed, not paused and not ended: the job's task batches are graded as they arrive (the
+     * first ones are published while the split still runs). A job can stall in these states, so
+     * recovery looks after them.
+     */
+    public boolean gradesBatches() {
+        return this == ANALYZED || this == SPLIT_COMPLETE || this == EXECUTING;
+    }
+
+    /** The states for which {@code test} holds, in declaration order. */
+    public static Set<JobState> matching(Predicate<JobState> test) {
+        Set<JobState> states = EnumSet.noneOf(JobState.class);
+        for (JobState state : values()) {
+            if (test.test(state)) {
+                states.add(state);
+            }
+        }
+        return states;
+    }
+
+    /**
      * The states that may move to {@code target}: what a guarded UPDATE requires the job to be in,
      * so the SQL mirrors this machine instead of restating it.
      */
     public static Set<JobState> sourcesOf(JobState target) {
-        Set<JobState> sources = EnumSet.noneOf(JobState.class);
-        for (JobState state : values()) {
-            if (state.canMoveTo(target)) {
-                sources.add(state);
-            }
-        }
-        return sources;
+        return matching(state -> state.canMoveTo(target));
     }
 
     public Set<JobState> next() {

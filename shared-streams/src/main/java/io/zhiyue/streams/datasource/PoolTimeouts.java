@@ -7,9 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,29 +23,21 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class PoolTimeouts implements PgPoolCreator {
 
-    private final Duration acquireTimeout;
-    private final Duration connectTimeout;
-    private final Duration statementTimeout;
+    private final DatasourceConfig config;
 
-    public PoolTimeouts(
-            @ConfigProperty(name = "zhiyue.datasource.acquire-timeout", defaultValue = "2s") Duration acquireTimeout,
-            @ConfigProperty(name = "zhiyue.datasource.connect-timeout", defaultValue = "2s") Duration connectTimeout,
-            @ConfigProperty(name = "zhiyue.datasource.statement-timeout", defaultValue = "30s")
-            Duration statementTimeout) {
-        this.acquireTimeout = acquireTimeout;
-        this.connectTimeout = connectTimeout;
-        this.statementTimeout = statementTimeout;
+    public PoolTimeouts(DatasourceConfig config) {
+        this.config = config;
     }
 
     @Override
     public Pool create(Input input) {
         PoolOptions pool = new PoolOptions(input.poolOptions())
-                .setConnectionTimeout((int) acquireTimeout.toMillis())
+                .setConnectionTimeout((int) config.acquireTimeout().toMillis())
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
         List<SqlConnectOptions> servers = new ArrayList<>();
         for (PgConnectOptions options : input.pgConnectOptionsList()) {
-            servers.add(options.setConnectTimeout((int) connectTimeout.toMillis())
-                    .addProperty("statement_timeout", Long.toString(statementTimeout.toMillis())));
+            servers.add(options.setConnectTimeout((int) config.connectTimeout().toMillis())
+                    .addProperty("statement_timeout", Long.toString(config.statementTimeout().toMillis())));
         }
         return PgBuilder.pool().with(pool).connectingTo(servers).using(input.vertx()).build();
     }
