@@ -42,7 +42,7 @@ public final class BenchMain {
     private static final int PROFILED_STATEMENTS = 8;
     /** Warm-up stops once WARM_SETTLED rounds in a row gained less than WARM_GAIN on the best, or after WARM_ROUNDS. */
     private static final double WARM_GAIN = 0.05;
-    private static final int WARM_SETTLED = 2;
+    private static final int WARM_SETTLED = 3;
     private static final int WARM_ROUNDS = 12;
     /** CPU (in cores) the services and the stores may use for the machine to count as quiet. */
     private static final double QUIET_CORES = 0.2;
@@ -132,7 +132,7 @@ public final class BenchMain {
         }
 
         if (options.warmup > 0) {
-            warmUp(gateway, options.warmup, out);
+            warmUp(gateway, options.warmup, options.subscribers, out);
         }
 
         Job created = gateway.createJob(examId);
@@ -226,7 +226,8 @@ public final class BenchMain {
      * waits for the machine to go quiet (the post-job ANALYZE, the compiler's last queue) before
      * the measured job starts.
      */
-    private static void warmUp(GatewayClient gateway, int submissions, PrintStream out) throws InterruptedException {
+    private static void warmUp(GatewayClient gateway, int submissions, int subscribers, PrintStream out)
+            throws InterruptedException {
         long start = System.nanoTime();
         SampleExam exam = SampleExam.generate((submissions + QUESTIONS - 1) / QUESTIONS, 5L);
         String examId = gateway.createExam("Warm-up " + exam.title(), exam.subject());
@@ -236,7 +237,7 @@ public final class BenchMain {
         double best = 0;
         int sinceBest = 0;
         for (int round = 1; round <= WARM_ROUNDS && sinceBest < WARM_SETTLED; round++) {
-            double rate = gradeOnce(gateway, examId);
+            double rate = gradeOnce(gateway, examId, subscribers);
             curve.add(String.format(Locale.ROOT, "%,.0f", rate));
             if (rate > best * (1 + WARM_GAIN)) {
                 best = rate;
@@ -251,22 +252,39 @@ public final class BenchMain {
                 exam.size(), String.join(" -> ", curve), quietAfter, (System.nanoTime() - start) / 1e9);
     }
 
-    /** Runs one job of the exam to its end and returns the job's own submissions per second. */
-    private static double gradeOnce(GatewayClient gateway, String examId) throws InterruptedException {
-        String jobId = gateway.startJob(gateway.createJob(examId).id()).id();
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        Job job = gateway.job(jobId);
-        while (!job.isFinal()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the warm-up job " + jobId + " did not finish in 10 minutes");
+    /**
+     * Runs one job of the exam to its end, watched by {@code subscribers} sockets (so the live
+     * channel's path is warm too), and returns the job's own submissions per second.
+     */
+    private static double gradeOnce(GatewayClient gateway, String examId, int subscribers) throws InterruptedException {
+        String jobId = gateway.createJob(examId).id();
+        SubscriptionStorm listeners = null;
+        if (subscribers > 0) {
+            listeners = SubscriptionStorm.start(gateway.liveChannel(), "job:" + jobId, subscribers);
+            listeners.awaitAnswered(Duration.ofSeconds(60));
+        }
+        try {
+            gateway.startJob(jobId);
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            Job job = gateway.job(jobId);
+            while (!job.isFinal()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the warm-up job " + jobId + " did not finish in 10 minutes");
+                }
+                Thread.sleep(100);
+                job = gateway.job(jobId);
             }
-            Thread.sleep(100);
-            job = gateway.job(jobId);
+            if (!"COMPLETED".equals(job.state()) || job.timings() == null
+                    || job.timings().submissionsPerSecond() == null) {
+                throw new IllegalStateException("the warm-up job " + jobId + " ended " + job.state());
+            }
+            return job.timings().submissionsPerSecond().doubleValue();
+        } finally {
+            if (listeners != null) {
+                listeners.awaitCompleted(Duration.ofSeconds(10));
+                listeners.close();
+            }
         }
-        if (!"COMPLETED".equals(job.state()) || job.timings() == null || job.timings().submissionsPerSecond() == null) {
-            throw new IllegalStateException("the warm-up job " + jobId + " ended " + job.state());
-        }
-        return job.timings().submissionsPerSecond().doubleValue();
     }
 
     /**

@@ -18,7 +18,7 @@ public interface GradingConfig {
     int batchSize();
 
     /** At most one GRADING_PROGRESS per job per interval and process (the final one always goes). */
-    @WithDefault("PT0.1S")
+    @WithDefault("PT0.25S")
     Duration progressInterval();
 
     /** A job with pending tasks and no progress for this long gets its pending batches republished. */

@@ -91,6 +91,11 @@ public class JobRepository {
         return tx.preparedQuery(SqlQueries.LOCK_JOB).execute(Tuple.of(jobId)).map(rows -> Rows.first(rows, Rows::job));
     }
 
+    /** This transaction's commit returns before its WAL reaches the disk (for what a crash may lose). */
+    public Uni<Void> commitWithoutWaitingForDisk(SqlConnection tx) {
+        return tx.query(SqlQueries.ASYNC_COMMIT).execute().replaceWithVoid();
+    }
+
     /** Computes the finished job's publish → commit percentiles once and keeps them with it. */
     public Uni<GradingJob> storeTimings(SqlConnection tx, UUID jobId) {
         return tx.preparedQuery(SqlQueries.STORE_TIMINGS).execute(Tuple.of(jobId)).map(rows -> Rows.first(rows, Rows::job));

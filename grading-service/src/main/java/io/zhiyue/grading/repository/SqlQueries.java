@@ -125,6 +125,7 @@ final class SqlQueries {
             ON CONFLICT (job_id, batch_no) DO UPDATE SET stream_id = EXCLUDED.stream_id, published_at = now()""";
     /** The job as it is now, locked against counting until the commit (progress and the end are added then). */
     static final String LOCK_JOB = "SELECT " + JOB_COLUMNS + " FROM grading_jobs WHERE id = $1 FOR NO KEY UPDATE";
+    static final String ASYNC_COMMIT = "SET LOCAL synchronous_commit TO OFF";
     /** The publish → commit percentiles of a finished job, computed once and kept with it. */
     static final String STORE_TIMINGS = """
             UPDATE grading_jobs j SET publish_commit_p50_ms = t.p50, publish_commit_p99_ms = t.p99

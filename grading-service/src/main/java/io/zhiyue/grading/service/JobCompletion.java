@@ -66,8 +66,12 @@ public class JobCompletion {
             return Uni.createFrom().item(new Settled(job, false));
         }
         if (!job.hasNothingLeft()) {
-            events.progressIfDue(outbox, job, traceparent);
-            return Uni.createFrom().item(new Settled(job, false));
+            if (!events.progressIfDue(outbox, job, traceparent)) {
+                return Uni.createFrom().item(new Settled(job, false));
+            }
+            // a progress report is not worth the job row staying locked for a WAL flush: a crash
+            // may lose it (the next one, or the end, says more), never a state change
+            return jobs.commitWithoutWaitingForDisk(tx).replaceWith(new Settled(job, false));
         }
         JobState outcome = job.graded() == 0 && job.failed() > 0 ? JobState.FAILED : JobState.COMPLETED;
         return jobs.transition(tx, job.tenantId(), job.id(), outcome, JobState.sourcesOf(outcome))

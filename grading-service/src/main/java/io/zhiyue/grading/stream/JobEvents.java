@@ -62,11 +62,13 @@ public class JobEvents {
                 "progress:" + job.id() + ":" + job.state() + ":" + payload.done(), payload, traceparent));
     }
 
-    /** Progress unless this process sent one for the job less than the progress interval ago. */
-    public void progressIfDue(OutboxEvents events, GradingJob job, String traceparent) {
-        if (progressDue(job)) {
-            progress(events, job, traceparent);
+    /** Progress unless this process sent one for the job less than the progress interval ago; whether it went. */
+    public boolean progressIfDue(OutboxEvents events, GradingJob job, String traceparent) {
+        if (!progressDue(job)) {
+            return false;
         }
+        progress(events, job, traceparent);
+        return true;
     }
 
     /** Whether this process last sent progress for the job at least the progress interval ago (or it is done). */
