@@ -166,16 +166,16 @@ class LargeExportIT {
                     SELECT gen_random_uuid(), 'demo-school', $1, q.id, 'big-' || lpad(n::text, 6, '0'), q.number, 'answer ' || n
                     FROM grading.questions q, generate_series(1, %d) n WHERE q.exam_id = $1""".formatted(RESULTS),
                     """
-                    INSERT INTO grading.job_rubrics (job_id, question_id, rubric_id)
-                    SELECT $2, q.id, q.current_rubric_id FROM grading.questions q WHERE q.exam_id = $1""",
+                    INSERT INTO grading.job_rubrics (job_id, question_id, rubric_id, max_score)
+                    SELECT $2, q.id, q.current_rubric_id, q.max_score FROM grading.questions q WHERE q.exam_id = $1""",
                     """
                     INSERT INTO grading.grading_tasks (job_id, submission_id, tenant_id, batch_no)
                     SELECT $2, s.id, 'demo-school', 0 FROM grading.submissions s WHERE s.exam_id = $1""",
                     """
-                    INSERT INTO grading.results (job_id, submission_id, tenant_id, status, question_id, rubric_id,
-                        student_id, question_number, score, final_score, final_source, max_score, confidence, grader_id,
-                        points, published_at)
-                    SELECT $2, s.id, 'demo-school', 'DONE', s.question_id, q.current_rubric_id, s.student_id,
+                    INSERT INTO grading.results (job_id, submission_id, tenant_id, status, review_status, question_id,
+                        rubric_id, student_id, question_number, score, final_score, final_source, max_score, confidence,
+                        grader_id, points, published_at)
+                    SELECT $2, s.id, 'demo-school', 'DONE', 'AUTO_ACCEPTED', s.question_id, q.current_rubric_id, s.student_id,
                         s.question_number, 1, 1, 'GRADER', q.max_score, 1, 'rule-based-v1', '[]', now()
                     FROM grading.submissions s JOIN grading.questions q ON q.id = s.question_id WHERE s.exam_id = $1""",
                     """

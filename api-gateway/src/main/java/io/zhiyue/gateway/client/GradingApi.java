@@ -57,6 +57,12 @@ interface GradingApi {
             @RestQuery MultivaluedMap<String, String> query,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
 
+    @PUT
+    @Path("/questions/{questionId}/marking/auto-accept")
+    Uni<Response> setAutoAccept(@BeanParam DownstreamHeaders headers, @PathParam("questionId") String questionId,
+            @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
     @POST
     @Path("/exams/{examId}/submissions")
     Uni<Response> uploadSubmissions(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,

@@ -75,6 +75,16 @@ public class GradingClient {
                 body.bytes()));
     }
 
+    /** Idempotent (it sets a flag), so retried like a read. */
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> setAutoAccept(Caller caller, String questionId, MultivaluedMap<String, String> query,
+            RequestBody body) {
+        return read(api.setAutoAccept(DownstreamHeaders.of(caller), questionId, query, body.contentType(),
+                body.bytes()));
+    }
+
     /** Large CSV uploads are parsed downstream before it answers, so this call may take longer. */
     @Timeout(CallBudgets.SLOW_MILLIS)
     @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)

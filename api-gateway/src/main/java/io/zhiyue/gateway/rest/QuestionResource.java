@@ -16,7 +16,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Rubric versions of a question. */
+/** Rubric versions and marking settings of a question. */
 @Path("/api/v1/questions")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "questions")
@@ -39,6 +39,16 @@ public class QuestionResource {
     public Uni<Response> replaceRubric(@PathParam("questionId") String questionId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
         return relay.relay(grading.replaceRubric(caller.caller(), questionId, ForwardedQuery.of(uri),
+                ResponseRelay.jsonBody(contentType, body)));
+    }
+
+    @PUT
+    @Path("/{questionId}/marking/auto-accept")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Turn auto-accept of confident AI proposals on or off for the question ({\"enabled\": true})")
+    public Uni<Response> setAutoAccept(@PathParam("questionId") String questionId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
+        return relay.relay(grading.setAutoAccept(caller.caller(), questionId, ForwardedQuery.of(uri),
                 ResponseRelay.jsonBody(contentType, body)));
     }
 }

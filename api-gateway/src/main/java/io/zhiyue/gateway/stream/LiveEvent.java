@@ -56,7 +56,8 @@ public record LiveEvent(StreamId id, EventType type, String channel, JsonNode da
             return false;
         }
         long total = data.path("total").asLong(0);
-        long done = data.path("graded").asLong(0) + data.path("failed").asLong(0) + data.path("cancelled").asLong(0);
+        long done = data.path("graded").asLong(0) + data.path("failed").asLong(0) + data.path("cancelled").asLong(0)
+                + data.path("pendingReview").asLong(0);
         String state = data.path("state").asText("");
         boolean finalState = state.equals("COMPLETED") || state.equals("CANCELLED") || state.equals("FAILED");
         return finalState || (total > 0 && done >= total);

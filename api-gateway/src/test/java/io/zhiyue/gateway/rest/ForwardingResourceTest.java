@@ -173,6 +173,21 @@ class ForwardingResourceTest {
     }
 
     @Test
+    void autoAcceptSwitchIsForwardedAsPut() {
+        String questionId = UUID.randomUUID().toString();
+        String body = "{\"enabled\":true}";
+        given()
+                .contentType("application/json")
+                .body(body)
+                .when().put("/api/v1/questions/{questionId}/marking/auto-accept", questionId)
+                .then()
+                .statusCode(200)
+                .body("method", equalTo("PUT"))
+                .body("path", equalTo("/api/v1/questions/" + questionId + "/marking/auto-accept"))
+                .body("body", equalTo(body));
+    }
+
+    @Test
     void downstreamNotFoundProblemPassesThroughUnchanged() {
         String examId = UUID.randomUUID().toString();
         String problem = "{\"type\":\"https://zhiyue.io/problems/record-not-found\",\"title\":\"Record not found\","

@@ -300,7 +300,7 @@ class LiveChannelTest {
     private String progress(UUID job, int graded, int total) {
         BigDecimal percent = BigDecimal.valueOf(graded * 100L).divide(BigDecimal.valueOf(total), 2, RoundingMode.DOWN);
         return append(EventType.GRADING_PROGRESS, "progress:" + job + ":" + graded,
-                new GradingProgress(job, UUID.randomUUID(), "EXECUTING", total, graded, 0, 0, percent));
+                new GradingProgress(job, UUID.randomUUID(), "EXECUTING", total, graded, 0, 0, 0, percent));
     }
 
     private String stateChanged(UUID job, String from, String to) {

@@ -12,6 +12,7 @@ public record Job(
         int graded,
         int failed,
         int cancelled,
+        int pendingReview,
         BigDecimal percent,
         OffsetDateTime createdAt,
         OffsetDateTime startedAt,
@@ -20,7 +21,7 @@ public record Job(
         Timings timings) {
 
     public int done() {
-        return graded + failed + cancelled;
+        return graded + failed + cancelled + pendingReview;
     }
 
     public boolean isFinal() {

@@ -42,10 +42,10 @@ public final class LiveChannelClient implements AutoCloseable {
 
     /** The data of a GRADING_PROGRESS message. */
     public record Progress(String jobId, String examId, String state, int total, int graded, int failed,
-                           int cancelled, BigDecimal percent) {
+                           int cancelled, int pendingReview, BigDecimal percent) {
 
         public int done() {
-            return graded + failed + cancelled;
+            return graded + failed + cancelled + pendingReview;
         }
 
         public boolean isFinal() {
@@ -254,7 +254,7 @@ public final class LiveChannelClient implements AutoCloseable {
         String jobId = data.has("jobId") ? data.path("jobId").asText() : data.path("id").asText(null);
         return new Progress(jobId, data.path("examId").asText(null), data.path("state").asText(null),
                 data.path("total").asInt(), data.path("graded").asInt(), data.path("failed").asInt(),
-                data.path("cancelled").asInt(), data.path("percent").decimalValue());
+                data.path("cancelled").asInt(), data.path("pendingReview").asInt(), data.path("percent").decimalValue());
     }
 
     private final class Listener implements WebSocket.Listener {

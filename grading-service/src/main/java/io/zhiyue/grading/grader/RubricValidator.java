@@ -25,6 +25,13 @@ public final class RubricValidator {
     }
 
     public static List<Problem.FieldError> validate(BigDecimal maxScore, BigDecimal scoreStep, Rubric rubric) {
+        List<Problem.FieldError> errors = new ArrayList<>(validateScale(maxScore, scoreStep));
+        errors.addAll(validateRubric(rubric));
+        return List.copyOf(errors);
+    }
+
+    /** A question's maxScore and scoreStep alone (a question in ai marking mode may have no rubric points). */
+    public static List<Problem.FieldError> validateScale(BigDecimal maxScore, BigDecimal scoreStep) {
         List<Problem.FieldError> errors = new ArrayList<>();
         boolean maxScoreValid = false;
         if (maxScore == null) {
@@ -43,12 +50,11 @@ public final class RubricValidator {
                 errors.add(error("scoreStep", "must not exceed maxScore"));
             }
         }
-        errors.addAll(validateRubric(rubric));
-        return List.copyOf(errors);
+        return errors;
     }
 
     /** The rubric part alone; the grader uses it to refuse a rubric it could only misgrade. */
-    static List<Problem.FieldError> validateRubric(Rubric rubric) {
+    public static List<Problem.FieldError> validateRubric(Rubric rubric) {
         List<Problem.FieldError> errors = new ArrayList<>();
         if (rubric == null) {
             errors.add(error("rubric", "is required"));

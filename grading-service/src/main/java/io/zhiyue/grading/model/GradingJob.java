@@ -19,6 +19,8 @@ public record GradingJob(
         int graded,
         int failed,
         int cancelled,
+        // answers with a proposal or none, waiting for people (ai marking mode): done, not graded
+        int pendingReview,
         BigDecimal percent,
         OffsetDateTime createdAt,
         OffsetDateTime startedAt,
@@ -70,7 +72,7 @@ public record GradingJob(
     }
 
     public int done() {
-        return graded + failed + cancelled;
+        return graded + failed + cancelled + pendingReview;
     }
 
     /** EXECUTING with an outcome for every task: what ends a job. */

@@ -15,5 +15,7 @@ public record Question(
         int rubricVersion,
         String contentHash,
         String structureHash,
-        Rubric rubric) {
+        Rubric rubric,
+        String referenceAnswer,
+        Marking marking) {
 }

@@ -7,7 +7,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.grading.grader.GradeResult;
 import io.zhiyue.grading.grader.GradingQuestion;
 import io.zhiyue.grading.grader.Rubric;
+import io.zhiyue.grading.marking.MarkingPolicy;
 import io.zhiyue.grading.model.GradingJob;
+import io.zhiyue.grading.model.Marking;
+import io.zhiyue.grading.model.ReviewStatus;
 import io.zhiyue.grading.model.TaskOutcome;
 import io.zhiyue.shared.job.JobState;
 import io.zhiyue.shared.json.JsonCodec;
@@ -29,11 +32,18 @@ import java.util.UUID;
 public class BatchRepository {
 
     public record PendingTask(UUID submissionId, String studentId, int questionNumber, UUID questionId,
-            String answer, UUID rubricId) {
+            String answer, UUID rubricId, MarkingPolicy.Frozen marking) {
     }
 
-    /** What one statement recorded: the job after it, and how many outcomes it counted. */
-    public record Recorded(GradingJob job, int graded, int failed) {
+    /**
+     * What became of a task: a review status (null: grading failed) and the grader's proposal
+     * behind it (null: none, the answer waits for people).
+     */
+    public record Outcome(PendingTask task, ReviewStatus review, GradeResult proposal) {
+    }
+
+    /** What one statement recorded: the job after it, and how many outcomes of each kind it counted. */
+    public record Recorded(GradingJob job, int graded, int failed, int pendingReview) {
     }
 
     /** The states in which a job's batches are graded: a paused job's are republished on resume. */
@@ -52,7 +62,10 @@ public class BatchRepository {
         return pool.preparedQuery(SqlQueries.LOAD_BATCH).execute(Tuple.of(jobId, batchNo, tenant, GRADING))
                 .map(rows -> Rows.all(rows, row -> new PendingTask(row.getUUID("submission_id"),
                         row.getString("student_id"), row.getInteger("question_number"), row.getUUID("question_id"),
-                        row.getString("answer"), row.getUUID("rubric_id"))));
+                        row.getString("answer"), row.getUUID("rubric_id"), new MarkingPolicy.Frozen(
+                                Marking.AI.equals(row.getString("marking_mode")), row.getBoolean("auto_accept"),
+                                row.getBigDecimal("min_confidence"), row.getBoolean("double_marking"),
+                                row.getInteger("rubric_points") > 0, row.getBigDecimal("max_score")))));
     }
 
     public Uni<Map<UUID, GradingQuestion>> loadRubrics(Collection<UUID> rubricIds) {
@@ -68,15 +81,15 @@ public class BatchRepository {
     }
 
     /**
-     * Records the outcome of every task of a batch (graded when {@code results} holds it, else
-     * failed) that has none yet, and counts them on the job, in one statement. Null when nothing
-     * was recorded: a redelivered batch, or a job that ended.
+     * Records the outcome of every task of a batch that has none yet, and counts them on the job,
+     * in one statement. Null when nothing was recorded: a redelivered batch, or a job that ended.
      */
     public Uni<Recorded> record(UUID jobId, String tenant, String graderId, OffsetDateTime publishedAt,
-            List<PendingTask> tasks, Map<UUID, GradeResult> results) {
-        int n = tasks.size();
+            List<Outcome> outcomes) {
+        int n = outcomes.size();
         UUID[] submissionIds = new UUID[n];
         String[] statuses = new String[n];
+        String[] reviews = new String[n];
         UUID[] questionIds = new UUID[n];
         UUID[] rubricIds = new UUID[n];
         String[] students = new String[n];
@@ -86,24 +99,29 @@ public class BatchRepository {
         String[] confidences = new String[n];
         String[] points = new String[n];
         for (int i = 0; i < n; i++) {
-            PendingTask task = tasks.get(i);
-            GradeResult result = results.get(task.submissionId());
+            Outcome outcome = outcomes.get(i);
+            PendingTask task = outcome.task();
             submissionIds[i] = task.submissionId();
-            statuses[i] = (result == null ? TaskOutcome.FAILED : TaskOutcome.DONE).name();
-            if (result != null) {
-                questionIds[i] = task.questionId();
-                rubricIds[i] = task.rubricId();
-                students[i] = task.studentId();
-                numbers[i] = task.questionNumber();
-                scores[i] = result.score().toPlainString();
-                maxScores[i] = result.maxScore().toPlainString();
-                confidences[i] = result.confidence().toPlainString();
-                points[i] = JsonCodec.write(result.points());
+            statuses[i] = (outcome.review() == null ? TaskOutcome.FAILED : TaskOutcome.DONE).name();
+            if (outcome.review() == null) {
+                continue;
+            }
+            reviews[i] = outcome.review().name();
+            questionIds[i] = task.questionId();
+            rubricIds[i] = task.rubricId();
+            students[i] = task.studentId();
+            numbers[i] = task.questionNumber();
+            maxScores[i] = task.marking().maxScore().toPlainString();
+            GradeResult proposal = outcome.proposal();
+            if (proposal != null) {
+                scores[i] = proposal.score().toPlainString();
+                confidences[i] = proposal.confidence().toPlainString();
+                points[i] = JsonCodec.write(proposal.points());
             }
         }
         return pool.preparedQuery(SqlQueries.RECORD_OUTCOMES)
                 .execute(Tuple.from(Arrays.asList(jobId, OPEN, tenant, graderId, publishedAt, submissionIds, statuses,
-                        questionIds, rubricIds, students, numbers, scores, maxScores, confidences, points)))
+                        questionIds, rubricIds, students, numbers, scores, maxScores, confidences, points, reviews)))
                 .map(rows -> Rows.first(rows, BatchRepository::recorded));
     }
 
@@ -114,6 +132,7 @@ public class BatchRepository {
     }
 
     private static Recorded recorded(Row row) {
-        return new Recorded(Rows.job(row), row.getInteger("graded_now"), row.getInteger("failed_now"));
+        return new Recorded(Rows.job(row), row.getInteger("graded_now"), row.getInteger("failed_now"),
+                row.getInteger("review_now"));
     }
 }

@@ -8,11 +8,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.grading.grader.Rubric;
 import io.zhiyue.grading.grader.RubricHashes;
 import io.zhiyue.grading.grader.ScoringPoint;
+import io.zhiyue.grading.model.Marking;
 import io.zhiyue.grading.model.Question;
 import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +31,13 @@ public class QuestionRepository {
 
     /** Inserts the question with rubric version 1 in one transaction. */
     public Uni<Question> insert(String tenant, UUID examId, int number, String prompt, BigDecimal maxScore,
-            BigDecimal scoreStep, Rubric rubric) {
+            BigDecimal scoreStep, Rubric rubric, String referenceAnswer, Marking marking) {
         UUID questionId = UUID.randomUUID();
         return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.INSERT_QUESTION)
-                .execute(Tuple.from(List.of(questionId, tenant, examId, number, prompt, maxScore, scoreStep)))
+                .execute(Tuple.from(Arrays.asList(questionId, tenant, examId, number, prompt, maxScore, scoreStep,
+                        referenceAnswer, marking.mode(), marking.autoAccept().enabled(),
+                        marking.autoAccept().minConfidence(), marking.autoAccept().auditRate(),
+                        marking.doubleMarking().enabled(), marking.doubleMarking().tolerance())))
                 .chain(() -> insertRubric(connection, tenant, questionId, 1, rubric))
                 .chain(() -> find(connection, tenant, questionId)));
     }
@@ -55,6 +60,14 @@ public class QuestionRepository {
                     return insertRubric(connection, tenant, questionId, current.rubricVersion() + 1, rubric)
                             .chain(() -> find(connection, tenant, questionId));
                 }));
+    }
+
+    /** Turns auto-accept of the question on or off; null when there is no such question. */
+    public Uni<Question> setAutoAccept(String tenant, UUID questionId, boolean enabled) {
+        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.SET_AUTO_ACCEPT)
+                .execute(Tuple.of(tenant, questionId, enabled))
+                .chain(updated -> updated.rowCount() == 0 ? Uni.createFrom().<Question>nullItem()
+                        : find(connection, tenant, questionId)));
     }
 
     public Uni<Question> find(String tenant, UUID questionId) {
@@ -121,6 +134,11 @@ public class QuestionRepository {
                 row.getInteger("version"),
                 row.getString("content_hash"),
                 row.getString("structure_hash"),
-                JsonCodec.read(row.getString("content"), Rubric.class));
+                JsonCodec.read(row.getString("content"), Rubric.class),
+                row.getString("reference_answer"),
+                new Marking(row.getString("marking_mode"),
+                        new Marking.AutoAccept(row.getBoolean("auto_accept"), row.getBigDecimal("min_confidence"),
+                                row.getBigDecimal("audit_rate")),
+                        new Marking.DoubleMarking(row.getBoolean("double_marking"), row.getBigDecimal("tolerance"))));
     }
 }

@@ -8,7 +8,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.grading.model.GradingResult;
+import io.zhiyue.grading.model.GradingResult.Marker;
 import io.zhiyue.grading.model.GradingResult.PointOutcome;
+import io.zhiyue.grading.model.ReviewStatus;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,22 +28,25 @@ public class ResultRepository {
     private static final ListQuery.Column SUBMISSION = new ListQuery.Column("r.submission_id", "submission_id", ListQuery.Type.UUID);
     private static final ListQuery.Column STUDENT = new ListQuery.Column("r.student_id", "student_id", ListQuery.Type.TEXT);
     private static final ListQuery.Column QUESTION = new ListQuery.Column("r.question_number", "question_number", ListQuery.Type.INT);
-    private static final ListQuery.Column SCORE = new ListQuery.Column(SqlQueries.FINAL_SCORE, "score", ListQuery.Type.DECIMAL);
+    private static final ListQuery.Column SCORE = new ListQuery.Column(SqlQueries.SCORE_ORDER, "score_order", ListQuery.Type.DECIMAL);
     private static final ListQuery.Column CONFIDENCE = new ListQuery.Column("r.confidence", "confidence", ListQuery.Type.DECIMAL);
     private static final ListQuery.Column GRADER = new ListQuery.Column("r.grader_id", "grader_id", ListQuery.Type.TEXT);
+    private static final ListQuery.Column REVIEW = new ListQuery.Column("r.review_status", "review_status", ListQuery.Type.TEXT);
+    private static final ListQuery.Column PROPOSED = new ListQuery.Column(SqlQueries.PROPOSED_ORDER, "proposed_order", ListQuery.Type.DECIMAL);
 
     public static final ListQuery.Spec LIST_SPEC = new ListQuery.Spec(
             Map.of("studentId", STUDENT, "student_id", STUDENT, "questionNumber", QUESTION,
-                    "question_number", QUESTION, "score", SCORE, "confidence", CONFIDENCE),
+                    "question_number", QUESTION, "score", SCORE, "confidence", CONFIDENCE, "proposedScore", PROPOSED),
             Map.of("studentId", STUDENT, "student_id", STUDENT, "questionNumber", QUESTION,
-                    "question_number", QUESTION, "score", SCORE, "graderId", GRADER, "grader_id", GRADER),
+                    "question_number", QUESTION, "score", SCORE, "graderId", GRADER, "grader_id", GRADER,
+                    "reviewStatus", REVIEW, "review_status", REVIEW),
             Set.of("submissionId", "studentId", "questionNumber", "score", "maxScore", "confidence", "graderId",
-                    "points"),
+                    "points", "reviewStatus", "proposedScore", "markers"),
             STUDENT, SUBMISSION);
 
     /** One line of the CSV export: a final score, without the points behind it. */
     public record ExportRow(String studentId, int questionNumber, BigDecimal score, BigDecimal maxScore,
-            BigDecimal confidence, String graderId) {
+            BigDecimal confidence, String graderId, String reviewStatus) {
     }
 
     public record ScoreBucket(int questionNumber, BigDecimal maxScore, BigDecimal score, long count) {
@@ -84,7 +89,7 @@ public class ResultRepository {
     private static ExportRow exportRow(Row row) {
         return new ExportRow(row.getString("student_id"), row.getInteger("question_number"),
                 row.getBigDecimal("score"), row.getBigDecimal("max_score"), row.getBigDecimal("confidence"),
-                row.getString("grader_id"));
+                row.getString("grader_id"), row.getString("review_status"));
     }
 
     public Uni<List<ScoreBucket>> distribution(String tenant, UUID jobId) {
@@ -94,13 +99,21 @@ public class ResultRepository {
     }
 
     private static GradingResult result(Row row) {
+        BigDecimal proposed = row.getBigDecimal("proposed_score");
+        String grader = row.getString("grader_id");
+        // the grader's proposal is the one mark there is so far; people's marks come with the review queue
+        List<Marker> markers = proposed == null ? List.of()
+                : List.of(new Marker(grader, "ai", proposed, row.getOffsetDateTime("finished_at")));
         return new GradingResult(row.getUUID("submission_id"), row.getString("student_id"),
                 row.getInteger("question_number"), row.getBigDecimal("score"), row.getBigDecimal("max_score"),
-                row.getBigDecimal("confidence"), row.getString("grader_id"),
-                readPoints(row.getString("points")));
+                row.getBigDecimal("confidence"), grader, readPoints(row.getString("points")),
+                ReviewStatus.valueOf(row.getString("review_status")), proposed, markers);
     }
 
     private static List<PointOutcome> readPoints(String json) {
+        if (json == null) {
+            return null;
+        }
         try {
             return JsonCodec.mapper().readValue(json, POINTS);
         } catch (IOException e) {

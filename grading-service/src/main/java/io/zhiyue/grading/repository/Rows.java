@@ -38,13 +38,14 @@ final class Rows {
         int graded = row.getInteger("graded");
         int failed = row.getInteger("failed");
         int cancelled = row.getInteger("cancelled");
+        int pendingReview = row.getInteger("pending_review");
         return new GradingJob(
                 row.getUUID("id"),
                 row.getString("tenant_id"),
                 row.getUUID("exam_id"),
                 JobState.valueOf(row.getString("state")),
-                total, graded, failed, cancelled,
-                GradingJob.percent(total, graded + failed + cancelled),
+                total, graded, failed, cancelled, pendingReview,
+                GradingJob.percent(total, graded + failed + cancelled + pendingReview),
                 row.getOffsetDateTime("created_at"),
                 row.getOffsetDateTime("started_at"),
                 row.getOffsetDateTime("completed_at"),

@@ -28,8 +28,10 @@ final class SqlQueries {
 
     // questions and rubrics
     static final String INSERT_QUESTION = """
-            INSERT INTO questions (id, tenant_id, exam_id, number, prompt, max_score, score_step)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)""";
+            INSERT INTO questions (id, tenant_id, exam_id, number, prompt, max_score, score_step, reference_answer,
+                                   marking_mode, auto_accept, min_confidence, audit_rate, double_marking, tolerance)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""";
+    static final String SET_AUTO_ACCEPT = "UPDATE questions SET auto_accept = $3 WHERE tenant_id = $1 AND id = $2";
     static final String INSERT_RUBRIC = """
             INSERT INTO rubrics (id, tenant_id, question_id, version, content, content_hash, structure_hash)
             VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7)""";
@@ -42,7 +44,8 @@ final class SqlQueries {
             "UPDATE questions SET current_rubric_id = $3 WHERE tenant_id = $1 AND id = $2";
     static final String QUESTION_COLUMNS = """
             SELECT q.id, q.exam_id, q.number, q.prompt, q.max_score, q.score_step,
-                   r.version, r.content_hash, r.structure_hash, r.content::text AS content
+                   r.version, r.content_hash, r.structure_hash, r.content::text AS content, q.reference_answer,
+                   q.marking_mode, q.auto_accept, q.min_confidence, q.audit_rate, q.double_marking, q.tolerance
             FROM questions q JOIN rubrics r ON r.id = q.current_rubric_id
             """;
     static final String FIND_QUESTION = QUESTION_COLUMNS + " WHERE q.tenant_id = $1 AND q.id = $2";
@@ -67,15 +70,19 @@ final class SqlQueries {
 
     // jobs
     static final String JOB_COLUMNS = """
-            id, tenant_id, exam_id, state, total, graded, failed, cancelled, created_at, started_at,
+            id, tenant_id, exam_id, state, total, graded, failed, cancelled, pending_review, created_at, started_at,
             analyzed_at, split_at, executing_at, completed_at, updated_at, batch_size,
             publish_commit_p50_ms, publish_commit_p99_ms""";
     static final String INSERT_JOB = "INSERT INTO grading_jobs (id, tenant_id, exam_id, state, batch_size) "
             + "VALUES ($1, $2, $3, 'CREATED', $4) RETURNING " + JOB_COLUMNS;
     static final String FIND_JOB = "SELECT " + JOB_COLUMNS + " FROM grading_jobs WHERE tenant_id = $1 AND id = $2";
+    /** The rubric version and marking settings of each question, as they are when the job is analysed. */
     static final String FREEZE_RUBRICS = """
-            INSERT INTO job_rubrics (job_id, question_id, rubric_id)
-            SELECT $1, q.id, q.current_rubric_id FROM questions q WHERE q.tenant_id = $2 AND q.exam_id = $3
+            INSERT INTO job_rubrics (job_id, question_id, rubric_id, marking_mode, auto_accept, min_confidence,
+                                     double_marking, rubric_points, max_score)
+            SELECT $1, q.id, q.current_rubric_id, q.marking_mode, q.auto_accept, q.min_confidence, q.double_marking,
+                   (SELECT count(*) FROM scoring_points p WHERE p.rubric_id = q.current_rubric_id), q.max_score
+            FROM questions q WHERE q.tenant_id = $2 AND q.exam_id = $3
             ON CONFLICT DO NOTHING""";
     /**
      * Moves a job to $3 only if it is in one of $4, the states JobState allows to move there (the
@@ -156,7 +163,8 @@ final class SqlQueries {
     // the grading hot path: one query loads a batch, one statement records its outcomes
     /** $3: the tenant the batch came for; $4: the states in which a job's batches are graded. */
     static final String LOAD_BATCH = """
-            SELECT t.submission_id, s.student_id, s.question_number, s.question_id, s.answer, jr.rubric_id
+            SELECT t.submission_id, s.student_id, s.question_number, s.question_id, s.answer, jr.rubric_id,
+                   jr.marking_mode, jr.auto_accept, jr.min_confidence, jr.double_marking, jr.rubric_points, jr.max_score
             FROM grading_jobs j
             JOIN grading_tasks t ON t.job_id = j.id AND t.batch_no = $2
             JOIN submissions s ON s.id = t.submission_id
@@ -169,37 +177,42 @@ final class SqlQueries {
     private static final String OPEN_JOB = """
             job AS (SELECT id FROM grading_jobs WHERE id = $1 AND state = ANY($2::text[]) FOR KEY SHARE)""";
     /**
-     * Counts the outcomes {@code recorded} (a CTE returning their status) on the job and answers
+     * Counts the outcomes {@code recorded} (a CTE returning their status and review status) on the job and answers
      * the job after it; no row when nothing was recorded (all of it was recorded before).
      */
     private static final String COUNT_OUTCOMES = """
             UPDATE grading_jobs j SET graded = j.graded + c.graded_now, failed = j.failed + c.failed_now,
-                   updated_at = now()
-            FROM (SELECT count(*) FILTER (WHERE status = 'DONE') AS graded_now,
-                         count(*) FILTER (WHERE status = 'FAILED') AS failed_now FROM recorded) c
-            WHERE j.id = $1 AND c.graded_now + c.failed_now > 0
-            RETURNING\s""" + JOB_COLUMNS + ", c.graded_now::int, c.failed_now::int";
+                   pending_review = j.pending_review + c.review_now, updated_at = now()
+            FROM (SELECT count(*) FILTER (WHERE status = 'DONE' AND review_status <> 'NEEDS_REVIEW') AS graded_now,
+                         count(*) FILTER (WHERE status = 'FAILED') AS failed_now,
+                         count(*) FILTER (WHERE review_status = 'NEEDS_REVIEW') AS review_now FROM recorded) c
+            WHERE j.id = $1 AND c.graded_now + c.failed_now + c.review_now > 0
+            RETURNING\s""" + JOB_COLUMNS + ", c.graded_now::int, c.failed_now::int, c.review_now::int";
     /**
      * One statement, so one round trip and one implicit transaction: the outcomes of a batch's
      * tasks (those that have none yet; a redelivered batch records nothing twice) and the job's
-     * counters. $3 tenant, $4 grader, $5 when the batch was published, then one array per column.
+     * counters. $3 tenant, $4 grader, $5 when the batch was published, then one array per column;
+     * score, confidence and points are the grader's proposal (null: none), final only when the
+     * review status is.
      */
     static final String RECORD_OUTCOMES = """
             WITH %s,
             recorded AS (
-                INSERT INTO results (job_id, submission_id, tenant_id, status, question_id, rubric_id, student_id,
-                                     question_number, score, final_score, final_source, max_score, confidence,
-                                     grader_id, points, published_at, finished_at)
-                SELECT job.id, x.submission_id, $3, x.status, x.question_id, x.rubric_id, x.student_id,
-                       x.question_number, x.score::numeric, x.score::numeric,
-                       CASE WHEN x.status = 'DONE' THEN 'GRADER' END, x.max_score::numeric, x.confidence::numeric,
-                       CASE WHEN x.status = 'DONE' THEN $4 END, x.points::jsonb, $5, clock_timestamp()
+                INSERT INTO results (job_id, submission_id, tenant_id, status, review_status, question_id, rubric_id,
+                                     student_id, question_number, score, final_score, final_source, max_score,
+                                     confidence, grader_id, points, published_at, finished_at)
+                SELECT job.id, x.submission_id, $3, x.status, x.review, x.question_id, x.rubric_id, x.student_id,
+                       x.question_number, x.score::numeric,
+                       CASE WHEN x.review <> 'NEEDS_REVIEW' THEN x.score::numeric END,
+                       CASE WHEN x.review <> 'NEEDS_REVIEW' THEN 'GRADER' END, x.max_score::numeric,
+                       x.confidence::numeric, CASE WHEN x.score IS NOT NULL THEN $4 END, x.points::jsonb, $5,
+                       clock_timestamp()
                 FROM job, unnest($6::uuid[], $7::text[], $8::uuid[], $9::uuid[], $10::text[], $11::int[],
-                                 $12::text[], $13::text[], $14::text[], $15::text[])
+                                 $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
                      AS x(submission_id, status, question_id, rubric_id, student_id, question_number, score,
-                          max_score, confidence, points)
+                          max_score, confidence, points, review)
                 ON CONFLICT (job_id, submission_id) DO NOTHING
-                RETURNING status)
+                RETURNING status, review_status)
             %s""".formatted(OPEN_JOB, COUNT_OUTCOMES);
     /** A batch given up on: its tasks without an outcome get FAILED. $3: the batch. */
     static final String FAIL_BATCH = """
@@ -209,32 +222,42 @@ final class SqlQueries {
                 SELECT t.job_id, t.submission_id, t.tenant_id, 'FAILED', clock_timestamp()
                 FROM job JOIN grading_tasks t ON t.job_id = job.id AND t.batch_no = $3
                 ON CONFLICT (job_id, submission_id) DO NOTHING
-                RETURNING status)
+                RETURNING status, review_status)
             %s""".formatted(OPEN_JOB, COUNT_OUTCOMES);
 
-    // results: only graded outcomes (DONE) are results; the final score is on the same row
+    // results: graded outcomes (DONE) are results, final or still under review (final score null)
     static final String FINAL_SCORE = "r.final_score";
+    /**
+     * What a list sorts and continues by, for the two score columns that are null while an answer
+     * waits for people: -1 sorts those first and keeps a keyset from ever comparing with NULL.
+     */
+    static final String SCORE_ORDER = "coalesce(r.final_score, -1)";
+    static final String PROPOSED_ORDER = "coalesce(r.score, -1)";
     private static final String GRADED_OF_JOB = "r.tenant_id = $1 AND r.job_id = $2 AND r.status = 'DONE'";
+    /** Statistics and the export cover final scores only. */
+    private static final String FINAL_OF_JOB = GRADED_OF_JOB + " AND r.final_score IS NOT NULL";
     static final String LIST_RESULTS = """
             SELECT r.submission_id, r.student_id, r.question_number, %s AS score, r.max_score, r.confidence,
-                   r.grader_id, r.points::text AS points
+                   r.grader_id, r.points::text AS points, r.review_status, r.score AS proposed_score, r.finished_at,
+                   %s AS score_order, %s AS proposed_order
             FROM results r
-            WHERE %s""".formatted(FINAL_SCORE, GRADED_OF_JOB);
+            WHERE %s""".formatted(FINAL_SCORE, SCORE_ORDER, PROPOSED_ORDER, GRADED_OF_JOB);
     /** The export's transaction reads only, and ends by itself when its reader vanished. */
     static final String EXPORT_TRANSACTION =
             "SET TRANSACTION READ ONLY; SET LOCAL idle_in_transaction_session_timeout = '60s'";
     /** What the CSV export needs, nothing more (no per-point JSON), in a stable order. */
     static final String EXPORT_RESULTS = """
-            SELECT r.student_id, r.question_number, %s AS score, r.max_score, r.confidence, r.grader_id
+            SELECT r.student_id, r.question_number, %s AS score, r.max_score, r.confidence, r.grader_id,
+                   r.review_status
             FROM results r
             WHERE %s
-            ORDER BY r.student_id, r.question_number, r.submission_id""".formatted(FINAL_SCORE, GRADED_OF_JOB);
+            ORDER BY r.student_id, r.question_number, r.submission_id""".formatted(FINAL_SCORE, FINAL_OF_JOB);
     static final String COUNT_RESULTS = "SELECT count(*) FROM results r WHERE " + GRADED_OF_JOB;
     static final String SCORE_DISTRIBUTION = """
             SELECT question_number, max_score, score, count(*) AS n
             FROM (SELECT r.question_number, r.max_score, %s AS score FROM results r WHERE %s) s
             GROUP BY question_number, max_score, score
-            ORDER BY question_number, score""".formatted(FINAL_SCORE, GRADED_OF_JOB);
+            ORDER BY question_number, score""".formatted(FINAL_SCORE, FINAL_OF_JOB);
     /** After a job the tables it filled have grown a lot; fresh statistics keep later plans sane. */
     static final String ANALYZE_JOB_TABLES = "ANALYZE grading_tasks, results";
 }

@@ -41,4 +41,19 @@ public class QuestionResource {
         }
         return exams.replaceRubric(Tenant.of(tenant), questionId, rubric);
     }
+
+    /** Body {@code {enabled}}; jobs analysed from then on auto-accept (or not) the question's confident proposals. */
+    public record AutoAcceptSwitch(Boolean enabled) {
+    }
+
+    @PUT
+    @Path("/{questionId}/marking/auto-accept")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Question> setAutoAccept(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("questionId") UUID questionId, AutoAcceptSwitch body) {
+        if (body == null) {
+            throw ZhiyueException.validation("body", "expected {\"enabled\": true|false}");
+        }
+        return exams.setAutoAccept(Tenant.of(tenant), questionId, body.enabled());
+    }
 }

@@ -8,7 +8,9 @@ import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.grader.GradeResult;
 import io.zhiyue.grading.grader.RuleBasedGrader;
 import io.zhiyue.grading.grader.RuleBasedGrader.PreparedQuestion;
+import io.zhiyue.grading.marking.MarkingPolicy;
 import io.zhiyue.grading.repository.BatchRepository;
+import io.zhiyue.grading.repository.BatchRepository.Outcome;
 import io.zhiyue.grading.repository.BatchRepository.PendingTask;
 import io.zhiyue.grading.repository.BatchRepository.Recorded;
 import io.zhiyue.shared.event.GradingTaskBatch;
@@ -17,7 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,7 @@ public class BatchGradingService {
     private final PreparedRubrics rubrics;
     private final Counter graded;
     private final Counter failed;
+    private final Counter pendingReview;
     private final Timer batchTimer;
 
     public BatchGradingService(BatchRepository batches, JobCompletion completion, RuleBasedGrader grader,
@@ -47,6 +50,8 @@ public class BatchGradingService {
         this.rubrics = rubrics;
         this.graded = Counter.builder("zhiyue.grading.submissions").tag("outcome", "graded").register(registry);
         this.failed = Counter.builder("zhiyue.grading.submissions").tag("outcome", "failed").register(registry);
+        this.pendingReview = Counter.builder("zhiyue.grading.submissions").tag("outcome", "needs-review")
+                .register(registry);
         this.batchTimer = Timer.builder("zhiyue.grading.batch").publishPercentiles(0.5, 0.99).register(registry);
     }
 
@@ -63,8 +68,8 @@ public class BatchGradingService {
                         // resolve(…) hands over on a worker thread: grading is CPU work
                         : rubrics.resolve(rubricIds(pending))
                                 .map(questions -> grade(jobId, pending, questions))
-                                .chain(results -> batches.record(jobId, tenant, grader.id(),
-                                        OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC), pending, results))
+                                .chain(outcomes -> batches.record(jobId, tenant, grader.id(),
+                                        OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC), outcomes))
                                 .chain(recorded -> counted(recorded, traceparent)))
                 .invoke(() -> sample.stop(batchTimer));
     }
@@ -80,30 +85,45 @@ public class BatchGradingService {
         }
         graded.increment(recorded.graded());
         failed.increment(recorded.failed());
+        pendingReview.increment(recorded.pendingReview());
         return completion.afterCounting(recorded.job(), traceparent);
     }
 
-    /** A submission whose rubric could not be compiled, or whose grading threw, is left out: it fails alone. */
-    private Map<UUID, GradeResult> grade(UUID jobId, List<PendingTask> pending, Map<UUID, PreparedQuestion> questions) {
-        Map<UUID, GradeResult> results = new HashMap<>();
+    /**
+     * Each task's outcome under its question's marking settings. A submission whose rubric could
+     * not be compiled, or whose grading threw, has no proposal: it fails alone in rule mode and
+     * goes to people in ai mode, as does one the grader is not asked about (ai mode, no points).
+     */
+    private List<Outcome> grade(UUID jobId, List<PendingTask> pending, Map<UUID, PreparedQuestion> questions) {
+        List<Outcome> outcomes = new ArrayList<>(pending.size());
         for (PendingTask task : pending) {
-            PreparedQuestion question = questions.get(task.rubricId());
-            if (question == null) {
-                continue;
-            }
-            try {
-                results.put(task.submissionId(), grader.grade(question, task.answer()));
-            } catch (RuntimeException | StackOverflowError e) {
-                Log.errorf("grading submission %s of job %s failed: %s", task.submissionId(), jobId, e.getMessage());
-            }
+            GradeResult proposal = task.marking().graderProposes() ? propose(jobId, task, questions) : null;
+            outcomes.add(new Outcome(task, MarkingPolicy.decide(task.marking(),
+                    proposal == null ? null : proposal.confidence()), proposal));
         }
-        return results;
+        return outcomes;
     }
 
+    private GradeResult propose(UUID jobId, PendingTask task, Map<UUID, PreparedQuestion> questions) {
+        PreparedQuestion question = questions.get(task.rubricId());
+        if (question == null) {
+            return null;
+        }
+        try {
+            return grader.grade(question, task.answer());
+        } catch (RuntimeException | StackOverflowError e) {
+            Log.errorf("grading submission %s of job %s failed: %s", task.submissionId(), jobId, e.getMessage());
+            return null;
+        }
+    }
+
+    /** The rubric versions the grader is asked about. */
     private static Set<UUID> rubricIds(List<PendingTask> pending) {
         Set<UUID> ids = new HashSet<>();
         for (PendingTask task : pending) {
-            ids.add(task.rubricId());
+            if (task.marking().graderProposes()) {
+                ids.add(task.rubricId());
+            }
         }
         return ids;
     }

@@ -6,6 +6,7 @@ import io.zhiyue.grading.grader.Rubric;
 import io.zhiyue.grading.grader.RubricValidator;
 import io.zhiyue.grading.model.Exam;
 import io.zhiyue.grading.model.ExamCreate;
+import io.zhiyue.grading.model.Marking;
 import io.zhiyue.grading.model.Question;
 import io.zhiyue.grading.model.QuestionCreate;
 import io.zhiyue.grading.repository.ExamRepository;
@@ -29,6 +30,8 @@ public class ExamService {
     static final BigDecimal DEFAULT_SCORE_STEP = new BigDecimal("0.5");
     private static final int MAX_TITLE = 200;
     private static final int MAX_PROMPT = 10_000;
+    /** As long as an answer may be. */
+    private static final int MAX_REFERENCE_ANSWER = 20_000;
 
     private final ExamRepository exams;
     private final QuestionRepository questions;
@@ -85,14 +88,28 @@ public class ExamService {
         }
         rejectNul("prompt", request.prompt(), errors);
         BigDecimal step = request.scoreStep() == null ? DEFAULT_SCORE_STEP : request.scoreStep();
-        errors.addAll(RubricValidator.validate(request.maxScore(), step, request.rubric()));
+        List<FieldError> scale = RubricValidator.validateScale(request.maxScore(), step);
+        errors.addAll(scale);
         if (decimals(request.maxScore()) > 2 || decimals(step) > 2) {
             errors.add(new FieldError("maxScore", "maxScore and scoreStep take at most two decimals"));
         }
+        Marking marking = Marking.resolve(request.marking(), scale.isEmpty() ? request.maxScore() : null,
+                scale.isEmpty() ? step : null, errors);
+        // in ai mode rubric points are optional: without them every answer goes to people
+        boolean noPoints = request.rubric() == null || request.rubric().points() == null
+                || request.rubric().points().isEmpty();
+        Rubric rubric = marking.isAi() && noPoints ? new Rubric(List.of()) : request.rubric();
+        if (!(marking.isAi() && noPoints)) {
+            errors.addAll(RubricValidator.validateRubric(rubric));
+        }
+        if (request.referenceAnswer() != null && request.referenceAnswer().length() > MAX_REFERENCE_ANSWER) {
+            errors.add(new FieldError("referenceAnswer", "is longer than " + MAX_REFERENCE_ANSWER + " characters"));
+        }
+        rejectNul("referenceAnswer", request.referenceAnswer(), errors);
         failIfAny(errors);
         return find(tenant, examId)
                 .chain(() -> questions.insert(tenant, examId, request.number(), request.prompt(),
-                        request.maxScore(), step, request.rubric()))
+                        request.maxScore(), step, rubric, request.referenceAnswer(), marking))
                 .onFailure(DuplicateKey::matches).transform(e -> new ZhiyueException(ErrorCode.DUPLICATE_RECORD,
                         "exam " + examId + " already has a question number " + request.number()));
     }
@@ -110,6 +127,16 @@ public class ExamService {
                     failIfAny(prefixed(RubricValidator.validate(question.maxScore(), question.scoreStep(), rubric)));
                     return questions.replaceRubric(tenant, questionId, rubric);
                 });
+    }
+
+    /** A teacher turns auto-accept of a question back on (or off), e.g. after the quality monitor stopped it. */
+    @WithSpan
+    public Uni<Question> setAutoAccept(String tenant, UUID questionId, Boolean enabled) {
+        if (enabled == null) {
+            throw ZhiyueException.validation("enabled", "is required (true or false)");
+        }
+        return questions.setAutoAccept(tenant, questionId, enabled)
+                .onItem().ifNull().failWith(() -> ZhiyueException.notFound("question", questionId));
     }
 
     /** The body of PUT …/rubric is the rubric itself, so its errors are named without "rubric.". */

@@ -73,7 +73,9 @@ public class JobCompletion {
             // may lose it (the next one, or the end, says more), never a state change
             return jobs.commitWithoutWaitingForDisk(tx).replaceWith(new Settled(job, false));
         }
-        JobState outcome = job.graded() == 0 && job.failed() > 0 ? JobState.FAILED : JobState.COMPLETED;
+        // FAILED only when not one answer was graded or went to people
+        JobState outcome = job.graded() == 0 && job.pendingReview() == 0 && job.failed() > 0 ? JobState.FAILED
+                : JobState.COMPLETED;
         return jobs.transition(tx, job.tenantId(), job.id(), outcome, JobState.sourcesOf(outcome))
                 .chain(ended -> ended == null ? Uni.createFrom().<GradingJob>nullItem() : jobs.storeTimings(tx, job.id()))
                 .map(ended -> {

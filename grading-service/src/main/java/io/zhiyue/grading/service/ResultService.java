@@ -30,7 +30,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class ResultService {
 
-    public static final String CSV_HEADER = "student_id,question_number,score,max_score,confidence,grader_id";
+    public static final String CSV_HEADER = "student_id,question_number,score,max_score,confidence,grader_id,review_status";
     /** Rows a cursor fetches per round trip, and rows per chunk of the response. */
     private static final int EXPORT_FETCH_ROWS = 1_000;
     private static final int EXPORT_CHUNK_ROWS = 500;
@@ -69,8 +69,9 @@ public class ResultService {
                     .append(row.questionNumber()).append(',')
                     .append(row.score().toPlainString()).append(',')
                     .append(row.maxScore().toPlainString()).append(',')
-                    .append(row.confidence().toPlainString()).append(',')
-                    .append(csvField(row.graderId())).append('\n');
+                    .append(row.confidence() == null ? "" : row.confidence().toPlainString()).append(',')
+                    .append(row.graderId() == null ? "" : csvField(row.graderId())).append(',')
+                    .append(row.reviewStatus()).append('\n');
         }
         return csv.toString();
     }

@@ -47,7 +47,7 @@ public class JobEvents {
     /** The job's counters as they are now, unconditionally (cancel, completion). */
     public void progress(OutboxEvents events, GradingJob job, String traceparent) {
         GradingProgress payload = new GradingProgress(job.id(), job.examId(), job.state().name(), job.total(),
-                job.graded(), job.failed(), job.cancelled(), job.percent());
+                job.graded(), job.failed(), job.cancelled(), job.pendingReview(), job.percent());
         long now = System.nanoTime();
         if (payload.isFinal() || job.state().isFinal()) {
             lastProgress.remove(job.id());

@@ -111,7 +111,7 @@ class JobControlTest {
         String csv = given().queryParam("format", "csv").when().get("/api/v1/grading-jobs/" + jobId + "/export")
                 .then().statusCode(200).extract().asString();
         assertThat(csv.lines().toList())
-                .containsExactly("student_id,question_number,score,max_score,confidence,grader_id");
+                .containsExactly("student_id,question_number,score,max_score,confidence,grader_id,review_status");
     }
 
     private String startedJob(String title) {

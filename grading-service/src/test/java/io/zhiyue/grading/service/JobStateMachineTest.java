@@ -108,7 +108,7 @@ class JobStateMachineTest {
     }
 
     private static GradingJob job(JobState state) {
-        return new GradingJob(UUID.randomUUID(), "demo-school", UUID.randomUUID(), state, 10, 0, 0, 0,
+        return new GradingJob(UUID.randomUUID(), "demo-school", UUID.randomUUID(), state, 10, 0, 0, 0, 0,
                 BigDecimal.ZERO, OffsetDateTime.now(), null, null,
                 GradingJob.stages(null, null, null, null), null, null, 100);
     }

@@ -15,10 +15,12 @@ public record GradingProgress(
         int graded,
         int failed,
         int cancelled,
+        int pendingReview,
         BigDecimal percent) {
 
+    /** Graded, failed, cancelled, or waiting for people: nothing more for the graders to do. */
     public int done() {
-        return graded + failed + cancelled;
+        return graded + failed + cancelled + pendingReview;
     }
 
     public boolean isFinal() {

@@ -1,0 +1,43 @@
+package io.zhiyue.grading.marking;
+
+import io.zhiyue.grading.model.ReviewStatus;
+
+import java.math.BigDecimal;
+
+/**
+ * Whether a grader's proposal for an answer is final (DESIGN.md "Marking"), from the question's
+ * marking settings as a job froze them. In {@code rule} mode the rule-based grader's score is
+ * final. In {@code ai} mode a proposal is final only when auto-accept is on, double marking is
+ * off (then the proposal is only the first of two marks) and its confidence reaches the
+ * threshold; an answer no grader could propose for waits for people, never with a made-up score.
+ */
+public final class MarkingPolicy {
+
+    /** A question's settings as a job froze them; {@code hasPoints}: its rubric version has scoring points. */
+    public record Frozen(boolean ai, boolean autoAccept, BigDecimal minConfidence, boolean doubleMarking,
+            boolean hasPoints, BigDecimal maxScore) {
+
+        /** Whether the rule-based grader is asked at all: in ai mode without points it has nothing to go on. */
+        public boolean graderProposes() {
+            return !ai || hasPoints;
+        }
+    }
+
+    private MarkingPolicy() {
+    }
+
+    /**
+     * The review status of an answer with this proposal's {@code confidence} (null: no proposal);
+     * null in rule mode without a proposal, which is a failed grading.
+     */
+    public static ReviewStatus decide(Frozen marking, BigDecimal confidence) {
+        if (!marking.ai()) {
+            return confidence == null ? null : ReviewStatus.AUTO_ACCEPTED;
+        }
+        if (confidence == null || marking.doubleMarking() || !marking.autoAccept()
+                || confidence.compareTo(marking.minConfidence()) < 0) {
+            return ReviewStatus.NEEDS_REVIEW;
+        }
+        return ReviewStatus.AUTO_ACCEPTED;
+    }
+}

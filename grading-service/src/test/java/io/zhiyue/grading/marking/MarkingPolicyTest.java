@@ -1,0 +1,47 @@
+package io.zhiyue.grading.marking;
+
+import io.zhiyue.grading.marking.MarkingPolicy.Frozen;
+import io.zhiyue.grading.model.ReviewStatus;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MarkingPolicyTest {
+
+    private static final BigDecimal MAX = new BigDecimal("10");
+    private static final BigDecimal THRESHOLD = new BigDecimal("0.8");
+
+    @Test
+    void ruleModeMakesEveryProposalFinalAndAMissingOneAFailure() {
+        Frozen rule = new Frozen(false, true, THRESHOLD, false, true, MAX);
+        assertThat(MarkingPolicy.decide(rule, new BigDecimal("0.1"))).isEqualTo(ReviewStatus.AUTO_ACCEPTED);
+        assertThat(MarkingPolicy.decide(rule, null)).isNull();
+        assertThat(rule.graderProposes()).isTrue();
+    }
+
+    @Test
+    void aiModeAcceptsFromTheThresholdOn() {
+        Frozen ai = new Frozen(true, true, THRESHOLD, false, true, MAX);
+        assertThat(MarkingPolicy.decide(ai, new BigDecimal("0.8"))).isEqualTo(ReviewStatus.AUTO_ACCEPTED);
+        assertThat(MarkingPolicy.decide(ai, new BigDecimal("0.79"))).isEqualTo(ReviewStatus.NEEDS_REVIEW);
+        assertThat(MarkingPolicy.decide(ai, null)).isEqualTo(ReviewStatus.NEEDS_REVIEW);
+    }
+
+    @Test
+    void aiModeSendsEverythingToPeopleWhenAutoAcceptIsOffOrMarkingIsDouble() {
+        BigDecimal sure = BigDecimal.ONE;
+        assertThat(MarkingPolicy.decide(new Frozen(true, false, THRESHOLD, false, true, MAX), sure))
+                .isEqualTo(ReviewStatus.NEEDS_REVIEW);
+        assertThat(MarkingPolicy.decide(new Frozen(true, true, THRESHOLD, true, true, MAX), sure))
+                .isEqualTo(ReviewStatus.NEEDS_REVIEW);
+    }
+
+    @Test
+    void withoutPointsInAiModeTheGraderIsNotAsked() {
+        Frozen noPoints = new Frozen(true, true, THRESHOLD, false, false, MAX);
+        assertThat(noPoints.graderProposes()).isFalse();
+        assertThat(MarkingPolicy.decide(noPoints, null)).isEqualTo(ReviewStatus.NEEDS_REVIEW);
+    }
+}
