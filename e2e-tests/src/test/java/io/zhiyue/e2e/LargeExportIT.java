@@ -166,8 +166,9 @@ class LargeExportIT {
                     SELECT gen_random_uuid(), 'demo-school', $1, q.id, 'big-' || lpad(n::text, 6, '0'), q.number, 'answer ' || n
                     FROM grading.questions q, generate_series(1, %d) n WHERE q.exam_id = $1""".formatted(RESULTS),
                     """
-                    INSERT INTO grading.job_rubrics (job_id, question_id, rubric_id, max_score)
-                    SELECT $2, q.id, q.current_rubric_id, q.max_score FROM grading.questions q WHERE q.exam_id = $1""",
+                    INSERT INTO grading.job_rubrics (job_id, question_id, rubric_id, max_score, score_step)
+                    SELECT $2, q.id, q.current_rubric_id, q.max_score, q.score_step
+                    FROM grading.questions q WHERE q.exam_id = $1""",
                     """
                     INSERT INTO grading.grading_tasks (job_id, submission_id, tenant_id, batch_no)
                     SELECT $2, s.id, 'demo-school', 0 FROM grading.submissions s WHERE s.exam_id = $1""",

@@ -74,6 +74,17 @@ interface GradingApi {
     Uni<Response> listSubmissions(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
             @RestQuery MultivaluedMap<String, String> query);
 
+    @GET
+    @Path("/exams/{examId}/review-items")
+    Uni<Response> listReviewItems(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @POST
+    @Path("/review-items/{itemId}/marks")
+    Uni<Response> markReviewItem(@BeanParam DownstreamHeaders headers, @PathParam("itemId") String itemId,
+            @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
     @POST
     @Path("/exams/{examId}/grading-jobs")
     Uni<Response> createJob(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,

@@ -102,6 +102,21 @@ public class GradingClient {
         return read(api.listSubmissions(DownstreamHeaders.of(caller), examId, query));
     }
 
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> listReviewItems(Caller caller, String examId,
+            MultivaluedMap<String, String> query) {
+        return read(api.listReviewItems(DownstreamHeaders.of(caller), examId, query));
+    }
+
+    /** Retried only unreached: a mark that arrived is stored once (a second one is refused as a duplicate). */
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
+    public Uni<DownstreamResponse> markReviewItem(Caller caller, String itemId, MultivaluedMap<String, String> query,
+            RequestBody body) {
+        return read(api.markReviewItem(DownstreamHeaders.of(caller), itemId, query, body.contentType(), body.bytes()));
+    }
+
     @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> createJob(Caller caller, String examId, MultivaluedMap<String, String> query,
             RequestBody body) {

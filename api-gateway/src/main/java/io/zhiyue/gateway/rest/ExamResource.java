@@ -92,6 +92,14 @@ public class ExamResource {
         return relay.relay(grading.listSubmissions(caller.caller(), examId, ForwardedQuery.of(uri)));
     }
 
+    @GET
+    @Path("/{examId}/review-items")
+    @Operation(summary = "The exam's review queue: answers waiting for people, anonymous, blind while double-marked",
+            description = ListQuery.DESCRIPTION)
+    public Uni<Response> listReviewItems(@PathParam("examId") String examId, @Context UriInfo uri) {
+        return relay.relay(grading.listReviewItems(caller.caller(), examId, ForwardedQuery.of(uri)));
+    }
+
     @POST
     @Path("/{examId}/grading-jobs")
     @Operation(summary = "Create a grading job in state CREATED")

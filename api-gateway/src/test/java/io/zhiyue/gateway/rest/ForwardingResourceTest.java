@@ -188,6 +188,28 @@ class ForwardingResourceTest {
     }
 
     @Test
+    void reviewQueueRoutesAreForwarded() {
+        String examId = UUID.randomUUID().toString();
+        given().queryParam("filter[questionNumber]", 1)
+                .when().get("/api/v1/exams/{examId}/review-items", examId)
+                .then()
+                .statusCode(200)
+                .body("method", equalTo("GET"))
+                .body("path", equalTo("/api/v1/exams/" + examId + "/review-items"));
+        String itemId = UUID.randomUUID().toString();
+        String body = "{\"score\":2,\"markerId\":\"t1\"}";
+        given()
+                .contentType("application/json")
+                .body(body)
+                .when().post("/api/v1/review-items/{itemId}/marks", itemId)
+                .then()
+                .statusCode(200)
+                .body("method", equalTo("POST"))
+                .body("path", equalTo("/api/v1/review-items/" + itemId + "/marks"))
+                .body("body", equalTo(body));
+    }
+
+    @Test
     void downstreamNotFoundProblemPassesThroughUnchanged() {
         String examId = UUID.randomUUID().toString();
         String problem = "{\"type\":\"https://zhiyue.io/problems/record-not-found\",\"title\":\"Record not found\","

@@ -7,7 +7,7 @@ public final class MarkRefusedException extends ZhiyueException {
 
     private final MarkRefusal refusal;
 
-    MarkRefusedException(MarkRefusal refusal, String detail) {
+    public MarkRefusedException(MarkRefusal refusal, String detail) {
         super(refusal.code(), detail);
         this.refusal = refusal;
     }

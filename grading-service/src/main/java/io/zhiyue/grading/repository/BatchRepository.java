@@ -119,7 +119,9 @@ public class BatchRepository {
                 points[i] = JsonCodec.write(proposal.points());
             }
         }
-        return pool.preparedQuery(SqlQueries.RECORD_OUTCOMES)
+        // only a batch with answers for people pays for the review queue's insert
+        boolean queue = outcomes.stream().anyMatch(outcome -> outcome.review() == ReviewStatus.NEEDS_REVIEW);
+        return pool.preparedQuery(queue ? SqlQueries.RECORD_OUTCOMES_AND_QUEUE : SqlQueries.RECORD_OUTCOMES)
                 .execute(Tuple.from(Arrays.asList(jobId, OPEN, tenant, graderId, publishedAt, submissionIds, statuses,
                         questionIds, rubricIds, students, numbers, scores, maxScores, confidences, points, reviews)))
                 .map(rows -> Rows.first(rows, BatchRepository::recorded));

@@ -1,6 +1,5 @@
 package io.zhiyue.grading.repository;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -9,14 +8,12 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.grading.model.GradingResult;
 import io.zhiyue.grading.model.GradingResult.Marker;
-import io.zhiyue.grading.model.GradingResult.PointOutcome;
 import io.zhiyue.grading.model.ReviewStatus;
 import io.zhiyue.shared.api.PageResponse;
-import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +26,7 @@ public class ResultRepository {
     private static final ListQuery.Column STUDENT = new ListQuery.Column("r.student_id", "student_id", ListQuery.Type.TEXT);
     private static final ListQuery.Column QUESTION = new ListQuery.Column("r.question_number", "question_number", ListQuery.Type.INT);
     private static final ListQuery.Column SCORE = new ListQuery.Column(SqlQueries.SCORE_ORDER, "score_order", ListQuery.Type.DECIMAL);
-    private static final ListQuery.Column CONFIDENCE = new ListQuery.Column("r.confidence", "confidence", ListQuery.Type.DECIMAL);
+    private static final ListQuery.Column CONFIDENCE = new ListQuery.Column(SqlQueries.CONFIDENCE_ORDER, "confidence_order", ListQuery.Type.DECIMAL);
     private static final ListQuery.Column GRADER = new ListQuery.Column("r.grader_id", "grader_id", ListQuery.Type.TEXT);
     private static final ListQuery.Column REVIEW = new ListQuery.Column("r.review_status", "review_status", ListQuery.Type.TEXT);
     private static final ListQuery.Column PROPOSED = new ListQuery.Column(SqlQueries.PROPOSED_ORDER, "proposed_order", ListQuery.Type.DECIMAL);
@@ -51,9 +48,6 @@ public class ResultRepository {
 
     public record ScoreBucket(int questionNumber, BigDecimal maxScore, BigDecimal score, long count) {
     }
-
-    private static final TypeReference<List<PointOutcome>> POINTS = new TypeReference<>() {
-    };
 
     private final Pool pool;
 
@@ -101,23 +95,15 @@ public class ResultRepository {
     private static GradingResult result(Row row) {
         BigDecimal proposed = row.getBigDecimal("proposed_score");
         String grader = row.getString("grader_id");
-        // the grader's proposal is the one mark there is so far; people's marks come with the review queue
-        List<Marker> markers = proposed == null ? List.of()
-                : List.of(new Marker(grader, "ai", proposed, row.getOffsetDateTime("finished_at")));
+        // the grader's proposal is the first mark, then what people marked in the review queue
+        List<Marker> markers = new ArrayList<>();
+        if (proposed != null) {
+            markers.add(new Marker(grader, "ai", proposed, row.getOffsetDateTime("finished_at")));
+        }
+        markers.addAll(Rows.markers(row.getString("peoples_marks")));
         return new GradingResult(row.getUUID("submission_id"), row.getString("student_id"),
                 row.getInteger("question_number"), row.getBigDecimal("score"), row.getBigDecimal("max_score"),
-                row.getBigDecimal("confidence"), grader, readPoints(row.getString("points")),
+                row.getBigDecimal("confidence"), grader, Rows.points(row.getString("points")),
                 ReviewStatus.valueOf(row.getString("review_status")), proposed, markers);
-    }
-
-    private static List<PointOutcome> readPoints(String json) {
-        if (json == null) {
-            return null;
-        }
-        try {
-            return JsonCodec.mapper().readValue(json, POINTS);
-        } catch (IOException e) {
-            throw new IllegalStateException("stored points are not valid JSON", e);
-        }
     }
 }

@@ -1,14 +1,19 @@
 package io.zhiyue.grading.repository;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.grading.model.GradingJob;
+import io.zhiyue.grading.model.GradingResult.Marker;
+import io.zhiyue.grading.model.GradingResult.PointOutcome;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.job.JobState;
+import io.zhiyue.shared.json.JsonCodec;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,6 +21,11 @@ import java.util.function.Function;
 
 /** Row mapping and paging shared by the repositories. */
 final class Rows {
+
+    private static final TypeReference<List<PointOutcome>> POINTS = new TypeReference<>() {
+    };
+    private static final TypeReference<List<Marker>> MARKERS = new TypeReference<>() {
+    };
 
     private Rows() {
     }
@@ -101,6 +111,24 @@ final class Rows {
             }
         }
         return new PageResponse<>(list, query.page(), query.pageSize(), total, next);
+    }
+
+    /** Per-point decisions as stored ({@code points} JSON); null when there was no proposal. */
+    static List<PointOutcome> points(String json) {
+        return json == null ? null : read(json, POINTS);
+    }
+
+    /** Marks as {@link SqlQueries#PEOPLES_MARKS} aggregates them; none when null. */
+    static List<Marker> markers(String json) {
+        return json == null ? List.of() : read(json, MARKERS);
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return JsonCodec.mapper().readValue(json, type);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored JSON cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /** States as a bind parameter, for {@code state = ANY($n::text[])}. */

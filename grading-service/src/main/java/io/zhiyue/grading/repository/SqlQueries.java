@@ -79,9 +79,10 @@ final class SqlQueries {
     /** The rubric version and marking settings of each question, as they are when the job is analysed. */
     static final String FREEZE_RUBRICS = """
             INSERT INTO job_rubrics (job_id, question_id, rubric_id, marking_mode, auto_accept, min_confidence,
-                                     double_marking, rubric_points, max_score)
+                                     double_marking, rubric_points, max_score, score_step, tolerance)
             SELECT $1, q.id, q.current_rubric_id, q.marking_mode, q.auto_accept, q.min_confidence, q.double_marking,
-                   (SELECT count(*) FROM scoring_points p WHERE p.rubric_id = q.current_rubric_id), q.max_score
+                   (SELECT count(*) FROM scoring_points p WHERE p.rubric_id = q.current_rubric_id), q.max_score,
+                   q.score_step, q.tolerance
             FROM questions q WHERE q.tenant_id = $2 AND q.exam_id = $3
             ON CONFLICT DO NOTHING""";
     /**
@@ -175,7 +176,7 @@ final class SqlQueries {
             FROM rubrics r JOIN questions q ON q.id = r.question_id WHERE r.id = ANY($1::uuid[])""";
     /** The job row, locked (see above) while the job still takes outcomes ($2: the states that do). */
     private static final String OPEN_JOB = """
-            job AS (SELECT id FROM grading_jobs WHERE id = $1 AND state = ANY($2::text[]) FOR KEY SHARE)""";
+            job AS (SELECT id, exam_id FROM grading_jobs WHERE id = $1 AND state = ANY($2::text[]) FOR KEY SHARE)""";
     /**
      * Counts the outcomes {@code recorded} (a CTE returning their status and review status) on the job and answers
      * the job after it; no row when nothing was recorded (all of it was recorded before).
@@ -195,7 +196,20 @@ final class SqlQueries {
      * score, confidence and points are the grader's proposal (null: none), final only when the
      * review status is.
      */
-    static final String RECORD_OUTCOMES = """
+    static final String RECORD_OUTCOMES = recordOutcomes("");
+    /** The same, for a batch with answers left NEEDS_REVIEW: each becomes an item of the review queue. */
+    static final String RECORD_OUTCOMES_AND_QUEUE = recordOutcomes("""
+            ,
+            queued AS (
+                INSERT INTO review_items (id, tenant_id, exam_id, job_id, submission_id, question_id, question_number,
+                                         state, double_marking, tolerance, max_score, score_step)
+                SELECT gen_random_uuid(), $3, job.exam_id, job.id, r.submission_id, r.question_id, r.question_number,
+                       'SECOND_MARK', jr.double_marking, jr.tolerance, jr.max_score, jr.score_step
+                FROM recorded r, job JOIN job_rubrics jr ON jr.job_id = job.id
+                WHERE r.review_status = 'NEEDS_REVIEW' AND jr.question_id = r.question_id)""");
+
+    private static String recordOutcomes(String more) {
+        return """
             WITH %s,
             recorded AS (
                 INSERT INTO results (job_id, submission_id, tenant_id, status, review_status, question_id, rubric_id,
@@ -212,8 +226,10 @@ final class SqlQueries {
                      AS x(submission_id, status, question_id, rubric_id, student_id, question_number, score,
                           max_score, confidence, points, review)
                 ON CONFLICT (job_id, submission_id) DO NOTHING
-                RETURNING status, review_status)
-            %s""".formatted(OPEN_JOB, COUNT_OUTCOMES);
+                RETURNING status, review_status, submission_id, question_id, question_number)%s
+            %s""".formatted(OPEN_JOB, more, COUNT_OUTCOMES);
+    }
+
     /** A batch given up on: its tasks without an outcome get FAILED. $3: the batch. */
     static final String FAIL_BATCH = """
             WITH %s,
@@ -228,20 +244,28 @@ final class SqlQueries {
     // results: graded outcomes (DONE) are results, final or still under review (final score null)
     static final String FINAL_SCORE = "r.final_score";
     /**
-     * What a list sorts and continues by, for the two score columns that are null while an answer
-     * waits for people: -1 sorts those first and keeps a keyset from ever comparing with NULL.
+     * What a list sorts and continues by, for the columns that are null while an answer waits for
+     * people (or has no proposal): -1 sorts those first and keeps a keyset from comparing with NULL.
      */
     static final String SCORE_ORDER = "coalesce(r.final_score, -1)";
     static final String PROPOSED_ORDER = "coalesce(r.score, -1)";
+    static final String CONFIDENCE_ORDER = "coalesce(r.confidence, -1)";
+    /** The marks people made on result {@code r} in the review queue, as JSON, oldest first (null: none). */
+    static final String PEOPLES_MARKS = """
+            (SELECT json_agg(json_build_object('markerId', m.marker_id, 'kind', 'human', 'score', m.score,
+                                               'at', m.created_at) ORDER BY m.created_at)
+             FROM review_items i JOIN review_marks m ON m.review_item_id = i.id
+             WHERE i.job_id = r.job_id AND i.submission_id = r.submission_id)::text""";
     private static final String GRADED_OF_JOB = "r.tenant_id = $1 AND r.job_id = $2 AND r.status = 'DONE'";
     /** Statistics and the export cover final scores only. */
     private static final String FINAL_OF_JOB = GRADED_OF_JOB + " AND r.final_score IS NOT NULL";
     static final String LIST_RESULTS = """
             SELECT r.submission_id, r.student_id, r.question_number, %s AS score, r.max_score, r.confidence,
                    r.grader_id, r.points::text AS points, r.review_status, r.score AS proposed_score, r.finished_at,
-                   %s AS score_order, %s AS proposed_order
+                   %s AS score_order, %s AS proposed_order, %s AS confidence_order, %s AS peoples_marks
             FROM results r
-            WHERE %s""".formatted(FINAL_SCORE, SCORE_ORDER, PROPOSED_ORDER, GRADED_OF_JOB);
+            WHERE %s""".formatted(FINAL_SCORE, SCORE_ORDER, PROPOSED_ORDER, CONFIDENCE_ORDER, PEOPLES_MARKS,
+            GRADED_OF_JOB);
     /** The export's transaction reads only, and ends by itself when its reader vanished. */
     static final String EXPORT_TRANSACTION =
             "SET TRANSACTION READ ONLY; SET LOCAL idle_in_transaction_session_timeout = '60s'";
@@ -260,4 +284,44 @@ final class SqlQueries {
             ORDER BY question_number, score""".formatted(FINAL_SCORE, FINAL_OF_JOB);
     /** After a job the tables it filled have grown a lot; fresh statistics keep later plans sane. */
     static final String ANALYZE_JOB_TABLES = "ANALYZE grading_tasks, results";
+
+    // the review queue: never the student's identity, only the answer and what was proposed for it
+    private static final String REVIEW_ITEM_COLUMNS = """
+            i.id, i.exam_id, i.job_id, i.submission_id, i.question_number, i.state, i.double_marking, i.tolerance,
+            i.max_score, i.score_step, i.final_score, i.created_at, s.answer, r.score AS proposed_score,
+            r.confidence, r.grader_id, r.points::text AS points, r.finished_at AS proposed_at, j.state AS job_state""";
+    private static final String REVIEW_ITEM_FROM = """
+            FROM review_items i
+            JOIN grading_jobs j ON j.id = i.job_id
+            JOIN submissions s ON s.id = i.submission_id
+            JOIN results r ON r.job_id = i.job_id AND r.submission_id = i.submission_id""";
+    /** The queue leaves out the items of cancelled jobs. */
+    static final String LIST_REVIEW_ITEMS = "SELECT " + REVIEW_ITEM_COLUMNS + " " + REVIEW_ITEM_FROM
+            + " WHERE i.tenant_id = $1 AND i.exam_id = $2 AND j.state <> 'CANCELLED'";
+    static final String COUNT_REVIEW_ITEMS = """
+            SELECT count(*) FROM review_items i JOIN grading_jobs j ON j.id = i.job_id
+            WHERE i.tenant_id = $1 AND i.exam_id = $2 AND j.state <> 'CANCELLED'""";
+    /** The item, locked against a concurrent mark until the commit. */
+    static final String LOCK_REVIEW_ITEM = "SELECT " + REVIEW_ITEM_COLUMNS + " " + REVIEW_ITEM_FROM
+            + " WHERE i.tenant_id = $1 AND i.id = $2 FOR UPDATE OF i";
+    static final String REVIEW_MARKS = """
+            SELECT marker_id, chief, score, created_at FROM review_marks WHERE review_item_id = $1 ORDER BY created_at""";
+    static final String INSERT_REVIEW_MARK = """
+            INSERT INTO review_marks (review_item_id, marker_id, chief, score, reason) VALUES ($1, $2, $3, $4, $5)
+            RETURNING created_at""";
+    static final String UPDATE_REVIEW_ITEM = """
+            UPDATE review_items SET state = $2, final_score = $3,
+                   resolved_at = CASE WHEN $2 = 'RESOLVED' THEN now() END
+            WHERE id = $1""";
+    /**
+     * A person's mark made the answer final: the job counts it graded (first, as everything that
+     * writes outcomes locks the job row before them), then the result takes it.
+     */
+    static final String COUNT_REVIEWED = """
+            UPDATE grading_jobs SET graded = graded + 1, pending_review = pending_review - 1, updated_at = now()
+            WHERE id = $1 AND EXISTS (SELECT 1 FROM results r WHERE r.job_id = $1 AND r.submission_id = $2
+                                                                AND r.review_status = 'NEEDS_REVIEW')""";
+    static final String RESOLVE_RESULT = """
+            UPDATE results SET final_score = $3, final_source = 'HUMAN', review_status = 'HUMAN'
+            WHERE job_id = $1 AND submission_id = $2 AND review_status = 'NEEDS_REVIEW'""";
 }

@@ -9,11 +9,13 @@ import io.zhiyue.grading.model.QuestionCreate;
 import io.zhiyue.grading.model.UploadReport;
 import io.zhiyue.grading.repository.ExamRepository;
 import io.zhiyue.grading.repository.ListQuery;
+import io.zhiyue.grading.repository.ReviewRepository;
 import io.zhiyue.grading.repository.SubmissionRepository;
 import io.zhiyue.grading.service.CsvUploadRows;
 import io.zhiyue.grading.service.ExamService;
 import io.zhiyue.grading.service.GradingJobService;
 import io.zhiyue.grading.service.JsonUploadRows;
+import io.zhiyue.grading.service.ReviewService;
 import io.zhiyue.grading.service.SubmissionService;
 import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.api.PageResponse;
@@ -44,8 +46,11 @@ public class ExamResource {
     private final ExamService exams;
     private final SubmissionService submissions;
     private final GradingJobService jobs;
+    private final ReviewService reviews;
 
-    public ExamResource(ExamService exams, SubmissionService submissions, GradingJobService jobs) {
+    public ExamResource(ExamService exams, SubmissionService submissions, GradingJobService jobs,
+            ReviewService reviews) {
+        this.reviews = reviews;
         this.exams = exams;
         this.submissions = submissions;
         this.jobs = jobs;
@@ -106,6 +111,15 @@ public class ExamResource {
     public UploadReport uploadCsv(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, InputStream body) {
         return submissions.upload(Tenant.of(tenant), examId, new CsvUploadRows(body));
+    }
+
+    /** The exam's review queue: {@code filter[questionNumber]}, {@code filter[state]}; never the student. */
+    @GET
+    @Path("/{examId}/review-items")
+    public Uni<Object> listReviewItems(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId, @Context UriInfo uri) {
+        ListQuery query = ListQuery.parse(uri.getRequestUri().getRawQuery(), ReviewRepository.LIST_SPEC);
+        return reviews.list(Tenant.of(tenant), examId, query).map(page -> FieldSelection.apply(page, query.fields()));
     }
 
     @GET

@@ -1,0 +1,42 @@
+package io.zhiyue.grading.model;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.zhiyue.grading.model.GradingResult.Marker;
+import io.zhiyue.grading.model.GradingResult.PointOutcome;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * An answer in the review queue, as a marker sees it: the answer and the question's scale, never
+ * the student. {@code proposal} is the grader's (null when there is none, or while the item is
+ * double-marked and not resolved: marking is blind); {@code marks} are the marks the asking
+ * marker may see (all once the item is RESOLVED).
+ */
+@RegisterForReflection
+public record ReviewItem(
+        UUID id,
+        UUID examId,
+        UUID jobId,
+        int questionNumber,
+        String state,
+        boolean doubleMarking,
+        String answer,
+        BigDecimal maxScore,
+        BigDecimal scoreStep,
+        Proposal proposal,
+        List<Marker> marks,
+        BigDecimal finalScore,
+        OffsetDateTime createdAt) {
+
+    @RegisterForReflection
+    public record Proposal(BigDecimal score, BigDecimal confidence, String graderId, List<PointOutcome> points) {
+    }
+
+    /** A person's mark on an item: {@code chief} for an arbitration mark (until the gateway authenticates markers). */
+    @RegisterForReflection
+    public record MarkRequest(BigDecimal score, String markerId, Boolean chief, String reason) {
+    }
+}

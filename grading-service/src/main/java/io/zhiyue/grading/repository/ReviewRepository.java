@@ -1,0 +1,111 @@
+package io.zhiyue.grading.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.zhiyue.grading.marking.Mark;
+import io.zhiyue.grading.model.GradingResult.PointOutcome;
+import io.zhiyue.shared.api.PageResponse;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** The review queue: items, the marks people made on them, and what a resolving mark changes. */
+@ApplicationScoped
+public class ReviewRepository {
+
+    /** An item as stored, with the grader's proposal for its answer (score null: none). */
+    public record ReviewRow(UUID id, UUID examId, UUID jobId, UUID submissionId, int questionNumber, String state,
+            boolean doubleMarking, BigDecimal tolerance, BigDecimal maxScore, BigDecimal scoreStep,
+            BigDecimal finalScore, OffsetDateTime createdAt, String answer, BigDecimal proposedScore,
+            BigDecimal confidence, String graderId, List<PointOutcome> points, OffsetDateTime proposedAt,
+            String jobState) {
+
+        /** The same item in another state. */
+        public ReviewRow with(String newState, BigDecimal newFinalScore) {
+            return new ReviewRow(id, examId, jobId, submissionId, questionNumber, newState, doubleMarking, tolerance,
+                    maxScore, scoreStep, newFinalScore, createdAt, answer, proposedScore, confidence, graderId, points,
+                    proposedAt, jobState);
+        }
+    }
+
+    private static final ListQuery.Column CREATED = new ListQuery.Column("i.created_at", "created_at", ListQuery.Type.TIMESTAMP);
+    private static final ListQuery.Column ID = new ListQuery.Column("i.id", "id", ListQuery.Type.UUID);
+    private static final ListQuery.Column QUESTION = new ListQuery.Column("i.question_number", "question_number", ListQuery.Type.INT);
+    private static final ListQuery.Column STATE = new ListQuery.Column("i.state", "state", ListQuery.Type.TEXT);
+    private static final ListQuery.Column JOB = new ListQuery.Column("i.job_id", "job_id", ListQuery.Type.UUID);
+
+    /** Oldest first: a stable order in which every marker meets the items of a question. */
+    public static final ListQuery.Spec LIST_SPEC = new ListQuery.Spec(
+            Map.of("createdAt", CREATED),
+            Map.of("questionNumber", QUESTION, "question_number", QUESTION, "state", STATE, "jobId", JOB,
+                    "job_id", JOB),
+            Set.of("id", "examId", "jobId", "questionNumber", "state", "doubleMarking", "answer", "maxScore",
+                    "scoreStep", "proposal", "marks", "finalScore", "createdAt"),
+            CREATED, ID);
+
+    private final Pool pool;
+
+    public ReviewRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<PageResponse<ReviewRow>> list(String tenant, UUID examId, ListQuery query) {
+        return Rows.page(pool, SqlQueries.LIST_REVIEW_ITEMS, SqlQueries.COUNT_REVIEW_ITEMS, List.of(tenant, examId),
+                query, ID, ReviewRepository::row);
+    }
+
+    /** The item, locked until the transaction ends; null when the tenant has no such item. */
+    public Uni<ReviewRow> lock(SqlConnection tx, String tenant, UUID itemId) {
+        return tx.preparedQuery(SqlQueries.LOCK_REVIEW_ITEM).execute(Tuple.of(tenant, itemId))
+                .map(rows -> Rows.first(rows, ReviewRepository::row));
+    }
+
+    /** People's marks on the item, in the order they were stored. */
+    public Uni<List<Mark>> marks(SqlConnection tx, UUID itemId) {
+        return tx.preparedQuery(SqlQueries.REVIEW_MARKS).execute(Tuple.of(itemId))
+                .map(rows -> Rows.all(rows, row -> row.getBoolean("chief")
+                        ? Mark.chief(row.getString("marker_id"), row.getBigDecimal("score"), row.getOffsetDateTime("created_at"))
+                        : Mark.human(row.getString("marker_id"), row.getBigDecimal("score"),
+                                row.getOffsetDateTime("created_at"))));
+    }
+
+    /** Stores a person's mark and the item's state after it; a resolving mark also makes the result final. */
+    public Uni<OffsetDateTime> mark(SqlConnection tx, ReviewRow item, Mark mark, String reason, String state,
+            BigDecimal finalScore) {
+        return tx.preparedQuery(SqlQueries.INSERT_REVIEW_MARK)
+                .execute(Tuple.of(item.id(), mark.markerId(), mark.chief(), mark.score(), reason))
+                .map(rows -> Rows.first(rows, row -> row.getOffsetDateTime("created_at")))
+                .call(() -> tx.preparedQuery(SqlQueries.UPDATE_REVIEW_ITEM)
+                        .execute(Tuple.of(item.id(), state, finalScore)))
+                .call(() -> finalScore == null ? Uni.createFrom().voidItem()
+                        : tx.preparedQuery(SqlQueries.COUNT_REVIEWED).execute(Tuple.of(item.jobId(), item.submissionId()))
+                                .chain(() -> tx.preparedQuery(SqlQueries.RESOLVE_RESULT)
+                                        .execute(Tuple.of(item.jobId(), item.submissionId(), finalScore))));
+    }
+
+    /** Runs {@code work} in one transaction. */
+    public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(work);
+    }
+
+    private static ReviewRow row(Row row) {
+        String points = row.getString("points");
+        return new ReviewRow(row.getUUID("id"), row.getUUID("exam_id"), row.getUUID("job_id"),
+                row.getUUID("submission_id"), row.getInteger("question_number"), row.getString("state"),
+                row.getBoolean("double_marking"), row.getBigDecimal("tolerance"), row.getBigDecimal("max_score"),
+                row.getBigDecimal("score_step"), row.getBigDecimal("final_score"), row.getOffsetDateTime("created_at"),
+                row.getString("answer"), row.getBigDecimal("proposed_score"), row.getBigDecimal("confidence"),
+                row.getString("grader_id"), Rows.points(points),
+                row.getOffsetDateTime("proposed_at"), row.getString("job_state"));
+    }
+}
