@@ -190,6 +190,20 @@ final class SqlQueries {
             WHERE j.id = $1 AND c.graded_now + c.failed_now + c.review_now > 0
             RETURNING\s""" + JOB_COLUMNS + ", c.graded_now::int, c.failed_now::int, c.review_now::int";
     /**
+     * A CTE after {@code recorded} (the outcomes just written, with what identifies them): each one
+     * left NEEDS_REVIEW becomes an item of the review queue.
+     */
+    private static final String QUEUE_FOR_REVIEW = """
+            queued AS (
+                INSERT INTO review_items (id, tenant_id, exam_id, job_id, submission_id, question_id, question_number,
+                                         state, double_marking, tolerance, max_score, score_step)
+                SELECT gen_random_uuid(), r.tenant_id, job.exam_id, job.id, r.submission_id, r.question_id,
+                       r.question_number, 'SECOND_MARK', jr.double_marking, jr.tolerance, jr.max_score, jr.score_step
+                FROM recorded r, job JOIN job_rubrics jr ON jr.job_id = job.id
+                WHERE r.review_status = 'NEEDS_REVIEW' AND jr.question_id = r.question_id)""";
+    private static final String RECORDED_COLUMNS = "status, review_status, tenant_id, submission_id, question_id, question_number";
+
+    /**
      * One statement, so one round trip and one implicit transaction: the outcomes of a batch's
      * tasks (those that have none yet; a redelivered batch records nothing twice) and the job's
      * counters. $3 tenant, $4 grader, $5 when the batch was published, then one array per column;
@@ -197,16 +211,8 @@ final class SqlQueries {
      * review status is.
      */
     static final String RECORD_OUTCOMES = recordOutcomes("");
-    /** The same, for a batch with answers left NEEDS_REVIEW: each becomes an item of the review queue. */
-    static final String RECORD_OUTCOMES_AND_QUEUE = recordOutcomes("""
-            ,
-            queued AS (
-                INSERT INTO review_items (id, tenant_id, exam_id, job_id, submission_id, question_id, question_number,
-                                         state, double_marking, tolerance, max_score, score_step)
-                SELECT gen_random_uuid(), $3, job.exam_id, job.id, r.submission_id, r.question_id, r.question_number,
-                       'SECOND_MARK', jr.double_marking, jr.tolerance, jr.max_score, jr.score_step
-                FROM recorded r, job JOIN job_rubrics jr ON jr.job_id = job.id
-                WHERE r.review_status = 'NEEDS_REVIEW' AND jr.question_id = r.question_id)""");
+    /** The same, for a batch with answers left NEEDS_REVIEW. */
+    static final String RECORD_OUTCOMES_AND_QUEUE = recordOutcomes(",\n" + QUEUE_FOR_REVIEW);
 
     private static String recordOutcomes(String more) {
         return """
@@ -226,20 +232,30 @@ final class SqlQueries {
                      AS x(submission_id, status, question_id, rubric_id, student_id, question_number, score,
                           max_score, confidence, points, review)
                 ON CONFLICT (job_id, submission_id) DO NOTHING
-                RETURNING status, review_status, submission_id, question_id, question_number)%s
-            %s""".formatted(OPEN_JOB, more, COUNT_OUTCOMES);
+                RETURNING %s)%s
+            %s""".formatted(OPEN_JOB, RECORDED_COLUMNS, more, COUNT_OUTCOMES);
     }
 
-    /** A batch given up on: its tasks without an outcome get FAILED. $3: the batch. */
+    /**
+     * A batch given up on: its tasks without an outcome get FAILED, or in ai marking mode go to
+     * people (NEEDS_REVIEW, no proposal) as an answer no grader could propose for would. $3: the batch.
+     */
     static final String FAIL_BATCH = """
             WITH %s,
             recorded AS (
-                INSERT INTO results (job_id, submission_id, tenant_id, status, finished_at)
-                SELECT t.job_id, t.submission_id, t.tenant_id, 'FAILED', clock_timestamp()
+                INSERT INTO results (job_id, submission_id, tenant_id, status, review_status, question_id, rubric_id,
+                                     student_id, question_number, max_score, finished_at)
+                SELECT t.job_id, t.submission_id, t.tenant_id,
+                       CASE WHEN jr.marking_mode = 'ai' THEN 'DONE' ELSE 'FAILED' END,
+                       CASE WHEN jr.marking_mode = 'ai' THEN 'NEEDS_REVIEW' END,
+                       s.question_id, jr.rubric_id, s.student_id, s.question_number, jr.max_score, clock_timestamp()
                 FROM job JOIN grading_tasks t ON t.job_id = job.id AND t.batch_no = $3
+                JOIN submissions s ON s.id = t.submission_id
+                JOIN job_rubrics jr ON jr.job_id = job.id AND jr.question_id = s.question_id
                 ON CONFLICT (job_id, submission_id) DO NOTHING
-                RETURNING status, review_status)
-            %s""".formatted(OPEN_JOB, COUNT_OUTCOMES);
+                RETURNING %s),
+            %s
+            %s""".formatted(OPEN_JOB, RECORDED_COLUMNS, QUEUE_FOR_REVIEW, COUNT_OUTCOMES);
 
     // results: graded outcomes (DONE) are results, final or still under review (final score null)
     static final String FINAL_SCORE = "r.final_score";
