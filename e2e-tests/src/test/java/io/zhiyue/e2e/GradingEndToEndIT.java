@@ -1,9 +1,11 @@
 package io.zhiyue.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.zhiyue.devstack.Devstack;
 import io.zhiyue.devstack.RespClient;
 import io.zhiyue.e2e.driver.Csv;
 import io.zhiyue.e2e.driver.GatewayClient;
+import io.zhiyue.e2e.driver.GatewayException;
 import io.zhiyue.e2e.driver.Job;
 import io.zhiyue.e2e.driver.JobWatch;
 import io.zhiyue.e2e.driver.LiveChannelClient;
@@ -39,6 +41,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
@@ -77,6 +80,67 @@ class GradingEndToEndIT {
         if (suite != null) {
             suite.close();
         }
+    }
+
+    /**
+     * Marking with people in the loop through the gateway: an ai-mode question with double
+     * marking completes with every answer waiting for people; markers work the queue blind; one
+     * pair agrees, one needs a third mark, one goes to the chief; then the job, the results and
+     * the export agree on the final scores.
+     */
+    @Test
+    @Order(0)
+    void markersWorkTheReviewQueueBlindAndTheResultsAgree() {
+        String examId = gateway.createExam("marking with people in the loop", "biology");
+        gateway.postJson("exams/" + examId + "/questions", Map.of("number", 1, "prompt",
+                "What does photosynthesis release?", "maxScore", 4, "scoreStep", 0.5,
+                "rubric", Map.of("points", List.of(Map.of("id", "o2", "description", "names oxygen", "points", 4,
+                        "match", Map.of("anyOf", List.of("oxygen"))))),
+                "marking", Map.of("mode", "ai", "doubleMarking", Map.of("enabled", true, "tolerance", 1))), 201);
+        gateway.uploadCsv(examId, "student_id,question_number,answer\ne-1,1,oxygen\ne-2,1,oxygen gas\ne-3,1,carbon dioxide\n");
+        String jobId = gateway.startJob(gateway.createJob(examId).id()).id();
+        await().atMost(GRADING).until(() -> gateway.job(jobId).isFinal());
+        Job waiting = gateway.job(jobId);
+        assertThat(waiting.state()).isEqualTo("COMPLETED");
+        assertThat(waiting.graded()).isZero();
+        assertThat(waiting.pendingReview()).isEqualTo(3);
+
+        JsonNode queue = gateway.getJson("exams/" + examId + "/review-items");
+        assertThat(queue.path("items")).hasSize(3);
+        assertThat(queue.toString()).as("anonymous").doesNotContain("e-1").doesNotContain("studentId");
+        queue.path("items").forEach(item -> assertThat(item.path("proposal").isNull()).as("blind").isTrue());
+        Map<String, String> items = new HashMap<>();
+        queue.path("items").forEach(item -> items.put(item.path("answer").asText(), item.path("id").asText()));
+
+        // the grader proposed 4; 3.5 is within 1: their mean, down to the step
+        assertThat(mark(items.get("oxygen"), 3.5, "m1", false).path("finalScore").decimalValue())
+                .isEqualByComparingTo("3.5");
+        // 2 is too far from 4: a third mark, 4, pairs with the grader's
+        assertThat(mark(items.get("oxygen gas"), 2, "m1", false).path("state").asText()).isEqualTo("THIRD_MARK");
+        assertThat(mark(items.get("oxygen gas"), 4, "m2", false).path("finalScore").decimalValue())
+                .isEqualByComparingTo("4");
+        // proposed 0, marked 2 and 4: nobody within 1 of anybody, the chief decides
+        mark(items.get("carbon dioxide"), 2, "m1", false);
+        assertThat(mark(items.get("carbon dioxide"), 4, "m2", false).path("state").asText()).isEqualTo("ARBITRATION");
+        assertThatThrownBy(() -> mark(items.get("carbon dioxide"), 1, "m3", false))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.status()).isEqualTo(403));
+        assertThat(mark(items.get("carbon dioxide"), 1, "chief-1", true).path("finalScore").decimalValue())
+                .isEqualByComparingTo("1");
+
+        Job marked = gateway.job(jobId);
+        assertThat(marked.graded()).isEqualTo(3);
+        assertThat(marked.pendingReview()).isZero();
+        List<String> export = gateway.exportCsv(jobId).lines().toList();
+        assertThat(export.get(0)).endsWith(",review_status");
+        assertThat(export.subList(1, export.size())).hasSize(3)
+                .anySatisfy(line -> assertThat(line).startsWith("e-1,1,3.50,").endsWith(",HUMAN"))
+                .anySatisfy(line -> assertThat(line).startsWith("e-2,1,4.00,").endsWith(",HUMAN"))
+                .anySatisfy(line -> assertThat(line).startsWith("e-3,1,1.00,").endsWith(",HUMAN"));
+    }
+
+    private static JsonNode mark(String itemId, double score, String markerId, boolean chief) {
+        return gateway.postJson("review-items/" + itemId + "/marks",
+                Map.of("score", score, "markerId", markerId, "chief", chief), 200);
     }
 
     @Test

@@ -34,12 +34,13 @@ public record LiveEvent(StreamId id, EventType type, String channel, JsonNode da
     }
 
     /**
-     * The one channel an entry belongs to, if any: job events to {@code job:<jobId>},
+     * The one channel an entry belongs to, if any: job events (scores changed by people included)
+     * to {@code job:<jobId>},
      * SYSTEM_STATUS to {@code system}.
      */
     public static Optional<String> channelOf(EventType type, JsonNode payload) {
         return switch (type) {
-            case GRADING_PROGRESS, JOB_STATE_CHANGED -> {
+            case GRADING_PROGRESS, JOB_STATE_CHANGED, SCORE_CHANGED -> {
                 JsonNode jobId = payload.path("jobId");
                 yield jobId.isTextual() && !jobId.asText().isBlank()
                         ? Optional.of("job:" + jobId.asText())

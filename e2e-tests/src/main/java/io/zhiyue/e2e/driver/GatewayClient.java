@@ -105,6 +105,20 @@ public final class GatewayClient {
         return send(request("grading-jobs/" + jobId + "/export?format=csv").GET().build(), 200);
     }
 
+    /** GET {@code /api/v1/<path>} (a query string may follow), answered 200. */
+    public JsonNode getJson(String path) {
+        try {
+            return mapper.readTree(send(request(path).GET().build(), 200));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** POST {@code body} as JSON to {@code /api/v1/<path>}; any other status than expected is a {@link GatewayException}. */
+    public JsonNode postJson(String path, Object body, int expectedStatus) {
+        return sendJson("POST", path, body, expectedStatus);
+    }
+
     private JsonNode sendJson(String method, String path, Object body, int expectedStatus) {
         try {
             HttpRequest request = request(path)

@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.grading.marking.Mark;
+import io.zhiyue.grading.model.GradingJob;
 import io.zhiyue.grading.model.GradingResult.PointOutcome;
 import io.zhiyue.shared.api.PageResponse;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 
 /** The review queue: items, the marks people made on them, and what a resolving mark changes. */
 @ApplicationScoped
@@ -79,23 +79,23 @@ public class ReviewRepository {
                                 row.getOffsetDateTime("created_at"))));
     }
 
-    /** Stores a person's mark and the item's state after it; a resolving mark also makes the result final. */
-    public Uni<OffsetDateTime> mark(SqlConnection tx, ReviewRow item, Mark mark, String reason, String state,
+    /**
+     * Stores a person's mark and the item's state after it; a resolving mark also makes the result
+     * final and answers the job with its counters moved (null otherwise).
+     */
+    public Uni<GradingJob> mark(SqlConnection tx, ReviewRow item, Mark mark, String reason, String state,
             BigDecimal finalScore) {
-        return tx.preparedQuery(SqlQueries.INSERT_REVIEW_MARK)
+        Uni<Void> stored = tx.preparedQuery(SqlQueries.INSERT_REVIEW_MARK)
                 .execute(Tuple.of(item.id(), mark.markerId(), mark.chief(), mark.score(), reason))
-                .map(rows -> Rows.first(rows, row -> row.getOffsetDateTime("created_at")))
-                .call(() -> tx.preparedQuery(SqlQueries.UPDATE_REVIEW_ITEM)
-                        .execute(Tuple.of(item.id(), state, finalScore)))
-                .call(() -> finalScore == null ? Uni.createFrom().voidItem()
-                        : tx.preparedQuery(SqlQueries.COUNT_REVIEWED).execute(Tuple.of(item.jobId(), item.submissionId()))
-                                .chain(() -> tx.preparedQuery(SqlQueries.RESOLVE_RESULT)
-                                        .execute(Tuple.of(item.jobId(), item.submissionId(), finalScore))));
-    }
-
-    /** Runs {@code work} in one transaction. */
-    public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
-        return pool.withTransaction(work);
+                .chain(() -> tx.preparedQuery(SqlQueries.UPDATE_REVIEW_ITEM).execute(Tuple.of(item.id(), state, finalScore)))
+                .replaceWithVoid();
+        if (finalScore == null) {
+            return stored.replaceWith(Uni.createFrom().nullItem());
+        }
+        return stored.chain(() -> tx.preparedQuery(SqlQueries.COUNT_REVIEWED).execute(Tuple.of(item.jobId(), item.submissionId())))
+                .map(rows -> Rows.first(rows, Rows::job))
+                .call(() -> tx.preparedQuery(SqlQueries.RESOLVE_RESULT)
+                        .execute(Tuple.of(item.jobId(), item.submissionId(), finalScore)));
     }
 
     private static ReviewRow row(Row row) {

@@ -336,7 +336,8 @@ final class SqlQueries {
     static final String COUNT_REVIEWED = """
             UPDATE grading_jobs SET graded = graded + 1, pending_review = pending_review - 1, updated_at = now()
             WHERE id = $1 AND EXISTS (SELECT 1 FROM results r WHERE r.job_id = $1 AND r.submission_id = $2
-                                                                AND r.review_status = 'NEEDS_REVIEW')""";
+                                                                AND r.review_status = 'NEEDS_REVIEW')
+            RETURNING\s""" + JOB_COLUMNS;
     static final String RESOLVE_RESULT = """
             UPDATE results SET final_score = $3, final_source = 'HUMAN', review_status = 'HUMAN'
             WHERE job_id = $1 AND submission_id = $2 AND review_status = 'NEEDS_REVIEW'""";

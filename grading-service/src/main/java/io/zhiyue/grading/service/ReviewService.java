@@ -16,11 +16,13 @@ import io.zhiyue.grading.model.ReviewItem.Proposal;
 import io.zhiyue.grading.repository.ListQuery;
 import io.zhiyue.grading.repository.ReviewRepository;
 import io.zhiyue.grading.repository.ReviewRepository.ReviewRow;
+import io.zhiyue.grading.stream.JobEvents;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem.FieldError;
 import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.job.JobState;
+import io.zhiyue.streams.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
@@ -31,8 +33,9 @@ import java.util.UUID;
 /**
  * The review queue (DESIGN.md "Marking"). An item outside double marking takes one person's mark
  * as final. A double-marked one follows {@link DoubleMarkingRules}: the grader's proposal, when
- * there is one, is the first mark, and a marker sees no other mark or proposal until the item is
- * resolved (blind). A resolving mark makes the result final (HUMAN) and counts it graded.
+ * there is one, is the first mark, and a marker sees no other mark or proposal until their own is
+ * stored (blind). A resolving mark makes the result final (HUMAN) and counts it graded; SCORE_CHANGED
+ * and the job's progress go out through the outbox with it.
  */
 @ApplicationScoped
 public class ReviewService {
@@ -40,12 +43,19 @@ public class ReviewService {
     private static final int MAX_MARKER_ID = 64;
     private static final int MAX_REASON = 2_000;
 
+    /** No traceparent of our own: the outbox stamps the trace current at the call. */
+    private static final String CALLERS_TRACE = null;
+
     private final ReviewRepository reviews;
     private final ExamService exams;
+    private final Outbox outbox;
+    private final JobEvents jobEvents;
 
-    public ReviewService(ReviewRepository reviews, ExamService exams) {
+    public ReviewService(ReviewRepository reviews, ExamService exams, Outbox outbox, JobEvents jobEvents) {
         this.reviews = reviews;
         this.exams = exams;
+        this.outbox = outbox;
+        this.jobEvents = jobEvents;
     }
 
     /** The exam's items (filter by question and state), oldest first, as any marker may see them. */
@@ -61,7 +71,7 @@ public class ReviewService {
     public Uni<ReviewItem> mark(String tenant, UUID itemId, MarkRequest request) {
         validate(request);
         boolean chief = Boolean.TRUE.equals(request.chief());
-        return reviews.inTransaction(tx -> reviews.lock(tx, tenant, itemId).chain(item -> {
+        return outbox.inTransaction((tx, events) -> reviews.lock(tx, tenant, itemId).chain(item -> {
             if (item == null) {
                 return Uni.createFrom().failure(ZhiyueException.notFound("review item", itemId));
             }
@@ -76,7 +86,13 @@ public class ReviewService {
                         : Mark.human(request.markerId(), request.score(), OffsetDateTime.now());
                 Review after = next(item, stored, mark);
                 return reviews.mark(tx, item, mark, request.reason(), after.state().name(), after.finalScore())
-                        .map(at -> {
+                        .map(job -> {
+                            if (job != null) {
+                                // the score is final now, and the job's counters moved
+                                jobEvents.scoreChanged(events, tenant, item.jobId(), item.examId(), item.id(),
+                                        item.questionNumber(), after.finalScore(), CALLERS_TRACE);
+                                jobEvents.progress(events, job, CALLERS_TRACE);
+                            }
                             List<Marker> visible = visible(item, after, request.markerId());
                             // the proposal shows once the marker may see the grader's mark
                             boolean proposal = !item.doubleMarking()

@@ -6,11 +6,13 @@ import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.event.GradingProgress;
 import io.zhiyue.shared.event.JobStateChanged;
+import io.zhiyue.shared.event.ScoreChanged;
 import io.zhiyue.shared.job.JobState;
 import io.zhiyue.shared.stream.Streams;
 import io.zhiyue.streams.outbox.OutboxEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -57,9 +59,11 @@ public class JobEvents {
                 lastProgress.values().removeIf(at -> now - at > config.progressInterval().toNanos() * 100);
             }
         }
-        // the state is part of the key: the same count in another state (PAUSED, COMPLETED) is news
+        // the state is part of the key: the same count in another state (PAUSED, COMPLETED) is news,
+        // and so is an answer moving from pendingReview to graded (a person's mark) at the same count
         events.add(Streams.EVENTS, Envelope.of(EventType.GRADING_PROGRESS, job.tenantId(),
-                "progress:" + job.id() + ":" + job.state() + ":" + payload.done(), payload, traceparent));
+                "progress:" + job.id() + ":" + job.state() + ":" + payload.done() + ":" + job.graded(), payload,
+                traceparent));
     }
 
     /** Progress unless this process sent one for the job less than the progress interval ago; whether it went. */
@@ -75,6 +79,17 @@ public class JobEvents {
     public boolean progressDue(GradingJob job) {
         Long last = lastProgress.get(job.id());
         return last == null || System.nanoTime() - last >= config.progressInterval().toNanos() || job.hasNothingLeft();
+    }
+
+    /**
+     * A person's mark made an answer's score final. The event names the job and question, not the
+     * student: the live channel is no place for who scored what.
+     */
+    public void scoreChanged(OutboxEvents events, String tenant, UUID jobId, UUID examId, UUID itemId,
+            int questionNumber, BigDecimal score, String traceparent) {
+        ScoreChanged payload = new ScoreChanged(jobId, examId, questionNumber, score, "HUMAN", Instant.now());
+        events.add(Streams.EVENTS, Envelope.of(EventType.SCORE_CHANGED, tenant, "score:" + itemId, payload,
+                traceparent));
     }
 
     /** A job that just ran to its end (COMPLETED or FAILED): its final count, then the state change. */

@@ -4,10 +4,14 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.devstack.DevstackTestResource;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +44,9 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, restrictToAnnotatedClass = false)
 class ReviewQueueTest {
+
+    @Inject
+    Pool pool;
 
     private String examId;
     private String jobId;
@@ -98,6 +105,16 @@ class ReviewQueueTest {
                 .body("items[0].score", decimal("3.5"))
                 .body("items[0].markers.markerId", contains("rule-based-v1", "t1"));
         expectProblem(mark(item, 2, "t2", false), 409, "ILLEGAL_STATE");
+        // the change goes out through the outbox: the score (no student) and the job's counters
+        List<String> events = pool.preparedQuery("""
+                        SELECT type || ' ' || payload FROM outbox WHERE key = $1 OR (type = 'GRADING_PROGRESS'
+                            AND payload LIKE '%' || $2 || '%' AND payload LIKE '%"graded":1%') ORDER BY id""")
+                .execute(Tuple.of("score:" + item, jobId)).await().atMost(Duration.ofSeconds(5)).stream()
+                .map(row -> row.getString(0)).toList();
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0)).startsWith("SCORE_CHANGED").contains("\"score\":3.5").contains("HUMAN")
+                .doesNotContain("r-0");
+        assertThat(events.get(1)).startsWith("GRADING_PROGRESS").contains("\"pendingReview\":3");
     }
 
     @Test
