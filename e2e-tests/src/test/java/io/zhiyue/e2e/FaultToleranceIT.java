@@ -89,8 +89,13 @@ class FaultToleranceIT {
                 long started = System.nanoTime();
                 cancelled = post("/api/v1/grading-jobs/" + job.id() + "/cancel");
                 cancelMillis = (System.nanoTime() - started) / 1_000_000;
-                // keep Redis frozen a moment longer: the event must wait for it, not get lost
-                Thread.sleep(Math.max(0, 2_000 - (System.nanoTime() - frozenAt) / 1_000_000));
+                // Redis stays frozen for 2 s in all, and the event waits for it all that time (it is
+                // not lost: it arrives after CONT, below)
+                Duration frozenFor = remaining(Duration.ofSeconds(2), frozenAt);
+                await("CANCELLED held back while Redis is frozen").during(frozenFor)
+                        .atMost(frozenFor.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> live.messages("JOB_STATE_CHANGED").stream()
+                                .noneMatch(m -> "CANCELLED".equals(m.data().path("to").asText())));
             } finally {
                 OsProcesses.signal("CONT", redisPid);
             }
@@ -122,8 +127,12 @@ class FaultToleranceIT {
             read = get("/api/v1/exams");
             readMillis = (System.nanoTime() - started) / 1_000_000;
             readiness = grading.readiness();
-            // frozen for 10 s in all, as an overloaded or failing-over database might be
-            Thread.sleep(Math.max(0, 10_000 - (System.nanoTime() - started) / 1_000_000));
+            // frozen for 10 s in all, as an overloaded or failing-over database might be, and
+            // grading-service says it is not ready all that time
+            Duration frozenFor = remaining(Duration.ofSeconds(10), started);
+            await("grading-service unready while PostgreSQL is frozen").during(frozenFor)
+                    .atMost(frozenFor.plusSeconds(15)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> grading.readiness()[0] == 503);
         } finally {
             OsProcesses.signal("CONT", postgres);
         }
@@ -140,6 +149,12 @@ class FaultToleranceIT {
         await("grading-service ready again").atMost(Duration.ofSeconds(20)).until(grading::isReady);
         System.out.printf("e2e: with PostgreSQL frozen a read answered 503 in %d ms, readiness %d in %d ms; "
                 + "reads succeed again after it resumed%n", readMillis, readiness[0], readiness[1]);
+    }
+
+    /** What is left of {@code total} since {@code startedNanos} (at least a millisecond, as Awaitility needs). */
+    private static Duration remaining(Duration total, long startedNanos) {
+        Duration left = total.minusNanos(System.nanoTime() - startedNanos);
+        return left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
