@@ -13,9 +13,12 @@ import java.math.BigDecimal;
  */
 public final class MarkingPolicy {
 
-    /** A question's settings as a job froze them; {@code hasPoints}: its rubric version has scoring points. */
+    /**
+     * A question's settings as a job froze them; {@code hasPoints}: its rubric version has scoring
+     * points; {@code auditRate}: the share of AUTO_ACCEPTED answers marked again blind.
+     */
     public record Frozen(boolean ai, boolean autoAccept, BigDecimal minConfidence, boolean doubleMarking,
-            boolean hasPoints, BigDecimal maxScore) {
+            boolean hasPoints, BigDecimal maxScore, BigDecimal auditRate) {
 
         /** Whether the rule-based grader is asked at all: in ai mode without points it has nothing to go on. */
         public boolean graderProposes() {

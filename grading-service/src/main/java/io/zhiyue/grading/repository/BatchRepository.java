@@ -16,6 +16,7 @@ import io.zhiyue.shared.job.JobState;
 import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.Collection;
@@ -31,8 +32,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class BatchRepository {
 
+    /** A task to grade; {@code teacherScore}: the final teacher mark of its submission under the job's version. */
     public record PendingTask(UUID submissionId, String studentId, int questionNumber, UUID questionId,
-            String answer, UUID rubricId, MarkingPolicy.Frozen marking) {
+            String answer, UUID rubricId, MarkingPolicy.Frozen marking, BigDecimal teacherScore) {
     }
 
     /**
@@ -65,7 +67,8 @@ public class BatchRepository {
                         row.getString("answer"), row.getUUID("rubric_id"), new MarkingPolicy.Frozen(
                                 Marking.AI.equals(row.getString("marking_mode")), row.getBoolean("auto_accept"),
                                 row.getBigDecimal("min_confidence"), row.getBoolean("double_marking"),
-                                row.getInteger("rubric_points") > 0, row.getBigDecimal("max_score")))));
+                                row.getInteger("rubric_points") > 0, row.getBigDecimal("max_score"),
+                                row.getBigDecimal("audit_rate")), row.getBigDecimal("teacher_score"))));
     }
 
     public Uni<Map<UUID, GradingQuestion>> loadRubrics(Collection<UUID> rubricIds) {
@@ -90,6 +93,7 @@ public class BatchRepository {
         UUID[] submissionIds = new UUID[n];
         String[] statuses = new String[n];
         String[] reviews = new String[n];
+        String[] teacherScores = new String[n];
         UUID[] questionIds = new UUID[n];
         UUID[] rubricIds = new UUID[n];
         String[] students = new String[n];
@@ -112,6 +116,9 @@ public class BatchRepository {
             students[i] = task.studentId();
             numbers[i] = task.questionNumber();
             maxScores[i] = task.marking().maxScore().toPlainString();
+            if (outcome.review() == ReviewStatus.HUMAN) {
+                teacherScores[i] = task.teacherScore().toPlainString();
+            }
             GradeResult proposal = outcome.proposal();
             if (proposal != null) {
                 scores[i] = proposal.score().toPlainString();
@@ -119,12 +126,20 @@ public class BatchRepository {
                 points[i] = JsonCodec.write(proposal.points());
             }
         }
-        // only a batch with answers for people pays for the review queue's insert
-        boolean queue = outcomes.stream().anyMatch(outcome -> outcome.review() == ReviewStatus.NEEDS_REVIEW);
+        // only a batch with answers for people (or for the audit sample) pays for the review queue's insert
+        boolean queue = outcomes.stream().anyMatch(BatchRepository::mayQueue);
         return pool.preparedQuery(queue ? SqlQueries.RECORD_OUTCOMES_AND_QUEUE : SqlQueries.RECORD_OUTCOMES)
                 .execute(Tuple.from(Arrays.asList(jobId, OPEN, tenant, graderId, publishedAt, submissionIds, statuses,
-                        questionIds, rubricIds, students, numbers, scores, maxScores, confidences, points, reviews)))
+                        questionIds, rubricIds, students, numbers, scores, maxScores, confidences, points, reviews,
+                        teacherScores)))
                 .map(rows -> Rows.first(rows, BatchRepository::recorded));
+    }
+
+    /** Whether the outcome may become a review item: it waits for people, or may be drawn for the audit sample. */
+    private static boolean mayQueue(Outcome outcome) {
+        MarkingPolicy.Frozen marking = outcome.task().marking();
+        return outcome.review() == ReviewStatus.NEEDS_REVIEW || (outcome.review() == ReviewStatus.AUTO_ACCEPTED
+                && marking.ai() && marking.auditRate().signum() > 0);
     }
 
     /** Gives up on a batch that keeps failing: its tasks without an outcome fail, so the job can finish. */

@@ -55,6 +55,23 @@ final class SqlQueries {
     static final String QUESTION_NUMBERS =
             "SELECT number, id FROM questions WHERE tenant_id = $1 AND exam_id = $2";
 
+    /** Each question's number, id, current version and scale: what a mark is checked against and stored under. */
+    static final String QUESTION_SCALES = """
+            SELECT number, id, current_rubric_id, max_score, score_step FROM questions WHERE tenant_id = $1 AND exam_id = $2""";
+
+    // teacher marks: a mark names the student and question; it is stored under the question's current version
+    static final String INSERT_TEACHER_MARKS = """
+            INSERT INTO teacher_marks (id, tenant_id, exam_id, submission_id, rubric_id, score, points, marker_id, comment,
+                                       source)
+            SELECT m.id, $1, $2, s.id, q.current_rubric_id, m.score::numeric, m.points::jsonb, m.marker_id, m.comment,
+                   'MARKS'
+            FROM unnest($3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[])
+                 AS m(id, student_id, question_number, score, points, marker_id, comment)
+            JOIN submissions s ON s.tenant_id = $1 AND s.exam_id = $2 AND s.student_id = m.student_id
+                              AND s.question_number = m.question_number
+            JOIN questions q ON q.id = s.question_id
+            RETURNING id""";
+
     // submissions
     static final String INSERT_SUBMISSIONS = """
             INSERT INTO submissions (id, tenant_id, exam_id, question_id, student_id, question_number, answer)
@@ -79,10 +96,10 @@ final class SqlQueries {
     /** The rubric version and marking settings of each question, as they are when the job is analysed. */
     static final String FREEZE_RUBRICS = """
             INSERT INTO job_rubrics (job_id, question_id, rubric_id, marking_mode, auto_accept, min_confidence,
-                                     double_marking, rubric_points, max_score, score_step, tolerance)
+                                     double_marking, rubric_points, max_score, score_step, tolerance, audit_rate)
             SELECT $1, q.id, q.current_rubric_id, q.marking_mode, q.auto_accept, q.min_confidence, q.double_marking,
                    (SELECT count(*) FROM scoring_points p WHERE p.rubric_id = q.current_rubric_id), q.max_score,
-                   q.score_step, q.tolerance
+                   q.score_step, q.tolerance, q.audit_rate
             FROM questions q WHERE q.tenant_id = $2 AND q.exam_id = $3
             ON CONFLICT DO NOTHING""";
     /**
@@ -162,14 +179,21 @@ final class SqlQueries {
     static final String TOUCH_JOB = "UPDATE grading_jobs SET updated_at = now() WHERE id = $1";
 
     // the grading hot path: one query loads a batch, one statement records its outcomes
-    /** $3: the tenant the batch came for; $4: the states in which a job's batches are graded. */
+    /**
+     * $3: the tenant the batch came for; $4: the states in which a job's batches are graded. With
+     * each task the latest teacher mark of its submission under the job's question version, if any.
+     */
     static final String LOAD_BATCH = """
             SELECT t.submission_id, s.student_id, s.question_number, s.question_id, s.answer, jr.rubric_id,
-                   jr.marking_mode, jr.auto_accept, jr.min_confidence, jr.double_marking, jr.rubric_points, jr.max_score
+                   jr.marking_mode, jr.auto_accept, jr.min_confidence, jr.double_marking, jr.rubric_points, jr.max_score,
+                   jr.audit_rate, tm.score AS teacher_score
             FROM grading_jobs j
             JOIN grading_tasks t ON t.job_id = j.id AND t.batch_no = $2
             JOIN submissions s ON s.id = t.submission_id
             JOIN job_rubrics jr ON jr.job_id = j.id AND jr.question_id = s.question_id
+            LEFT JOIN LATERAL (SELECT m.score FROM teacher_marks m
+                               WHERE m.submission_id = t.submission_id AND m.rubric_id = jr.rubric_id
+                               ORDER BY m.created_at DESC LIMIT 1) tm ON true
             WHERE j.id = $1 AND j.tenant_id = $3 AND j.state = ANY($4::text[]) AND %s""".formatted(PENDING);
     static final String LOAD_RUBRICS = """
             SELECT r.id, r.content::text AS content, q.max_score, q.score_step
@@ -190,25 +214,36 @@ final class SqlQueries {
             WHERE j.id = $1 AND c.graded_now + c.failed_now + c.review_now > 0
             RETURNING\s""" + JOB_COLUMNS + ", c.graded_now::int, c.failed_now::int, c.review_now::int";
     /**
+     * A submission's draw for the audit sample, uniform in [0, 1) and the same in every job: the
+     * first 32 bits of the md5 of its id.
+     */
+    private static final String AUDIT_DRAW =
+            "(('x' || substr(md5(r.submission_id::text), 1, 8))::bit(32)::bigint / 4294967296.0)";
+    /**
      * A CTE after {@code recorded} (the outcomes just written, with what identifies them): each one
-     * left NEEDS_REVIEW becomes an item of the review queue.
+     * left NEEDS_REVIEW becomes an item of the review queue, and so does an AUTO_ACCEPTED one in ai
+     * mode drawn for the audit sample (an audit item: marked once, blind, as a check of the AI).
      */
     private static final String QUEUE_FOR_REVIEW = """
             queued AS (
                 INSERT INTO review_items (id, tenant_id, exam_id, job_id, submission_id, question_id, question_number,
-                                         state, double_marking, tolerance, max_score, score_step)
+                                         state, double_marking, tolerance, max_score, score_step, audit)
                 SELECT gen_random_uuid(), r.tenant_id, job.exam_id, job.id, r.submission_id, r.question_id,
-                       r.question_number, 'SECOND_MARK', jr.double_marking, jr.tolerance, jr.max_score, jr.score_step
+                       r.question_number, 'SECOND_MARK', jr.double_marking, jr.tolerance, jr.max_score, jr.score_step,
+                       r.review_status = 'AUTO_ACCEPTED'
                 FROM recorded r, job JOIN job_rubrics jr ON jr.job_id = job.id
-                WHERE r.review_status = 'NEEDS_REVIEW' AND jr.question_id = r.question_id)""";
+                WHERE jr.question_id = r.question_id
+                  AND (r.review_status = 'NEEDS_REVIEW'
+                       OR (r.review_status = 'AUTO_ACCEPTED' AND jr.marking_mode = 'ai' AND %s < jr.audit_rate)))"""
+            .formatted(AUDIT_DRAW);
     private static final String RECORDED_COLUMNS = "status, review_status, tenant_id, submission_id, question_id, question_number";
 
     /**
      * One statement, so one round trip and one implicit transaction: the outcomes of a batch's
      * tasks (those that have none yet; a redelivered batch records nothing twice) and the job's
      * counters. $3 tenant, $4 grader, $5 when the batch was published, then one array per column;
-     * score, confidence and points are the grader's proposal (null: none), final only when the
-     * review status is.
+     * score, confidence and points are the grader's proposal (null: none), final when the review
+     * status is AUTO_ACCEPTED; a HUMAN outcome takes the teacher's mark (last array) as final.
      */
     static final String RECORD_OUTCOMES = recordOutcomes("");
     /** The same, for a batch with answers left NEEDS_REVIEW. */
@@ -223,14 +258,15 @@ final class SqlQueries {
                                      confidence, grader_id, points, published_at, finished_at)
                 SELECT job.id, x.submission_id, $3, x.status, x.review, x.question_id, x.rubric_id, x.student_id,
                        x.question_number, x.score::numeric,
-                       CASE WHEN x.review <> 'NEEDS_REVIEW' THEN x.score::numeric END,
-                       CASE WHEN x.review <> 'NEEDS_REVIEW' THEN 'GRADER' END, x.max_score::numeric,
-                       x.confidence::numeric, CASE WHEN x.score IS NOT NULL THEN $4 END, x.points::jsonb, $5,
-                       clock_timestamp()
+                       CASE WHEN x.review = 'HUMAN' THEN x.teacher_score::numeric
+                            WHEN x.review <> 'NEEDS_REVIEW' THEN x.score::numeric END,
+                       CASE WHEN x.review = 'HUMAN' THEN 'HUMAN' WHEN x.review <> 'NEEDS_REVIEW' THEN 'GRADER' END,
+                       x.max_score::numeric, x.confidence::numeric, CASE WHEN x.score IS NOT NULL THEN $4 END,
+                       x.points::jsonb, $5, clock_timestamp()
                 FROM job, unnest($6::uuid[], $7::text[], $8::uuid[], $9::uuid[], $10::text[], $11::int[],
-                                 $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+                                 $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
                      AS x(submission_id, status, question_id, rubric_id, student_id, question_number, score,
-                          max_score, confidence, points, review)
+                          max_score, confidence, points, review, teacher_score)
                 ON CONFLICT (job_id, submission_id) DO NOTHING
                 RETURNING %s)%s
             %s""".formatted(OPEN_JOB, RECORDED_COLUMNS, more, COUNT_OUTCOMES);
@@ -266,12 +302,19 @@ final class SqlQueries {
     static final String SCORE_ORDER = "coalesce(r.final_score, -1)";
     static final String PROPOSED_ORDER = "coalesce(r.score, -1)";
     static final String CONFIDENCE_ORDER = "coalesce(r.confidence, -1)";
-    /** The marks people made on result {@code r} in the review queue, as JSON, oldest first (null: none). */
+    /**
+     * The marks people made on result {@code r}, as JSON, oldest first (null: none): teacher marks
+     * under its question version and marks in the review queue.
+     */
     static final String PEOPLES_MARKS = """
             (SELECT json_agg(json_build_object('markerId', m.marker_id, 'kind', 'human', 'score', m.score,
-                                               'at', m.created_at) ORDER BY m.created_at)
-             FROM review_items i JOIN review_marks m ON m.review_item_id = i.id
-             WHERE i.job_id = r.job_id AND i.submission_id = r.submission_id)::text""";
+                                               'at', m.at) ORDER BY m.at)
+             FROM (SELECT t.marker_id, t.score, t.created_at AS at FROM teacher_marks t
+                   WHERE t.submission_id = r.submission_id AND t.rubric_id = r.rubric_id
+                   UNION ALL
+                   SELECT rm.marker_id, rm.score, rm.created_at FROM review_items i
+                   JOIN review_marks rm ON rm.review_item_id = i.id
+                   WHERE i.job_id = r.job_id AND i.submission_id = r.submission_id) m)::text""";
     private static final String GRADED_OF_JOB = "r.tenant_id = $1 AND r.job_id = $2 AND r.status = 'DONE'";
     /** Statistics and the export cover final scores only. */
     private static final String FINAL_OF_JOB = GRADED_OF_JOB + " AND r.final_score IS NOT NULL";

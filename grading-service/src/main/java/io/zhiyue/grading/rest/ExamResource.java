@@ -11,13 +11,13 @@ import io.zhiyue.grading.repository.ExamRepository;
 import io.zhiyue.grading.repository.ListQuery;
 import io.zhiyue.grading.repository.ReviewRepository;
 import io.zhiyue.grading.repository.SubmissionRepository;
-import io.zhiyue.grading.service.CsvUploadRows;
 import io.zhiyue.grading.service.ExamService;
 import io.zhiyue.grading.service.GradingJobService;
-import io.zhiyue.grading.service.JsonUploadRows;
 import io.zhiyue.grading.service.ReviewService;
 import io.zhiyue.grading.service.SubmissionService;
+import io.zhiyue.grading.service.TeacherMarkService;
 import io.zhiyue.grading.service.Tenant;
+import io.zhiyue.grading.service.UploadFormats;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.Consumes;
@@ -47,10 +47,12 @@ public class ExamResource {
     private final SubmissionService submissions;
     private final GradingJobService jobs;
     private final ReviewService reviews;
+    private final TeacherMarkService teacherMarks;
 
     public ExamResource(ExamService exams, SubmissionService submissions, GradingJobService jobs,
-            ReviewService reviews) {
+            ReviewService reviews, TeacherMarkService teacherMarks) {
         this.reviews = reviews;
+        this.teacherMarks = teacherMarks;
         this.exams = exams;
         this.submissions = submissions;
         this.jobs = jobs;
@@ -100,7 +102,7 @@ public class ExamResource {
     @Blocking
     public UploadReport uploadJson(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, InputStream body) {
-        return submissions.upload(Tenant.of(tenant), examId, new JsonUploadRows(body));
+        return submissions.upload(Tenant.of(tenant), examId, UploadFormats.submissionsJson(body));
     }
 
     @POST
@@ -110,7 +112,29 @@ public class ExamResource {
     @Blocking
     public UploadReport uploadCsv(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, InputStream body) {
-        return submissions.upload(Tenant.of(tenant), examId, new CsvUploadRows(body));
+        return submissions.upload(Tenant.of(tenant), examId, UploadFormats.submissionsCsv(body));
+    }
+
+    /** Teacher marks, {@code [{studentId, questionNumber, score, points?, markerId, comment?}]}; bad rows reported. */
+    @POST
+    @Path("/{examId}/marks")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
+    @Blocking
+    public UploadReport uploadMarksJson(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId, InputStream body) {
+        return teacherMarks.upload(Tenant.of(tenant), examId, UploadFormats.marksJson(body));
+    }
+
+    /** Teacher marks as CSV {@code student_id,question_number,score,marker_id}. */
+    @POST
+    @Path("/{examId}/marks")
+    @Consumes({"text/csv", MediaType.TEXT_PLAIN})
+    @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
+    @Blocking
+    public UploadReport uploadMarksCsv(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId, InputStream body) {
+        return teacherMarks.upload(Tenant.of(tenant), examId, UploadFormats.marksCsv(body));
     }
 
     /** The exam's review queue: {@code filter[questionNumber]}, {@code filter[state]}; never the student. */

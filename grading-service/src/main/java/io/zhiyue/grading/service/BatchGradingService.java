@@ -9,6 +9,7 @@ import io.zhiyue.grading.grader.GradeResult;
 import io.zhiyue.grading.grader.RuleBasedGrader;
 import io.zhiyue.grading.grader.RuleBasedGrader.PreparedQuestion;
 import io.zhiyue.grading.marking.MarkingPolicy;
+import io.zhiyue.grading.model.ReviewStatus;
 import io.zhiyue.grading.repository.BatchRepository;
 import io.zhiyue.grading.repository.BatchRepository.Outcome;
 import io.zhiyue.grading.repository.BatchRepository.PendingTask;
@@ -93,10 +94,16 @@ public class BatchGradingService {
      * Each task's outcome under its question's marking settings. A submission whose rubric could
      * not be compiled, or whose grading threw, has no proposal: it fails alone in rule mode and
      * goes to people in ai mode, as does one the grader is not asked about (ai mode, no points).
+     * A task with a teacher's mark under the job's version takes that mark (HUMAN) without grading.
      */
     private List<Outcome> grade(UUID jobId, List<PendingTask> pending, Map<UUID, PreparedQuestion> questions) {
         List<Outcome> outcomes = new ArrayList<>(pending.size());
         for (PendingTask task : pending) {
+            if (task.teacherScore() != null) {
+                // a teacher marked this answer under this version: that mark is final, no grader is asked
+                outcomes.add(new Outcome(task, ReviewStatus.HUMAN, null));
+                continue;
+            }
             GradeResult proposal = task.marking().graderProposes() ? propose(jobId, task, questions) : null;
             outcomes.add(new Outcome(task, MarkingPolicy.decide(task.marking(),
                     proposal == null ? null : proposal.confidence()), proposal));
@@ -121,7 +128,7 @@ public class BatchGradingService {
     private static Set<UUID> rubricIds(List<PendingTask> pending) {
         Set<UUID> ids = new HashSet<>();
         for (PendingTask task : pending) {
-            if (task.marking().graderProposes()) {
+            if (task.teacherScore() == null && task.marking().graderProposes()) {
                 ids.add(task.rubricId());
             }
         }

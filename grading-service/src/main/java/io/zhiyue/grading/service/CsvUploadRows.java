@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import io.zhiyue.grading.model.SubmissionInput;
 import io.zhiyue.shared.error.ZhiyueException;
 
 import java.io.IOException;
@@ -20,14 +19,22 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 
 /**
- * A CSV upload (RFC 4180, UTF-8, header {@code student_id,question_number,answer}, a leading
- * byte-order mark accepted), read record by record with jackson-dataformat-csv. Blank lines are
- * skipped; a record with the wrong number of columns or a question number that is not a whole
- * number rejects only its row; a missing header or a broken quote rejects the upload.
+ * A CSV upload (RFC 4180, UTF-8, the format's header, a leading byte-order mark accepted), read
+ * record by record with jackson-dataformat-csv. Blank lines are skipped; a record with the wrong
+ * number of columns or a field the format cannot read rejects only its row; a missing header or a
+ * broken quote rejects the upload.
  */
-public final class CsvUploadRows implements UploadRows {
+public final class CsvUploadRows<T> implements UploadRows<T> {
 
-    public static final List<String> HEADER = List.of("student_id", "question_number", "answer");
+    /** The columns of a CSV upload and how one record's fields (as many as columns) become a row. */
+    public record Format<T>(List<String> header, Reader<T> reader) {
+    }
+
+    @FunctionalInterface
+    public interface Reader<T> {
+        T read(String[] fields) throws RowProblem;
+    }
+
     private static final CsvMapper MAPPER = CsvMapper.builder()
             .enable(CsvParser.Feature.WRAP_AS_ARRAY)
             .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
@@ -35,9 +42,11 @@ public final class CsvUploadRows implements UploadRows {
     private static final char BYTE_ORDER_MARK = '\uFEFF';
 
     private final MappingIterator<String[]> records;
+    private final Format<T> format;
     private int number;
 
-    public CsvUploadRows(InputStream body) {
+    public CsvUploadRows(InputStream body, Format<T> format) {
+        this.format = format;
         try {
             this.records = MAPPER.readerFor(String[].class).with(CsvSchema.emptySchema())
                     .readValues(new InputStreamReader(body, StandardCharsets.UTF_8));
@@ -48,16 +57,17 @@ public final class CsvUploadRows implements UploadRows {
     }
 
     private void readHeader() {
+        String expected = String.join(",", format.header());
         if (!hasNext()) {
-            throw ZhiyueException.validation("body", "the CSV is empty; expected the header student_id,question_number,answer");
+            throw ZhiyueException.validation("body", "the CSV is empty; expected the header " + expected);
         }
         String[] header = read();
         if (header.length > 0 && !header[0].isEmpty() && header[0].charAt(0) == BYTE_ORDER_MARK) {
             header[0] = header[0].substring(1);
         }
         List<String> names = Arrays.stream(header).map(name -> name.trim().toLowerCase(Locale.ROOT)).toList();
-        if (!names.equals(HEADER)) {
-            throw ZhiyueException.validation("header", "expected the header student_id,question_number,answer but found "
+        if (!names.equals(format.header())) {
+            throw ZhiyueException.validation("header", "expected the header " + expected + " but found "
                     + String.join(",", header));
         }
     }
@@ -72,22 +82,20 @@ public final class CsvUploadRows implements UploadRows {
     }
 
     @Override
-    public Row next() {
+    public Row<T> next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
         String[] fields = read();
         int row = ++number;
-        if (fields.length != HEADER.size()) {
-            return Row.unreadable(row, "expected 3 columns, found " + fields.length);
+        if (fields.length != format.header().size()) {
+            return Row.unreadable(row, "expected " + format.header().size() + " columns, found " + fields.length);
         }
-        Integer questionNumber;
         try {
-            questionNumber = Integer.valueOf(fields[1].trim());
-        } catch (NumberFormatException e) {
-            return Row.unreadable(row, "question_number '" + fields[1] + "' is not a whole number");
+            return Row.readable(row, format.reader().read(fields));
+        } catch (RowProblem problem) {
+            return Row.unreadable(row, problem.getMessage());
         }
-        return Row.readable(row, new SubmissionInput(fields[0], questionNumber, fields[2]));
     }
 
     private String[] read() {
@@ -96,6 +104,15 @@ public final class CsvUploadRows implements UploadRows {
             return records.nextValue();
         } catch (IOException e) {
             throw malformed(e, start);
+        }
+    }
+
+    /** A whole number in a CSV field, or the row's problem naming the column. */
+    public static int wholeNumber(String column, String field) throws RowProblem {
+        try {
+            return Integer.parseInt(field.trim());
+        } catch (NumberFormatException e) {
+            throw new RowProblem(column + " '" + field + "' is not a whole number");
         }
     }
 

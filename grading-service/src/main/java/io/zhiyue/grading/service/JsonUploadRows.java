@@ -3,29 +3,41 @@ package io.zhiyue.grading.service;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import io.zhiyue.grading.model.SubmissionInput;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.json.JsonCodec;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.NoSuchElementException;
 
 /**
- * A JSON upload, {@code [{studentId, questionNumber, answer}, …]}, read element by element with
- * Jackson's streaming parser. A field of the wrong type rejects only its row; unknown fields are
- * skipped; text that is not a JSON array (or anything after it) rejects the upload.
+ * A JSON upload, an array of objects, read element by element with Jackson's streaming parser
+ * (one element in memory at a time). A field of the wrong type rejects only its row; unknown
+ * fields are ignored; text that is not a JSON array (or anything after it) rejects the upload.
  */
-public final class JsonUploadRows implements UploadRows {
+public final class JsonUploadRows<T> implements UploadRows<T> {
+
+    /** How one array element becomes a row; {@code shape} names the expected object in messages. */
+    public record Format<T>(String shape, Reader<T> reader) {
+    }
+
+    @FunctionalInterface
+    public interface Reader<T> {
+        T read(JsonNode object) throws RowProblem;
+    }
 
     private final JsonParser parser;
+    private final Format<T> format;
     private int number;
     private JsonToken next;
     private boolean started;
     private boolean finished;
 
-    public JsonUploadRows(InputStream body) {
+    public JsonUploadRows(InputStream body, Format<T> format) {
+        this.format = format;
         try {
             this.parser = JsonCodec.mapper().getFactory().createParser(body);
         } catch (IOException e) {
@@ -45,7 +57,7 @@ public final class JsonUploadRows implements UploadRows {
             if (!started) {
                 started = true;
                 if (parser.nextToken() != JsonToken.START_ARRAY) {
-                    throw notAnArray();
+                    throw ZhiyueException.validation("body", "expected a JSON array of " + format.shape());
                 }
             }
             JsonToken token = parser.nextToken();
@@ -65,67 +77,64 @@ public final class JsonUploadRows implements UploadRows {
     }
 
     @Override
-    public Row next() {
+    public Row<T> next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
         JsonToken token = next;
         next = null;
         int row = ++number;
-        return readToken(() -> token == JsonToken.START_OBJECT ? object(row) : skipped(row));
-    }
-
-    private Row skipped(int row) throws IOException {
-        parser.skipChildren();
-        return Row.unreadable(row, "expected an object {studentId, questionNumber, answer}");
-    }
-
-    /** Reads one object; the first field of the wrong type is the row's problem. */
-    private Row object(int row) throws IOException {
-        String studentId = null;
-        Integer questionNumber = null;
-        String answer = null;
-        String problem = null;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            switch (field) {
-                case "studentId" -> {
-                    if (value == JsonToken.VALUE_STRING) {
-                        studentId = parser.getText();
-                    } else if (value != JsonToken.VALUE_NULL) {
-                        problem = problem != null ? problem : "studentId must be a string";
-                    }
-                }
-                case "questionNumber" -> {
-                    if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT) {
-                        questionNumber = parser.getIntValue();
-                    } else if (value != JsonToken.VALUE_NULL) {
-                        problem = problem != null ? problem : "questionNumber must be a whole number";
-                    }
-                }
-                case "answer" -> {
-                    if (value == JsonToken.VALUE_STRING) {
-                        answer = parser.getText();
-                    } else if (value != JsonToken.VALUE_NULL) {
-                        problem = problem != null ? problem : "answer must be a string";
-                    }
-                }
-                default -> {
-                    // fields a submission does not have are ignored
-                }
+        return readToken(() -> {
+            if (token != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                return Row.unreadable(row, "expected an object " + format.shape());
             }
-            parser.skipChildren();
+            JsonNode object = parser.readValueAsTree();
+            try {
+                return Row.readable(row, format.reader().read(object));
+            } catch (RowProblem problem) {
+                return Row.unreadable(row, problem.getMessage());
+            }
+        });
+    }
+
+    /** A text field: absent or null is null, anything but a string the row's problem. */
+    public static String text(JsonNode object, String field) throws RowProblem {
+        JsonNode value = object.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
         }
-        return problem != null ? Row.unreadable(row, problem)
-                : Row.readable(row, new SubmissionInput(studentId, questionNumber, answer));
+        if (!value.isTextual()) {
+            throw new RowProblem(field + " must be a string");
+        }
+        return value.asText();
     }
 
-    private static ZhiyueException notAnArray() {
-        return ZhiyueException.validation("body", "expected a JSON array of {studentId, questionNumber, answer}");
+    /** A whole-number field (an int): absent or null is null. */
+    public static Integer wholeNumber(JsonNode object, String field) throws RowProblem {
+        JsonNode value = object.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new RowProblem(field + " must be a whole number");
+        }
+        return value.intValue();
     }
 
-    private <T> T readToken(JsonStep<T> step) {
+    /** A number field: absent or null is null. */
+    public static BigDecimal number(JsonNode object, String field) throws RowProblem {
+        JsonNode value = object.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw new RowProblem(field + " must be a number");
+        }
+        return value.decimalValue();
+    }
+
+    private <R> R readToken(JsonStep<R> step) {
         try {
             return step.read();
         } catch (JsonProcessingException e) {
@@ -136,7 +145,7 @@ public final class JsonUploadRows implements UploadRows {
     }
 
     @FunctionalInterface
-    private interface JsonStep<T> {
-        T read() throws IOException;
+    private interface JsonStep<R> {
+        R read() throws IOException;
     }
 }

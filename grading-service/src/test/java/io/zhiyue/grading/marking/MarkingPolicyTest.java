@@ -15,7 +15,7 @@ class MarkingPolicyTest {
 
     @Test
     void ruleModeMakesEveryProposalFinalAndAMissingOneAFailure() {
-        Frozen rule = new Frozen(false, true, THRESHOLD, false, true, MAX);
+        Frozen rule = new Frozen(false, true, THRESHOLD, false, true, MAX, BigDecimal.ZERO);
         assertThat(MarkingPolicy.decide(rule, new BigDecimal("0.1"))).isEqualTo(ReviewStatus.AUTO_ACCEPTED);
         assertThat(MarkingPolicy.decide(rule, null)).isNull();
         assertThat(rule.graderProposes()).isTrue();
@@ -23,7 +23,7 @@ class MarkingPolicyTest {
 
     @Test
     void aiModeAcceptsFromTheThresholdOn() {
-        Frozen ai = new Frozen(true, true, THRESHOLD, false, true, MAX);
+        Frozen ai = new Frozen(true, true, THRESHOLD, false, true, MAX, BigDecimal.ZERO);
         assertThat(MarkingPolicy.decide(ai, new BigDecimal("0.8"))).isEqualTo(ReviewStatus.AUTO_ACCEPTED);
         assertThat(MarkingPolicy.decide(ai, new BigDecimal("0.79"))).isEqualTo(ReviewStatus.NEEDS_REVIEW);
         assertThat(MarkingPolicy.decide(ai, null)).isEqualTo(ReviewStatus.NEEDS_REVIEW);
@@ -32,15 +32,15 @@ class MarkingPolicyTest {
     @Test
     void aiModeSendsEverythingToPeopleWhenAutoAcceptIsOffOrMarkingIsDouble() {
         BigDecimal sure = BigDecimal.ONE;
-        assertThat(MarkingPolicy.decide(new Frozen(true, false, THRESHOLD, false, true, MAX), sure))
+        assertThat(MarkingPolicy.decide(new Frozen(true, false, THRESHOLD, false, true, MAX, BigDecimal.ZERO), sure))
                 .isEqualTo(ReviewStatus.NEEDS_REVIEW);
-        assertThat(MarkingPolicy.decide(new Frozen(true, true, THRESHOLD, true, true, MAX), sure))
+        assertThat(MarkingPolicy.decide(new Frozen(true, true, THRESHOLD, true, true, MAX, BigDecimal.ZERO), sure))
                 .isEqualTo(ReviewStatus.NEEDS_REVIEW);
     }
 
     @Test
     void withoutPointsInAiModeTheGraderIsNotAsked() {
-        Frozen noPoints = new Frozen(true, true, THRESHOLD, false, false, MAX);
+        Frozen noPoints = new Frozen(true, true, THRESHOLD, false, false, MAX, BigDecimal.ZERO);
         assertThat(noPoints.graderProposes()).isFalse();
         assertThat(MarkingPolicy.decide(noPoints, null)).isEqualTo(ReviewStatus.NEEDS_REVIEW);
     }

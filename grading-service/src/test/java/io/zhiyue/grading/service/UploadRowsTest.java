@@ -21,7 +21,7 @@ class UploadRowsTest {
 
     @Test
     void csvQuotesCommasDoubledQuotesAndLineBreaksInsideAField() {
-        List<UploadRows.Row> rows = csv(HEADER + "s1,1,\"photosynthesis, and pi\"\n"
+        List<UploadRows.Row<SubmissionInput>> rows = csv(HEADER + "s1,1,\"photosynthesis, and pi\"\n"
                 + "s2,1,\"he said \"\"hi\"\"\"\n" + "s3,2,\"first\nsecond\"\n");
         assertThat(rows).extracting(UploadRows.Row::input).containsExactly(
                 new SubmissionInput("s1", 1, "photosynthesis, and pi"),
@@ -32,7 +32,7 @@ class UploadRowsTest {
 
     @Test
     void csvLineEndsByteOrderMarkBlankLinesAndSpaces() {
-        List<UploadRows.Row> rows = csv("\uFEFFStudent_ID, Question_Number ,ANSWER\r\n\r\n s1 ,1,  an answer \r\n\n"
+        List<UploadRows.Row<SubmissionInput>> rows = csv("\uFEFFStudent_ID, Question_Number ,ANSWER\r\n\r\n s1 ,1,  an answer \r\n\n"
                 + "学生1,2,\"光合作用，需要阳光、水\"\rlast,1,");
         // blanks at the start of a record are skipped with the blank lines (student ids are trimmed anyway)
         assertThat(rows).extracting(UploadRows.Row::input).containsExactly(
@@ -44,7 +44,7 @@ class UploadRowsTest {
 
     @Test
     void csvRowsOfTheWrongShapeAreRejectedOneByOne() {
-        List<UploadRows.Row> rows = csv(HEADER + "s1,1\ns2,1,a,b\ns3,one,x\ns4,1,ok\n");
+        List<UploadRows.Row<SubmissionInput>> rows = csv(HEADER + "s1,1\ns2,1,a,b\ns3,one,x\ns4,1,ok\n");
         assertThat(rows).extracting(UploadRows.Row::problem).containsExactly("expected 3 columns, found 2",
                 "expected 3 columns, found 4", "question_number 'one' is not a whole number", null);
     }
@@ -71,14 +71,14 @@ class UploadRowsTest {
                 return served++ % 8 == 7 ? '\n' : 'x';
             }
         });
-        CsvUploadRows rows = new CsvUploadRows(infinite);
+        UploadRows<SubmissionInput> rows = UploadFormats.submissionsCsv(infinite);
         assertThat(rows.next().input()).isEqualTo(new SubmissionInput("s1", 1, "a"));
         assertThat(rows.next().input()).isEqualTo(new SubmissionInput("s2", 1, "b"));
     }
 
     @Test
     void jsonRowsWithWrongTypesAreRejectedOneByOne() {
-        List<UploadRows.Row> rows = json("""
+        List<UploadRows.Row<SubmissionInput>> rows = json("""
                 [{"studentId": "s1", "questionNumber": 1, "answer": "ok", "extra": {"ignored": [1, 2]}},
                  {"studentId": 5, "questionNumber": 1, "answer": "x"},
                  {"studentId": "s3", "questionNumber": 1.5, "answer": "x"},
@@ -102,16 +102,16 @@ class UploadRowsTest {
         assertThat(json("[]")).isEmpty();
     }
 
-    private static List<UploadRows.Row> csv(String text) {
-        return all(new CsvUploadRows(stream(text)));
+    private static List<UploadRows.Row<SubmissionInput>> csv(String text) {
+        return all(UploadFormats.submissionsCsv(stream(text)));
     }
 
-    private static List<UploadRows.Row> json(String text) {
-        return all(new JsonUploadRows(stream(text)));
+    private static List<UploadRows.Row<SubmissionInput>> json(String text) {
+        return all(UploadFormats.submissionsJson(stream(text)));
     }
 
-    private static List<UploadRows.Row> all(UploadRows rows) {
-        List<UploadRows.Row> list = new ArrayList<>();
+    private static List<UploadRows.Row<SubmissionInput>> all(UploadRows<SubmissionInput> rows) {
+        List<UploadRows.Row<SubmissionInput>> list = new ArrayList<>();
         rows.forEachRemaining(list::add);
         return list;
     }
