@@ -31,6 +31,7 @@ ALTER TABLE questions ADD COLUMN auto_accept_since timestamptz NOT NULL DEFAULT 
 -- an item is leased to one marker at a time; an expired lease is no lease
 ALTER TABLE review_items
     ADD COLUMN leased_to        text,
+    ADD COLUMN leased_at        timestamptz,
     ADD COLUMN lease_expires_at timestamptz;
 -- when the marker took the item (their lease), for the speed figure
 ALTER TABLE review_marks ADD COLUMN started_at timestamptz;

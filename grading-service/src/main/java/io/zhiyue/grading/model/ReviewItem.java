@@ -13,7 +13,8 @@ import java.util.UUID;
  * An answer in the review queue, as a marker sees it: the answer and the question's scale, never
  * the student. {@code proposal} is the grader's (null when there is none, or while the item is
  * double-marked and not resolved: marking is blind); {@code marks} are the marks the asking
- * marker may see (all once the item is RESOLVED).
+ * marker may see (all once the item is RESOLVED). {@code audit}: an AUTO_ACCEPTED answer drawn for
+ * the audit sample, marked once, blind. {@code leaseExpiresAt}: while a marker holds the item.
  */
 @RegisterForReflection
 public record ReviewItem(
@@ -23,13 +24,15 @@ public record ReviewItem(
         int questionNumber,
         String state,
         boolean doubleMarking,
+        boolean audit,
         String answer,
         BigDecimal maxScore,
         BigDecimal scoreStep,
         Proposal proposal,
         List<Marker> marks,
         BigDecimal finalScore,
-        OffsetDateTime createdAt) {
+        OffsetDateTime createdAt,
+        OffsetDateTime leaseExpiresAt) {
 
     @RegisterForReflection
     public record Proposal(BigDecimal score, BigDecimal confidence, String graderId, List<PointOutcome> points) {
@@ -38,5 +41,10 @@ public record ReviewItem(
     /** A person's mark on an item: {@code chief} for an arbitration mark (until the gateway authenticates markers). */
     @RegisterForReflection
     public record MarkRequest(BigDecimal score, String markerId, Boolean chief, String reason) {
+    }
+
+    /** A marker asking for the next item of their queue, leased to them for {@code leaseSeconds}. */
+    @RegisterForReflection
+    public record NextRequest(String markerId, Boolean chief, Integer leaseSeconds) {
     }
 }

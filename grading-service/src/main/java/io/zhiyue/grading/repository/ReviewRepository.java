@@ -24,18 +24,37 @@ import java.util.UUID;
 public class ReviewRepository {
 
     /** An item as stored, with the grader's proposal for its answer (score null: none). */
-    public record ReviewRow(UUID id, UUID examId, UUID jobId, UUID submissionId, int questionNumber, String state,
-            boolean doubleMarking, BigDecimal tolerance, BigDecimal maxScore, BigDecimal scoreStep,
-            BigDecimal finalScore, OffsetDateTime createdAt, String answer, BigDecimal proposedScore,
-            BigDecimal confidence, String graderId, List<PointOutcome> points, OffsetDateTime proposedAt,
-            String jobState) {
+    /**
+     * An item as stored, with the grader's proposal for its answer (score null: none). {@code audit}:
+     * an AUTO_ACCEPTED answer drawn for the audit sample, marked once and blind.
+     */
+    public record ReviewRow(UUID id, UUID examId, UUID jobId, UUID submissionId, UUID questionId, int questionNumber,
+            String state, boolean doubleMarking, boolean audit, BigDecimal tolerance, BigDecimal maxScore,
+            BigDecimal scoreStep, BigDecimal finalScore, OffsetDateTime createdAt, String answer,
+            BigDecimal proposedScore, BigDecimal confidence, String graderId, List<PointOutcome> points,
+            OffsetDateTime proposedAt, String jobState, String leasedTo, OffsetDateTime leasedAt,
+            OffsetDateTime leaseExpiresAt) {
 
         /** The same item in another state. */
         public ReviewRow with(String newState, BigDecimal newFinalScore) {
-            return new ReviewRow(id, examId, jobId, submissionId, questionNumber, newState, doubleMarking, tolerance,
-                    maxScore, scoreStep, newFinalScore, createdAt, answer, proposedScore, confidence, graderId, points,
-                    proposedAt, jobState);
+            return new ReviewRow(id, examId, jobId, submissionId, questionId, questionNumber, newState, doubleMarking,
+                    audit, tolerance, maxScore, scoreStep, newFinalScore, createdAt, answer, proposedScore, confidence,
+                    graderId, points, proposedAt, jobState, leasedTo, leasedAt, leaseExpiresAt);
         }
+
+        /** Whether a marker sees no proposal until their own mark is stored. */
+        public boolean blind() {
+            return doubleMarking || audit;
+        }
+    }
+
+    /**
+     * What a mark changed: the job with its counters moved when the mark made a waiting answer final
+     * (null otherwise), and whether the answer's final score changed (an audit override counts too).
+     */
+    public record Marked(GradingJob job, boolean scoreChanged) {
+
+        static final Marked NOTHING = new Marked(null, false);
     }
 
     private static final ListQuery.Column CREATED = new ListQuery.Column("i.created_at", "created_at", ListQuery.Type.TIMESTAMP);
@@ -70,6 +89,52 @@ public class ReviewRepository {
                 .map(rows -> Rows.first(rows, ReviewRepository::row));
     }
 
+    /**
+     * The next item of the marker's queue, leased to them for {@code leaseSeconds}; null when their
+     * queue is empty. {@code questions}: the question numbers they mark (null: all).
+     */
+    public Uni<ReviewRow> leaseNext(SqlConnection tx, String tenant, UUID examId, String markerId, Integer[] questions,
+            boolean chief, int leaseSeconds) {
+        return tx.preparedQuery(SqlQueries.NEXT_REVIEW_ITEM)
+                .execute(Tuple.from(Arrays.asList(tenant, examId, markerId, questions, chief)))
+                .chain(rows -> {
+                    UUID id = Rows.first(rows, row -> row.getUUID("id"));
+                    return id == null ? Uni.createFrom().nullItem() : leaseAndRead(tx, tenant, id, markerId, leaseSeconds);
+                });
+    }
+
+    /** Leases the item to the marker and answers it as it is now. */
+    public Uni<ReviewRow> leaseAndRead(SqlConnection tx, String tenant, UUID itemId, String markerId, int leaseSeconds) {
+        return tx.preparedQuery(SqlQueries.LEASE_REVIEW_ITEM).execute(Tuple.of(itemId, markerId, leaseSeconds))
+                .chain(() -> lock(tx, tenant, itemId));
+    }
+
+    /**
+     * One of the marker's marked items served to them again (回评) when their marks call for one
+     * ({@code recheck_every}); null when none is due or none is left.
+     */
+    public Uni<UUID> serveRecheckIfDue(SqlConnection tx, String tenant, UUID examId, String markerId) {
+        return tx.preparedQuery(SqlQueries.RECHECK_DUE).execute(Tuple.of(tenant, examId, markerId)).chain(rows -> {
+            Row due = Rows.first(rows, row -> row);
+            if (due == null || due.getLong("marked") < (due.getLong("served") + 1) * due.getInteger("recheck_every")) {
+                return Uni.createFrom().nullItem();
+            }
+            return tx.preparedQuery(SqlQueries.SERVE_RECHECK).execute(Tuple.of(tenant, examId, markerId))
+                    .map(served -> Rows.first(served, row -> row.getUUID("review_item_id")));
+        });
+    }
+
+    /** The marker's first score of an item served to them again and not marked again yet; null: none open. */
+    public Uni<BigDecimal> openRecheck(SqlConnection tx, UUID itemId, String markerId) {
+        return tx.preparedQuery(SqlQueries.OPEN_RECHECK).execute(Tuple.of(itemId, markerId))
+                .map(rows -> Rows.first(rows, row -> row.getBigDecimal("first_score")));
+    }
+
+    public Uni<Void> markRecheck(SqlConnection tx, UUID itemId, String markerId, BigDecimal score) {
+        return tx.preparedQuery(SqlQueries.MARK_RECHECK).execute(Tuple.of(itemId, markerId, score)).replaceWithVoid()
+                .call(() -> tx.preparedQuery(SqlQueries.LEASE_REVIEW_ITEM).execute(Tuple.of(itemId, null, 0)));
+    }
+
     /** People's marks on the item, in the order they were stored. */
     public Uni<List<Mark>> marks(SqlConnection tx, UUID itemId) {
         return tx.preparedQuery(SqlQueries.REVIEW_MARKS).execute(Tuple.of(itemId))
@@ -83,29 +148,38 @@ public class ReviewRepository {
      * Stores a person's mark and the item's state after it; a resolving mark also makes the result
      * final and answers the job with its counters moved (null otherwise).
      */
-    public Uni<GradingJob> mark(SqlConnection tx, ReviewRow item, Mark mark, String reason, String state,
-            BigDecimal finalScore) {
+    public Uni<Marked> mark(SqlConnection tx, ReviewRow item, Mark mark, String reason, String state,
+            BigDecimal finalScore, OffsetDateTime startedAt) {
         Uni<Void> stored = tx.preparedQuery(SqlQueries.INSERT_REVIEW_MARK)
-                .execute(Tuple.of(item.id(), mark.markerId(), mark.chief(), mark.score(), reason))
+                .execute(Tuple.from(Arrays.asList(item.id(), mark.markerId(), mark.chief(), mark.score(), reason,
+                        startedAt)))
                 .chain(() -> tx.preparedQuery(SqlQueries.UPDATE_REVIEW_ITEM).execute(Tuple.of(item.id(), state, finalScore)))
                 .replaceWithVoid();
         if (finalScore == null) {
-            return stored.replaceWith(Uni.createFrom().nullItem());
+            return stored.replaceWith(Marked.NOTHING);
+        }
+        Tuple result = Tuple.of(item.jobId(), item.submissionId(), finalScore);
+        if (item.audit()) {
+            // an audited answer was final already: the job's counters stay, the score may change
+            return stored.chain(() -> tx.preparedQuery(SqlQueries.OVERRIDE_AUDITED_RESULT).execute(result))
+                    .map(rows -> new Marked(null, rows.size() > 0));
         }
         return stored.chain(() -> tx.preparedQuery(SqlQueries.COUNT_REVIEWED).execute(Tuple.of(item.jobId(), item.submissionId())))
                 .map(rows -> Rows.first(rows, Rows::job))
-                .call(() -> tx.preparedQuery(SqlQueries.RESOLVE_RESULT)
-                        .execute(Tuple.of(item.jobId(), item.submissionId(), finalScore)));
+                .call(() -> tx.preparedQuery(SqlQueries.RESOLVE_RESULT).execute(result))
+                .map(job -> new Marked(job, job != null));
     }
 
     private static ReviewRow row(Row row) {
         String points = row.getString("points");
         return new ReviewRow(row.getUUID("id"), row.getUUID("exam_id"), row.getUUID("job_id"),
-                row.getUUID("submission_id"), row.getInteger("question_number"), row.getString("state"),
-                row.getBoolean("double_marking"), row.getBigDecimal("tolerance"), row.getBigDecimal("max_score"),
+                row.getUUID("submission_id"), row.getUUID("question_id"), row.getInteger("question_number"),
+                row.getString("state"), row.getBoolean("double_marking"), row.getBoolean("audit"),
+                row.getBigDecimal("tolerance"), row.getBigDecimal("max_score"),
                 row.getBigDecimal("score_step"), row.getBigDecimal("final_score"), row.getOffsetDateTime("created_at"),
                 row.getString("answer"), row.getBigDecimal("proposed_score"), row.getBigDecimal("confidence"),
                 row.getString("grader_id"), Rows.points(points),
-                row.getOffsetDateTime("proposed_at"), row.getString("job_state"));
+                row.getOffsetDateTime("proposed_at"), row.getString("job_state"), row.getString("leased_to"),
+                row.getOffsetDateTime("leased_at"), row.getOffsetDateTime("lease_expires_at"));
     }
 }

@@ -31,7 +31,11 @@ final class SqlQueries {
             INSERT INTO questions (id, tenant_id, exam_id, number, prompt, max_score, score_step, reference_answer,
                                    marking_mode, auto_accept, min_confidence, audit_rate, double_marking, tolerance)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""";
-    static final String SET_AUTO_ACCEPT = "UPDATE questions SET auto_accept = $3 WHERE tenant_id = $1 AND id = $2";
+    /** Turning auto-accept on starts a new window for the quality alert. */
+    static final String SET_AUTO_ACCEPT = """
+            UPDATE questions SET auto_accept = $3,
+                   auto_accept_since = CASE WHEN $3 AND NOT auto_accept THEN now() ELSE auto_accept_since END
+            WHERE tenant_id = $1 AND id = $2""";
     static final String INSERT_RUBRIC = """
             INSERT INTO rubrics (id, tenant_id, question_id, version, content, content_hash, structure_hash)
             VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7)""";
@@ -347,7 +351,11 @@ final class SqlQueries {
     // the review queue: never the student's identity, only the answer and what was proposed for it
     private static final String REVIEW_ITEM_COLUMNS = """
             i.id, i.exam_id, i.job_id, i.submission_id, i.question_number, i.state, i.double_marking, i.tolerance,
-            i.max_score, i.score_step, i.final_score, i.created_at, s.answer, r.score AS proposed_score,
+            i.max_score, i.score_step, i.final_score, i.created_at, i.audit, i.question_id, s.answer,
+            CASE WHEN i.lease_expires_at > now() THEN i.leased_to END AS leased_to,
+            CASE WHEN i.lease_expires_at > now() THEN i.leased_at END AS leased_at,
+            CASE WHEN i.lease_expires_at > now() THEN i.lease_expires_at END AS lease_expires_at,
+            r.score AS proposed_score,
             r.confidence, r.grader_id, r.points::text AS points, r.finished_at AS proposed_at, j.state AS job_state""";
     private static final String REVIEW_ITEM_FROM = """
             FROM review_items i
@@ -366,11 +374,13 @@ final class SqlQueries {
     static final String REVIEW_MARKS = """
             SELECT marker_id, chief, score, created_at FROM review_marks WHERE review_item_id = $1 ORDER BY created_at""";
     static final String INSERT_REVIEW_MARK = """
-            INSERT INTO review_marks (review_item_id, marker_id, chief, score, reason) VALUES ($1, $2, $3, $4, $5)
+            INSERT INTO review_marks (review_item_id, marker_id, chief, score, reason, started_at)
+            VALUES ($1, $2, $3, $4, $5, $6)
             RETURNING created_at""";
     static final String UPDATE_REVIEW_ITEM = """
             UPDATE review_items SET state = $2, final_score = $3,
-                   resolved_at = CASE WHEN $2 = 'RESOLVED' THEN now() END
+                   resolved_at = CASE WHEN $2 = 'RESOLVED' THEN now() END,
+                   leased_to = NULL, leased_at = NULL, lease_expires_at = NULL
             WHERE id = $1""";
     /**
      * A person's mark made the answer final: the job counts it graded (first, as everything that
@@ -384,4 +394,150 @@ final class SqlQueries {
     static final String RESOLVE_RESULT = """
             UPDATE results SET final_score = $3, final_source = 'HUMAN', review_status = 'HUMAN'
             WHERE job_id = $1 AND submission_id = $2 AND review_status = 'NEEDS_REVIEW'""";
+
+    /**
+     * An audit mark (a person's blind mark of an AUTO_ACCEPTED answer) that differs from the AI's
+     * score overrides it: the result becomes HUMAN with the person's score. No row: they agreed.
+     */
+    static final String OVERRIDE_AUDITED_RESULT = """
+            UPDATE results SET final_score = $3, final_source = 'HUMAN', review_status = 'HUMAN'
+            WHERE job_id = $1 AND submission_id = $2 AND review_status = 'AUTO_ACCEPTED' AND final_score <> $3
+            RETURNING submission_id""";
+
+    // AI quality (DESIGN.md "Marking"): blind checks only — the first person's mark on a double-marked
+    // or audit item with an AI proposal, made without seeing it
+    private static final String BLIND_CHECKS = """
+            SELECT i.question_id, r.score AS ai_score, m.score AS human_score,
+                   m.created_at >= q.auto_accept_since AS since_auto_accept_on
+            FROM review_items i
+            JOIN questions q ON q.id = i.question_id
+            JOIN grading_jobs j ON j.id = i.job_id AND j.state <> 'CANCELLED'
+            JOIN results r ON r.job_id = i.job_id AND r.submission_id = i.submission_id
+            JOIN LATERAL (SELECT rm.score, rm.created_at FROM review_marks rm
+                          WHERE rm.review_item_id = i.id AND NOT rm.chief
+                          ORDER BY rm.created_at LIMIT 1) m ON true
+            WHERE i.tenant_id = $1 AND (i.audit OR i.double_marking) AND r.score IS NOT NULL""";
+    static final String EXAM_BLIND_CHECKS = BLIND_CHECKS + " AND i.exam_id = $2";
+    /** The checks of one question since auto-accept was last turned on: what the alert looks at. */
+    static final String QUESTION_BLIND_CHECKS_SINCE = BLIND_CHECKS
+            + " AND i.question_id = $2 AND m.created_at >= q.auto_accept_since";
+    /**
+     * How the AI's proposals of each ai-mode question of the exam ended, over its jobs that were not
+     * cancelled. An audited answer counts as auto-accepted, and as decided by a person once audited.
+     */
+    static final String DECISION_COUNTS = """
+            SELECT r.question_id,
+                   count(*) FILTER (WHERE r.score IS NOT NULL) AS proposals,
+                   count(*) FILTER (WHERE r.review_status = 'AUTO_ACCEPTED' OR a.id IS NOT NULL) AS auto_accepted,
+                   count(*) FILTER (WHERE r.score IS NOT NULL
+                                      AND (r.review_status = 'HUMAN' OR a.state = 'RESOLVED')) AS human_decided,
+                   count(*) FILTER (WHERE r.review_status = 'HUMAN' AND r.score IS NOT NULL
+                                      AND r.final_score <> r.score) AS overridden
+            FROM results r
+            JOIN grading_jobs j ON j.id = r.job_id AND j.state <> 'CANCELLED'
+            JOIN job_rubrics jr ON jr.job_id = r.job_id AND jr.question_id = r.question_id AND jr.marking_mode = 'ai'
+            LEFT JOIN review_items a ON a.job_id = r.job_id AND a.submission_id = r.submission_id AND a.audit
+            WHERE r.tenant_id = $1 AND j.exam_id = $2 AND r.status = 'DONE'
+            GROUP BY r.question_id""";
+    /**
+     * The alert stops auto-accept on the question, and in the jobs still marking it (their frozen
+     * settings), so no further answer of it is accepted unseen. No row: it was stopped already.
+     */
+    static final String STOP_AUTO_ACCEPT = """
+            WITH stopped AS (
+                UPDATE questions SET auto_accept = false WHERE tenant_id = $1 AND id = $2 AND auto_accept
+                RETURNING id),
+            frozen AS (
+                UPDATE job_rubrics jr SET auto_accept = false FROM grading_jobs j, stopped
+                WHERE jr.question_id = stopped.id AND j.id = jr.job_id AND j.state = ANY($3::text[]))
+            SELECT id FROM stopped""";
+
+    // marker allocation, leases and re-marking checks (回评)
+    static final String DELETE_ALLOCATION = "DELETE FROM exam_markers WHERE tenant_id = $1 AND exam_id = $2";
+    static final String INSERT_ALLOCATION = """
+            INSERT INTO exam_markers (tenant_id, exam_id, marker_id, question_number, chief)
+            SELECT $1, $2, a.marker_id, a.question_number, a.chief
+            FROM unnest($3::text[], $4::int[], $5::boolean[]) AS a(marker_id, question_number, chief)""";
+    static final String SET_RECHECK_EVERY = "UPDATE exams SET recheck_every = $3 WHERE tenant_id = $1 AND id = $2";
+    static final String ALLOCATION = """
+            SELECT e.recheck_every, m.marker_id, m.question_number, m.chief
+            FROM exams e LEFT JOIN exam_markers m ON m.exam_id = e.id
+            WHERE e.tenant_id = $1 AND e.id = $2
+            ORDER BY m.marker_id, m.question_number""";
+    /** Whether the exam allocates markers at all, and what it gives marker $2 for question $3. */
+    static final String MARKER_ASSIGNMENT = """
+            SELECT count(*) > 0 AS allocated,
+                   coalesce(bool_or(marker_id = $2 AND question_number = $3), false) AS assigned,
+                   coalesce(bool_or(marker_id = $2 AND question_number = $3 AND chief), false) AS chief
+            FROM exam_markers WHERE exam_id = $1""";
+    /** The questions marker $3 marks in the exam, and whether as chief; no rows: the exam allocates nobody. */
+    static final String MARKER_QUESTIONS = """
+            SELECT m.marker_id = $3 AS mine, m.question_number, m.chief FROM exam_markers m
+            WHERE m.tenant_id = $1 AND m.exam_id = $2""";
+    /**
+     * The next item of marker $3's queue, locked: an item they already hold first, then the oldest
+     * open item of their questions ($4; null: all) that they have not marked, that nobody else holds,
+     * arbitration only for a chief ($5). SKIP LOCKED: two markers asking at once get different items.
+     */
+    static final String NEXT_REVIEW_ITEM = """
+            SELECT i.id FROM review_items i JOIN grading_jobs j ON j.id = i.job_id AND j.state <> 'CANCELLED'
+            WHERE i.tenant_id = $1 AND i.exam_id = $2 AND i.state <> 'RESOLVED'
+              AND ($4::int[] IS NULL OR i.question_number = ANY($4::int[]))
+              AND (i.state <> 'ARBITRATION' OR $5)
+              AND (i.state = 'ARBITRATION' OR NOT EXISTS (
+                       SELECT 1 FROM review_marks m WHERE m.review_item_id = i.id AND m.marker_id = $3))
+              AND (i.leased_to IS NULL OR i.leased_to = $3 OR i.lease_expires_at <= now())
+            ORDER BY (i.leased_to = $3 AND i.lease_expires_at > now()) IS TRUE DESC, i.created_at, i.id
+            LIMIT 1
+            FOR UPDATE OF i SKIP LOCKED""";
+    static final String LEASE_REVIEW_ITEM = """
+            UPDATE review_items SET leased_to = $2, leased_at = now(),
+                   lease_expires_at = now() + $3::bigint * interval '1 second'
+            WHERE id = $1""";
+    /** How many marks marker $3 made in the exam, and how many of their answers were served again. */
+    static final String RECHECK_DUE = """
+            SELECT e.recheck_every,
+                   (SELECT count(*) FROM review_marks m JOIN review_items i ON i.id = m.review_item_id
+                    WHERE i.exam_id = $2 AND m.marker_id = $3) AS marked,
+                   (SELECT count(*) FROM marker_rechecks c JOIN review_items i ON i.id = c.review_item_id
+                    WHERE i.exam_id = $2 AND c.marker_id = $3) AS served
+            FROM exams e WHERE e.tenant_id = $1 AND e.id = $2""";
+    /** One of marker $3's marked answers not served again yet, in an order they cannot guess; served now. */
+    static final String SERVE_RECHECK = """
+            INSERT INTO marker_rechecks (review_item_id, marker_id, first_score)
+            SELECT m.review_item_id, m.marker_id, m.score
+            FROM review_marks m JOIN review_items i ON i.id = m.review_item_id
+            JOIN grading_jobs j ON j.id = i.job_id AND j.state <> 'CANCELLED'
+            WHERE i.tenant_id = $1 AND i.exam_id = $2 AND m.marker_id = $3
+              AND NOT EXISTS (SELECT 1 FROM marker_rechecks c WHERE c.review_item_id = m.review_item_id
+                                                               AND c.marker_id = m.marker_id)
+            ORDER BY md5(m.review_item_id::text || m.marker_id)
+            LIMIT 1
+            RETURNING review_item_id""";
+    /** The re-check of item $1 that marker $2 was served and has not marked yet. */
+    static final String OPEN_RECHECK = """
+            SELECT first_score FROM marker_rechecks WHERE review_item_id = $1 AND marker_id = $2 AND score IS NULL""";
+    static final String MARK_RECHECK = """
+            UPDATE marker_rechecks SET score = $3, marked_at = clock_timestamp()
+            WHERE review_item_id = $1 AND marker_id = $2 AND score IS NULL""";
+    /** Per marker of the exam: marks, the median time from taking an item to marking it, deviation from final. */
+    static final String MARKER_FIGURES = """
+            SELECT m.marker_id, count(*) AS marked,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM m.created_at - m.started_at))
+                       FILTER (WHERE m.started_at IS NOT NULL) AS median_seconds,
+                   count(*) FILTER (WHERE i.state = 'RESOLVED') AS resolved,
+                   avg(abs(m.score - i.final_score)) FILTER (WHERE i.state = 'RESOLVED') AS mean_deviation
+            FROM review_marks m JOIN review_items i ON i.id = m.review_item_id
+            WHERE i.tenant_id = $1 AND i.exam_id = $2
+            GROUP BY m.marker_id""";
+    static final String MARKER_RECHECK_FIGURES = """
+            SELECT c.marker_id, count(*) FILTER (WHERE c.score IS NOT NULL) AS rechecked,
+                   count(*) FILTER (WHERE c.score = c.first_score) AS same,
+                   avg(abs(c.score - c.first_score)) AS mean_difference
+            FROM marker_rechecks c JOIN review_items i ON i.id = c.review_item_id
+            WHERE i.tenant_id = $1 AND i.exam_id = $2
+            GROUP BY c.marker_id""";
+    static final String MARKER_TEACHER_MARKS = """
+            SELECT marker_id, count(*) AS marked FROM teacher_marks WHERE tenant_id = $1 AND exam_id = $2
+            GROUP BY marker_id""";
 }

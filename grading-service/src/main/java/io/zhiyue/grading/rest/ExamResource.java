@@ -4,8 +4,12 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.model.Exam;
 import io.zhiyue.grading.model.ExamCreate;
+import io.zhiyue.grading.model.MarkerAllocation;
+import io.zhiyue.grading.model.MarkerQuality;
 import io.zhiyue.grading.model.Question;
 import io.zhiyue.grading.model.QuestionCreate;
+import io.zhiyue.grading.model.QuestionQuality;
+import io.zhiyue.grading.model.ReviewItem.NextRequest;
 import io.zhiyue.grading.model.UploadReport;
 import io.zhiyue.grading.repository.ExamRepository;
 import io.zhiyue.grading.repository.ListQuery;
@@ -13,6 +17,8 @@ import io.zhiyue.grading.repository.ReviewRepository;
 import io.zhiyue.grading.repository.SubmissionRepository;
 import io.zhiyue.grading.service.ExamService;
 import io.zhiyue.grading.service.GradingJobService;
+import io.zhiyue.grading.service.MarkerService;
+import io.zhiyue.grading.service.QualityService;
 import io.zhiyue.grading.service.ReviewService;
 import io.zhiyue.grading.service.SubmissionService;
 import io.zhiyue.grading.service.TeacherMarkService;
@@ -24,6 +30,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -48,9 +55,13 @@ public class ExamResource {
     private final GradingJobService jobs;
     private final ReviewService reviews;
     private final TeacherMarkService teacherMarks;
+    private final MarkerService markers;
+    private final QualityService quality;
 
     public ExamResource(ExamService exams, SubmissionService submissions, GradingJobService jobs,
-            ReviewService reviews, TeacherMarkService teacherMarks) {
+            ReviewService reviews, TeacherMarkService teacherMarks, MarkerService markers, QualityService quality) {
+        this.markers = markers;
+        this.quality = quality;
         this.reviews = reviews;
         this.teacherMarks = teacherMarks;
         this.exams = exams;
@@ -135,6 +146,48 @@ public class ExamResource {
     public UploadReport uploadMarksCsv(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, InputStream body) {
         return teacherMarks.upload(Tenant.of(tenant), examId, UploadFormats.marksCsv(body));
+    }
+
+    /** Who marks which questions: {@code {markers: [{markerId, questionNumbers, chief?}], recheckEvery?}}, replaced whole. */
+    @PUT
+    @Path("/{examId}/markers")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<MarkerAllocation> replaceMarkers(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId, MarkerAllocation body) {
+        return markers.replace(Tenant.of(tenant), examId, body);
+    }
+
+    @GET
+    @Path("/{examId}/markers")
+    public Uni<MarkerAllocation> markers(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId) {
+        return markers.allocation(Tenant.of(tenant), examId);
+    }
+
+    /** Per marker: marks, speed, deviation from final scores, self-consistency on answers served again (回评). */
+    @GET
+    @Path("/{examId}/markers/quality")
+    public Uni<MarkerQuality> markerQuality(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId) {
+        return markers.quality(Tenant.of(tenant), examId);
+    }
+
+    /** The AI's quality per ai-mode question, from blind checks only. */
+    @GET
+    @Path("/{examId}/quality")
+    public Uni<QuestionQuality> quality(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId) {
+        return quality.of(Tenant.of(tenant), examId);
+    }
+
+    /** The next item of a marker's queue, leased to them: {@code {markerId, chief?, leaseSeconds?}}; 204 when empty. */
+    @POST
+    @Path("/{examId}/review-items/next")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> nextReviewItem(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId, NextRequest body) {
+        return reviews.next(Tenant.of(tenant), examId, body)
+                .map(item -> item == null ? Response.noContent().build() : Response.ok(item).build());
     }
 
     /** The exam's review queue: {@code filter[questionNumber]}, {@code filter[state]}; never the student. */

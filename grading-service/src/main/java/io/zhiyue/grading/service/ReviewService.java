@@ -2,6 +2,8 @@ package io.zhiyue.grading.service;
 
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.zhiyue.grading.marking.DoubleMarkingRules;
 import io.zhiyue.grading.marking.Mark;
 import io.zhiyue.grading.marking.MarkRefusal;
@@ -12,8 +14,10 @@ import io.zhiyue.grading.marking.ScoreScale;
 import io.zhiyue.grading.model.GradingResult.Marker;
 import io.zhiyue.grading.model.ReviewItem;
 import io.zhiyue.grading.model.ReviewItem.MarkRequest;
+import io.zhiyue.grading.model.ReviewItem.NextRequest;
 import io.zhiyue.grading.model.ReviewItem.Proposal;
 import io.zhiyue.grading.repository.ListQuery;
+import io.zhiyue.grading.repository.MarkerRepository;
 import io.zhiyue.grading.repository.ReviewRepository;
 import io.zhiyue.grading.repository.ReviewRepository.ReviewRow;
 import io.zhiyue.grading.stream.JobEvents;
@@ -23,6 +27,7 @@ import io.zhiyue.shared.error.Problem.FieldError;
 import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.job.JobState;
 import io.zhiyue.streams.outbox.Outbox;
+import io.zhiyue.streams.outbox.OutboxEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
@@ -40,37 +45,51 @@ import java.util.UUID;
 @ApplicationScoped
 public class ReviewService {
 
-    private static final int MAX_MARKER_ID = 64;
+    static final int MAX_MARKER_ID = 64;
+    private static final int DEFAULT_LEASE_SECONDS = 600;
+    private static final int MAX_LEASE_SECONDS = 3_600;
     private static final int MAX_REASON = 2_000;
 
     /** No traceparent of our own: the outbox stamps the trace current at the call. */
     private static final String CALLERS_TRACE = null;
 
     private final ReviewRepository reviews;
+    private final MarkerRepository markers;
+    private final QualityService quality;
     private final ExamService exams;
     private final Outbox outbox;
     private final JobEvents jobEvents;
+    private final Pool pool;
 
-    public ReviewService(ReviewRepository reviews, ExamService exams, Outbox outbox, JobEvents jobEvents) {
+    public ReviewService(ReviewRepository reviews, MarkerRepository markers, QualityService quality, ExamService exams,
+            Outbox outbox, JobEvents jobEvents, Pool pool) {
         this.reviews = reviews;
+        this.markers = markers;
+        this.quality = quality;
         this.exams = exams;
         this.outbox = outbox;
         this.jobEvents = jobEvents;
+        this.pool = pool;
     }
 
     /** The exam's items (filter by question and state), oldest first, as any marker may see them. */
     public Uni<PageResponse<ReviewItem>> list(String tenant, UUID examId, ListQuery query) {
         return exams.find(tenant, examId).chain(() -> reviews.list(tenant, examId, query))
                 .map(page -> new PageResponse<>(page.items().stream()
-                        .map(row -> view(row, List.of(), !row.doubleMarking() || resolved(row))).toList(),
+                        .map(row -> view(row, List.of(), !row.blind() || resolved(row))).toList(),
                         page.page(), page.pageSize(), page.total(), page.nextCursor()));
     }
 
-    /** Records a person's mark; answers the item as that marker may now see it. */
+    /**
+     * Records a person's mark; answers the item as that marker may now see it. A mark on an item
+     * leased to another marker is refused (409), as is one by a marker the exam's allocation does not
+     * give the question (403). A mark on an answer served to the marker again (回评) is kept as a
+     * re-check only and changes nothing else.
+     */
     @WithSpan
     public Uni<ReviewItem> mark(String tenant, UUID itemId, MarkRequest request) {
         validate(request);
-        boolean chief = Boolean.TRUE.equals(request.chief());
+        String markerId = request.markerId().trim();
         return outbox.inTransaction((tx, events) -> reviews.lock(tx, tenant, itemId).chain(item -> {
             if (item == null) {
                 return Uni.createFrom().failure(ZhiyueException.notFound("review item", itemId));
@@ -79,34 +98,109 @@ public class ReviewService {
                 return Uni.createFrom().failure(new ZhiyueException(ErrorCode.ILLEGAL_STATE,
                         "review item " + itemId + " belongs to job " + item.jobId() + ", which was cancelled"));
             }
-            // outside double marking no earlier mark matters: the first one resolves the item
-            Uni<List<Mark>> earlier = item.doubleMarking() ? reviews.marks(tx, itemId) : Uni.createFrom().item(List.of());
-            return earlier.chain(stored -> {
-                Mark mark = chief ? Mark.chief(request.markerId(), request.score(), OffsetDateTime.now())
-                        : Mark.human(request.markerId(), request.score(), OffsetDateTime.now());
-                Review after = next(item, stored, mark);
-                return reviews.mark(tx, item, mark, request.reason(), after.state().name(), after.finalScore())
-                        .map(job -> {
-                            if (job != null) {
-                                // the score is final now, and the job's counters moved
-                                jobEvents.scoreChanged(events, tenant, item.jobId(), item.examId(), item.id(),
-                                        item.questionNumber(), after.finalScore(), CALLERS_TRACE);
-                                jobEvents.progress(events, job, CALLERS_TRACE);
-                            }
-                            List<Marker> visible = visible(item, after, request.markerId());
-                            // the proposal shows once the marker may see the grader's mark
-                            boolean proposal = !item.doubleMarking()
-                                    || visible.stream().anyMatch(marker -> "ai".equals(marker.kind()));
-                            return view(item.with(after.state().name(), after.finalScore()), visible, proposal);
-                        });
+            return reviews.openRecheck(tx, itemId, markerId).chain(firstScore -> {
+                if (firstScore != null) {
+                    new ScoreScale(item.maxScore(), item.scoreStep()).requireValid(request.score());
+                    return reviews.markRecheck(tx, itemId, markerId, request.score())
+                            .map(ignored -> view(item, List.of(), false));
+                }
+                return markers.assignment(tx, item.examId(), markerId, item.questionNumber()).chain(assignment -> {
+                    if (assignment.allocated() && !assignment.assigned()) {
+                        return Uni.createFrom().failure(new ZhiyueException(ErrorCode.AUTHORIZATION_ERROR, "marker "
+                                + markerId + " is not assigned question " + item.questionNumber() + " of this exam"));
+                    }
+                    if (item.leasedTo() != null && !item.leasedTo().equals(markerId)) {
+                        return Uni.createFrom().failure(new ZhiyueException(ErrorCode.ILLEGAL_STATE, "review item "
+                                + itemId + " is leased to another marker until " + item.leaseExpiresAt()));
+                    }
+                    boolean chief = Boolean.TRUE.equals(request.chief()) || assignment.chief();
+                    return record(tx, events, tenant, item, markerId, chief, request);
+                });
             });
         }));
+    }
+
+    /** The mark under the item's rules, its events, and the quality alert when it was a blind check. */
+    private Uni<ReviewItem> record(SqlConnection tx, OutboxEvents events, String tenant, ReviewRow item,
+            String markerId, boolean chief, MarkRequest request) {
+        // outside double marking no earlier mark matters: the first one resolves the item
+        Uni<List<Mark>> earlier = item.doubleMarking() ? reviews.marks(tx, item.id()) : Uni.createFrom().item(List.of());
+        return earlier.chain(stored -> {
+            Mark mark = chief ? Mark.chief(markerId, request.score(), OffsetDateTime.now())
+                    : Mark.human(markerId, request.score(), OffsetDateTime.now());
+            Review after = next(item, stored, mark);
+            OffsetDateTime startedAt = markerId.equals(item.leasedTo()) ? item.leasedAt() : null;
+            // a person marking an AI proposal they have not seen: the first mark of a double-marked
+            // item that has a proposal, or an audit mark
+            boolean blindCheck = item.proposedScore() != null && (item.audit() || (item.doubleMarking() && stored.isEmpty()));
+            return reviews.mark(tx, item, mark, request.reason(), after.state().name(), after.finalScore(), startedAt)
+                    .call(marked -> {
+                        if (marked.scoreChanged()) {
+                            jobEvents.scoreChanged(events, tenant, item.jobId(), item.examId(), item.id(),
+                                    item.questionNumber(), after.finalScore(), CALLERS_TRACE);
+                        }
+                        if (marked.job() != null) {
+                            // the answer is final now, and the job's counters moved
+                            jobEvents.progress(events, marked.job(), CALLERS_TRACE);
+                        }
+                        if (!after.state().name().equals(item.state())) {
+                            jobEvents.reviewItemChanged(events, tenant, item.examId(), item.jobId(), item.id(),
+                                    item.questionNumber(), after.state().name(), CALLERS_TRACE);
+                        }
+                        return blindCheck ? quality.afterBlindCheck(tx, events, tenant, item.examId(),
+                                item.questionId(), item.questionNumber(), new ScoreScale(item.maxScore(),
+                                        item.scoreStep())) : Uni.createFrom().voidItem();
+                    })
+                    .map(marked -> {
+                        List<Marker> visible = visible(item, after, markerId);
+                        // the proposal shows once the marker may see the grader's mark
+                        boolean proposal = !item.blind() || resolved(after)
+                                || visible.stream().anyMatch(marker -> "ai".equals(marker.kind()));
+                        return view(item.with(after.state().name(), after.finalScore()), visible, proposal);
+                    });
+        });
+    }
+
+    /**
+     * The next item of the marker's queue, leased to them ({@code leaseSeconds}, default 10 min):
+     * only their questions when the exam allocates markers, arbitration only for a chief, never an
+     * item they marked or one another marker holds; oldest first, so the order is stable. After
+     * every {@code recheckEvery} marks one of their marked answers comes back instead, blind (回评).
+     * Null when their queue is empty.
+     */
+    @WithSpan
+    public Uni<ReviewItem> next(String tenant, UUID examId, NextRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request == null) {
+            throw ZhiyueException.validation("body", "expected {markerId, chief?, leaseSeconds?}");
+        }
+        validateMarker(request.markerId(), errors);
+        int leaseSeconds = request.leaseSeconds() == null ? DEFAULT_LEASE_SECONDS : request.leaseSeconds();
+        if (leaseSeconds < 1 || leaseSeconds > MAX_LEASE_SECONDS) {
+            errors.add(new FieldError("leaseSeconds", "must be between 1 and " + MAX_LEASE_SECONDS));
+        }
+        ExamService.failIfAny(errors);
+        String markerId = request.markerId().trim();
+        return exams.find(tenant, examId).chain(() -> pool.withTransaction(tx -> markers
+                .questionsOf(tx, tenant, examId, markerId).chain(questions -> {
+                    if (questions.numbers() != null && questions.numbers().length == 0) {
+                        return Uni.createFrom().failure(new ZhiyueException(ErrorCode.AUTHORIZATION_ERROR,
+                                "marker " + markerId + " is not assigned any question of this exam"));
+                    }
+                    boolean chief = Boolean.TRUE.equals(request.chief()) || questions.chiefOfAny();
+                    return reviews.serveRecheckIfDue(tx, tenant, examId, markerId).chain(recheck -> recheck != null
+                            // served again blind: no earlier mark, no proposal, no final score
+                            ? reviews.leaseAndRead(tx, tenant, recheck, markerId, leaseSeconds)
+                                    .map(row -> view(row.with(row.state(), null), List.of(), false))
+                            : reviews.leaseNext(tx, tenant, examId, markerId, questions.numbers(), chief, leaseSeconds)
+                                    .map(row -> row == null ? null : view(row, List.of(), !row.blind())));
+                })));
     }
 
     /** The item's review after {@code mark}; refused (4xx) when the rules do not take it. */
     private static Review next(ReviewRow item, List<Mark> stored, Mark mark) {
         ScoreScale scale = new ScoreScale(item.maxScore(), item.scoreStep());
-        if (item.doubleMarking()) {
+        if (item.doubleMarking() && !item.audit()) {
             DoubleMarkingRules rules = new DoubleMarkingRules(scale, item.tolerance());
             return rules.accept(rules.review(allMarks(item, stored)), mark);
         }
@@ -129,7 +223,7 @@ public class ReviewService {
     }
 
     private static List<Marker> visible(ReviewRow item, Review after, String markerId) {
-        List<Mark> marks = item.doubleMarking() ? after.visibleTo(markerId) : after.marks();
+        List<Mark> marks = item.doubleMarking() && !resolved(after) ? after.visibleTo(markerId) : after.marks();
         return marks.stream().map(mark -> new Marker(mark.markerId(), mark.kind().name().toLowerCase(),
                 mark.score(), mark.at())).toList();
     }
@@ -138,13 +232,17 @@ public class ReviewService {
         return ReviewState.RESOLVED.name().equals(row.state());
     }
 
+    private static boolean resolved(Review review) {
+        return review.state() == ReviewState.RESOLVED;
+    }
+
     /** With the proposal only where the marker may see it (blind double marking). Never the student. */
     private static ReviewItem view(ReviewRow row, List<Marker> marks, boolean showProposal) {
         Proposal proposal = !showProposal || row.proposedScore() == null ? null
                 : new Proposal(row.proposedScore(), row.confidence(), row.graderId(), row.points());
         return new ReviewItem(row.id(), row.examId(), row.jobId(), row.questionNumber(), row.state(),
-                row.doubleMarking(), row.answer(), row.maxScore(), row.scoreStep(), proposal, marks,
-                row.finalScore(), row.createdAt());
+                row.doubleMarking(), row.audit(), row.answer(), row.maxScore(), row.scoreStep(), proposal, marks,
+                row.finalScore(), row.createdAt(), row.leaseExpiresAt());
     }
 
     private static void validate(MarkRequest request) {
@@ -155,16 +253,20 @@ public class ReviewService {
         if (request.score() == null) {
             errors.add(new FieldError("score", "is required"));
         }
-        if (request.markerId() == null || request.markerId().isBlank()) {
-            errors.add(new FieldError("markerId", "is required"));
-        } else if (request.markerId().length() > MAX_MARKER_ID) {
-            errors.add(new FieldError("markerId", "is longer than " + MAX_MARKER_ID + " characters"));
-        }
+        validateMarker(request.markerId(), errors);
         if (request.reason() != null && request.reason().length() > MAX_REASON) {
             errors.add(new FieldError("reason", "is longer than " + MAX_REASON + " characters"));
         }
-        ExamService.rejectNul("markerId", request.markerId(), errors);
         ExamService.rejectNul("reason", request.reason(), errors);
         ExamService.failIfAny(errors);
+    }
+
+    static void validateMarker(String markerId, List<FieldError> errors) {
+        if (markerId == null || markerId.isBlank()) {
+            errors.add(new FieldError("markerId", "is required"));
+        } else if (markerId.trim().length() > MAX_MARKER_ID) {
+            errors.add(new FieldError("markerId", "is longer than " + MAX_MARKER_ID + " characters"));
+        }
+        ExamService.rejectNul("markerId", markerId, errors);
     }
 }

@@ -6,6 +6,8 @@ import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.event.GradingProgress;
 import io.zhiyue.shared.event.JobStateChanged;
+import io.zhiyue.shared.event.QualityAlert;
+import io.zhiyue.shared.event.ReviewItemChanged;
 import io.zhiyue.shared.event.ScoreChanged;
 import io.zhiyue.shared.job.JobState;
 import io.zhiyue.shared.stream.Streams;
@@ -90,6 +92,23 @@ public class JobEvents {
         ScoreChanged payload = new ScoreChanged(jobId, examId, questionNumber, score, "HUMAN", Instant.now());
         events.add(Streams.EVENTS, Envelope.of(EventType.SCORE_CHANGED, tenant, "score:" + itemId, payload,
                 traceparent));
+    }
+
+    /** A mark moved an item of the exam's review queue to {@code state}. */
+    public void reviewItemChanged(OutboxEvents events, String tenant, UUID examId, UUID jobId, UUID itemId,
+            int questionNumber, String state, String traceparent) {
+        ReviewItemChanged payload = new ReviewItemChanged(examId, jobId, itemId, questionNumber, state, Instant.now());
+        events.add(Streams.EVENTS, Envelope.of(EventType.REVIEW_ITEM_CHANGED, tenant, "review:" + itemId + ":" + state,
+                payload, traceparent));
+    }
+
+    /** The AI's quality on a question fell below the bar: auto-accept stopped for it. */
+    public void qualityAlert(OutboxEvents events, String tenant, UUID examId, UUID questionId, int questionNumber,
+            int checked, double adjacentAgreement, String traceparent) {
+        QualityAlert payload = new QualityAlert(QualityAlert.STATUS, examId, questionId, questionNumber, checked,
+                adjacentAgreement, false, Instant.now());
+        events.add(Streams.EVENTS, Envelope.of(EventType.SYSTEM_STATUS, tenant,
+                "quality:" + questionId + ":" + payload.at().toEpochMilli(), payload, traceparent));
     }
 
     /** A job that just ran to its end (COMPLETED or FAILED): its final count, then the state change. */
