@@ -111,4 +111,48 @@ interface GradingApi {
     @Path("/grading-jobs/{jobId}/statistics")
     Uni<Response> statistics(@BeanParam DownstreamHeaders headers, @PathParam("jobId") String jobId,
             @RestQuery MultivaluedMap<String, String> query);
+
+    @POST
+    @Path("/exams/{examId}/marks")
+    Uni<Response> uploadMarks(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
+    @PUT
+    @Path("/exams/{examId}/markers")
+    Uni<Response> replaceMarkers(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
+    @GET
+    @Path("/exams/{examId}/markers")
+    Uni<Response> getMarkers(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @GET
+    @Path("/exams/{examId}/markers/quality")
+    Uni<Response> markerQuality(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @GET
+    @Path("/exams/{examId}/quality")
+    Uni<Response> examQuality(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @POST
+    @Path("/exams/{examId}/review-items/next")
+    Uni<Response> nextReviewItem(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
+    @GET
+    @Path("/questions/{questionId}/answer-groups")
+    Uni<Response> listAnswerGroups(@BeanParam DownstreamHeaders headers, @PathParam("questionId") String questionId,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @POST
+    @Path("/answer-groups/{groupId}/marks")
+    Uni<Response> markAnswerGroup(@BeanParam DownstreamHeaders headers, @PathParam("groupId") String groupId,
+            @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
 }

@@ -117,6 +117,60 @@ public class GradingClient {
         return read(api.markReviewItem(DownstreamHeaders.of(caller), itemId, query, body.contentType(), body.bytes()));
     }
 
+    @Timeout(CallBudgets.SLOW_MILLIS)
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
+    public Uni<DownstreamResponse> uploadMarks(Caller caller, String examId, MultivaluedMap<String, String> query,
+            RequestBody body) {
+        return read(api.uploadMarks(DownstreamHeaders.of(caller), examId, query, body.contentType(), body.bytes()));
+    }
+
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
+    public Uni<DownstreamResponse> replaceMarkers(Caller caller, String examId, MultivaluedMap<String, String> query,
+            RequestBody body) {
+        return read(api.replaceMarkers(DownstreamHeaders.of(caller), examId, query, body.contentType(), body.bytes()));
+    }
+
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> getMarkers(Caller caller, String examId, MultivaluedMap<String, String> query) {
+        return read(api.getMarkers(DownstreamHeaders.of(caller), examId, query));
+    }
+
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> markerQuality(Caller caller, String examId, MultivaluedMap<String, String> query) {
+        return read(api.markerQuality(DownstreamHeaders.of(caller), examId, query));
+    }
+
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> examQuality(Caller caller, String examId, MultivaluedMap<String, String> query) {
+        return read(api.examQuality(DownstreamHeaders.of(caller), examId, query));
+    }
+
+    /** Retried only unreached: a lease that was taken is not taken twice. */
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
+    public Uni<DownstreamResponse> nextReviewItem(Caller caller, String examId, MultivaluedMap<String, String> query,
+            RequestBody body) {
+        return read(api.nextReviewItem(DownstreamHeaders.of(caller), examId, query, body.contentType(), body.bytes()));
+    }
+
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> listAnswerGroups(Caller caller, String questionId, MultivaluedMap<String, String> query) {
+        return read(api.listAnswerGroups(DownstreamHeaders.of(caller), questionId, query));
+    }
+
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
+    public Uni<DownstreamResponse> markAnswerGroup(Caller caller, String groupId, MultivaluedMap<String, String> query,
+            RequestBody body) {
+        return read(api.markAnswerGroup(DownstreamHeaders.of(caller), groupId, query, body.contentType(), body.bytes()));
+    }
+
     @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> createJob(Caller caller, String examId, MultivaluedMap<String, String> query,
             RequestBody body) {

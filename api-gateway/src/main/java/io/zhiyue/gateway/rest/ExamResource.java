@@ -6,6 +6,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -98,6 +99,62 @@ public class ExamResource {
             description = ListQuery.DESCRIPTION)
     public Uni<Response> listReviewItems(@PathParam("examId") String examId, @Context UriInfo uri) {
         return relay.relay(grading.listReviewItems(caller.caller(), examId, ForwardedQuery.of(uri)));
+    }
+
+    @POST
+    @Path("/{examId}/marks")
+    @Consumes({MediaType.APPLICATION_JSON, TEXT_CSV})
+    @Operation(summary = "Upload teacher marks as a JSON array [{studentId, questionNumber, score, points?, markerId, "
+            + "comment?}] or CSV (student_id,question_number,score,marker_id): {accepted, rejected:[{row, code, message}], "
+            + "rejectedNotListed}; a later job gives those answers the teacher's score")
+    public Uni<Response> uploadMarks(@PathParam("examId") String examId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
+        return relay.relaySlow(grading.uploadMarks(caller.caller(), examId, ForwardedQuery.of(uri),
+                ResponseRelay.jsonBody(contentType, body)));
+    }
+
+    @PUT
+    @Path("/{examId}/markers")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Assign markers to questions ({markers: [{markerId, questionNumbers, chief?}], recheckEvery?}); "
+            + "replaces the allocation")
+    public Uni<Response> replaceMarkers(@PathParam("examId") String examId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
+        return relay.relay(grading.replaceMarkers(caller.caller(), examId, ForwardedQuery.of(uri),
+                ResponseRelay.jsonBody(contentType, body)));
+    }
+
+    @GET
+    @Path("/{examId}/markers")
+    @Operation(summary = "The exam's marker allocation")
+    public Uni<Response> getMarkers(@PathParam("examId") String examId, @Context UriInfo uri) {
+        return relay.relay(grading.getMarkers(caller.caller(), examId, ForwardedQuery.of(uri)));
+    }
+
+    @GET
+    @Path("/{examId}/markers/quality")
+    @Operation(summary = "Per marker: marks, speed, mean deviation from final scores, self-consistency (回评)")
+    public Uni<Response> markerQuality(@PathParam("examId") String examId, @Context UriInfo uri) {
+        return relay.relay(grading.markerQuality(caller.caller(), examId, ForwardedQuery.of(uri)));
+    }
+
+    @GET
+    @Path("/{examId}/quality")
+    @Operation(summary = "The AI's quality per ai-mode question from blind checks: kappa, agreement, bias, "
+            + "auto-accept and override rates, alert")
+    public Uni<Response> examQuality(@PathParam("examId") String examId, @Context UriInfo uri) {
+        return relay.relay(grading.examQuality(caller.caller(), examId, ForwardedQuery.of(uri)));
+    }
+
+    @POST
+    @Path("/{examId}/review-items/next")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The next item of a marker's queue, leased to them ({markerId, chief?, leaseSeconds?}); "
+            + "204 when the queue is empty")
+    public Uni<Response> nextReviewItem(@PathParam("examId") String examId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
+        return relay.relay(grading.nextReviewItem(caller.caller(), examId, ForwardedQuery.of(uri),
+                ResponseRelay.jsonBody(contentType, body)));
     }
 
     @POST

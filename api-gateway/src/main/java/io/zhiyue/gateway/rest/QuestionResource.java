@@ -3,6 +3,7 @@ package io.zhiyue.gateway.rest;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.GradingClient;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -50,5 +51,13 @@ public class QuestionResource {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
         return relay.relay(grading.setAutoAccept(caller.caller(), questionId, ForwardedQuery.of(uri),
                 ResponseRelay.jsonBody(contentType, body)));
+    }
+
+    @GET
+    @Path("/{questionId}/answer-groups")
+    @Operation(summary = "Groups of identical answers (after normalisation), biggest first, each a stored snapshot "
+            + "with a representative, size and proposal")
+    public Uni<Response> listAnswerGroups(@PathParam("questionId") String questionId, @Context UriInfo uri) {
+        return relay.relay(grading.listAnswerGroups(caller.caller(), questionId, ForwardedQuery.of(uri)));
     }
 }

@@ -7,6 +7,8 @@ import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.shared.stream.StreamId;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,13 +17,16 @@ import java.util.Optional;
  */
 public record LiveEvent(StreamId id, EventType type, String channel, JsonNode data, String json) {
 
-    /** The live event an entry of zhiyue:events stands for, if it belongs to a channel. */
-    public static Optional<LiveEvent> of(StreamId id, Envelope envelope) {
+    /**
+     * The live events an entry of zhiyue:events stands for: one per channel it belongs to (none when
+     * it belongs to no channel), all with the entry's id.
+     */
+    public static List<LiveEvent> of(StreamId id, Envelope envelope) {
         if (envelope == null) {
-            return Optional.empty();
+            return List.of();
         }
-        return channelOf(envelope.type(), envelope.payload())
-                .map(channel -> of(id, envelope.type(), channel, envelope.payload()));
+        return channelsOf(envelope.type(), envelope.payload()).stream()
+                .map(channel -> of(id, envelope.type(), channel, envelope.payload())).toList();
     }
 
     public static LiveEvent of(StreamId id, EventType type, String channel, JsonNode data) {
@@ -34,21 +39,33 @@ public record LiveEvent(StreamId id, EventType type, String channel, JsonNode da
     }
 
     /**
-     * The one channel an entry belongs to, if any: job events (scores changed by people included)
-     * to {@code job:<jobId>},
-     * SYSTEM_STATUS to {@code system}.
+     * The channels an entry belongs to: job events (scores changed by people included) to
+     * {@code job:<jobId>} and to {@code exam:<examId>}; review-queue changes to {@code exam:<examId>};
+     * SYSTEM_STATUS to {@code system}, and to the exam's channel when it is about one exam (a
+     * quality alert).
      */
-    public static Optional<String> channelOf(EventType type, JsonNode payload) {
-        return switch (type) {
+    public static List<String> channelsOf(EventType type, JsonNode payload) {
+        List<String> channels = new ArrayList<>(2);
+        switch (type) {
             case GRADING_PROGRESS, JOB_STATE_CHANGED, SCORE_CHANGED -> {
-                JsonNode jobId = payload.path("jobId");
-                yield jobId.isTextual() && !jobId.asText().isBlank()
-                        ? Optional.of("job:" + jobId.asText())
-                        : Optional.empty();
+                idOf(payload, "jobId").ifPresent(jobId -> channels.add("job:" + jobId));
+                idOf(payload, "examId").ifPresent(examId -> channels.add("exam:" + examId));
             }
-            case SYSTEM_STATUS -> Optional.of("system");
-            default -> Optional.empty();
-        };
+            case REVIEW_ITEM_CHANGED -> idOf(payload, "examId").ifPresent(examId -> channels.add("exam:" + examId));
+            case SYSTEM_STATUS -> {
+                channels.add("system");
+                idOf(payload, "examId").ifPresent(examId -> channels.add("exam:" + examId));
+            }
+            default -> {
+                // other entries are not for the live channel
+            }
+        }
+        return channels;
+    }
+
+    private static Optional<String> idOf(JsonNode payload, String field) {
+        JsonNode id = payload.path(field);
+        return id.isTextual() && !id.asText().isBlank() ? Optional.of(id.asText()) : Optional.empty();
     }
 
     /** True for a GRADING_PROGRESS whose counters say the job has nothing left to grade. */

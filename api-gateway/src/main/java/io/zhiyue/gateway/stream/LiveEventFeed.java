@@ -11,6 +11,8 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.util.List;
+
 /**
  * Every replica tails all of zhiyue:events (shared-streams tail reader: each replica must see
  * every entry to serve its own sockets) and routes each entry to its channel. Fan-out never
@@ -40,8 +42,11 @@ public class LiveEventFeed implements TailListener {
 
     @Override
     public void onEntry(StreamId id, Envelope envelope) {
-        LiveEvent.of(id, envelope)
-                .filter(event -> recent.firstTime(envelope.key()))
-                .ifPresentOrElse(hub::publish, () -> hub.advanceTo(id));
+        List<LiveEvent> events = LiveEvent.of(id, envelope);
+        if (events.isEmpty() || !recent.firstTime(envelope.key())) {
+            hub.advanceTo(id);
+            return;
+        }
+        events.forEach(hub::publish);
     }
 }

@@ -4,11 +4,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** The channels the live endpoint serves: {@code job:<uuid>} and {@code system}. */
+/** The channels the live endpoint serves: {@code job:<uuid>}, {@code exam:<uuid>} and {@code system}. */
 final class Channels {
 
     static final String SYSTEM = "system";
     private static final String JOB_PREFIX = "job:";
+    private static final String EXAM_PREFIX = "exam:";
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
@@ -16,20 +17,30 @@ final class Channels {
     }
 
     static boolean isValid(String channel) {
-        return SYSTEM.equals(channel) || jobId(channel).isPresent();
+        return SYSTEM.equals(channel) || jobId(channel).isPresent() || examId(channel).isPresent();
     }
 
     /** The one spelling events use: job ids in lower case, as {@code UUID.toString()} writes them. */
     static String canonical(String channel) {
-        return jobId(channel).map(id -> JOB_PREFIX + id).orElse(channel);
+        return jobId(channel).map(id -> JOB_PREFIX + id)
+                .or(() -> examId(channel).map(id -> EXAM_PREFIX + id)).orElse(channel);
     }
 
     /** The job a {@code job:<uuid>} channel is about. */
     static Optional<UUID> jobId(String channel) {
-        if (channel == null || !channel.startsWith(JOB_PREFIX)) {
+        return idAfter(JOB_PREFIX, channel);
+    }
+
+    /** The exam an {@code exam:<uuid>} channel is about: every job event of the exam, its review queue and quality. */
+    static Optional<UUID> examId(String channel) {
+        return idAfter(EXAM_PREFIX, channel);
+    }
+
+    private static Optional<UUID> idAfter(String prefix, String channel) {
+        if (channel == null || !channel.startsWith(prefix)) {
             return Optional.empty();
         }
-        String id = channel.substring(JOB_PREFIX.length());
+        String id = channel.substring(prefix.length());
         return UUID_TEXT.matcher(id).matches() ? Optional.of(UUID.fromString(id)) : Optional.empty();
     }
 }

@@ -90,9 +90,9 @@ public class SubscriptionService {
         while (!subscription.isCancelled()) {
             StreamHistory.Page page = history.pageAfter(Streams.EVENTS, after, config.replayPageSize());
             for (StreamHistory.Entry entry : page.entries()) {
-                Optional<LiveEvent> event = LiveEvent.of(entry.id(), entry.envelope());
-                if (event.isEmpty() || !event.get().channel().equals(channel)
-                        || !replayed.firstTime(entry.envelope().key())) {
+                Optional<LiveEvent> event = LiveEvent.of(entry.id(), entry.envelope()).stream()
+                        .filter(candidate -> candidate.channel().equals(channel)).findFirst();
+                if (event.isEmpty() || !replayed.firstTime(entry.envelope().key())) {
                     continue;
                 }
                 if (!session.awaitRoom(REPLAY_DRAIN_TIMEOUT)) {

@@ -210,6 +210,34 @@ class ForwardingResourceTest {
     }
 
     @Test
+    void markingRoutesAreForwarded() {
+        String examId = UUID.randomUUID().toString();
+        String questionId = UUID.randomUUID().toString();
+        String groupId = UUID.randomUUID().toString();
+        String csv = "student_id,question_number,score,marker_id\ns1,1,3,t1\n";
+        given().contentType("text/csv").body(csv)
+                .when().post("/api/v1/exams/{examId}/marks", examId)
+                .then().statusCode(200)
+                .body("method", equalTo("POST")).body("path", equalTo("/api/v1/exams/" + examId + "/marks"))
+                .body("contentType", startsWith("text/csv")).body("body", equalTo(csv));
+        String allocation = "{\"markers\":[{\"markerId\":\"t1\",\"questionNumbers\":[1]}]}";
+        given().contentType("application/json").body(allocation)
+                .when().put("/api/v1/exams/{examId}/markers", examId)
+                .then().statusCode(200)
+                .body("method", equalTo("PUT")).body("path", equalTo("/api/v1/exams/" + examId + "/markers"))
+                .body("body", equalTo(allocation));
+        for (String path : List.of("/api/v1/exams/" + examId + "/markers", "/api/v1/exams/" + examId + "/markers/quality",
+                "/api/v1/exams/" + examId + "/quality", "/api/v1/questions/" + questionId + "/answer-groups")) {
+            given().when().get(path).then().statusCode(200).body("method", equalTo("GET")).body("path", equalTo(path));
+        }
+        for (String path : List.of("/api/v1/exams/" + examId + "/review-items/next",
+                "/api/v1/answer-groups/" + groupId + "/marks")) {
+            given().contentType("application/json").body("{\"markerId\":\"t1\"}").when().post(path)
+                    .then().statusCode(200).body("method", equalTo("POST")).body("path", equalTo(path));
+        }
+    }
+
+    @Test
     void downstreamNotFoundProblemPassesThroughUnchanged() {
         String examId = UUID.randomUUID().toString();
         String problem = "{\"type\":\"https://zhiyue.io/problems/record-not-found\",\"title\":\"Record not found\","

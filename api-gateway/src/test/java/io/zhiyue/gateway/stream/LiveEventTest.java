@@ -4,18 +4,27 @@ import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.json.JsonCodec;
 import org.junit.jupiter.api.Test;
 
-import java.util.Optional;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LiveEventTest {
 
     @Test
-    void jobEventsAndChangedScoresGoToTheirJobsChannel() {
-        var payload = JsonCodec.mapper().createObjectNode().put("jobId", "j-1").put("score", 3.5);
-        assertThat(LiveEvent.channelOf(EventType.SCORE_CHANGED, payload)).contains("job:j-1");
-        assertThat(LiveEvent.channelOf(EventType.GRADING_PROGRESS, payload)).contains("job:j-1");
-        assertThat(LiveEvent.channelOf(EventType.SCORE_CHANGED, JsonCodec.mapper().createObjectNode()))
-                .isEqualTo(Optional.empty());
+    void jobEventsGoToTheirJobsChannelAndTheirExamsChannel() {
+        var payload = JsonCodec.mapper().createObjectNode().put("jobId", "j-1").put("examId", "e-1").put("score", 3.5);
+        assertThat(LiveEvent.channelsOf(EventType.SCORE_CHANGED, payload)).containsExactly("job:j-1", "exam:e-1");
+        assertThat(LiveEvent.channelsOf(EventType.GRADING_PROGRESS, payload)).containsExactly("job:j-1", "exam:e-1");
+        assertThat(LiveEvent.channelsOf(EventType.JOB_STATE_CHANGED, payload)).containsExactly("job:j-1", "exam:e-1");
+        assertThat(LiveEvent.channelsOf(EventType.SCORE_CHANGED, JsonCodec.mapper().createObjectNode())).isEmpty();
+    }
+
+    @Test
+    void reviewQueueChangesGoToTheExamAndQualityAlertsAlsoToTheSystemChannel() {
+        var review = JsonCodec.mapper().createObjectNode().put("examId", "e-1").put("jobId", "j-1");
+        assertThat(LiveEvent.channelsOf(EventType.REVIEW_ITEM_CHANGED, review)).containsExactly("exam:e-1");
+        var alert = JsonCodec.mapper().createObjectNode().put("status", "AI_QUALITY_ALERT").put("examId", "e-1");
+        assertThat(LiveEvent.channelsOf(EventType.SYSTEM_STATUS, alert)).containsExactly("system", "exam:e-1");
+        var started = JsonCodec.mapper().createObjectNode().put("status", "STARTED").put("service", "grading-service");
+        assertThat(LiveEvent.channelsOf(EventType.SYSTEM_STATUS, started)).containsExactly("system");
+        assertThat(LiveEvent.channelsOf(EventType.GRADING_TASK, review)).isEmpty();
     }
 }

@@ -15,6 +15,7 @@ import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.event.GradingProgress;
 import io.zhiyue.shared.event.JobStateChanged;
+import io.zhiyue.shared.event.ReviewItemChanged;
 import io.zhiyue.shared.event.SystemStatus;
 import io.zhiyue.shared.stream.StreamId;
 import io.zhiyue.shared.stream.Streams;
@@ -246,6 +247,35 @@ class LiveChannelTest {
     }
 
     @Test
+    void theExamChannelCarriesEveryJobOfTheExamAndItsReviewQueueAndResumes() {
+        UUID exam = UUID.randomUUID();
+        UUID jobA = UUID.randomUUID();
+        UUID jobB = UUID.randomUUID();
+        List<String> ids = new ArrayList<>();
+        try (LiveClient client = LiveClient.connect(ws)) {
+            client.subscribe("exam:" + exam);
+            awaitStatus(client, "exam:" + exam);
+            ids.add(progress(jobA, exam, 1, 3));
+            progress(UUID.randomUUID(), UUID.randomUUID(), 1, 3);
+            ids.add(progress(jobB, exam, 1, 2));
+            ids.add(append(EventType.REVIEW_ITEM_CHANGED, "review:" + UUID.randomUUID() + ":THIRD_MARK",
+                    new ReviewItemChanged(exam, jobA, UUID.randomUUID(), 1, "THIRD_MARK", Instant.now())));
+            await().atMost(WAIT).until(() -> events(client, "exam:" + exam).size() == 3);
+            assertThat(events(client, "exam:" + exam)).extracting(m -> m.path("id").asText())
+                    .containsExactlyElementsOf(ids);
+            assertThat(events(client, "exam:" + exam)).extracting(m -> m.path("type").asText())
+                    .containsExactly("GRADING_PROGRESS", "GRADING_PROGRESS", "REVIEW_ITEM_CHANGED");
+        }
+        // a client that saw only the first resumes with exactly the others, in order
+        try (LiveClient again = LiveClient.connect(ws)) {
+            again.subscribe("exam:" + exam, ids.get(0));
+            await().atMost(WAIT).until(() -> again.onChannel("exam:" + exam).size() == 2);
+            assertThat(again.onChannel("exam:" + exam)).extracting(m -> m.path("id").asText())
+                    .containsExactlyElementsOf(ids.subList(1, 3));
+        }
+    }
+
+    @Test
     void heartbeatsArriveOnIdleConnections() {
         try (LiveClient client = LiveClient.connect(ws)) {
             JsonNode heartbeat = client.awaitMessage(m -> "HEARTBEAT".equals(m.path("type").asText()));
@@ -298,9 +328,13 @@ class LiveChannelTest {
     }
 
     private String progress(UUID job, int graded, int total) {
+        return progress(job, UUID.randomUUID(), graded, total);
+    }
+
+    private String progress(UUID job, UUID exam, int graded, int total) {
         BigDecimal percent = BigDecimal.valueOf(graded * 100L).divide(BigDecimal.valueOf(total), 2, RoundingMode.DOWN);
         return append(EventType.GRADING_PROGRESS, "progress:" + job + ":" + graded,
-                new GradingProgress(job, UUID.randomUUID(), "EXECUTING", total, graded, 0, 0, 0, percent));
+                new GradingProgress(job, exam, "EXECUTING", total, graded, 0, 0, 0, percent));
     }
 
     private String stateChanged(UUID job, String from, String to) {
