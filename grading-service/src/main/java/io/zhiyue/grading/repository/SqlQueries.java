@@ -540,4 +540,66 @@ final class SqlQueries {
     static final String MARKER_TEACHER_MARKS = """
             SELECT marker_id, count(*) AS marked FROM teacher_marks WHERE tenant_id = $1 AND exam_id = $2
             GROUP BY marker_id""";
+
+    // answer groups: stored snapshots of a question's identical answers, marked as one (DESIGN.md "Marking")
+    /** The question with its current version and scale: groups are made under that version, marks checked on it. */
+    static final String ANSWER_GROUP_QUESTION = """
+            SELECT id, exam_id, current_rubric_id, max_score, score_step FROM questions WHERE tenant_id = $1 AND id = $2""";
+    /**
+     * Every answer to question $3 (exam $2) by id, with the score its latest DONE result in a job not
+     * cancelled proposes (null: none) and whether it has a teacher mark under version $4. The exam's
+     * jobs are read once; each answer then costs a primary-key probe into results per job.
+     */
+    static final String QUESTION_ANSWERS = """
+            WITH jobs AS MATERIALIZED (
+                SELECT id FROM grading_jobs WHERE tenant_id = $1 AND exam_id = $2 AND state <> 'CANCELLED')
+            SELECT s.id, s.answer, p.score AS proposed_score,
+                   EXISTS (SELECT 1 FROM teacher_marks m WHERE m.submission_id = s.id AND m.rubric_id = $4) AS marked
+            FROM submissions s
+            LEFT JOIN LATERAL (SELECT r.score FROM jobs j
+                               JOIN results r ON r.job_id = j.id AND r.submission_id = s.id
+                               WHERE r.status = 'DONE'
+                               ORDER BY r.finished_at DESC, r.job_id DESC LIMIT 1) p ON true
+            WHERE s.tenant_id = $1 AND s.exam_id = $2 AND s.question_id = $3
+            ORDER BY s.id""";
+    static final String ANSWER_TEXTS = "SELECT id, answer FROM submissions WHERE tenant_id = $1 AND id = ANY($2::uuid[])";
+    /** A snapshot already stored (same id: same version, text and members) stays as it is; answers the new ids. */
+    static final String INSERT_ANSWER_GROUPS = """
+            INSERT INTO answer_groups (id, tenant_id, question_id, rubric_id, representative, size, proposed_score)
+            SELECT g.id, $1, $2, $3, g.representative, g.size, g.proposed_score::numeric
+            FROM unnest($4::uuid[], $5::text[], $6::int[], $7::text[]) AS g(id, representative, size, proposed_score)
+            ON CONFLICT (id) DO NOTHING
+            RETURNING id""";
+    static final String INSERT_ANSWER_GROUP_MEMBERS = """
+            INSERT INTO answer_group_members (group_id, submission_id)
+            SELECT m.group_id, m.submission_id FROM unnest($1::uuid[], $2::uuid[]) AS m(group_id, submission_id)
+            ON CONFLICT DO NOTHING""";
+    static final String ANSWER_GROUPS_CREATED =
+            "SELECT id, created_at FROM answer_groups WHERE tenant_id = $1 AND id = ANY($2::uuid[])";
+    static final String FIND_ANSWER_GROUP = """
+            SELECT g.id, g.question_id, g.rubric_id, q.exam_id, q.max_score, q.score_step
+            FROM answer_groups g JOIN questions q ON q.id = g.question_id
+            WHERE g.tenant_id = $1 AND g.id = $2""";
+    /** One teacher mark per member of the snapshot, under the group's version; the row count is how many. */
+    static final String MARK_ANSWER_GROUP = """
+            INSERT INTO teacher_marks (id, tenant_id, exam_id, submission_id, rubric_id, score, marker_id, comment, source)
+            SELECT gen_random_uuid(), g.tenant_id, s.exam_id, m.submission_id, g.rubric_id, $3, $4, $5, 'ANSWER_GROUP'
+            FROM answer_groups g
+            JOIN answer_group_members m ON m.group_id = g.id
+            JOIN submissions s ON s.id = m.submission_id
+            WHERE g.tenant_id = $1 AND g.id = $2""";
+    /**
+     * The open review items of the group's members in jobs that are not cancelled and froze the
+     * group's version, oldest first; {@code blind}: double-marked or drawn for the audit sample.
+     */
+    static final String ANSWER_GROUP_REVIEW_ITEMS = """
+            SELECT i.id, i.double_marking OR i.audit AS blind
+            FROM answer_groups g
+            JOIN questions q ON q.id = g.question_id
+            JOIN answer_group_members m ON m.group_id = g.id
+            JOIN grading_jobs j ON j.tenant_id = g.tenant_id AND j.exam_id = q.exam_id AND j.state <> 'CANCELLED'
+            JOIN job_rubrics jr ON jr.job_id = j.id AND jr.question_id = g.question_id AND jr.rubric_id = g.rubric_id
+            JOIN review_items i ON i.job_id = j.id AND i.submission_id = m.submission_id
+            WHERE g.tenant_id = $1 AND g.id = $2 AND i.state <> 'RESOLVED'
+            ORDER BY i.created_at, i.id""";
 }

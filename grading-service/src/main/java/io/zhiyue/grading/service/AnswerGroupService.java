@@ -1,0 +1,202 @@
+package io.zhiyue.grading.service;
+
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.zhiyue.grading.grader.TextNormalizer;
+import io.zhiyue.grading.marking.AnswerGrouping;
+import io.zhiyue.grading.marking.ReviewState;
+import io.zhiyue.grading.model.AnswerGroup;
+import io.zhiyue.grading.model.AnswerGroup.MarkReport;
+import io.zhiyue.grading.model.AnswerGroup.MarkRequest;
+import io.zhiyue.grading.model.ReviewItem;
+import io.zhiyue.grading.repository.AnswerGroupRepository;
+import io.zhiyue.grading.repository.AnswerGroupRepository.NewGroup;
+import io.zhiyue.grading.repository.AnswerGroupRepository.OpenItem;
+import io.zhiyue.grading.repository.AnswerGroupRepository.QuestionVersion;
+import io.zhiyue.grading.repository.AnswerGroupRepository.StoredGroup;
+import io.zhiyue.grading.repository.ListQuery;
+import io.zhiyue.shared.api.PageResponse;
+import io.zhiyue.shared.error.ErrorCode;
+import io.zhiyue.shared.error.Problem.FieldError;
+import io.zhiyue.shared.error.ZhiyueException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Answer groups (DESIGN.md "Marking"): a question's answers that are identical after
+ * normalisation, so a teacher marks a common answer once. Listing groups the answers as they are
+ * now and stores each group as a snapshot (its id names its exact members), so a mark on a group
+ * reaches exactly the answers the teacher saw, even when more identical answers arrive later.
+ *
+ * <p>A group mark is a teacher mark on every member (source ANSWER_GROUP) under the group's
+ * question version, stored in one statement, so later jobs give those answers that score (HUMAN).
+ * It then resolves the members' open single-mark review items through {@link ReviewService}, one
+ * after another, each in its own transaction. Double-marked and audit items are left to their blind
+ * process: a group mark was made seeing the grouped answers and proposal, so it is no independent
+ * blind mark.
+ */
+@ApplicationScoped
+public class AnswerGroupService {
+
+    /** Rows a cursor fetches at a time while the answers are grouped. */
+    private static final int FETCH = 1_000;
+
+    /** Biggest first, then by representative answer, then by id, so pages are stable. */
+    private static final Comparator<Grouped> BIGGEST_FIRST = Comparator
+            .comparingInt((Grouped grouped) -> grouped.group().size()).reversed()
+            .thenComparing(Grouped::representative)
+            .thenComparing(grouped -> grouped.group().id(), AnswerGrouping.UUID_ORDER);
+
+    private final AnswerGroupRepository groups;
+    private final ReviewService reviews;
+
+    public AnswerGroupService(AnswerGroupRepository groups, ReviewService reviews) {
+        this.groups = groups;
+        this.reviews = reviews;
+    }
+
+    /** A group found now, with its representative answer as written. */
+    private record Grouped(AnswerGrouping.Group group, String representative) {
+    }
+
+    /** The question's groups as its answers are now, biggest first; every group is stored as a snapshot. */
+    @WithSpan
+    public Uni<PageResponse<AnswerGroup>> list(String tenant, UUID questionId, ListQuery query) {
+        return groups.question(tenant, questionId)
+                .onItem().ifNull().failWith(() -> ZhiyueException.notFound("question", questionId))
+                .chain(question -> groupAnswers(tenant, question)
+                        .chain(found -> withRepresentatives(tenant, found))
+                        .call(found -> store(tenant, question, found))
+                        .chain(found -> page(tenant, question.questionId(), found, query)));
+    }
+
+    /** Normalising and hashing every answer is CPU work: off the event loop that reads the rows. */
+    private Uni<List<AnswerGrouping.Group>> groupAnswers(String tenant, QuestionVersion question) {
+        return groups.answers(tenant, question, FETCH)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .collect().in(() -> new AnswerGrouping(question.questionId(), question.rubricId()),
+                        (grouping, row) -> grouping.add(row.submissionId(), row.answer(), row.proposedScore(),
+                                row.marked()))
+                .map(AnswerGrouping::groups);
+    }
+
+    private Uni<List<Grouped>> withRepresentatives(String tenant, List<AnswerGrouping.Group> found) {
+        if (found.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return groups.answerTexts(tenant, found.stream().map(AnswerGrouping.Group::representativeId).toList())
+                .map(texts -> found.stream()
+                        .map(group -> new Grouped(group, texts.get(group.representativeId())))
+                        // submissions are never deleted; this only keeps a vanished one out of the sort
+                        .filter(grouped -> grouped.representative() != null)
+                        .sorted(BIGGEST_FIRST)
+                        .toList());
+    }
+
+    private Uni<Void> store(String tenant, QuestionVersion question, List<Grouped> found) {
+        return groups.store(tenant, question, found.stream()
+                .map(grouped -> new NewGroup(grouped.group().id(), grouped.representative(),
+                        grouped.group().proposedScore(), grouped.group().members()))
+                .toList());
+    }
+
+    private Uni<PageResponse<AnswerGroup>> page(String tenant, UUID questionId, List<Grouped> found,
+            ListQuery query) {
+        int from = (int) Math.min(query.offset(), found.size());
+        int to = (int) Math.min((long) from + query.pageSize(), found.size());
+        List<Grouped> page = found.subList(from, to);
+        return groups.createdAt(tenant, page.stream().map(grouped -> grouped.group().id()).toList())
+                .map(created -> new PageResponse<>(
+                        page.stream().map(grouped -> view(questionId, grouped, created)).toList(),
+                        query.page(), query.pageSize(), found.size()));
+    }
+
+    private static AnswerGroup view(UUID questionId, Grouped grouped, Map<UUID, OffsetDateTime> created) {
+        AnswerGrouping.Group group = grouped.group();
+        return new AnswerGroup(group.id(), questionId, grouped.representative(),
+                TextNormalizer.normalize(grouped.representative()), group.size(), group.proposedScore(),
+                group.marked(), created.get(group.id()));
+    }
+
+    /**
+     * Marks every member of the stored group; answers how many members were marked and what became
+     * of their open review items.
+     */
+    @WithSpan
+    public Uni<MarkReport> mark(String tenant, UUID groupId, MarkRequest request) {
+        MarkRequest mark = validated(request);
+        return groups.find(tenant, groupId)
+                .onItem().ifNull().failWith(() -> ZhiyueException.notFound("answer group", groupId))
+                .chain(group -> {
+                    group.scale().requireValid(mark.score());
+                    return groups.markMembers(tenant, group, mark.score(), mark.markerId(), mark.comment())
+                            .chain(marked -> groups.openReviewItems(tenant, group)
+                                    .chain(items -> resolveReviewItems(tenant, group, items, mark))
+                                    .map(resolved -> new MarkReport(groupId, marked, resolved.resolved(),
+                                            resolved.skippedBlind())));
+                });
+    }
+
+    private record Resolution(int resolved, int skippedBlind) {
+    }
+
+    private Uni<Resolution> resolveReviewItems(String tenant, StoredGroup group, List<OpenItem> items,
+            MarkRequest mark) {
+        List<UUID> single = items.stream().filter(item -> !item.blind()).map(OpenItem::id).toList();
+        int skipped = items.size() - single.size();
+        ReviewItem.MarkRequest asReviewMark = new ReviewItem.MarkRequest(mark.score(), mark.markerId(), false,
+                "answer group " + group.id());
+        return Multi.createFrom().iterable(single)
+                .onItem().transformToUniAndConcatenate(itemId -> resolve(tenant, itemId, asReviewMark))
+                .collect().asList()
+                .map(outcomes -> new Resolution((int) outcomes.stream().filter(Boolean::booleanValue).count(),
+                        skipped));
+    }
+
+    /**
+     * Whether the mark resolved the item. An item resolved by someone else, or whose job was
+     * cancelled, since the items were read is no longer this mark's to resolve.
+     */
+    private Uni<Boolean> resolve(String tenant, UUID itemId, ReviewItem.MarkRequest mark) {
+        return reviews.mark(tenant, itemId, mark)
+                .map(item -> ReviewState.RESOLVED.name().equals(item.state()))
+                .onFailure(AnswerGroupService::overtaken).recoverWithItem(false);
+    }
+
+    private static boolean overtaken(Throwable failure) {
+        return failure instanceof ZhiyueException e && e.code() == ErrorCode.ILLEGAL_STATE;
+    }
+
+    private static MarkRequest validated(MarkRequest request) {
+        if (request == null) {
+            throw ZhiyueException.validation("body", "expected {score, markerId, comment?}");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (request.score() == null) {
+            errors.add(new FieldError("score", "is required"));
+        }
+        String markerId = request.markerId() == null ? null : request.markerId().trim();
+        if (markerId == null || markerId.isEmpty()) {
+            errors.add(new FieldError("markerId", "is required"));
+        } else if (markerId.length() > TeacherMarkService.MAX_MARKER_ID) {
+            errors.add(new FieldError("markerId", "is longer than " + TeacherMarkService.MAX_MARKER_ID
+                    + " characters"));
+        }
+        if (request.comment() != null && request.comment().length() > TeacherMarkService.MAX_COMMENT) {
+            errors.add(new FieldError("comment", "is longer than " + TeacherMarkService.MAX_COMMENT + " characters"));
+        }
+        // before trimming, which would strip a trailing NUL (trim removes every character up to U+0020)
+        ExamService.rejectNul("markerId", request.markerId(), errors);
+        ExamService.rejectNul("comment", request.comment(), errors);
+        ExamService.failIfAny(errors);
+        return new MarkRequest(request.score(), markerId, request.comment());
+    }
+}
