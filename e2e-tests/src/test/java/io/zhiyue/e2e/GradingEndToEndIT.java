@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -97,45 +98,98 @@ class GradingEndToEndIT {
                 "rubric", Map.of("points", List.of(Map.of("id", "o2", "description", "names oxygen", "points", 4,
                         "match", Map.of("anyOf", List.of("oxygen"))))),
                 "marking", Map.of("mode", "ai", "doubleMarking", Map.of("enabled", true, "tolerance", 1))), 201);
-        gateway.uploadCsv(examId, "student_id,question_number,answer\ne-1,1,oxygen\ne-2,1,oxygen gas\ne-3,1,carbon dioxide\n");
-        String jobId = gateway.startJob(gateway.createJob(examId).id()).id();
-        await().atMost(GRADING).until(() -> gateway.job(jobId).isFinal());
-        Job waiting = gateway.job(jobId);
-        assertThat(waiting.state()).isEqualTo("COMPLETED");
-        assertThat(waiting.graded()).isZero();
-        assertThat(waiting.pendingReview()).isEqualTo(3);
+        gateway.uploadCsv(examId, "student_id,question_number,answer\ne-1,1,oxygen\ne-2,1,oxygen gas\n"
+                + "e-3,1,carbon dioxide\ne-4,1,O2 and sugar\n");
+        // a teacher marks a sample first: that answer takes the teacher's score, no grader asked
+        assertThat(gateway.uploadMarksCsv(examId, "student_id,question_number,score,marker_id\ne-4,1,3,teacher-li\n")
+                .accepted()).isEqualTo(1);
+        gateway.putJson("exams/" + examId + "/markers", Map.of("recheckEvery", 100, "markers", List.of(
+                Map.of("markerId", "m1", "questionNumbers", List.of(1)),
+                Map.of("markerId", "m2", "questionNumbers", List.of(1)),
+                Map.of("markerId", "m3", "questionNumbers", List.of(1)),
+                Map.of("markerId", "chief-1", "questionNumbers", List.of(1), "chief", true))));
 
-        JsonNode queue = gateway.getJson("exams/" + examId + "/review-items");
-        assertThat(queue.path("items")).hasSize(3);
-        assertThat(queue.toString()).as("anonymous").doesNotContain("e-1").doesNotContain("studentId");
-        queue.path("items").forEach(item -> assertThat(item.path("proposal").isNull()).as("blind").isTrue());
-        Map<String, String> items = new HashMap<>();
-        queue.path("items").forEach(item -> items.put(item.path("answer").asText(), item.path("id").asText()));
+        try (LiveChannelClient exam = LiveChannelClient.connect(gateway.liveChannel(), Duration.ofSeconds(10))) {
+            exam.subscribe("exam:" + examId);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !exam.messages("SYSTEM_STATUS").isEmpty());
+            String jobId = gateway.startJob(gateway.createJob(examId).id()).id();
+            await().atMost(GRADING).until(() -> gateway.job(jobId).isFinal());
+            Job waiting = gateway.job(jobId);
+            assertThat(waiting.state()).isEqualTo("COMPLETED");
+            assertThat(waiting.graded()).isEqualTo(1);
+            assertThat(waiting.pendingReview()).isEqualTo(3);
 
-        // the grader proposed 4; 3.5 is within 1: their mean, down to the step
-        assertThat(mark(items.get("oxygen"), 3.5, "m1", false).path("finalScore").decimalValue())
-                .isEqualByComparingTo("3.5");
-        // 2 is too far from 4: a third mark, 4, pairs with the grader's
-        assertThat(mark(items.get("oxygen gas"), 2, "m1", false).path("state").asText()).isEqualTo("THIRD_MARK");
-        assertThat(mark(items.get("oxygen gas"), 4, "m2", false).path("finalScore").decimalValue())
-                .isEqualByComparingTo("4");
-        // proposed 0, marked 2 and 4: nobody within 1 of anybody, the chief decides
-        mark(items.get("carbon dioxide"), 2, "m1", false);
-        assertThat(mark(items.get("carbon dioxide"), 4, "m2", false).path("state").asText()).isEqualTo("ARBITRATION");
-        assertThatThrownBy(() -> mark(items.get("carbon dioxide"), 1, "m3", false))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.status()).isEqualTo(403));
-        assertThat(mark(items.get("carbon dioxide"), 1, "chief-1", true).path("finalScore").decimalValue())
-                .isEqualByComparingTo("1");
+            JsonNode queue = gateway.getJson("exams/" + examId + "/review-items");
+            assertThat(queue.path("items")).hasSize(3);
+            assertThat(queue.toString()).as("anonymous").doesNotContain("e-1").doesNotContain("studentId");
 
-        Job marked = gateway.job(jobId);
-        assertThat(marked.graded()).isEqualTo(3);
-        assertThat(marked.pendingReview()).isZero();
-        List<String> export = gateway.exportCsv(jobId).lines().toList();
-        assertThat(export.get(0)).endsWith(",review_status");
-        assertThat(export.subList(1, export.size())).hasSize(3)
-                .anySatisfy(line -> assertThat(line).startsWith("e-1,1,3.50,").endsWith(",HUMAN"))
-                .anySatisfy(line -> assertThat(line).startsWith("e-2,1,4.00,").endsWith(",HUMAN"))
-                .anySatisfy(line -> assertThat(line).startsWith("e-3,1,1.00,").endsWith(",HUMAN"));
+            // m1 works their queue one leased answer at a time, blind: the grader proposed 4, 4 and 0
+            Map<String, Double> m1 = Map.of("oxygen", 3.5, "oxygen gas", 2.0, "carbon dioxide", 2.0);
+            assertThat(workQueue(examId, "m1", m1)).containsExactlyInAnyOrderElementsOf(m1.keySet());
+            // 3.5 is within 1 of 4: resolved to their mean down to the step; the other two need a third mark
+            assertThat(workQueue(examId, "m2", Map.of("oxygen gas", 4.0, "carbon dioxide", 4.0)))
+                    .containsExactlyInAnyOrder("oxygen gas", "carbon dioxide");
+            // proposed 0, marked 2 and 4: nobody within 1 of anybody, the chief decides; nobody else may
+            String arbitration = gateway.getJson("exams/" + examId + "/review-items?filter[state]=ARBITRATION")
+                    .path("items").get(0).path("id").asText();
+            assertThatThrownBy(() -> mark(arbitration, 1, "m3", false))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.status()).isEqualTo(403));
+            assertThat(gateway.nextReviewItem(examId, "m3")).isEmpty();
+            assertThat(workQueue(examId, "chief-1", Map.of("carbon dioxide", 1.0))).containsExactly("carbon dioxide");
+
+            Job marked = gateway.job(jobId);
+            assertThat(marked.graded()).isEqualTo(4);
+            assertThat(marked.pendingReview()).isZero();
+            List<String> export = gateway.exportCsv(jobId).lines().toList();
+            assertThat(export.get(0)).endsWith(",review_status");
+            assertThat(export.subList(1, export.size())).hasSize(4)
+                    .anySatisfy(line -> assertThat(line).startsWith("e-1,1,3.50,").endsWith(",HUMAN"))
+                    .anySatisfy(line -> assertThat(line).startsWith("e-2,1,4.00,").endsWith(",HUMAN"))
+                    .anySatisfy(line -> assertThat(line).startsWith("e-3,1,1.00,").endsWith(",HUMAN"))
+                    .anySatisfy(line -> assertThat(line).startsWith("e-4,1,3.00,").endsWith(",HUMAN"));
+
+            // the blind checks are the three first human marks of AI proposals: 3.5 vs 4 (adjacent), 2 vs 4, 2 vs 0
+            JsonNode quality = gateway.getJson("exams/" + examId + "/quality").path("questions").get(0);
+            assertThat(quality.path("checked").asInt()).isEqualTo(3);
+            assertThat(quality.path("exactAgreement").asDouble()).isZero();
+            assertThat(quality.path("adjacentAgreement").asDouble()).isCloseTo(1.0 / 3, within(1e-9));
+            assertThat(quality.path("overrideRate").asDouble()).isCloseTo(2.0 / 3, within(1e-9));
+            assertThat(quality.path("alert").asBoolean()).isFalse();
+            JsonNode markers = gateway.getJson("exams/" + examId + "/markers/quality").path("markers");
+            Map<String, JsonNode> byMarker = new HashMap<>();
+            markers.forEach(marker -> byMarker.put(marker.path("markerId").asText(), marker));
+            assertThat(byMarker.get("m1").path("reviewMarks").asInt()).isEqualTo(3);
+            assertThat(byMarker.get("m1").path("meanDeviation").decimalValue()).isEqualByComparingTo("1");
+            assertThat(byMarker.get("m2").path("reviewMarks").asInt()).isEqualTo(2);
+            assertThat(byMarker.get("teacher-li").path("teacherMarks").asInt()).isEqualTo(1);
+
+            // the exam channel saw the job, the queue move and every score the markers made final
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(exam.messages("JOB_STATE_CHANGED"))
+                        .anyMatch(m -> "COMPLETED".equals(m.data().path("to").asText()));
+                assertThat(exam.messages("REVIEW_ITEM_CHANGED")).extracting(m -> m.data().path("state").asText())
+                        .containsExactlyInAnyOrder("RESOLVED", "THIRD_MARK", "THIRD_MARK", "ARBITRATION",
+                                "RESOLVED", "RESOLVED");
+                assertThat(exam.messages("SCORE_CHANGED")).hasSize(3);
+                assertThat(exam.messages("GRADING_PROGRESS")).map(exam::progress)
+                        .anyMatch(progress -> progress.graded() == 4);
+            });
+            assertThat(exam.duplicates()).isZero();
+        }
+    }
+
+    /** The marker takes and marks answers from their queue until it is empty; answers the answers they marked. */
+    private static List<String> workQueue(String examId, String markerId, Map<String, Double> scores) {
+        List<String> answers = new ArrayList<>();
+        for (Optional<JsonNode> item = gateway.nextReviewItem(examId, markerId); item.isPresent();
+                item = gateway.nextReviewItem(examId, markerId)) {
+            String answer = item.get().path("answer").asText();
+            assertThat(item.get().path("proposal").isNull()).as("blind").isTrue();
+            assertThat(scores).as("an answer %s did not expect", markerId).containsKey(answer);
+            mark(item.get().path("id").asText(), scores.get(answer), markerId, false);
+            answers.add(answer);
+        }
+        return answers;
     }
 
     private static JsonNode mark(String itemId, double score, String markerId, boolean chief) {

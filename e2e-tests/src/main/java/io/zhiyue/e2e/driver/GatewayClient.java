@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** The public REST API of the gateway ({@code /api/v1}), as a teacher's script would call it. */
 public final class GatewayClient {
@@ -74,6 +75,27 @@ public final class GatewayClient {
         return read(send(request, 200), UploadReport.class);
     }
 
+    /** Teacher marks as CSV {@code student_id,question_number,score,marker_id}. */
+    public UploadReport uploadMarksCsv(String examId, String csv) {
+        HttpRequest request = request("exams/" + examId + "/marks")
+                .header("Content-Type", "text/csv; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(csv, StandardCharsets.UTF_8))
+                .build();
+        return read(send(request, 200), UploadReport.class);
+    }
+
+    /** The next item of the marker's queue, leased to them; empty when their queue is empty (204). */
+    public Optional<JsonNode> nextReviewItem(String examId, String markerId) {
+        try {
+            return Optional.of(postJson("exams/" + examId + "/review-items/next", Map.of("markerId", markerId), 200));
+        } catch (GatewayException e) {
+            if (e.status() == 204) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     public Job createJob(String examId) {
         return read(sendJson("POST", "exams/" + examId + "/grading-jobs", Map.of(), 201), Job.class);
     }
@@ -117,6 +139,11 @@ public final class GatewayClient {
     /** POST {@code body} as JSON to {@code /api/v1/<path>}; any other status than expected is a {@link GatewayException}. */
     public JsonNode postJson(String path, Object body, int expectedStatus) {
         return sendJson("POST", path, body, expectedStatus);
+    }
+
+    /** PUT {@code body} as JSON to {@code /api/v1/<path>}, answered 200. */
+    public JsonNode putJson(String path, Object body) {
+        return sendJson("PUT", path, body, 200);
     }
 
     private JsonNode sendJson(String method, String path, Object body, int expectedStatus) {
