@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * {@code ./zhiyue demo}: grades a sample exam of 200 students through the gateway, shows the live
- * progress from the WebSocket, then prints per-question statistics and where to look next.
+ * progress from the WebSocket, prints per-question statistics, then marks a short-answer question
+ * in ai mode with people in the loop ({@link MarkingDemo}) and says where to look next.
  *
  * <pre>DemoMain [--gateway http://localhost:8080] [--students 200] [--seed 2024]</pre>
  */
@@ -95,7 +96,11 @@ public final class DemoMain {
         boolean allMatch = printCheck(gateway, job, exam, out);
 
         out.println();
-        out.println("5. Where to look next");
+        out.println("5. Marking with people in the loop: a short-answer question in ai mode");
+        boolean marked = new MarkingDemo(gateway, out).run();
+
+        out.println();
+        out.println("6. Where to look next");
         out.println("   API description      " + base + "/q/openapi");
         out.println("   Metrics (Prometheus) " + base + "/q/metrics   (every service has one)");
         out.println("   Health               " + base + "/q/health/ready");
@@ -111,7 +116,7 @@ public final class DemoMain {
         out.println("   Throughput           ./zhiyue bench grading --submissions 20000");
         out.println("   More                 README.md");
         out.println();
-        return "COMPLETED".equals(job.state()) && allMatch ? 0 : 1;
+        return "COMPLETED".equals(job.state()) && allMatch && marked ? 0 : 1;
     }
 
     private static void printJobFigures(Job job, JobFollower.Outcome outcome, PrintStream out) {

@@ -68,8 +68,8 @@ public class ReviewRepository {
             Map.of("createdAt", CREATED),
             Map.of("questionNumber", QUESTION, "question_number", QUESTION, "state", STATE, "jobId", JOB,
                     "job_id", JOB),
-            Set.of("id", "examId", "jobId", "questionNumber", "state", "doubleMarking", "answer", "maxScore",
-                    "scoreStep", "proposal", "marks", "finalScore", "createdAt"),
+            Set.of("id", "examId", "jobId", "questionNumber", "state", "doubleMarking", "audit", "answer", "maxScore",
+                    "scoreStep", "proposal", "marks", "finalScore", "createdAt", "leaseExpiresAt"),
             CREATED, ID);
 
     private final Pool pool;

@@ -1,0 +1,165 @@
+package io.zhiyue.e2e.driver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The demo's second part: a short-answer question in {@code ai} mode with people in the loop. A
+ * teacher marks a sample by CSV, the job proposes scores from the rubric points and auto-accepts
+ * the confident ones (a share of those drawn for a blind audit), two markers work their queues
+ * blind, and the AI quality figures come from those blind checks only.
+ *
+ * <p>The answers come in five kinds, each with the score a teacher gives it; the rule-based points
+ * get some wrong on purpose (an answer that names oxygen to deny it still matches "氧气"), which is
+ * what the review queue and the audit are for.
+ */
+final class MarkingDemo {
+
+    /** One kind of answer and the score a teacher gives it. */
+    private record Kind(String answer, int teacherScore) {
+    }
+
+    private static final List<Kind> KINDS = List.of(
+            new Kind("光合作用在叶绿体中进行，释放氧气。", 4),
+            new Kind("光合作用会释放氧气", 3),
+            new Kind("植物通过呼吸作用产生二氧化碳", 0),
+            new Kind("叶绿体里产生的不是氧气", 1),
+            new Kind("光合作用在叶绿体中进行，但并不释放氧气", 2));
+    private static final int STUDENTS = 40;
+    private static final int TEACHER_SAMPLE = 3;
+    private static final List<String> MARKERS = List.of("teacher-wang", "teacher-zhao");
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
+
+    private final GatewayClient gateway;
+    private final PrintStream out;
+
+    MarkingDemo(GatewayClient gateway, PrintStream out) {
+        this.gateway = gateway;
+        this.out = out;
+    }
+
+    /** Runs the marking demo; true when every answer ended with a final score. */
+    boolean run() throws InterruptedException {
+        String examId = gateway.createExam("短答题 · AI-assisted marking", "biology");
+        gateway.postJson("exams/" + examId + "/questions", Map.of("number", 1,
+                "prompt", "光合作用在哪里进行？释放什么气体？", "maxScore", 4, "scoreStep", 1,
+                "referenceAnswer", "光合作用在叶绿体中进行，释放氧气。",
+                "rubric", Map.of("points", List.of(
+                        Map.of("id", "where", "description", "光合作用在叶绿体中", "points", 2,
+                                "match", Map.of("allOf", List.of("光合作用", "叶绿体"))),
+                        Map.of("id", "gas", "description", "释放氧气", "points", 2,
+                                "match", Map.of("anyOf", List.of("氧气", "oxygen"))))),
+                "marking", Map.of("mode", "ai", "autoAccept", Map.of("minConfidence", 0.9, "auditRate", 0.2))), 201);
+        out.println("   Q1 short answer, max 4 step 1, ai mode: the rubric points propose, confident proposals "
+                + "(≥ 0.9) are accepted, 20 % of those are marked again blind");
+
+        StringBuilder answers = new StringBuilder("student_id,question_number,answer\n");
+        StringBuilder sample = new StringBuilder("student_id,question_number,score,marker_id\n");
+        for (int i = 0; i < STUDENTS; i++) {
+            Kind kind = KINDS.get(i % KINDS.size());
+            answers.append(student(i)).append(",1,").append(kind.answer()).append('\n');
+            if (i < TEACHER_SAMPLE) {
+                sample.append(student(i)).append(",1,").append(kind.teacherScore()).append(",teacher-li\n");
+            }
+        }
+        int uploaded = gateway.uploadCsv(examId, answers.toString()).accepted();
+        int sampled = gateway.uploadMarksCsv(examId, sample.toString()).accepted();
+        gateway.putJson("exams/" + examId + "/markers", Map.of("markers", MARKERS.stream()
+                .map(marker -> Map.of("markerId", marker, "questionNumbers", List.of(1))).toList()));
+        out.printf(Locale.ROOT, "   %d answers uploaded; teacher-li marked a sample of %d by CSV; markers %s assigned%n",
+                uploaded, sampled, String.join(" and ", MARKERS));
+
+        Job created = gateway.createJob(examId);
+        JobFollower.Outcome outcome = JobFollower.startAndFollow(gateway, created.id(), out, JOB_TIMEOUT);
+        Job graded = outcome.job();
+        JsonNode queue = gateway.getJson("exams/" + examId + "/review-items?page_size=200");
+        long audits = 0;
+        for (JsonNode item : queue.path("items")) {
+            audits += item.path("audit").asBoolean() ? 1 : 0;
+        }
+        out.printf(Locale.ROOT, "   Job %s: %d final (the sample's teacher marks and auto-accepted proposals), "
+                        + "%d waiting for people; the queue holds %d unsure answers and %d drawn for the audit%n",
+                graded.state(), graded.graded(), graded.pendingReview(), queue.path("total").asLong() - audits, audits);
+
+        Map<String, Integer> marked = workQueues(examId);
+        Job done = gateway.job(graded.id());
+        out.printf(Locale.ROOT, "   The markers worked their queues blind (%s): the job now has %d of %d final, %d "
+                        + "waiting%n", describe(marked), done.graded(), done.total(), done.pendingReview());
+
+        JsonNode quality = gateway.getJson("exams/" + examId + "/quality").path("questions").get(0);
+        out.printf(Locale.ROOT, "   AI quality on Q1 from %d blind checks: exact agreement %s, adjacent %s, "
+                        + "quadratic weighted kappa %s, bias %s; auto-accept rate %s, override rate %s%s%n",
+                quality.path("checked").asInt(), percent(quality, "exactAgreement"),
+                percent(quality, "adjacentAgreement"), number(quality, "kappa"), number(quality, "bias"),
+                percent(quality, "autoAcceptRate"), percent(quality, "overrideRate"),
+                quality.path("alert").asBoolean() ? " — ALERT: auto-accept stopped" : "");
+        for (JsonNode marker : gateway.getJson("exams/" + examId + "/markers/quality").path("markers")) {
+            out.printf(Locale.ROOT, "   %-13s %2d review mark(s), %d teacher mark(s), median %s s per mark, mean "
+                            + "deviation from final %s%n", marker.path("markerId").asText(),
+                    marker.path("reviewMarks").asInt(), marker.path("teacherMarks").asInt(),
+                    number(marker, "medianSecondsPerMark"), number(marker, "meanDeviation"));
+        }
+        out.println("   Review queue         curl -s " + gateway.base() + "api/v1/exams/" + examId + "/review-items");
+        out.println("   AI quality           curl -s " + gateway.base() + "api/v1/exams/" + examId + "/quality");
+        out.println("   Exam channel         {\"type\":\"SUBSCRIBE\",\"channel\":\"exam:" + examId + "\"}");
+        return "COMPLETED".equals(graded.state()) && done.pendingReview() == 0 && done.graded() == STUDENTS;
+    }
+
+    /**
+     * The markers take turns asking for their next answer and mark it with the score a teacher
+     * gives its kind (they see the answer, never the student or, while blind, the proposal).
+     */
+    private Map<String, Integer> workQueues(String examId) {
+        Map<String, Integer> marked = new LinkedHashMap<>();
+        MARKERS.forEach(marker -> marked.put(marker, 0));
+        List<String> active = new ArrayList<>(MARKERS);
+        Instant deadline = Instant.now().plus(JOB_TIMEOUT);
+        while (!active.isEmpty() && Instant.now().isBefore(deadline)) {
+            for (String marker : List.copyOf(active)) {
+                Optional<JsonNode> item = gateway.nextReviewItem(examId, marker);
+                if (item.isEmpty()) {
+                    active.remove(marker);
+                    continue;
+                }
+                gateway.postJson("review-items/" + item.get().path("id").asText() + "/marks",
+                        Map.of("score", teacherScore(item.get().path("answer").asText()), "markerId", marker), 200);
+                marked.merge(marker, 1, Integer::sum);
+            }
+        }
+        return marked;
+    }
+
+    private static int teacherScore(String answer) {
+        return KINDS.stream().filter(kind -> kind.answer().equals(answer)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("an answer the demo did not upload: " + answer))
+                .teacherScore();
+    }
+
+    private static String student(int i) {
+        return String.format(Locale.ROOT, "m%03d", i);
+    }
+
+    private static String describe(Map<String, Integer> marked) {
+        List<String> parts = new ArrayList<>();
+        marked.forEach((marker, count) -> parts.add(marker + " " + count));
+        return String.join(", ", parts);
+    }
+
+    private static String percent(JsonNode node, String field) {
+        return node.path(field).isNumber() ? String.format(Locale.ROOT, "%.0f %%", node.path(field).asDouble() * 100)
+                : "n/a";
+    }
+
+    private static String number(JsonNode node, String field) {
+        return node.path(field).isNumber() ? String.format(Locale.ROOT, "%.2f", node.path(field).asDouble()) : "n/a";
+    }
+}
