@@ -13,8 +13,10 @@ CREATE TABLE teacher_marks (
     points        jsonb,
     marker_id     text          NOT NULL,
     comment       text,
-    -- MARKS (the marks upload) or ANSWER_GROUP (one mark for a group of identical answers)
-    source        text          NOT NULL CHECK (source IN ('MARKS', 'ANSWER_GROUP')),
+    -- MARKS (the marks upload), ANSWER_GROUP (one mark for a group of identical answers) or REVIEW
+    -- (the final score people gave in a job's review queue, job_id naming that job)
+    source        text          NOT NULL CHECK (source IN ('MARKS', 'ANSWER_GROUP', 'REVIEW')),
+    job_id        uuid,
     created_at    timestamptz   NOT NULL DEFAULT clock_timestamp()
 );
 -- a job's batch looks up the latest mark of each of its submissions under the job's version
@@ -23,6 +25,8 @@ CREATE INDEX teacher_marks_latest ON teacher_marks (submission_id, rubric_id, cr
 -- the audit sample: an AUTO_ACCEPTED answer drawn at the frozen audit rate is marked again, blind
 ALTER TABLE job_rubrics ADD COLUMN audit_rate numeric(4,3) NOT NULL DEFAULT 0.05;
 UPDATE job_rubrics jr SET audit_rate = q.audit_rate FROM questions q WHERE q.id = jr.question_id;
+-- whether the version had teacher marks when the job froze it: only then does a batch look them up
+ALTER TABLE job_rubrics ADD COLUMN teacher_marks boolean NOT NULL DEFAULT false;
 ALTER TABLE review_items ADD COLUMN audit boolean NOT NULL DEFAULT false;
 
 -- when a teacher last turned auto-accept on: the quality alert counts the checks made since

@@ -47,6 +47,6 @@ public class LiveEventFeed implements TailListener {
             hub.advanceTo(id);
             return;
         }
-        events.forEach(hub::publish);
+        hub.publish(events);
     }
 }

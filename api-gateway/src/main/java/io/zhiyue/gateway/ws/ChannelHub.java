@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,14 +43,26 @@ public class ChannelHub {
 
     /** Fans an event out to its channel; only enqueues, never waits for a client. */
     public void publish(LiveEvent event) {
+        publish(List.of(event));
+    }
+
+    /**
+     * Fans out the events of one stream entry (one per channel it belongs to) under one lock, so a
+     * subscription registered meanwhile starts after all of them or before all of them.
+     */
+    public void publish(List<LiveEvent> events) {
         synchronized (routing) {
-            Set<ChannelSubscription> subscribers = byChannel.get(event.channel());
-            if (subscribers != null) {
-                for (ChannelSubscription subscription : subscribers) {
-                    subscription.onLive(event);
+            for (LiveEvent event : events) {
+                Set<ChannelSubscription> subscribers = byChannel.get(event.channel());
+                if (subscribers != null) {
+                    for (ChannelSubscription subscription : subscribers) {
+                        subscription.onLive(event);
+                    }
                 }
             }
-            advance(event.id());
+            for (LiveEvent event : events) {
+                advance(event.id());
+            }
         }
     }
 

@@ -3,6 +3,10 @@ package io.zhiyue.grading.marking;
 import io.zhiyue.grading.model.ReviewStatus;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.UUID;
 
 /**
  * Whether a grader's proposal for an answer is final (DESIGN.md "Marking"), from the question's
@@ -12,6 +16,8 @@ import java.math.BigDecimal;
  * threshold; an answer no grader could propose for waits for people, never with a made-up score.
  */
 public final class MarkingPolicy {
+
+    private static final BigDecimal TWO_TO_32 = BigDecimal.valueOf(1L << 32);
 
     /**
      * A question's settings as a job froze them; {@code hasPoints}: its rubric version has scoring
@@ -27,6 +33,25 @@ public final class MarkingPolicy {
     }
 
     private MarkingPolicy() {
+    }
+
+    /**
+     * Whether an AUTO_ACCEPTED answer is drawn for the blind audit at {@code auditRate}: its draw,
+     * uniform in [0, 1) and the same in every job, is the first 32 bits of the md5 of its id.
+     */
+    public static boolean drawnForAudit(UUID submissionId, BigDecimal auditRate) {
+        if (auditRate.signum() <= 0) {
+            return false;
+        }
+        byte[] digest;
+        try {
+            digest = MessageDigest.getInstance("MD5").digest(submissionId.toString().getBytes(StandardCharsets.US_ASCII));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has MD5", e);
+        }
+        long draw = ((digest[0] & 0xFFL) << 24) | ((digest[1] & 0xFFL) << 16) | ((digest[2] & 0xFFL) << 8)
+                | (digest[3] & 0xFFL);
+        return BigDecimal.valueOf(draw).compareTo(auditRate.multiply(TWO_TO_32)) < 0;
     }
 
     /**

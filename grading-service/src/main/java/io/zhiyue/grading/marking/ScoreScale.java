@@ -14,6 +14,8 @@ import java.util.Optional;
 public record ScoreScale(BigDecimal maxScore, BigDecimal scoreStep) {
 
     private static final BigDecimal TWO = BigDecimal.valueOf(2);
+    /** More digits than any score on a numeric(10,2) scale needs, by far. */
+    private static final int MAX_DIGITS = 40;
 
     public ScoreScale {
         Objects.requireNonNull(maxScore, "maxScore");
@@ -31,13 +33,37 @@ public record ScoreScale(BigDecimal maxScore, BigDecimal scoreStep) {
         if (score == null) {
             return Optional.of(ScoreViolation.MISSING);
         }
-        if (score.signum() < 0 || score.compareTo(maxScore) > 0) {
+        // a score written with absurd digits or exponent (1E-999999999) is refused before any
+        // arithmetic on it, which would otherwise build numbers of that many digits
+        if (score.precision() > MAX_DIGITS) {
+            return Optional.of(ScoreViolation.OFF_STEP);
+        }
+        BigDecimal plain = score.stripTrailingZeros();
+        if (plain.scale() < -MAX_DIGITS || plain.signum() < 0) {
             return Optional.of(ScoreViolation.OUT_OF_RANGE);
         }
-        if (score.remainder(scoreStep).signum() != 0) {
+        if (plain.scale() > MAX_DIGITS) {
+            return Optional.of(ScoreViolation.OFF_STEP);
+        }
+        if (plain.compareTo(maxScore) > 0) {
+            return Optional.of(ScoreViolation.OUT_OF_RANGE);
+        }
+        if (plain.remainder(scoreStep).signum() != 0) {
             return Optional.of(ScoreViolation.OFF_STEP);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The score as it is stored: {@code 2.50}, {@code 2.5E0} and {@code 0E-10} become {@code 2.5}
+     * and {@code 0}. A score with absurd digits is returned as given (it is refused as invalid).
+     */
+    public static BigDecimal normalise(BigDecimal score) {
+        if (score == null || score.precision() > MAX_DIGITS) {
+            return score;
+        }
+        BigDecimal plain = score.stripTrailingZeros();
+        return plain.scale() < 0 ? plain.setScale(0) : plain;
     }
 
     /** @throws InvalidScoreException (400, field {@code score}) saying why the score is refused */
@@ -53,9 +79,16 @@ public record ScoreScale(BigDecimal maxScore, BigDecimal scoreStep) {
         return a.add(b).divide(scoreStep.multiply(TWO), 0, RoundingMode.FLOOR).multiply(scoreStep);
     }
 
-    /** For messages: {@code 10.00} reads {@code 10}, never {@code 1E+1}. */
+    /**
+     * For messages: {@code 10.00} reads {@code 10}, never {@code 1E+1}; a value with absurd digits
+     * or exponent keeps its scientific form rather than becoming a string of a billion digits.
+     */
     static String plain(BigDecimal value) {
-        return value.stripTrailingZeros().toPlainString();
+        if (value.precision() > MAX_DIGITS) {
+            return "(a number of " + value.precision() + " digits)";
+        }
+        BigDecimal plain = value.stripTrailingZeros();
+        return Math.abs(plain.scale()) > MAX_DIGITS ? plain.toString() : plain.toPlainString();
     }
 
     /** A valid score's category, {@code score / scoreStep}: 0 … {@code maxScore / scoreStep}. */

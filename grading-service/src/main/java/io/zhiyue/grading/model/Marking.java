@@ -91,7 +91,9 @@ public record Marking(String mode, AutoAccept autoAccept, DoubleMarking doubleMa
     private static void checkTolerance(BigDecimal tolerance, BigDecimal maxScore, BigDecimal scoreStep,
             List<FieldError> errors) {
         String field = "marking.doubleMarking.tolerance";
-        if (tolerance.signum() < 0 || (maxScore != null && tolerance.compareTo(maxScore) > 0)) {
+        if (Math.max(0, tolerance.stripTrailingZeros().scale()) > 2) {
+            errors.add(new FieldError(field, "takes at most two decimals"));
+        } else if (tolerance.signum() < 0 || (maxScore != null && tolerance.compareTo(maxScore) > 0)) {
             errors.add(new FieldError(field, "must be between 0 and maxScore"));
         } else if (scoreStep != null && scoreStep.signum() > 0
                 && tolerance.remainder(scoreStep).signum() != 0) {

@@ -14,7 +14,8 @@ import java.util.UUID;
  * the student. {@code proposal} is the grader's (null when there is none, or while the item is
  * double-marked and not resolved: marking is blind); {@code marks} are the marks the asking
  * marker may see (all once the item is RESOLVED). {@code audit}: an AUTO_ACCEPTED answer drawn for
- * the audit sample, marked once, blind. {@code leaseExpiresAt}: while a marker holds the item.
+ * the audit sample, marked once, blind (in the exam's listing; null where a marker meets the item).
+ * {@code leaseExpiresAt}: while a marker holds the item.
  */
 @RegisterForReflection
 public record ReviewItem(
@@ -24,7 +25,7 @@ public record ReviewItem(
         int questionNumber,
         String state,
         boolean doubleMarking,
-        boolean audit,
+        Boolean audit,
         String answer,
         BigDecimal maxScore,
         BigDecimal scoreStep,

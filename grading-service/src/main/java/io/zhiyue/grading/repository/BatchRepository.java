@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -126,20 +127,32 @@ public class BatchRepository {
                 points[i] = JsonCodec.write(proposal.points());
             }
         }
-        // only a batch with answers for people (or for the audit sample) pays for the review queue's insert
-        boolean queue = outcomes.stream().anyMatch(BatchRepository::mayQueue);
+        List<Object> parameters = new ArrayList<>(Arrays.asList(jobId, OPEN, tenant, graderId, publishedAt,
+                submissionIds, statuses, questionIds, rubricIds, students, numbers, scores, maxScores, confidences,
+                points, reviews, teacherScores));
+        // only a batch with answers for people (or drawn for the audit sample) pays for the review queue's insert
+        List<UUID> audited = audited(outcomes);
+        boolean queue = !audited.isEmpty()
+                || outcomes.stream().anyMatch(outcome -> outcome.review() == ReviewStatus.NEEDS_REVIEW);
+        if (queue) {
+            parameters.add(audited.toArray(new UUID[0]));
+        }
         return pool.preparedQuery(queue ? SqlQueries.RECORD_OUTCOMES_AND_QUEUE : SqlQueries.RECORD_OUTCOMES)
-                .execute(Tuple.from(Arrays.asList(jobId, OPEN, tenant, graderId, publishedAt, submissionIds, statuses,
-                        questionIds, rubricIds, students, numbers, scores, maxScores, confidences, points, reviews,
-                        teacherScores)))
+                .execute(Tuple.from(parameters))
                 .map(rows -> Rows.first(rows, BatchRepository::recorded));
     }
 
-    /** Whether the outcome may become a review item: it waits for people, or may be drawn for the audit sample. */
-    private static boolean mayQueue(Outcome outcome) {
-        MarkingPolicy.Frozen marking = outcome.task().marking();
-        return outcome.review() == ReviewStatus.NEEDS_REVIEW || (outcome.review() == ReviewStatus.AUTO_ACCEPTED
-                && marking.ai() && marking.auditRate().signum() > 0);
+    /** The AUTO_ACCEPTED answers of ai-mode questions drawn for the blind audit. */
+    private static List<UUID> audited(List<Outcome> outcomes) {
+        List<UUID> audited = new ArrayList<>();
+        for (Outcome outcome : outcomes) {
+            MarkingPolicy.Frozen marking = outcome.task().marking();
+            if (outcome.review() == ReviewStatus.AUTO_ACCEPTED && marking.ai()
+                    && MarkingPolicy.drawnForAudit(outcome.task().submissionId(), marking.auditRate())) {
+                audited.add(outcome.task().submissionId());
+            }
+        }
+        return audited;
     }
 
     /** Gives up on a batch that keeps failing: its tasks without an outcome fail, so the job can finish. */

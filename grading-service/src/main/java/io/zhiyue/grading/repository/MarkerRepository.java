@@ -48,7 +48,8 @@ public class MarkerRepository {
                 chiefs.add(Boolean.TRUE.equals(assignment.chief()));
             }
         }
-        return tx.preparedQuery(SqlQueries.DELETE_ALLOCATION).execute(Tuple.of(tenant, examId))
+        return tx.preparedQuery(SqlQueries.LOCK_EXAM).execute(Tuple.of(tenant, examId))
+                .chain(() -> tx.preparedQuery(SqlQueries.DELETE_ALLOCATION).execute(Tuple.of(tenant, examId)))
                 .chain(() -> tx.preparedQuery(SqlQueries.INSERT_ALLOCATION).execute(Tuple.of(tenant, examId,
                         markers.toArray(new String[0]), numbers.toArray(new Integer[0]), chiefs.toArray(new Boolean[0]))))
                 .chain(() -> tx.preparedQuery(SqlQueries.SET_RECHECK_EVERY)

@@ -47,7 +47,10 @@ public class QualityRepository {
 
     /** The question's blind checks since auto-accept was last turned on, as the transaction sees them. */
     public Uni<List<BlindCheck>> checksSinceAutoAcceptOn(SqlConnection tx, String tenant, UUID questionId) {
-        return tx.preparedQuery(SqlQueries.QUESTION_BLIND_CHECKS_SINCE).execute(Tuple.of(tenant, questionId))
+        Tuple question = Tuple.of(tenant, questionId);
+        // the question row is the turnstile: a concurrent check commits before this one counts, or after
+        return tx.preparedQuery(SqlQueries.LOCK_QUESTION).execute(question)
+                .chain(() -> tx.preparedQuery(SqlQueries.QUESTION_BLIND_CHECKS_SINCE).execute(question))
                 .map(rows -> Rows.all(rows, QualityRepository::check));
     }
 

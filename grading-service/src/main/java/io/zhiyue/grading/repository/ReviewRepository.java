@@ -23,7 +23,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class ReviewRepository {
 
-    /** An item as stored, with the grader's proposal for its answer (score null: none). */
     /**
      * An item as stored, with the grader's proposal for its answer (score null: none). {@code audit}:
      * an AUTO_ACCEPTED answer drawn for the audit sample, marked once and blind.
@@ -131,8 +130,7 @@ public class ReviewRepository {
     }
 
     public Uni<Void> markRecheck(SqlConnection tx, UUID itemId, String markerId, BigDecimal score) {
-        return tx.preparedQuery(SqlQueries.MARK_RECHECK).execute(Tuple.of(itemId, markerId, score)).replaceWithVoid()
-                .call(() -> tx.preparedQuery(SqlQueries.LEASE_REVIEW_ITEM).execute(Tuple.of(itemId, null, 0)));
+        return tx.preparedQuery(SqlQueries.MARK_RECHECK).execute(Tuple.of(itemId, markerId, score)).replaceWithVoid();
     }
 
     /** People's marks on the item, in the order they were stored. */
@@ -159,6 +157,9 @@ public class ReviewRepository {
             return stored.replaceWith(Marked.NOTHING);
         }
         Tuple result = Tuple.of(item.jobId(), item.submissionId(), finalScore);
+        // the final score people gave is a human mark under this version: later jobs take it
+        stored = stored.call(() -> tx.preparedQuery(SqlQueries.KEEP_REVIEWED_MARK).execute(Tuple.of(item.jobId(),
+                item.submissionId(), item.examId(), finalScore, mark.markerId())));
         if (item.audit()) {
             // an audited answer was final already: the job's counters stay, the score may change
             return stored.chain(() -> tx.preparedQuery(SqlQueries.OVERRIDE_AUDITED_RESULT).execute(result))

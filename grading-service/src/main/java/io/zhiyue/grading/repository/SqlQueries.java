@@ -100,10 +100,13 @@ final class SqlQueries {
     /** The rubric version and marking settings of each question, as they are when the job is analysed. */
     static final String FREEZE_RUBRICS = """
             INSERT INTO job_rubrics (job_id, question_id, rubric_id, marking_mode, auto_accept, min_confidence,
-                                     double_marking, rubric_points, max_score, score_step, tolerance, audit_rate)
+                                     double_marking, rubric_points, max_score, score_step, tolerance, audit_rate,
+                                     teacher_marks)
             SELECT $1, q.id, q.current_rubric_id, q.marking_mode, q.auto_accept, q.min_confidence, q.double_marking,
                    (SELECT count(*) FROM scoring_points p WHERE p.rubric_id = q.current_rubric_id), q.max_score,
-                   q.score_step, q.tolerance, q.audit_rate
+                   q.score_step, q.tolerance, q.audit_rate,
+                   EXISTS (SELECT 1 FROM teacher_marks m JOIN submissions s ON s.id = m.submission_id
+                           WHERE s.question_id = q.id AND m.rubric_id = q.current_rubric_id)
             FROM questions q WHERE q.tenant_id = $2 AND q.exam_id = $3
             ON CONFLICT DO NOTHING""";
     /**
@@ -185,7 +188,8 @@ final class SqlQueries {
     // the grading hot path: one query loads a batch, one statement records its outcomes
     /**
      * $3: the tenant the batch came for; $4: the states in which a job's batches are graded. With
-     * each task the latest teacher mark of its submission under the job's question version, if any.
+     * each task the latest teacher mark of its submission under the job's question version, if any
+     * (looked up only for a version that had teacher marks when the job was analysed).
      */
     static final String LOAD_BATCH = """
             SELECT t.submission_id, s.student_id, s.question_number, s.question_id, s.answer, jr.rubric_id,
@@ -196,7 +200,8 @@ final class SqlQueries {
             JOIN submissions s ON s.id = t.submission_id
             JOIN job_rubrics jr ON jr.job_id = j.id AND jr.question_id = s.question_id
             LEFT JOIN LATERAL (SELECT m.score FROM teacher_marks m
-                               WHERE m.submission_id = t.submission_id AND m.rubric_id = jr.rubric_id
+                               WHERE jr.teacher_marks AND m.submission_id = t.submission_id
+                                 AND m.rubric_id = jr.rubric_id
                                ORDER BY m.created_at DESC LIMIT 1) tm ON true
             WHERE j.id = $1 AND j.tenant_id = $3 AND j.state = ANY($4::text[]) AND %s""".formatted(PENDING);
     static final String LOAD_RUBRICS = """
@@ -218,17 +223,13 @@ final class SqlQueries {
             WHERE j.id = $1 AND c.graded_now + c.failed_now + c.review_now > 0
             RETURNING\s""" + JOB_COLUMNS + ", c.graded_now::int, c.failed_now::int, c.review_now::int";
     /**
-     * A submission's draw for the audit sample, uniform in [0, 1) and the same in every job: the
-     * first 32 bits of the md5 of its id.
-     */
-    private static final String AUDIT_DRAW =
-            "(('x' || substr(md5(r.submission_id::text), 1, 8))::bit(32)::bigint / 4294967296.0)";
-    /**
      * A CTE after {@code recorded} (the outcomes just written, with what identifies them): each one
-     * left NEEDS_REVIEW becomes an item of the review queue, and so does an AUTO_ACCEPTED one in ai
-     * mode drawn for the audit sample (an audit item: marked once, blind, as a check of the AI).
+     * left NEEDS_REVIEW becomes an item of the review queue, and so does an AUTO_ACCEPTED one drawn
+     * for the audit sample ({@code %s}: the drawn submission ids; an audit item is marked once,
+     * blind, as a check of the AI).
      */
-    private static final String QUEUE_FOR_REVIEW = """
+    private static String queueForReview(String audited) {
+        return """
             queued AS (
                 INSERT INTO review_items (id, tenant_id, exam_id, job_id, submission_id, question_id, question_number,
                                          state, double_marking, tolerance, max_score, score_step, audit)
@@ -238,8 +239,8 @@ final class SqlQueries {
                 FROM recorded r, job JOIN job_rubrics jr ON jr.job_id = job.id
                 WHERE jr.question_id = r.question_id
                   AND (r.review_status = 'NEEDS_REVIEW'
-                       OR (r.review_status = 'AUTO_ACCEPTED' AND jr.marking_mode = 'ai' AND %s < jr.audit_rate)))"""
-            .formatted(AUDIT_DRAW);
+                       OR (r.review_status = 'AUTO_ACCEPTED' AND r.submission_id = ANY(%s))))""".formatted(audited);
+    }
     private static final String RECORDED_COLUMNS = "status, review_status, tenant_id, submission_id, question_id, question_number";
 
     /**
@@ -251,7 +252,7 @@ final class SqlQueries {
      */
     static final String RECORD_OUTCOMES = recordOutcomes("");
     /** The same, for a batch with answers left NEEDS_REVIEW. */
-    static final String RECORD_OUTCOMES_AND_QUEUE = recordOutcomes(",\n" + QUEUE_FOR_REVIEW);
+    static final String RECORD_OUTCOMES_AND_QUEUE = recordOutcomes(",\n" + queueForReview("$18::uuid[]"));
 
     private static String recordOutcomes(String more) {
         return """
@@ -295,7 +296,7 @@ final class SqlQueries {
                 ON CONFLICT (job_id, submission_id) DO NOTHING
                 RETURNING %s),
             %s
-            %s""".formatted(OPEN_JOB, RECORDED_COLUMNS, QUEUE_FOR_REVIEW, COUNT_OUTCOMES);
+            %s""".formatted(OPEN_JOB, RECORDED_COLUMNS, queueForReview("ARRAY[]::uuid[]"), COUNT_OUTCOMES);
 
     // results: graded outcomes (DONE) are results, final or still under review (final score null)
     static final String FINAL_SCORE = "r.final_score";
@@ -315,6 +316,7 @@ final class SqlQueries {
                                                'at', m.at) ORDER BY m.at)
              FROM (SELECT t.marker_id, t.score, t.created_at AS at FROM teacher_marks t
                    WHERE t.submission_id = r.submission_id AND t.rubric_id = r.rubric_id
+                     AND t.job_id IS DISTINCT FROM r.job_id
                    UNION ALL
                    SELECT rm.marker_id, rm.score, rm.created_at FROM review_items i
                    JOIN review_marks rm ON rm.review_item_id = i.id
@@ -391,6 +393,11 @@ final class SqlQueries {
             WHERE id = $1 AND EXISTS (SELECT 1 FROM results r WHERE r.job_id = $1 AND r.submission_id = $2
                                                                 AND r.review_status = 'NEEDS_REVIEW')
             RETURNING\s""" + JOB_COLUMNS;
+    /** A person's final score from the review queue, kept for later jobs under the same version. */
+    static final String KEEP_REVIEWED_MARK = """
+            INSERT INTO teacher_marks (id, tenant_id, exam_id, submission_id, rubric_id, score, marker_id, source, job_id)
+            SELECT gen_random_uuid(), r.tenant_id, $3, r.submission_id, r.rubric_id, $4, $5, 'REVIEW', r.job_id
+            FROM results r WHERE r.job_id = $1 AND r.submission_id = $2""";
     static final String RESOLVE_RESULT = """
             UPDATE results SET final_score = $3, final_source = 'HUMAN', review_status = 'HUMAN'
             WHERE job_id = $1 AND submission_id = $2 AND review_status = 'NEEDS_REVIEW'""";
@@ -414,10 +421,12 @@ final class SqlQueries {
             JOIN grading_jobs j ON j.id = i.job_id AND j.state <> 'CANCELLED'
             JOIN results r ON r.job_id = i.job_id AND r.submission_id = i.submission_id
             JOIN LATERAL (SELECT rm.score, rm.created_at FROM review_marks rm
-                          WHERE rm.review_item_id = i.id AND NOT rm.chief
+                          WHERE rm.review_item_id = i.id
                           ORDER BY rm.created_at LIMIT 1) m ON true
             WHERE i.tenant_id = $1 AND (i.audit OR i.double_marking) AND r.score IS NOT NULL""";
     static final String EXAM_BLIND_CHECKS = BLIND_CHECKS + " AND i.exam_id = $2";
+    /** Blind checks of one question are weighed one transaction at a time, so none misses another's. */
+    static final String LOCK_QUESTION = "SELECT id FROM questions WHERE tenant_id = $1 AND id = $2 FOR NO KEY UPDATE";
     /** The checks of one question since auto-accept was last turned on: what the alert looks at. */
     static final String QUESTION_BLIND_CHECKS_SINCE = BLIND_CHECKS
             + " AND i.question_id = $2 AND m.created_at >= q.auto_accept_since";
@@ -453,6 +462,8 @@ final class SqlQueries {
             SELECT id FROM stopped""";
 
     // marker allocation, leases and re-marking checks (回评)
+    /** Allocation changes of one exam, one at a time. */
+    static final String LOCK_EXAM = "SELECT id FROM exams WHERE tenant_id = $1 AND id = $2 FOR NO KEY UPDATE";
     static final String DELETE_ALLOCATION = "DELETE FROM exam_markers WHERE tenant_id = $1 AND exam_id = $2";
     static final String INSERT_ALLOCATION = """
             INSERT INTO exam_markers (tenant_id, exam_id, marker_id, question_number, chief)
@@ -476,23 +487,23 @@ final class SqlQueries {
             WHERE m.tenant_id = $1 AND m.exam_id = $2""";
     /**
      * The next item of marker $3's queue, locked: an item they already hold first, then the oldest
-     * open item of their questions ($4; null: all) that they have not marked, that nobody else holds,
-     * arbitration only for a chief ($5). SKIP LOCKED: two markers asking at once get different items.
+     * open item of their questions ($4; null: all) that they have not marked (a chief who marked an
+     * item does not arbitrate it), that nobody else holds, arbitration only for a chief ($5). SKIP LOCKED: two markers asking at once get different items.
      */
     static final String NEXT_REVIEW_ITEM = """
             SELECT i.id FROM review_items i JOIN grading_jobs j ON j.id = i.job_id AND j.state <> 'CANCELLED'
             WHERE i.tenant_id = $1 AND i.exam_id = $2 AND i.state <> 'RESOLVED'
               AND ($4::int[] IS NULL OR i.question_number = ANY($4::int[]))
               AND (i.state <> 'ARBITRATION' OR $5)
-              AND (i.state = 'ARBITRATION' OR NOT EXISTS (
-                       SELECT 1 FROM review_marks m WHERE m.review_item_id = i.id AND m.marker_id = $3))
+              AND NOT EXISTS (SELECT 1 FROM review_marks m WHERE m.review_item_id = i.id AND m.marker_id = $3)
               AND (i.leased_to IS NULL OR i.leased_to = $3 OR i.lease_expires_at <= now())
             ORDER BY (i.leased_to = $3 AND i.lease_expires_at > now()) IS TRUE DESC, i.created_at, i.id
             LIMIT 1
             FOR UPDATE OF i SKIP LOCKED""";
     static final String LEASE_REVIEW_ITEM = """
-            UPDATE review_items SET leased_to = $2, leased_at = now(),
-                   lease_expires_at = now() + $3::bigint * interval '1 second'
+            UPDATE review_items
+            SET leased_at = CASE WHEN leased_to = $2 AND lease_expires_at > now() THEN leased_at ELSE now() END,
+                leased_to = $2, lease_expires_at = now() + $3::bigint * interval '1 second'
             WHERE id = $1""";
     /** How many marks marker $3 made in the exam, and how many of their answers were served again. */
     static final String RECHECK_DUE = """
@@ -502,13 +513,16 @@ final class SqlQueries {
                    (SELECT count(*) FROM marker_rechecks c JOIN review_items i ON i.id = c.review_item_id
                     WHERE i.exam_id = $2 AND c.marker_id = $3) AS served
             FROM exams e WHERE e.tenant_id = $1 AND e.id = $2""";
-    /** One of marker $3's marked answers not served again yet, in an order they cannot guess; served now. */
+    /**
+     * One of marker $3's marked answers not served again yet, in an order they cannot guess; served
+     * now. Only resolved items: nobody else is marking them, so a re-check takes no one's turn.
+     */
     static final String SERVE_RECHECK = """
             INSERT INTO marker_rechecks (review_item_id, marker_id, first_score)
             SELECT m.review_item_id, m.marker_id, m.score
             FROM review_marks m JOIN review_items i ON i.id = m.review_item_id
             JOIN grading_jobs j ON j.id = i.job_id AND j.state <> 'CANCELLED'
-            WHERE i.tenant_id = $1 AND i.exam_id = $2 AND m.marker_id = $3
+            WHERE i.tenant_id = $1 AND i.exam_id = $2 AND m.marker_id = $3 AND i.state = 'RESOLVED'
               AND NOT EXISTS (SELECT 1 FROM marker_rechecks c WHERE c.review_item_id = m.review_item_id
                                                                AND c.marker_id = m.marker_id)
             ORDER BY md5(m.review_item_id::text || m.marker_id)

@@ -7,6 +7,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.zhiyue.grading.grader.TextNormalizer;
 import io.zhiyue.grading.marking.AnswerGrouping;
 import io.zhiyue.grading.marking.ReviewState;
+import io.zhiyue.grading.marking.ScoreScale;
 import io.zhiyue.grading.model.AnswerGroup;
 import io.zhiyue.grading.model.AnswerGroup.MarkReport;
 import io.zhiyue.grading.model.AnswerGroup.MarkRequest;
@@ -36,12 +37,13 @@ import java.util.UUID;
  * now and stores each group as a snapshot (its id names its exact members), so a mark on a group
  * reaches exactly the answers the teacher saw, even when more identical answers arrive later.
  *
- * <p>A group mark is a teacher mark on every member (source ANSWER_GROUP) under the group's
- * question version, stored in one statement, so later jobs give those answers that score (HUMAN).
- * It then resolves the members' open single-mark review items through {@link ReviewService}, one
- * after another, each in its own transaction. Double-marked and audit items are left to their blind
- * process: a group mark was made seeing the grouped answers and proposal, so it is no independent
- * blind mark.
+ * <p>A group mark first resolves the members' open single-mark review items through
+ * {@link ReviewService}, one after another, each in its own transaction (so the exam's marker
+ * allocation and leases apply, and a refused marker is refused before anything is stored). Then it
+ * is a teacher mark on every member (source ANSWER_GROUP) under the group's question version, stored
+ * in one statement, so later jobs give those answers that score (HUMAN). Double-marked and audit
+ * items are left to their blind process: a group mark was made seeing the grouped answers and
+ * proposal, so it is no independent blind mark.
  */
 @ApplicationScoped
 public class AnswerGroupService {
@@ -137,10 +139,13 @@ public class AnswerGroupService {
                 .onItem().ifNull().failWith(() -> ZhiyueException.notFound("answer group", groupId))
                 .chain(group -> {
                     group.scale().requireValid(mark.score());
-                    return groups.markMembers(tenant, group, mark.score(), mark.markerId(), mark.comment())
-                            .chain(marked -> groups.openReviewItems(tenant, group)
-                                    .chain(items -> resolveReviewItems(tenant, group, items, mark))
-                                    .map(resolved -> new MarkReport(groupId, marked, resolved.resolved(),
+                    // the review items first: a marker the exam's allocation refuses is refused
+                    // before anything is stored
+                    return groups.openReviewItems(tenant, group)
+                            .chain(items -> resolveReviewItems(tenant, group, items, mark))
+                            .chain(resolved -> groups.markMembers(tenant, group, mark.score(), mark.markerId(),
+                                            mark.comment())
+                                    .map(marked -> new MarkReport(groupId, marked, resolved.resolved(),
                                             resolved.skippedBlind())));
                 });
     }
@@ -183,20 +188,12 @@ public class AnswerGroupService {
         if (request.score() == null) {
             errors.add(new FieldError("score", "is required"));
         }
-        String markerId = request.markerId() == null ? null : request.markerId().trim();
-        if (markerId == null || markerId.isEmpty()) {
-            errors.add(new FieldError("markerId", "is required"));
-        } else if (markerId.length() > TeacherMarkService.MAX_MARKER_ID) {
-            errors.add(new FieldError("markerId", "is longer than " + TeacherMarkService.MAX_MARKER_ID
-                    + " characters"));
+        ReviewService.validateMarker(request.markerId(), errors);
+        String comment = MarkFields.noteProblem(request.comment());
+        if (comment != null) {
+            errors.add(new FieldError("comment", comment));
         }
-        if (request.comment() != null && request.comment().length() > TeacherMarkService.MAX_COMMENT) {
-            errors.add(new FieldError("comment", "is longer than " + TeacherMarkService.MAX_COMMENT + " characters"));
-        }
-        // before trimming, which would strip a trailing NUL (trim removes every character up to U+0020)
-        ExamService.rejectNul("markerId", request.markerId(), errors);
-        ExamService.rejectNul("comment", request.comment(), errors);
         ExamService.failIfAny(errors);
-        return new MarkRequest(request.score(), markerId, request.comment());
+        return new MarkRequest(ScoreScale.normalise(request.score()), request.markerId().trim(), request.comment());
     }
 }

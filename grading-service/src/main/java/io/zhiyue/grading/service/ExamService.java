@@ -90,11 +90,15 @@ public class ExamService {
         BigDecimal step = request.scoreStep() == null ? DEFAULT_SCORE_STEP : request.scoreStep();
         List<FieldError> scale = RubricValidator.validateScale(request.maxScore(), step);
         errors.addAll(scale);
-        if (decimals(request.maxScore()) > 2 || decimals(step) > 2) {
+        boolean plain = decimals(request.maxScore()) <= 2 && decimals(step) <= 2;
+        if (!plain) {
             errors.add(new FieldError("maxScore", "maxScore and scoreStep take at most two decimals"));
         }
-        Marking marking = Marking.resolve(request.marking(), scale.isEmpty() ? request.maxScore() : null,
-                scale.isEmpty() ? step : null, errors);
+        // the marking settings are checked against the scale only when it is a plain one: arithmetic
+        // on 1E-999999999 would build a number of that many digits
+        boolean usable = scale.isEmpty() && plain;
+        Marking marking = Marking.resolve(request.marking(), usable ? request.maxScore() : null,
+                usable ? step : null, errors);
         // in ai mode rubric points are optional: without them every answer goes to people
         boolean noPoints = request.rubric() == null || request.rubric().points() == null
                 || request.rubric().points().isEmpty();

@@ -30,6 +30,7 @@ import io.zhiyue.streams.outbox.Outbox;
 import io.zhiyue.streams.outbox.OutboxEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +46,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class ReviewService {
 
-    static final int MAX_MARKER_ID = 64;
     private static final int DEFAULT_LEASE_SECONDS = 600;
     private static final int MAX_LEASE_SECONDS = 3_600;
-    private static final int MAX_REASON = 2_000;
 
     /** No traceparent of our own: the outbox stamps the trace current at the call. */
     private static final String CALLERS_TRACE = null;
@@ -90,6 +89,7 @@ public class ReviewService {
     public Uni<ReviewItem> mark(String tenant, UUID itemId, MarkRequest request) {
         validate(request);
         String markerId = request.markerId().trim();
+        BigDecimal score = ScoreScale.normalise(request.score());
         return outbox.inTransaction((tx, events) -> reviews.lock(tx, tenant, itemId).chain(item -> {
             if (item == null) {
                 return Uni.createFrom().failure(ZhiyueException.notFound("review item", itemId));
@@ -100,9 +100,9 @@ public class ReviewService {
             }
             return reviews.openRecheck(tx, itemId, markerId).chain(firstScore -> {
                 if (firstScore != null) {
-                    new ScoreScale(item.maxScore(), item.scoreStep()).requireValid(request.score());
-                    return reviews.markRecheck(tx, itemId, markerId, request.score())
-                            .map(ignored -> view(item, List.of(), false));
+                    new ScoreScale(item.maxScore(), item.scoreStep()).requireValid(score);
+                    return reviews.markRecheck(tx, itemId, markerId, score)
+                            .map(ignored -> markerView(item.with(item.state(), null), List.of(), false));
                 }
                 return markers.assignment(tx, item.examId(), markerId, item.questionNumber()).chain(assignment -> {
                     if (assignment.allocated() && !assignment.assigned()) {
@@ -113,8 +113,10 @@ public class ReviewService {
                         return Uni.createFrom().failure(new ZhiyueException(ErrorCode.ILLEGAL_STATE, "review item "
                                 + itemId + " is leased to another marker until " + item.leaseExpiresAt()));
                     }
-                    boolean chief = Boolean.TRUE.equals(request.chief()) || assignment.chief();
-                    return record(tx, events, tenant, item, markerId, chief, request);
+                    // chief is a role for arbitration only: a chief's other marks are ordinary (blind) marks
+                    boolean chief = ReviewState.ARBITRATION.name().equals(item.state())
+                            && (Boolean.TRUE.equals(request.chief()) || assignment.chief());
+                    return record(tx, events, tenant, item, markerId, chief, score, request.reason());
                 });
             });
         }));
@@ -122,18 +124,18 @@ public class ReviewService {
 
     /** The mark under the item's rules, its events, and the quality alert when it was a blind check. */
     private Uni<ReviewItem> record(SqlConnection tx, OutboxEvents events, String tenant, ReviewRow item,
-            String markerId, boolean chief, MarkRequest request) {
+            String markerId, boolean chief, BigDecimal score, String reason) {
         // outside double marking no earlier mark matters: the first one resolves the item
         Uni<List<Mark>> earlier = item.doubleMarking() ? reviews.marks(tx, item.id()) : Uni.createFrom().item(List.of());
         return earlier.chain(stored -> {
-            Mark mark = chief ? Mark.chief(markerId, request.score(), OffsetDateTime.now())
-                    : Mark.human(markerId, request.score(), OffsetDateTime.now());
+            Mark mark = chief ? Mark.chief(markerId, score, OffsetDateTime.now())
+                    : Mark.human(markerId, score, OffsetDateTime.now());
             Review after = next(item, stored, mark);
             OffsetDateTime startedAt = markerId.equals(item.leasedTo()) ? item.leasedAt() : null;
             // a person marking an AI proposal they have not seen: the first mark of a double-marked
             // item that has a proposal, or an audit mark
             boolean blindCheck = item.proposedScore() != null && (item.audit() || (item.doubleMarking() && stored.isEmpty()));
-            return reviews.mark(tx, item, mark, request.reason(), after.state().name(), after.finalScore(), startedAt)
+            return reviews.mark(tx, item, mark, reason, after.state().name(), after.finalScore(), startedAt)
                     .call(marked -> {
                         if (marked.scoreChanged()) {
                             jobEvents.scoreChanged(events, tenant, item.jobId(), item.examId(), item.id(),
@@ -190,10 +192,10 @@ public class ReviewService {
                     boolean chief = Boolean.TRUE.equals(request.chief()) || questions.chiefOfAny();
                     return reviews.serveRecheckIfDue(tx, tenant, examId, markerId).chain(recheck -> recheck != null
                             // served again blind: no earlier mark, no proposal, no final score
-                            ? reviews.leaseAndRead(tx, tenant, recheck, markerId, leaseSeconds)
-                                    .map(row -> view(row.with(row.state(), null), List.of(), false))
+                            ? reviews.lock(tx, tenant, recheck)
+                                    .map(row -> markerView(row.with(row.state(), null), List.of(), false))
                             : reviews.leaseNext(tx, tenant, examId, markerId, questions.numbers(), chief, leaseSeconds)
-                                    .map(row -> row == null ? null : view(row, List.of(), !row.blind())));
+                                    .map(row -> row == null ? null : markerView(row, List.of(), !row.blind())));
                 })));
     }
 
@@ -238,10 +240,22 @@ public class ReviewService {
 
     /** With the proposal only where the marker may see it (blind double marking). Never the student. */
     private static ReviewItem view(ReviewRow row, List<Marker> marks, boolean showProposal) {
+        return view(row, marks, showProposal, row.audit());
+    }
+
+    /**
+     * As a marker meets the item ({@code next}, their mark): without the audit flag, which would
+     * tell them the AI was sure enough to accept the answer.
+     */
+    private static ReviewItem markerView(ReviewRow row, List<Marker> marks, boolean showProposal) {
+        return view(row, marks, showProposal, null);
+    }
+
+    private static ReviewItem view(ReviewRow row, List<Marker> marks, boolean showProposal, Boolean audit) {
         Proposal proposal = !showProposal || row.proposedScore() == null ? null
                 : new Proposal(row.proposedScore(), row.confidence(), row.graderId(), row.points());
         return new ReviewItem(row.id(), row.examId(), row.jobId(), row.questionNumber(), row.state(),
-                row.doubleMarking(), row.audit(), row.answer(), row.maxScore(), row.scoreStep(), proposal, marks,
+                row.doubleMarking(), audit, row.answer(), row.maxScore(), row.scoreStep(), proposal, marks,
                 row.finalScore(), row.createdAt(), row.leaseExpiresAt());
     }
 
@@ -254,19 +268,17 @@ public class ReviewService {
             errors.add(new FieldError("score", "is required"));
         }
         validateMarker(request.markerId(), errors);
-        if (request.reason() != null && request.reason().length() > MAX_REASON) {
-            errors.add(new FieldError("reason", "is longer than " + MAX_REASON + " characters"));
+        String reason = MarkFields.noteProblem(request.reason());
+        if (reason != null) {
+            errors.add(new FieldError("reason", reason));
         }
-        ExamService.rejectNul("reason", request.reason(), errors);
         ExamService.failIfAny(errors);
     }
 
     static void validateMarker(String markerId, List<FieldError> errors) {
-        if (markerId == null || markerId.isBlank()) {
-            errors.add(new FieldError("markerId", "is required"));
-        } else if (markerId.trim().length() > MAX_MARKER_ID) {
-            errors.add(new FieldError("markerId", "is longer than " + MAX_MARKER_ID + " characters"));
+        String problem = MarkFields.markerProblem(markerId);
+        if (problem != null) {
+            errors.add(new FieldError("markerId", problem));
         }
-        ExamService.rejectNul("markerId", markerId, errors);
     }
 }

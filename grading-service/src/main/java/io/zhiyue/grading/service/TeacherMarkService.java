@@ -3,6 +3,7 @@ package io.zhiyue.grading.service;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.zhiyue.grading.marking.ScoreScale;
 import io.zhiyue.grading.model.MarkInput;
 import io.zhiyue.grading.model.UploadReport;
 import io.zhiyue.grading.repository.TeacherMarkRepository;
@@ -26,9 +27,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class TeacherMarkService {
-
-    static final int MAX_MARKER_ID = 64;
-    static final int MAX_COMMENT = 2_000;
 
     private final ExamService exams;
     private final TeacherMarkRepository marks;
@@ -84,7 +82,7 @@ public class TeacherMarkService {
                     + input.questionNumber() + " is marked more than once in this upload");
             return null;
         }
-        return new Numbered(row.number(), new MarkInput(studentId, input.questionNumber(), input.score(),
+        return new Numbered(row.number(), new MarkInput(studentId, input.questionNumber(), ScoreScale.normalise(input.score()),
                 input.points(), input.markerId().trim(), input.comment()));
     }
 
@@ -106,24 +104,18 @@ public class TeacherMarkService {
         if (violation.isPresent()) {
             return "score " + violation.get().message(question.scale());
         }
-        if (input.markerId() == null || input.markerId().isBlank()) {
-            return "markerId is required";
+        String marker = MarkFields.markerProblem(input.markerId());
+        if (marker != null) {
+            return "markerId " + marker;
         }
-        if (input.markerId().trim().length() > MAX_MARKER_ID) {
-            return "markerId is longer than " + MAX_MARKER_ID + " characters";
+        String comment = MarkFields.noteProblem(input.comment());
+        if (comment != null) {
+            return "comment " + comment;
         }
-        if (input.comment() != null && input.comment().length() > MAX_COMMENT) {
-            return "comment is longer than " + MAX_COMMENT + " characters";
-        }
-        if (hasNul(input.studentId()) || hasNul(input.markerId()) || hasNul(input.comment())
-                || (input.points() != null && hasNul(input.points().toString()))) {
-            return "studentId, markerId, comment and points must not contain the NUL character";
+        if (input.studentId().indexOf('\u0000') >= 0 || MarkFields.containsNul(input.points())) {
+            return "studentId and points must not contain the NUL character";
         }
         return null;
-    }
-
-    private static boolean hasNul(String text) {
-        return text != null && text.indexOf('\u0000') >= 0;
     }
 
     private record Numbered(int row, MarkInput mark) {

@@ -5,6 +5,7 @@ import io.zhiyue.grading.model.ReviewStatus;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,5 +44,20 @@ class MarkingPolicyTest {
         Frozen noPoints = new Frozen(true, true, THRESHOLD, false, false, MAX, BigDecimal.ZERO);
         assertThat(noPoints.graderProposes()).isFalse();
         assertThat(MarkingPolicy.decide(noPoints, null)).isEqualTo(ReviewStatus.NEEDS_REVIEW);
+    }
+
+    @Test
+    void theAuditDrawIsFixedPerAnswerAndTakesTheRateShare() {
+        UUID answer = UUID.fromString("6f1c2e0a-3b4d-4c5e-8f70-112233445566");
+        assertThat(MarkingPolicy.drawnForAudit(answer, BigDecimal.ZERO)).isFalse();
+        assertThat(MarkingPolicy.drawnForAudit(answer, BigDecimal.ONE)).isTrue();
+        assertThat(MarkingPolicy.drawnForAudit(answer, new BigDecimal("0.3")))
+                .isEqualTo(MarkingPolicy.drawnForAudit(answer, new BigDecimal("0.3")));
+        long drawn = 0;
+        for (int i = 0; i < 10_000; i++) {
+            drawn += MarkingPolicy.drawnForAudit(new UUID(i, 17L * i), new BigDecimal("0.05")) ? 1 : 0;
+        }
+        // 5 % of 10,000 is 500; the binomial standard deviation is about 22
+        assertThat(drawn).isBetween(400L, 600L);
     }
 }

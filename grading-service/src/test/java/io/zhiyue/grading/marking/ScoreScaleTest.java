@@ -135,4 +135,17 @@ class ScoreScaleTest {
     private static BigDecimal dec(String value) {
         return new BigDecimal(value);
     }
+
+    @Test
+    void scoresWithAbsurdDigitsOrExponentsAreRefusedWithoutArithmeticOnThem() {
+        ScoreScale scale = new ScoreScale(new BigDecimal("10"), new BigDecimal("0.5"));
+        assertThat(scale.violationOf(new BigDecimal("1E-999999999"))).contains(ScoreViolation.OFF_STEP);
+        assertThat(scale.violationOf(new BigDecimal("1E+999999999"))).contains(ScoreViolation.OUT_OF_RANGE);
+        assertThat(scale.violationOf(new BigDecimal("2." + "0".repeat(100) + "1"))).contains(ScoreViolation.OFF_STEP);
+        // zero and trailing zeros written any way are the plain score
+        assertThat(scale.violationOf(new BigDecimal("0E-999999999"))).isEmpty();
+        assertThat(ScoreScale.normalise(new BigDecimal("0E-999999999")).toPlainString()).isEqualTo("0");
+        assertThat(ScoreScale.normalise(new BigDecimal("2.500")).toPlainString()).isEqualTo("2.5");
+        assertThat(ScoreScale.normalise(new BigDecimal("1E+1")).toPlainString()).isEqualTo("10");
+    }
 }

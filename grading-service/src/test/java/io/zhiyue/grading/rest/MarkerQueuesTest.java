@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
 import static io.zhiyue.grading.GradingTestData.createExam;
@@ -138,6 +140,15 @@ class MarkerQueuesTest {
                 .body("markers[0].rechecked", equalTo(1))
                 .body("markers[0].rechecksSame", equalTo(0))
                 .body("markers[0].meanRecheckDifference", decimal("0.5"));
+    }
+
+    @Test
+    void markersAskingAtOnceGetDifferentAnswers() {
+        List<CompletableFuture<String>> asks = IntStream.range(0, 6)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> next("p" + i, null).statusCode(200)
+                        .extract().<String>path("id")))
+                .toList();
+        assertThat(asks.stream().map(CompletableFuture::join).distinct()).hasSize(6);
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -87,6 +88,9 @@ class MarkingModeTest {
                         "marking.doubleMarking.tolerance"),
                 Arguments.of("a tolerance off the step",
                         Map.of("mode", "ai", "doubleMarking", Map.of("enabled", true, "tolerance", 0.3)), rubric,
+                        "marking.doubleMarking.tolerance"),
+                Arguments.of("a tolerance with absurd digits", Map.of("mode", "ai", "doubleMarking",
+                        Map.of("enabled", true, "tolerance", new BigDecimal("1E-999999999"))), rubric,
                         "marking.doubleMarking.tolerance"),
                 Arguments.of("a tolerance above maxScore",
                         Map.of("mode", "ai", "doubleMarking", Map.of("enabled", true, "tolerance", 11)), rubric,

@@ -158,10 +158,47 @@ class ReviewQueueTest {
     }
 
     @Test
+    void aChiefsOwnMarkIsAnOrdinaryBlindMarkAndTheyNeverArbitrateIt() {
+        given().contentType(ContentType.JSON).body(Map.of("markers", List.of(
+                        Map.of("markerId", "c1", "questionNumbers", List.of(1, 2), "chief", true),
+                        Map.of("markerId", "c2", "questionNumbers", List.of(1, 2), "chief", true),
+                        Map.of("markerId", "t2", "questionNumbers", List.of(1, 2)))))
+                .when().put("/api/v1/exams/" + examId + "/markers").then().statusCode(200);
+        String item = itemFor("no idea");
+        mark(item, 3, "c1", false).statusCode(200).body("state", equalTo("THIRD_MARK"));
+        mark(item, 1.5, "t2", false).statusCode(200).body("state", equalTo("ARBITRATION"));
+        // c1's queue never offers the item they marked, and they may not arbitrate it
+        String offered = given().contentType(ContentType.JSON).body(Map.of("markerId", "c1"))
+                .when().post("/api/v1/exams/" + examId + "/review-items/next").then().statusCode(200)
+                .extract().path("id");
+        assertThat(offered).isNotEqualTo(item);
+        expectProblem(mark(item, 1, "c1", true), 409, "DUPLICATE_RECORD");
+        // another chief of the question arbitrates (chief by the allocation, not the body)
+        mark(item, 1, "c2", false).statusCode(200).body("state", equalTo("RESOLVED")).body("finalScore", decimal("1"));
+        // c1's mark was the first blind mark of the AI's 0: it is the question's one blind check
+        given().when().get("/api/v1/exams/" + examId + "/quality").then().statusCode(200)
+                .body("questions.find { it.questionNumber == 1 }.checked", equalTo(1))
+                .body("questions.find { it.questionNumber == 1 }.exactAgreement", decimal("0"));
+    }
+
+    @Test
+    void aScorePeopleGaveIsTheNextJobsScoreUnderTheSameVersion() {
+        String item = items(2).extract().path("items[0].id");
+        mark(item, 2.5, "t1", false).statusCode(200).body("state", equalTo("RESOLVED"));
+        String next = gradeToCompletion(examId);
+        job(next).body("graded", equalTo(1)).body("pendingReview", equalTo(3));
+        given().queryParam("filter[questionNumber]", 2).when().get("/api/v1/grading-jobs/" + next + "/results")
+                .then().statusCode(200).body("items[0].reviewStatus", equalTo("HUMAN"))
+                .body("items[0].score", decimal("2.5")).body("items[0].markers.markerId", contains("t1"));
+    }
+
+    @Test
     void badMarksAreRefusedAndChangeNothing() {
         String item = itemFor("oxygen first");
         expectValidation(mark(item, 0.3, "t1", false), "score");
         expectValidation(mark(item, 4.5, "t1", false), "score");
+        expectValidation(given().contentType(ContentType.JSON).body("{\"score\": 1e-999999999, \"markerId\": \"t1\"}")
+                .when().post("/api/v1/review-items/" + item + "/marks").then(), "score");
         expectValidation(given().contentType(ContentType.JSON).body(Map.of("score", 1))
                 .when().post("/api/v1/review-items/" + item + "/marks").then(), "markerId");
         expectProblem(mark(UUID.randomUUID().toString(), 1, "t1", false), 404, "RECORD_NOT_FOUND");

@@ -102,11 +102,15 @@ class TeacherMarksTest {
                 .body("rejected[1].message", equalTo("score must be a multiple of 0.5"))
                 .body("rejected[2].message", equalTo("question 9 does not exist in this exam"))
                 .body("rejected[3].message", equalTo("student nobody has no answer to question 1 in this exam"));
-        postJson(examId, List.of(Map.of("studentId", "s00001", "questionNumber", 1, "score", "high",
-                "markerId", "m"), Map.of("studentId", "s00001", "questionNumber", 1, "score", 1, "markerId", "m",
-                "points", "all")))
+        postJson(examId, """
+                [{"studentId": "s00001", "questionNumber": 1, "score": "high", "markerId": "m"},
+                 {"studentId": "s00001", "questionNumber": 1, "score": 1, "markerId": "m", "points": "all"},
+                 {"studentId": "s00001", "questionNumber": 1, "score": 1e-999999999, "markerId": "m"},
+                 {"studentId": "s00001", "questionNumber": 1, "score": 1, "markerId": "m",
+                  "points": [{"id": "kw\\u0000", "awarded": 1}]}]""")
                 .statusCode(200).body("accepted", equalTo(0))
-                .body("rejected.message", contains("score must be a number", "points must be an array of {id, awarded}"));
+                .body("rejected.message", contains("score must be a number", "points must be an array of {id, awarded}",
+                        "score must be a multiple of 0.5", "studentId and points must not contain the NUL character"));
         // the one good row is what the job uses
         String jobId = gradeToCompletion(examId);
         results(jobId, "s00000").body("score", decimal("4")).body("reviewStatus", equalTo("HUMAN"));

@@ -1,0 +1,61 @@
+package io.zhiyue.grading.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The checks every way of marking shares (review marks, teacher marks, group marks, allocations):
+ * who marked, and the note that goes with a mark. Each answers the problem with the value, null
+ * when there is none, so callers report it as a field error or as a row's problem.
+ */
+final class MarkFields {
+
+    static final int MAX_MARKER_ID = 64;
+    /** A comment or a reason. */
+    static final int MAX_NOTE = 2_000;
+
+    private MarkFields() {
+    }
+
+    static String markerProblem(String markerId) {
+        if (markerId == null || markerId.isBlank()) {
+            return "is required";
+        }
+        // before any trimming, which would strip a trailing NUL (trim removes everything up to U+0020)
+        if (markerId.indexOf('\u0000') >= 0) {
+            return "must not contain the NUL character";
+        }
+        return markerId.trim().length() > MAX_MARKER_ID ? "is longer than " + MAX_MARKER_ID + " characters" : null;
+    }
+
+    static String noteProblem(String note) {
+        if (note == null) {
+            return null;
+        }
+        if (note.indexOf('\u0000') >= 0) {
+            return "must not contain the NUL character";
+        }
+        return note.length() > MAX_NOTE ? "is longer than " + MAX_NOTE + " characters" : null;
+    }
+
+    /** Whether any text or field name in the JSON holds NUL, which PostgreSQL's jsonb cannot store. */
+    static boolean containsNul(JsonNode node) {
+        if (node == null) {
+            return false;
+        }
+        if (node.isTextual()) {
+            return node.asText().indexOf('\u0000') >= 0;
+        }
+        var fields = node.fieldNames();
+        while (fields.hasNext()) {
+            if (fields.next().indexOf('\u0000') >= 0) {
+                return true;
+            }
+        }
+        for (JsonNode child : node) {
+            if (containsNul(child)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
