@@ -37,8 +37,11 @@ ALTER TABLE review_items
     ADD COLUMN leased_to        text,
     ADD COLUMN leased_at        timestamptz,
     ADD COLUMN lease_expires_at timestamptz;
--- when the marker took the item (their lease), for the speed figure
-ALTER TABLE review_marks ADD COLUMN started_at timestamptz;
+-- when the marker took the item (their lease), for the speed figure; the per-point decisions a
+-- marker gave with their score, kept as given (evidence of the mark)
+ALTER TABLE review_marks
+    ADD COLUMN started_at timestamptz,
+    ADD COLUMN points     jsonb;
 
 -- marker allocation: who marks which questions of an exam (none: every marker every question)
 CREATE TABLE exam_markers (

@@ -68,16 +68,16 @@ public final class GatewayClient {
     }
 
     public UploadReport uploadCsv(String examId, String csv) {
-        HttpRequest request = request("exams/" + examId + "/submissions")
-                .header("Content-Type", "text/csv; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(csv, StandardCharsets.UTF_8))
-                .build();
-        return read(send(request, 200), UploadReport.class);
+        return postCsv("exams/" + examId + "/submissions", csv);
     }
 
     /** Teacher marks as CSV {@code student_id,question_number,score,marker_id}. */
     public UploadReport uploadMarksCsv(String examId, String csv) {
-        HttpRequest request = request("exams/" + examId + "/marks")
+        return postCsv("exams/" + examId + "/marks", csv);
+    }
+
+    private UploadReport postCsv(String path, String csv) {
+        HttpRequest request = request(path)
                 .header("Content-Type", "text/csv; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(csv, StandardCharsets.UTF_8))
                 .build();

@@ -1,5 +1,6 @@
 package io.zhiyue.grading.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.zhiyue.grading.model.GradingResult.Marker;
 import io.zhiyue.grading.model.GradingResult.PointOutcome;
@@ -39,9 +40,13 @@ public record ReviewItem(
     public record Proposal(BigDecimal score, BigDecimal confidence, String graderId, List<PointOutcome> points) {
     }
 
-    /** A person's mark on an item: {@code chief} for an arbitration mark (until the gateway authenticates markers). */
+    /**
+     * A person's mark on an item: {@code chief} for an arbitration mark (until the gateway
+     * authenticates markers); {@code points}: their per-point decisions {@code [{id, awarded}]},
+     * optional, kept with the mark as given.
+     */
     @RegisterForReflection
-    public record MarkRequest(BigDecimal score, String markerId, Boolean chief, String reason) {
+    public record MarkRequest(BigDecimal score, String markerId, Boolean chief, String reason, JsonNode points) {
     }
 
     /** A marker asking for the next item of their queue, leased to them for {@code leaseSeconds}. */

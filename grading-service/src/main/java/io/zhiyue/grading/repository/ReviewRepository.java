@@ -143,14 +143,14 @@ public class ReviewRepository {
     }
 
     /**
-     * Stores a person's mark and the item's state after it; a resolving mark also makes the result
-     * final and answers the job with its counters moved (null otherwise).
+     * Stores a person's mark (with their per-point decisions as JSON, null: none) and the item's
+     * state after it; a resolving mark also makes the result final and answers what changed.
      */
-    public Uni<Marked> mark(SqlConnection tx, ReviewRow item, Mark mark, String reason, String state,
+    public Uni<Marked> mark(SqlConnection tx, ReviewRow item, Mark mark, String reason, String points, String state,
             BigDecimal finalScore, OffsetDateTime startedAt) {
         Uni<Void> stored = tx.preparedQuery(SqlQueries.INSERT_REVIEW_MARK)
                 .execute(Tuple.from(Arrays.asList(item.id(), mark.markerId(), mark.chief(), mark.score(), reason,
-                        startedAt)))
+                        startedAt, points)))
                 .chain(() -> tx.preparedQuery(SqlQueries.UPDATE_REVIEW_ITEM).execute(Tuple.of(item.id(), state, finalScore)))
                 .replaceWithVoid();
         if (finalScore == null) {

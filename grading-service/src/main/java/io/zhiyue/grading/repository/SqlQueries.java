@@ -376,8 +376,8 @@ final class SqlQueries {
     static final String REVIEW_MARKS = """
             SELECT marker_id, chief, score, created_at FROM review_marks WHERE review_item_id = $1 ORDER BY created_at""";
     static final String INSERT_REVIEW_MARK = """
-            INSERT INTO review_marks (review_item_id, marker_id, chief, score, reason, started_at)
-            VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO review_marks (review_item_id, marker_id, chief, score, reason, started_at, points)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb)
             RETURNING created_at""";
     static final String UPDATE_REVIEW_ITEM = """
             UPDATE review_items SET state = $2, final_score = $3,

@@ -158,7 +158,7 @@ public class AnswerGroupService {
         List<UUID> single = items.stream().filter(item -> !item.blind()).map(OpenItem::id).toList();
         int skipped = items.size() - single.size();
         ReviewItem.MarkRequest asReviewMark = new ReviewItem.MarkRequest(mark.score(), mark.markerId(), false,
-                "answer group " + group.id());
+                "answer group " + group.id(), null);
         return Multi.createFrom().iterable(single)
                 .onItem().transformToUniAndConcatenate(itemId -> resolve(tenant, itemId, asReviewMark))
                 .collect().asList()

@@ -12,6 +12,8 @@ final class MarkFields {
     static final int MAX_MARKER_ID = 64;
     /** A comment or a reason. */
     static final int MAX_NOTE = 2_000;
+    /** Decisions in a mark's {@code points}: far more than any rubric has points. */
+    static final int MAX_POINTS = 200;
 
     private MarkFields() {
     }
@@ -35,6 +37,20 @@ final class MarkFields {
             return "must not contain the NUL character";
         }
         return note.length() > MAX_NOTE ? "is longer than " + MAX_NOTE + " characters" : null;
+    }
+
+    /** Per-point decisions given with a mark: an array, kept as given, of a bounded size, no NUL. */
+    static String pointsProblem(JsonNode points) {
+        if (points == null || points.isNull()) {
+            return null;
+        }
+        if (!points.isArray()) {
+            return "must be an array of {id, awarded}";
+        }
+        if (points.size() > MAX_POINTS) {
+            return "holds more than " + MAX_POINTS + " decisions";
+        }
+        return containsNul(points) ? "must not contain the NUL character" : null;
     }
 
     /** Whether any text or field name in the JSON holds NUL, which PostgreSQL's jsonb cannot store. */

@@ -116,7 +116,7 @@ public class ReviewService {
                     // chief is a role for arbitration only: a chief's other marks are ordinary (blind) marks
                     boolean chief = ReviewState.ARBITRATION.name().equals(item.state())
                             && (Boolean.TRUE.equals(request.chief()) || assignment.chief());
-                    return record(tx, events, tenant, item, markerId, chief, score, request.reason());
+                    return record(tx, events, tenant, item, markerId, chief, score, request);
                 });
             });
         }));
@@ -124,7 +124,7 @@ public class ReviewService {
 
     /** The mark under the item's rules, its events, and the quality alert when it was a blind check. */
     private Uni<ReviewItem> record(SqlConnection tx, OutboxEvents events, String tenant, ReviewRow item,
-            String markerId, boolean chief, BigDecimal score, String reason) {
+            String markerId, boolean chief, BigDecimal score, MarkRequest request) {
         // outside double marking no earlier mark matters: the first one resolves the item
         Uni<List<Mark>> earlier = item.doubleMarking() ? reviews.marks(tx, item.id()) : Uni.createFrom().item(List.of());
         return earlier.chain(stored -> {
@@ -135,7 +135,9 @@ public class ReviewService {
             // a person marking an AI proposal they have not seen: the first mark of a double-marked
             // item that has a proposal, or an audit mark
             boolean blindCheck = item.proposedScore() != null && (item.audit() || (item.doubleMarking() && stored.isEmpty()));
-            return reviews.mark(tx, item, mark, reason, after.state().name(), after.finalScore(), startedAt)
+            String points = request.points() == null ? null : request.points().toString();
+            return reviews.mark(tx, item, mark, request.reason(), points, after.state().name(), after.finalScore(),
+                            startedAt)
                     .call(marked -> {
                         if (marked.scoreChanged()) {
                             jobEvents.scoreChanged(events, tenant, item.jobId(), item.examId(), item.id(),
@@ -261,7 +263,7 @@ public class ReviewService {
 
     private static void validate(MarkRequest request) {
         if (request == null) {
-            throw ZhiyueException.validation("body", "expected {score, markerId, chief?, reason?}");
+            throw ZhiyueException.validation("body", "expected {score, points?, markerId, chief?, reason?}");
         }
         List<FieldError> errors = new ArrayList<>();
         if (request.score() == null) {
@@ -271,6 +273,10 @@ public class ReviewService {
         String reason = MarkFields.noteProblem(request.reason());
         if (reason != null) {
             errors.add(new FieldError("reason", reason));
+        }
+        String points = MarkFields.pointsProblem(request.points());
+        if (points != null) {
+            errors.add(new FieldError("points", points));
         }
         ExamService.failIfAny(errors);
     }

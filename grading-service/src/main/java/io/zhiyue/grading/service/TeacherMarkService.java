@@ -112,8 +112,12 @@ public class TeacherMarkService {
         if (comment != null) {
             return "comment " + comment;
         }
-        if (input.studentId().indexOf('\u0000') >= 0 || MarkFields.containsNul(input.points())) {
-            return "studentId and points must not contain the NUL character";
+        if (input.studentId().indexOf('\u0000') >= 0) {
+            return "studentId must not contain the NUL character";
+        }
+        String points = MarkFields.pointsProblem(input.points());
+        if (points != null) {
+            return "points " + points;
         }
         return null;
     }

@@ -49,11 +49,8 @@ public final class UploadFormats {
 
     private static MarkInput mark(JsonNode object) throws RowProblem {
         JsonNode points = object.path("points");
-        if (!points.isMissingNode() && !points.isNull() && !points.isArray()) {
-            throw new RowProblem("points must be an array of {id, awarded}");
-        }
         return new MarkInput(JsonUploadRows.text(object, "studentId"), JsonUploadRows.wholeNumber(object, "questionNumber"),
-                JsonUploadRows.number(object, "score"), points.isArray() ? points : null,
+                JsonUploadRows.number(object, "score"), points.isMissingNode() || points.isNull() ? null : points,
                 JsonUploadRows.text(object, "markerId"), JsonUploadRows.text(object, "comment"));
     }
 

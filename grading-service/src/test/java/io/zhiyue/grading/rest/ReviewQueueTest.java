@@ -150,7 +150,14 @@ class ReviewQueueTest {
     @Test
     void outsideDoubleMarkingOnePersonsMarkIsFinal() {
         String item = items(2).extract().path("items[0].id");
-        mark(item, 2, "t1", false).statusCode(200).body("state", equalTo("RESOLVED")).body("finalScore", decimal("2"));
+        given().contentType(ContentType.JSON).body(Map.of("score", 2, "markerId", "t1", "reason", "key idea present",
+                        "points", List.of(Map.of("id", "idea", "awarded", true))))
+                .when().post("/api/v1/review-items/" + item + "/marks").then()
+                .statusCode(200).body("state", equalTo("RESOLVED")).body("finalScore", decimal("2"));
+        // the mark is kept with its evidence
+        assertThat(pool.preparedQuery("SELECT points::text, reason FROM review_marks WHERE review_item_id = $1")
+                .execute(Tuple.of(UUID.fromString(item))).await().atMost(Duration.ofSeconds(5)).iterator().next()
+                .getString(0)).contains("\"idea\"");
         expectProblem(mark(item, 3, "t2", false), 409, "ILLEGAL_STATE");
         results(2, "HUMAN").body("items[0].score", decimal("2")).body("items[0].proposedScore", nullValue());
         given().when().get("/api/v1/grading-jobs/" + jobId + "/statistics").then().statusCode(200)
@@ -197,6 +204,8 @@ class ReviewQueueTest {
         String item = itemFor("oxygen first");
         expectValidation(mark(item, 0.3, "t1", false), "score");
         expectValidation(mark(item, 4.5, "t1", false), "score");
+        expectValidation(given().contentType(ContentType.JSON).body(Map.of("score", 1, "markerId", "t1", "points", "all"))
+                .when().post("/api/v1/review-items/" + item + "/marks").then(), "points");
         expectValidation(given().contentType(ContentType.JSON).body("{\"score\": 1e-999999999, \"markerId\": \"t1\"}")
                 .when().post("/api/v1/review-items/" + item + "/marks").then(), "score");
         expectValidation(given().contentType(ContentType.JSON).body(Map.of("score", 1))

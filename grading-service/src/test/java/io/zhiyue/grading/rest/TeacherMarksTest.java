@@ -110,7 +110,7 @@ class TeacherMarksTest {
                   "points": [{"id": "kw\\u0000", "awarded": 1}]}]""")
                 .statusCode(200).body("accepted", equalTo(0))
                 .body("rejected.message", contains("score must be a number", "points must be an array of {id, awarded}",
-                        "score must be a multiple of 0.5", "studentId and points must not contain the NUL character"));
+                        "score must be a multiple of 0.5", "points must not contain the NUL character"));
         // the one good row is what the job uses
         String jobId = gradeToCompletion(examId);
         results(jobId, "s00000").body("score", decimal("4")).body("reviewStatus", equalTo("HUMAN"));
