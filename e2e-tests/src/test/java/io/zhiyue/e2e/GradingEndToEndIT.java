@@ -159,6 +159,7 @@ class GradingEndToEndIT {
             Map<String, JsonNode> byMarker = new HashMap<>();
             markers.forEach(marker -> byMarker.put(marker.path("markerId").asText(), marker));
             assertThat(byMarker.get("m1").path("reviewMarks").asInt()).isEqualTo(3);
+            assertThat(byMarker.get("m1").path("teacherMarks").asInt()).isZero();
             assertThat(byMarker.get("m1").path("meanDeviation").decimalValue()).isEqualByComparingTo("1");
             assertThat(byMarker.get("m2").path("reviewMarks").asInt()).isEqualTo(2);
             assertThat(byMarker.get("teacher-li").path("teacherMarks").asInt()).isEqualTo(1);

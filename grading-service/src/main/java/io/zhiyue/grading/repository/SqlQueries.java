@@ -551,8 +551,10 @@ final class SqlQueries {
             FROM marker_rechecks c JOIN review_items i ON i.id = c.review_item_id
             WHERE i.tenant_id = $1 AND i.exam_id = $2
             GROUP BY c.marker_id""";
+    /** Teacher marks per marker (uploads and answer groups; a review's kept final score is no mark of its own). */
     static final String MARKER_TEACHER_MARKS = """
-            SELECT marker_id, count(*) AS marked FROM teacher_marks WHERE tenant_id = $1 AND exam_id = $2
+            SELECT marker_id, count(*) AS marked FROM teacher_marks
+            WHERE tenant_id = $1 AND exam_id = $2 AND source <> 'REVIEW'
             GROUP BY marker_id""";
 
     // answer groups: stored snapshots of a question's identical answers, marked as one (DESIGN.md "Marking")
