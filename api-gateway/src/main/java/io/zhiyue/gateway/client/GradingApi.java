@@ -155,4 +155,9 @@ interface GradingApi {
     Uni<Response> markAnswerGroup(@BeanParam DownstreamHeaders headers, @PathParam("groupId") String groupId,
             @RestQuery MultivaluedMap<String, String> query,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
+    @POST
+    @Path("/questions/{questionId}/embeddings")
+    Uni<Response> embedAnswers(@BeanParam DownstreamHeaders headers, @PathParam("questionId") String questionId,
+            @RestQuery MultivaluedMap<String, String> query);
 }

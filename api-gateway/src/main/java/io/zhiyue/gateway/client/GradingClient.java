@@ -171,6 +171,13 @@ public class GradingClient {
         return read(api.markAnswerGroup(DownstreamHeaders.of(caller), groupId, query, body.contentType(), body.bytes()));
     }
 
+    /** Embedding a question's answers takes seconds: the slow budget, retried only unreached. */
+    @Timeout(CallBudgets.SLOW_MILLIS)
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
+    public Uni<DownstreamResponse> embedAnswers(Caller caller, String questionId, MultivaluedMap<String, String> query) {
+        return read(api.embedAnswers(DownstreamHeaders.of(caller), questionId, query));
+    }
+
     @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> createJob(Caller caller, String examId, MultivaluedMap<String, String> query,
             RequestBody body) {

@@ -5,6 +5,7 @@ import io.zhiyue.gateway.client.GradingClient;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -59,5 +60,13 @@ public class QuestionResource {
             + "with a representative, size and proposal")
     public Uni<Response> listAnswerGroups(@PathParam("questionId") String questionId, @Context UriInfo uri) {
         return relay.relay(grading.listAnswerGroups(caller.caller(), questionId, ForwardedQuery.of(uri)));
+    }
+
+    @POST
+    @Path("/{questionId}/embeddings")
+    @Operation(summary = "Embed the question's answers that have no stored embedding yet (the exemplar grader's "
+            + "first stage): {answers, distinct, embeddedNow, reused, model, embedSeconds, embeddedPerSecond}")
+    public Uni<Response> embedAnswers(@PathParam("questionId") String questionId, @Context UriInfo uri) {
+        return relay.relaySlow(grading.embedAnswers(caller.caller(), questionId, ForwardedQuery.of(uri)));
     }
 }

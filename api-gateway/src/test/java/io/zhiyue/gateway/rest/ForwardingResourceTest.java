@@ -231,7 +231,7 @@ class ForwardingResourceTest {
             given().when().get(path).then().statusCode(200).body("method", equalTo("GET")).body("path", equalTo(path));
         }
         for (String path : List.of("/api/v1/exams/" + examId + "/review-items/next",
-                "/api/v1/answer-groups/" + groupId + "/marks")) {
+                "/api/v1/answer-groups/" + groupId + "/marks", "/api/v1/questions/" + questionId + "/embeddings")) {
             given().contentType("application/json").body("{\"markerId\":\"t1\"}").when().post(path)
                     .then().statusCode(200).body("method", equalTo("POST")).body("path", equalTo(path));
         }

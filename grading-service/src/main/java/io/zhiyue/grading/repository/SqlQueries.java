@@ -618,4 +618,16 @@ final class SqlQueries {
             JOIN review_items i ON i.job_id = j.id AND i.submission_id = m.submission_id
             WHERE g.tenant_id = $1 AND g.id = $2 AND i.state <> 'RESOLVED'
             ORDER BY i.created_at, i.id""";
+
+    // embeddings: one per model and distinct normalised answer
+    static final String FIND_EMBEDDINGS = """
+            SELECT text_hash, vector FROM answer_embeddings WHERE model = $1 AND text_hash = ANY($2::bytea[])""";
+    static final String INSERT_EMBEDDINGS = """
+            INSERT INTO answer_embeddings (model, text_hash, vector)
+            SELECT $1, e.text_hash, e.vector FROM unnest($2::bytea[], $3::bytea[]) AS e(text_hash, vector)
+            ON CONFLICT DO NOTHING""";
+    /** The distinct answers to a question (as written; the caller normalises). */
+    static final String DISTINCT_ANSWERS = """
+            SELECT DISTINCT s.answer FROM submissions s JOIN questions q ON q.id = s.question_id
+            WHERE q.tenant_id = $1 AND q.id = $2""";
 }

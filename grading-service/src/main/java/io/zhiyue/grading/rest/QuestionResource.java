@@ -1,6 +1,7 @@
 package io.zhiyue.grading.rest;
 
 import io.smallrye.mutiny.Uni;
+import io.zhiyue.grading.embedding.EmbeddingService;
 import io.zhiyue.grading.grader.Rubric;
 import io.zhiyue.grading.model.Question;
 import io.zhiyue.grading.service.ExamService;
@@ -9,6 +10,7 @@ import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,9 +27,23 @@ import java.util.UUID;
 public class QuestionResource {
 
     private final ExamService exams;
+    private final EmbeddingService embeddings;
 
-    public QuestionResource(ExamService exams) {
+    public QuestionResource(ExamService exams, EmbeddingService embeddings) {
         this.exams = exams;
+        this.embeddings = embeddings;
+    }
+
+    /**
+     * Embeds every answer of the question that has no stored embedding yet (the exemplar grader's
+     * first stage, one core at most); answers how many were embedded and how fast.
+     */
+    @POST
+    @Path("/{questionId}/embeddings")
+    @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
+    public Uni<EmbeddingService.QuestionEmbeddings> embed(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("questionId") UUID questionId) {
+        return embeddings.embedQuestion(Tenant.of(tenant), questionId);
     }
 
     /** Body: the rubric {@code {points: [...]}}. Answers the question with its new rubric version. */

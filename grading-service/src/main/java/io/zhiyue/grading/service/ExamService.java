@@ -122,11 +122,16 @@ public class ExamService {
         return find(tenant, examId).chain(() -> questions.list(tenant, examId));
     }
 
+    /** The tenant's question; 404 when there is none. */
+    public Uni<Question> findQuestion(String tenant, UUID questionId) {
+        return questions.find(tenant, questionId)
+                .onItem().ifNull().failWith(() -> ZhiyueException.notFound("question", questionId));
+    }
+
     /** A new rubric version; versions used by jobs stay as they were. */
     @WithSpan
     public Uni<Question> replaceRubric(String tenant, UUID questionId, Rubric rubric) {
-        return questions.find(tenant, questionId)
-                .onItem().ifNull().failWith(() -> ZhiyueException.notFound("question", questionId))
+        return findQuestion(tenant, questionId)
                 .chain(question -> {
                     failIfAny(prefixed(RubricValidator.validate(question.maxScore(), question.scoreStep(), rubric)));
                     return questions.replaceRubric(tenant, questionId, rubric);

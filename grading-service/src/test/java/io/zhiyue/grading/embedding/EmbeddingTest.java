@@ -1,0 +1,95 @@
+package io.zhiyue.grading.embedding;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.zhiyue.devstack.DevstackTestResource;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static io.zhiyue.grading.GradingTestData.createExam;
+import static io.zhiyue.grading.GradingTestData.postQuestion;
+import static io.zhiyue.grading.GradingTestData.question;
+import static io.zhiyue.grading.GradingTestData.uploadCsv;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+/**
+ * The in-process embedding model and its store: each distinct normalised answer is embedded once
+ * and kept; the model loads once per process; answers on the same point lie closer than answers on
+ * another.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = DevstackTestResource.class, restrictToAnnotatedClass = false)
+class EmbeddingTest {
+
+    @Inject
+    EmbeddingService embeddings;
+
+    @Inject
+    AnswerEmbedder embedder;
+
+    @Test
+    void eachDistinctNormalisedAnswerIsEmbeddedOnceAndKept() {
+        String examId = createExam("embeddings");
+        Map<String, Object> body = new HashMap<>(question(1, 4, Map.of()));
+        body.remove("rubric");
+        body.put("marking", Map.of("mode", "ai"));
+        String questionId = postQuestion(null, examId, body).statusCode(201).extract().path("id");
+        // e-1 and e-2 are the same answer after normalisation (case, white space, full-width letters);
+        // a tag of this run keeps the answers new to a store other tests and runs share
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        uploadCsv(examId, """
+                student_id,question_number,answer
+                e-1,1,Photosynthesis releases oxygen %1$s
+                e-2,1,ＰＨＯＴＯＳＹＮＴＨＥＳＩＳ  releases   oxygen %1$s
+                e-3,1,光合作用在叶绿体中进行，释放氧气 %1$s
+                e-4,1,植物通过呼吸作用产生二氧化碳 %1$s
+                """.formatted(tag)).statusCode(200);
+        given().when().post("/api/v1/questions/" + questionId + "/embeddings").then().statusCode(200)
+                .body("answers", equalTo(4)).body("distinct", equalTo(3)).body("embeddedNow", equalTo(3))
+                .body("reused", equalTo(0)).body("model", equalTo(AnswerEmbedder.MODEL))
+                .body("embeddedPerSecond", notNullValue());
+        given().when().post("/api/v1/questions/" + questionId + "/embeddings").then().statusCode(200)
+                .body("embeddedNow", equalTo(0)).body("reused", equalTo(3));
+        assertThat(embedder.loads()).isEqualTo(1);
+    }
+
+    @Test
+    void answersOnTheSamePointLieCloserThanAnswersOnAnother() {
+        EmbeddingService.Embedded done = embeddings.embeddings(List.of("光合作用释放氧气", "光合作用会释放氧气",
+                "植物通过呼吸作用产生二氧化碳", "Photosynthesis releases oxygen")).await().atMost(Duration.ofSeconds(60));
+        Map<String, float[]> byText = done.byText();
+        assertThat(byText).hasSize(4);
+        assertThat(byText.values()).allSatisfy(vector -> {
+            assertThat(vector).hasSize(AnswerEmbedder.DIMENSION);
+            assertThat(dot(vector, vector)).isCloseTo(1.0, offset(1e-4));
+        });
+        double same = dot(byText.get("光合作用释放氧气"), byText.get("光合作用会释放氧气"));
+        double other = dot(byText.get("光合作用释放氧气"), byText.get("植物通过呼吸作用产生二氧化碳"));
+        assertThat(same).isGreaterThan(other + 0.1);
+        assertThat(embedder.loads()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnknownQuestionIsNotFound() {
+        given().when().post("/api/v1/questions/00000000-0000-0000-0000-000000000000/embeddings").then()
+                .statusCode(404).body("code", equalTo("RECORD_NOT_FOUND"));
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+}
