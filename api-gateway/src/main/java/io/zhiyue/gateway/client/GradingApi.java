@@ -160,4 +160,9 @@ interface GradingApi {
     @Path("/questions/{questionId}/embeddings")
     Uni<Response> embedAnswers(@BeanParam DownstreamHeaders headers, @PathParam("questionId") String questionId,
             @RestQuery MultivaluedMap<String, String> query);
+
+    @GET
+    @Path("/questions/{questionId}/exemplar-suggestions")
+    Uni<Response> exemplarSuggestions(@BeanParam DownstreamHeaders headers, @PathParam("questionId") String questionId,
+            @RestQuery MultivaluedMap<String, String> query);
 }

@@ -178,6 +178,14 @@ public class GradingClient {
         return read(api.embedAnswers(DownstreamHeaders.of(caller), questionId, query));
     }
 
+    /** Embeds the unmarked answers it has not embedded before: the slow budget; a read, so retried. */
+    @Timeout(CallBudgets.SLOW_MILLIS)
+    @Retry(maxRetries = 1, delay = 100, abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> exemplarSuggestions(Caller caller, String questionId,
+            MultivaluedMap<String, String> query) {
+        return read(api.exemplarSuggestions(DownstreamHeaders.of(caller), questionId, query));
+    }
+
     @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> createJob(Caller caller, String examId, MultivaluedMap<String, String> query,
             RequestBody body) {

@@ -69,4 +69,12 @@ public class QuestionResource {
     public Uni<Response> embedAnswers(@PathParam("questionId") String questionId, @Context UriInfo uri) {
         return relay.relaySlow(grading.embedAnswers(caller.caller(), questionId, ForwardedQuery.of(uri)));
     }
+
+    @GET
+    @Path("/{questionId}/exemplar-suggestions")
+    @Operation(summary = "What to mark first: the answers whose teacher marks teach the exemplar grader most "
+            + "(medoids of the unmarked answers' embeddings), ?count=N (1..200, default 10)")
+    public Uni<Response> exemplarSuggestions(@PathParam("questionId") String questionId, @Context UriInfo uri) {
+        return relay.relaySlow(grading.exemplarSuggestions(caller.caller(), questionId, ForwardedQuery.of(uri)));
+    }
 }

@@ -51,6 +51,17 @@ public class EmbeddingRepository {
                 .map(rows -> Rows.all(rows, row -> row.getString("answer")));
     }
 
+    /** An answer as the exemplar suggestions list it. */
+    public record Answer(UUID submissionId, String studentId, String answer) {
+    }
+
+    /** The tenant's question's answers that have no teacher mark under its current version. */
+    public Uni<List<Answer>> unmarkedAnswers(String tenant, UUID questionId) {
+        return pool.preparedQuery(SqlQueries.UNMARKED_ANSWERS).execute(Tuple.of(tenant, questionId))
+                .map(rows -> Rows.all(rows, row -> new Answer(row.getUUID("id"), row.getString("student_id"),
+                        row.getString("answer"))));
+    }
+
     static byte[] bytes(float[] vector) {
         ByteBuffer buffer = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buffer.asFloatBuffer().put(vector);

@@ -630,4 +630,11 @@ final class SqlQueries {
     static final String DISTINCT_ANSWERS = """
             SELECT DISTINCT s.answer FROM submissions s JOIN questions q ON q.id = s.question_id
             WHERE q.tenant_id = $1 AND q.id = $2""";
+    /** The question's answers without a teacher mark under its current version, in a stable order. */
+    static final String UNMARKED_ANSWERS = """
+            SELECT s.id, s.student_id, s.answer FROM submissions s JOIN questions q ON q.id = s.question_id
+            WHERE q.tenant_id = $1 AND q.id = $2
+              AND NOT EXISTS (SELECT 1 FROM teacher_marks m
+                              WHERE m.submission_id = s.id AND m.rubric_id = q.current_rubric_id)
+            ORDER BY s.id""";
 }

@@ -2,6 +2,7 @@ package io.zhiyue.grading.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.embedding.EmbeddingService;
+import io.zhiyue.grading.embedding.ExemplarSuggestions;
 import io.zhiyue.grading.grader.Rubric;
 import io.zhiyue.grading.model.Question;
 import io.zhiyue.grading.service.ExamService;
@@ -9,12 +10,14 @@ import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
@@ -28,10 +31,21 @@ public class QuestionResource {
 
     private final ExamService exams;
     private final EmbeddingService embeddings;
+    private final ExemplarSuggestions suggestions;
 
-    public QuestionResource(ExamService exams, EmbeddingService embeddings) {
+    public QuestionResource(ExamService exams, EmbeddingService embeddings, ExemplarSuggestions suggestions) {
         this.exams = exams;
         this.embeddings = embeddings;
+        this.suggestions = suggestions;
+    }
+
+    /** The answers whose teacher marks teach the exemplar grader most: {@code ?count=N} (1..200, default 10). */
+    @GET
+    @Path("/{questionId}/exemplar-suggestions")
+    @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
+    public Uni<ExemplarSuggestions.Suggestions> exemplarSuggestions(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("questionId") UUID questionId, @QueryParam("count") String count) {
+        return suggestions.suggest(Tenant.of(tenant), questionId, count);
     }
 
     /**

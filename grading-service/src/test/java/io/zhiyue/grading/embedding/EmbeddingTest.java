@@ -20,6 +20,9 @@ import static io.zhiyue.grading.GradingTestData.uploadCsv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 /**
@@ -80,8 +83,51 @@ class EmbeddingTest {
     }
 
     @Test
+    void suggestionsAreOneRepresentativeAnswerPerKindBiggestKindFirstWithoutMarkedOnes() {
+        String examId = createExam("exemplar suggestions");
+        Map<String, Object> body = new HashMap<>(question(1, 4, Map.of()));
+        body.remove("rubric");
+        body.put("marking", Map.of("mode", "ai"));
+        String questionId = postQuestion(null, examId, body).statusCode(201).extract().path("id");
+        uploadCsv(examId, """
+                student_id,question_number,answer
+                p-1,1,光合作用在叶绿体中进行，释放氧气
+                p-2,1,光合作用在叶绿体里进行，会释放氧气
+                p-3,1,植物的光合作用在叶绿体中进行并放出氧气
+                p-4,1,光合作用发生在叶绿体，产物之一是氧气
+                p-5,1,光合作用在叶绿体中进行，释放氧气
+                r-1,1,呼吸作用消耗有机物，产生二氧化碳和水
+                r-2,1,细胞呼吸分解有机物并放出二氧化碳
+                w-1,1,The water cycle moves water through evaporation and rain
+                w-2,1,Water evaporates from the sea and falls again as rain
+                """).statusCode(200);
+        List<Map<String, Object>> items = given().queryParam("count", 3).when()
+                .get("/api/v1/questions/" + questionId + "/exemplar-suggestions").then().statusCode(200)
+                .body("items", hasSize(3)).extract().path("items");
+        // one per kind, the photosynthesis answers (five, two of them identical) first; the other two
+        // kinds are as big as each other
+        List<String> kinds = items.stream().map(item -> ((String) item.get("studentId")).substring(0, 1)).toList();
+        assertThat(kinds.get(0)).isEqualTo("p");
+        assertThat(kinds.subList(1, 3)).containsExactlyInAnyOrder("r", "w");
+        assertThat(items).extracting(item -> item.get("clusterSize")).containsExactly(5, 2, 2);
+
+        // once a teacher marked p-1 it is no longer suggested (its identical twin p-5 still is)
+        given().contentType("text/csv").body("student_id,question_number,score,marker_id\np-1,1,4,t\n")
+                .when().post("/api/v1/exams/" + examId + "/marks").then().statusCode(200).body("accepted", equalTo(1));
+        given().queryParam("count", 20).when().get("/api/v1/questions/" + questionId + "/exemplar-suggestions")
+                .then().statusCode(200).body("items.studentId", not(hasItem("p-1")))
+                .body("items.clusterSize.sum()", equalTo(8));
+        for (String bad : List.of("0", "201", "many", "-1", " ")) {
+            given().queryParam("count", bad).when().get("/api/v1/questions/" + questionId + "/exemplar-suggestions")
+                    .then().statusCode(400).body("code", equalTo("VALIDATION_ERROR"));
+        }
+    }
+
+    @Test
     void anUnknownQuestionIsNotFound() {
         given().when().post("/api/v1/questions/00000000-0000-0000-0000-000000000000/embeddings").then()
+                .statusCode(404).body("code", equalTo("RECORD_NOT_FOUND"));
+        given().when().get("/api/v1/questions/00000000-0000-0000-0000-000000000000/exemplar-suggestions").then()
                 .statusCode(404).body("code", equalTo("RECORD_NOT_FOUND"));
     }
 
