@@ -11,6 +11,7 @@ import org.hamcrest.TypeSafeMatcher;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -90,6 +91,17 @@ public final class GradingTestData {
     public static Map<String, Object> question(int number, Object maxScore, Map<String, Object> rubric) {
         return Map.of("number", number, "prompt", "Question " + number, "maxScore", maxScore, "scoreStep", 0.5,
                 "rubric", rubric);
+    }
+
+    /**
+     * Adds question {@code number} (max {@code maxScore}, step 0.5) in ai mode without rubric points:
+     * no grader can propose, so every answer goes to people. Answers the question's id.
+     */
+    public static String addAiQuestionWithoutPoints(String examId, int number, int maxScore) {
+        Map<String, Object> body = new HashMap<>(question(number, maxScore, Map.of()));
+        body.remove("rubric");
+        body.put("marking", Map.of("mode", "ai"));
+        return postQuestion(null, examId, body).statusCode(201).extract().path("id");
     }
 
     public static ValidatableResponse postQuestion(String tenant, String examId, Object body) {

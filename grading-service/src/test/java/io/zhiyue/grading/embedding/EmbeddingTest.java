@@ -7,15 +7,13 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static io.zhiyue.grading.GradingTestData.addAiQuestionWithoutPoints;
 import static io.zhiyue.grading.GradingTestData.createExam;
-import static io.zhiyue.grading.GradingTestData.postQuestion;
-import static io.zhiyue.grading.GradingTestData.question;
 import static io.zhiyue.grading.GradingTestData.uploadCsv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
@@ -43,10 +41,7 @@ class EmbeddingTest {
     @Test
     void eachDistinctNormalisedAnswerIsEmbeddedOnceAndKept() {
         String examId = createExam("embeddings");
-        Map<String, Object> body = new HashMap<>(question(1, 4, Map.of()));
-        body.remove("rubric");
-        body.put("marking", Map.of("mode", "ai"));
-        String questionId = postQuestion(null, examId, body).statusCode(201).extract().path("id");
+        String questionId = addAiQuestionWithoutPoints(examId, 1, 4);
         // e-1 and e-2 are the same answer after normalisation (case, white space, full-width letters);
         // a tag of this run keeps the answers new to a store other tests and runs share
         String tag = UUID.randomUUID().toString().substring(0, 8);
@@ -85,10 +80,7 @@ class EmbeddingTest {
     @Test
     void suggestionsAreOneRepresentativeAnswerPerKindBiggestKindFirstWithoutMarkedOnes() {
         String examId = createExam("exemplar suggestions");
-        Map<String, Object> body = new HashMap<>(question(1, 4, Map.of()));
-        body.remove("rubric");
-        body.put("marking", Map.of("mode", "ai"));
-        String questionId = postQuestion(null, examId, body).statusCode(201).extract().path("id");
+        String questionId = addAiQuestionWithoutPoints(examId, 1, 4);
         uploadCsv(examId, """
                 student_id,question_number,answer
                 p-1,1,光合作用在叶绿体中进行，释放氧气

@@ -20,6 +20,7 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static io.zhiyue.grading.GradingTestData.addKeywordNumericQuestion;
 import static io.zhiyue.grading.GradingTestData.as;
+import static io.zhiyue.grading.GradingTestData.addAiQuestionWithoutPoints;
 import static io.zhiyue.grading.GradingTestData.createExam;
 import static io.zhiyue.grading.GradingTestData.decimal;
 import static io.zhiyue.grading.GradingTestData.gradeToCompletion;
@@ -131,10 +132,7 @@ class AnswerGroupsTest {
     void aGroupMarkResolvesOpenSingleMarkItemsAndLeavesBlindOnes() {
         String examId = createExam("answer groups, review queue");
         // question 1: ai without points, one person's mark is final; question 2: ai, double-marked
-        Map<String, Object> open = new HashMap<>(question(1, 4, Map.of()));
-        open.remove("rubric");
-        open.put("marking", Map.of("mode", "ai"));
-        String openId = postQuestion(null, examId, open).statusCode(201).extract().path("id");
+        String openId = addAiQuestionWithoutPoints(examId, 1, 4);
         Map<String, Object> twice = new HashMap<>(question(2, 4, keywordRubric("kw", 4, "oxygen")));
         twice.put("marking", Map.of("mode", "ai", "doubleMarking", Map.of("enabled", true, "tolerance", 1)));
         String twiceId = postQuestion(null, examId, twice).statusCode(201).extract().path("id");

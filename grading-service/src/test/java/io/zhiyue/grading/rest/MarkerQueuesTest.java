@@ -17,10 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
+import static io.zhiyue.grading.GradingTestData.addAiQuestionWithoutPoints;
 import static io.zhiyue.grading.GradingTestData.createExam;
 import static io.zhiyue.grading.GradingTestData.decimal;
 import static io.zhiyue.grading.GradingTestData.gradeToCompletion;
-import static io.zhiyue.grading.GradingTestData.postQuestion;
 import static io.zhiyue.grading.GradingTestData.question;
 import static io.zhiyue.grading.GradingTestData.uploadCsv;
 import static io.zhiyue.grading.rest.Problems.expectProblem;
@@ -48,12 +48,8 @@ class MarkerQueuesTest {
     @BeforeEach
     void anExamWithTwoQueues() {
         examId = createExam("marker queues");
-        for (int number = 1; number <= 2; number++) {
-            Map<String, Object> body = new HashMap<>(question(number, 4, Map.of()));
-            body.remove("rubric");
-            body.put("marking", Map.of("mode", "ai"));
-            postQuestion(null, examId, body).statusCode(201);
-        }
+        addAiQuestionWithoutPoints(examId, 1, 4);
+        addAiQuestionWithoutPoints(examId, 2, 4);
         uploadCsv(examId, """
                 student_id,question_number,answer
                 q-0,1,one-a

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static io.zhiyue.grading.GradingTestData.addAiQuestionWithoutPoints;
 import static io.zhiyue.grading.GradingTestData.createExam;
 import static io.zhiyue.grading.GradingTestData.decimal;
 import static io.zhiyue.grading.GradingTestData.gradeToCompletion;
@@ -61,10 +62,7 @@ class ReviewQueueTest {
         Map<String, Object> twice = new HashMap<>(question(1, 4, keywordRubric("kw", 4, "oxygen")));
         twice.put("marking", Map.of("mode", "ai", "doubleMarking", Map.of("enabled", true, "tolerance", 1)));
         postQuestion(null, examId, twice).statusCode(201);
-        Map<String, Object> open = new HashMap<>(question(2, 4, Map.of()));
-        open.remove("rubric");
-        open.put("marking", Map.of("mode", "ai"));
-        postQuestion(null, examId, open).statusCode(201);
+        addAiQuestionWithoutPoints(examId, 2, 4);
         uploadCsv(examId, """
                 student_id,question_number,answer
                 r-0,1,oxygen first
