@@ -41,14 +41,10 @@ public class ChannelHub {
                 .register(registry);
     }
 
-    /** Fans an event out to its channel; only enqueues, never waits for a client. */
-    public void publish(LiveEvent event) {
-        publish(List.of(event));
-    }
-
     /**
      * Fans out the events of one stream entry (one per channel it belongs to) under one lock, so a
-     * subscription registered meanwhile starts after all of them or before all of them.
+     * subscription registered meanwhile starts after all of them or before all of them. Only
+     * enqueues, never waits for a client.
      */
     public void publish(List<LiveEvent> events) {
         synchronized (routing) {

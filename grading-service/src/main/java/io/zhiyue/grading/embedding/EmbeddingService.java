@@ -48,9 +48,14 @@ public class EmbeddingService {
 
     /** The unit vectors of the answers' normalised texts, by normalised text. */
     public Uni<Embedded> embeddings(List<String> answers) {
+        return embeddingsOfNormalised(answers.stream().map(TextNormalizer::normalize).toList());
+    }
+
+    /** The same for texts the caller normalised already ({@link TextNormalizer}). */
+    public Uni<Embedded> embeddingsOfNormalised(List<String> normalised) {
         Map<String, byte[]> hashes = new LinkedHashMap<>();
-        for (String answer : answers) {
-            hashes.computeIfAbsent(TextNormalizer.normalize(answer), EmbeddingService::sha256);
+        for (String text : normalised) {
+            hashes.computeIfAbsent(text, EmbeddingService::sha256);
         }
         List<String> texts = new ArrayList<>(hashes.keySet());
         Uni<Embedded> result = Uni.createFrom().item(new Embedded(new LinkedHashMap<>(), texts.size(), 0, 0));

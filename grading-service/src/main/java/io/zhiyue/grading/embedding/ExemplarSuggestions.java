@@ -62,7 +62,7 @@ public class ExemplarSuggestions {
                                 .add(answer);
                     }
                     List<String> texts = new ArrayList<>(byText.keySet());
-                    return embeddings.embeddings(texts).emitOn(Infrastructure.getDefaultWorkerPool()).map(done -> {
+                    return embeddings.embeddingsOfNormalised(texts).emitOn(Infrastructure.getDefaultWorkerPool()).map(done -> {
                         List<ExemplarChoice.Point> points = texts.stream()
                                 .map(text -> new ExemplarChoice.Point(done.byText().get(text), byText.get(text).size()))
                                 .toList();

@@ -20,12 +20,10 @@ import io.zhiyue.grading.repository.AnswerGroupRepository.StoredGroup;
 import io.zhiyue.grading.repository.ListQuery;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.error.ErrorCode;
-import io.zhiyue.shared.error.Problem.FieldError;
 import io.zhiyue.shared.error.ZhiyueException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -184,16 +182,7 @@ public class AnswerGroupService {
         if (request == null) {
             throw ZhiyueException.validation("body", "expected {score, markerId, comment?}");
         }
-        List<FieldError> errors = new ArrayList<>();
-        if (request.score() == null) {
-            errors.add(new FieldError("score", "is required"));
-        }
-        ReviewService.validateMarker(request.markerId(), errors);
-        String comment = MarkFields.noteProblem(request.comment());
-        if (comment != null) {
-            errors.add(new FieldError("comment", comment));
-        }
-        ExamService.failIfAny(errors);
+        ExamService.failIfAny(MarkFields.markErrors(request.score(), request.markerId(), "comment", request.comment()));
         return new MarkRequest(ScoreScale.normalise(request.score()), request.markerId().trim(), request.comment());
     }
 }

@@ -1,6 +1,11 @@
 package io.zhiyue.grading.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zhiyue.shared.error.Problem.FieldError;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The checks every way of marking shares (review marks, teacher marks, group marks, allocations):
@@ -16,6 +21,24 @@ final class MarkFields {
     static final int MAX_POINTS = 200;
 
     private MarkFields() {
+    }
+
+    /** The field errors of what every mark has: a score, who marked, and a note under its own name. */
+    static List<FieldError> markErrors(BigDecimal score, String markerId, String noteField, String note) {
+        List<FieldError> errors = new ArrayList<>();
+        if (score == null) {
+            errors.add(new FieldError("score", "is required"));
+        }
+        add(errors, "markerId", markerProblem(markerId));
+        add(errors, noteField, noteProblem(note));
+        return errors;
+    }
+
+    /** Adds {@code problem} (null: none) as the field's error. */
+    static void add(List<FieldError> errors, String field, String problem) {
+        if (problem != null) {
+            errors.add(new FieldError(field, problem));
+        }
     }
 
     static String markerProblem(String markerId) {

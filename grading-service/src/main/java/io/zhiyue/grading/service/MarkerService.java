@@ -36,7 +36,8 @@ public class MarkerService {
     }
 
     public Uni<MarkerAllocation> allocation(String tenant, UUID examId) {
-        return exams.find(tenant, examId).chain(() -> markers.find(tenant, examId));
+        return markers.find(tenant, examId)
+                .onItem().ifNull().failWith(() -> ZhiyueException.notFound("exam", examId));
     }
 
     /** Replaces the exam's allocation; every question number must be one of the exam's. */
@@ -76,10 +77,9 @@ public class MarkerService {
                 errors.add(new FieldError(field, "must be an object {markerId, questionNumbers, chief?}"));
                 continue;
             }
-            List<FieldError> markerErrors = new ArrayList<>();
-            ReviewService.validateMarker(assignment.markerId(), markerErrors);
-            markerErrors.forEach(error -> errors.add(new FieldError(field + "." + error.field(), error.message())));
-            if (markerErrors.isEmpty() && !seen.add(assignment.markerId().trim())) {
+            String markerProblem = MarkFields.markerProblem(assignment.markerId());
+            MarkFields.add(errors, field + ".markerId", markerProblem);
+            if (markerProblem == null && !seen.add(assignment.markerId().trim())) {
                 errors.add(new FieldError(field + ".markerId", "appears more than once"));
             }
             List<Integer> wanted = assignment.questionNumbers();
@@ -92,7 +92,7 @@ public class MarkerService {
             } else if (new HashSet<>(wanted).size() != wanted.size()) {
                 errors.add(new FieldError(field + ".questionNumbers", "must not repeat a question"));
             }
-            if (markerErrors.isEmpty()) {
+            if (markerProblem == null) {
                 assignments.add(new Assignment(assignment.markerId().trim(), wanted,
                         Boolean.TRUE.equals(assignment.chief())));
             }

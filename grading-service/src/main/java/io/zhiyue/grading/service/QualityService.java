@@ -42,7 +42,7 @@ public class QualityService {
 
     /** The exam's ai-mode questions with their figures, by question number. */
     public Uni<QuestionQuality> of(String tenant, UUID examId) {
-        return exams.find(tenant, examId).chain(() -> exams.questions(tenant, examId))
+        return exams.questions(tenant, examId)
                 .chain(questions -> quality.examChecks(tenant, examId)
                         .chain(checks -> quality.decisionCounts(tenant, examId)
                                 .map(counts -> new QuestionQuality(examId, questions.stream()

@@ -178,7 +178,7 @@ public class ReviewService {
         if (request == null) {
             throw ZhiyueException.validation("body", "expected {markerId, chief?, leaseSeconds?}");
         }
-        validateMarker(request.markerId(), errors);
+        MarkFields.add(errors, "markerId", MarkFields.markerProblem(request.markerId()));
         int leaseSeconds = request.leaseSeconds() == null ? DEFAULT_LEASE_SECONDS : request.leaseSeconds();
         if (leaseSeconds < 1 || leaseSeconds > MAX_LEASE_SECONDS) {
             errors.add(new FieldError("leaseSeconds", "must be between 1 and " + MAX_LEASE_SECONDS));
@@ -265,26 +265,8 @@ public class ReviewService {
         if (request == null) {
             throw ZhiyueException.validation("body", "expected {score, points?, markerId, chief?, reason?}");
         }
-        List<FieldError> errors = new ArrayList<>();
-        if (request.score() == null) {
-            errors.add(new FieldError("score", "is required"));
-        }
-        validateMarker(request.markerId(), errors);
-        String reason = MarkFields.noteProblem(request.reason());
-        if (reason != null) {
-            errors.add(new FieldError("reason", reason));
-        }
-        String points = MarkFields.pointsProblem(request.points());
-        if (points != null) {
-            errors.add(new FieldError("points", points));
-        }
+        List<FieldError> errors = MarkFields.markErrors(request.score(), request.markerId(), "reason", request.reason());
+        MarkFields.add(errors, "points", MarkFields.pointsProblem(request.points()));
         ExamService.failIfAny(errors);
-    }
-
-    static void validateMarker(String markerId, List<FieldError> errors) {
-        String problem = MarkFields.markerProblem(markerId);
-        if (problem != null) {
-            errors.add(new FieldError("markerId", problem));
-        }
     }
 }
