@@ -95,7 +95,8 @@ public final class GradingTestData {
 
     /**
      * Adds question {@code number} (max {@code maxScore}, step 0.5) in ai mode without rubric points:
-     * no grader can propose, so every answer goes to people. Answers the question's id.
+     * until five of its answers carry a teacher mark no grader can propose, so every answer goes to
+     * people. Answers the question's id.
      */
     public static String addAiQuestionWithoutPoints(String examId, int number, int maxScore) {
         Map<String, Object> body = new HashMap<>(question(number, maxScore, Map.of()));

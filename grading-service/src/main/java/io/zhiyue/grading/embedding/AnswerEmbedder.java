@@ -102,7 +102,7 @@ public class AnswerEmbedder {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         thread.shutdownNow();
     }
 

@@ -3,6 +3,7 @@ package io.zhiyue.grading.grader;
 import java.math.BigDecimal;
 import java.util.List;
 
-/** A grader's verdict on one answer. */
-public record GradeResult(BigDecimal score, BigDecimal maxScore, BigDecimal confidence, List<PointDecision> points) {
+/** A grader's verdict on one answer; {@code graderId} names the grader (or graders) behind it. */
+public record GradeResult(String graderId, BigDecimal score, BigDecimal maxScore, BigDecimal confidence,
+        List<PointDecision> points) {
 }

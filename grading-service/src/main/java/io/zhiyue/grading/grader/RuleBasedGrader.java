@@ -97,7 +97,7 @@ public final class RuleBasedGrader implements Grader {
         BigDecimal confidence = decisions.isEmpty()
                 ? BigDecimal.ONE.setScale(2)
                 : certainty.divide(BigDecimal.valueOf(decisions.size()), 2, RoundingMode.HALF_UP);
-        return new GradeResult(plain(score), plain(maxScore), confidence, List.copyOf(decisions));
+        return new GradeResult(ID, plain(score), plain(maxScore), confidence, List.copyOf(decisions));
     }
 
     private PreparedRubric prepare(Rubric rubric) {

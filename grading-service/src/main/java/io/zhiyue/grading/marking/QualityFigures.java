@@ -1,8 +1,8 @@
 package io.zhiyue.grading.marking;
 
+import io.zhiyue.shared.quality.Agreement;
+
 import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.math.MathContext;
 import java.util.List;
 import java.util.Objects;
 
@@ -60,52 +60,25 @@ public record QualityFigures(
     }
 
     /**
-     * Quadratic weighted kappa {@code 1 − Σ w·O / Σ w·E} with {@code w_ij = (i − j)² / (k − 1)²},
-     * {@code O} the observed and {@code E} the chance (product of the marginals) proportions. The
-     * {@code (k − 1)²} cancels, and with AI categories {@code a}, human {@code h} over {@code n} checks
-     * {@code Σ w·O ∝ Σ(a − h)² / n} and {@code Σ w·E ∝ Σa²/n + Σh²/n − 2·Σa·Σh / n²}, so no
-     * k × k table is built (a 1000-point question in 0.01 steps has 100 001 categories).
-     * <p>
-     * Null without checks. When every check is in one and the same category on both sides the chance
-     * disagreement is 0 and kappa is undefined; it is then 1.0, since the observed disagreement is 0
-     * as well (any differing pair would spread a marginal) and the AI agreed with people on every answer.
+     * Quadratic weighted kappa with categories {@code score / scoreStep} ({@link Agreement}); null
+     * without checks.
      */
     public static Double quadraticWeightedKappa(ScoreScale scale, List<BlindCheck> checks) {
-        if (checks.isEmpty()) {
-            return null;
-        }
-        BigInteger n = BigInteger.valueOf(checks.size());
-        BigInteger sumAi = BigInteger.ZERO;
-        BigInteger sumHuman = BigInteger.ZERO;
-        BigInteger sumAiSquared = BigInteger.ZERO;
-        BigInteger sumHumanSquared = BigInteger.ZERO;
-        BigInteger sumDifferenceSquared = BigInteger.ZERO;
+        long[] ai = new long[checks.size()];
+        long[] human = new long[checks.size()];
         for (int i = 0; i < checks.size(); i++) {
-            BigInteger ai = category(scale, checks.get(i).aiScore(), i);
-            BigInteger human = category(scale, checks.get(i).humanScore(), i);
-            sumAi = sumAi.add(ai);
-            sumHuman = sumHuman.add(human);
-            sumAiSquared = sumAiSquared.add(ai.pow(2));
-            sumHumanSquared = sumHumanSquared.add(human.pow(2));
-            sumDifferenceSquared = sumDifferenceSquared.add(ai.subtract(human).pow(2));
+            ai[i] = category(scale, checks.get(i).aiScore(), i);
+            human[i] = category(scale, checks.get(i).humanScore(), i);
         }
-        // Both sides of the ratio multiplied by n² to stay in integers.
-        BigInteger observed = n.multiply(sumDifferenceSquared);
-        BigInteger chance = n.multiply(sumAiSquared).add(n.multiply(sumHumanSquared))
-                .subtract(BigInteger.TWO.multiply(sumAi).multiply(sumHuman));
-        if (chance.signum() == 0) {
-            return 1.0;
-        }
-        BigDecimal ratio = new BigDecimal(observed).divide(new BigDecimal(chance), MathContext.DECIMAL64);
-        return BigDecimal.ONE.subtract(ratio).doubleValue();
+        return Agreement.quadraticWeightedKappa(ai, human);
     }
 
-    private static BigInteger category(ScoreScale scale, BigDecimal score, int index) {
+    private static long category(ScoreScale scale, BigDecimal score, int index) {
         if (scale.violationOf(score).isPresent()) {
             throw new IllegalArgumentException("blind check " + index + " holds score " + score
                     + ", which is not on the scale 0.." + scale.maxScore() + " step " + scale.scoreStep());
         }
-        return BigInteger.valueOf(scale.category(score));
+        return scale.category(score);
     }
 
     private static Double share(long part, long whole) {

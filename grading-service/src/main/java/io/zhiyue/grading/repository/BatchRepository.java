@@ -88,7 +88,7 @@ public class BatchRepository {
      * Records the outcome of every task of a batch that has none yet, and counts them on the job,
      * in one statement. Null when nothing was recorded: a redelivered batch, or a job that ended.
      */
-    public Uni<Recorded> record(UUID jobId, String tenant, String graderId, OffsetDateTime publishedAt,
+    public Uni<Recorded> record(UUID jobId, String tenant, OffsetDateTime publishedAt,
             List<Outcome> outcomes) {
         int n = outcomes.size();
         UUID[] submissionIds = new UUID[n];
@@ -103,6 +103,7 @@ public class BatchRepository {
         String[] maxScores = new String[n];
         String[] confidences = new String[n];
         String[] points = new String[n];
+        String[] graders = new String[n];
         for (int i = 0; i < n; i++) {
             Outcome outcome = outcomes.get(i);
             PendingTask task = outcome.task();
@@ -125,9 +126,10 @@ public class BatchRepository {
                 scores[i] = proposal.score().toPlainString();
                 confidences[i] = proposal.confidence().toPlainString();
                 points[i] = JsonCodec.write(proposal.points());
+                graders[i] = proposal.graderId();
             }
         }
-        List<Object> parameters = new ArrayList<>(Arrays.asList(jobId, OPEN, tenant, graderId, publishedAt,
+        List<Object> parameters = new ArrayList<>(Arrays.asList(jobId, OPEN, tenant, graders, publishedAt,
                 submissionIds, statuses, questionIds, rubricIds, students, numbers, scores, maxScores, confidences,
                 points, reviews, teacherScores));
         // only a batch with answers for people (or drawn for the audit sample) pays for the review queue's insert

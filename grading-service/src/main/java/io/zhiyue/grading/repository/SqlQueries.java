@@ -246,8 +246,8 @@ final class SqlQueries {
     /**
      * One statement, so one round trip and one implicit transaction: the outcomes of a batch's
      * tasks (those that have none yet; a redelivered batch records nothing twice) and the job's
-     * counters. $3 tenant, $4 grader, $5 when the batch was published, then one array per column;
-     * score, confidence and points are the grader's proposal (null: none), final when the review
+     * counters. $3 tenant, $4 the grader behind each proposal, $5 when the batch was published, then one
+     * array per column; score, confidence and points are the grader's proposal (null: none), final when the review
      * status is AUTO_ACCEPTED; a HUMAN outcome takes the teacher's mark (last array) as final.
      */
     static final String RECORD_OUTCOMES = recordOutcomes("");
@@ -266,12 +266,13 @@ final class SqlQueries {
                        CASE WHEN x.review = 'HUMAN' THEN x.teacher_score::numeric
                             WHEN x.review <> 'NEEDS_REVIEW' THEN x.score::numeric END,
                        CASE WHEN x.review = 'HUMAN' THEN 'HUMAN' WHEN x.review <> 'NEEDS_REVIEW' THEN 'GRADER' END,
-                       x.max_score::numeric, x.confidence::numeric, CASE WHEN x.score IS NOT NULL THEN $4 END,
+                       x.max_score::numeric, x.confidence::numeric, x.grader,
                        x.points::jsonb, $5, clock_timestamp()
                 FROM job, unnest($6::uuid[], $7::text[], $8::uuid[], $9::uuid[], $10::text[], $11::int[],
-                                 $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+                                 $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
+                                 $4::text[])
                      AS x(submission_id, status, question_id, rubric_id, student_id, question_number, score,
-                          max_score, confidence, points, review, teacher_score)
+                          max_score, confidence, points, review, teacher_score, grader)
                 ON CONFLICT (job_id, submission_id) DO NOTHING
                 RETURNING %s)%s
             %s""".formatted(OPEN_JOB, RECORDED_COLUMNS, more, COUNT_OUTCOMES);
@@ -637,4 +638,14 @@ final class SqlQueries {
               AND NOT EXISTS (SELECT 1 FROM teacher_marks m
                               WHERE m.submission_id = s.id AND m.rubric_id = q.current_rubric_id)
             ORDER BY s.id""";
+    /** Per question version: how many teacher marks it has and when the latest was made (a change detector). */
+    static final String EXEMPLAR_STAMPS = """
+            SELECT rubric_id, count(*) AS marks, max(created_at) AS latest FROM teacher_marks
+            WHERE tenant_id = $1 AND rubric_id = ANY($2::uuid[]) GROUP BY rubric_id""";
+    /** The version's teacher-marked answers: each submission's latest mark with its answer as written. */
+    static final String EXEMPLARS = """
+            SELECT DISTINCT ON (m.submission_id) s.answer, m.score FROM teacher_marks m
+            JOIN submissions s ON s.id = m.submission_id
+            WHERE m.tenant_id = $1 AND m.rubric_id = $2
+            ORDER BY m.submission_id, m.created_at DESC""";
 }

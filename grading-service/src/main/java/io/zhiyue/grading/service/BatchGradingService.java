@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.zhiyue.grading.embedding.ExemplarProposals;
+import io.zhiyue.grading.grader.ExemplarGrader;
 import io.zhiyue.grading.grader.GradeResult;
+import io.zhiyue.grading.grader.ProposalBlend;
 import io.zhiyue.grading.grader.RuleBasedGrader;
 import io.zhiyue.grading.grader.RuleBasedGrader.PreparedQuestion;
 import io.zhiyue.grading.marking.MarkingPolicy;
@@ -38,17 +41,19 @@ public class BatchGradingService {
     private final JobCompletion completion;
     private final RuleBasedGrader grader;
     private final PreparedRubrics rubrics;
+    private final ExemplarProposals exemplars;
     private final Counter graded;
     private final Counter failed;
     private final Counter pendingReview;
     private final Timer batchTimer;
 
     public BatchGradingService(BatchRepository batches, JobCompletion completion, RuleBasedGrader grader,
-            PreparedRubrics rubrics, MeterRegistry registry) {
+            PreparedRubrics rubrics, ExemplarProposals exemplars, MeterRegistry registry) {
         this.batches = batches;
         this.completion = completion;
         this.grader = grader;
         this.rubrics = rubrics;
+        this.exemplars = exemplars;
         this.graded = Counter.builder("zhiyue.grading.submissions").tag("outcome", "graded").register(registry);
         this.failed = Counter.builder("zhiyue.grading.submissions").tag("outcome", "failed").register(registry);
         this.pendingReview = Counter.builder("zhiyue.grading.submissions").tag("outcome", "needs-review")
@@ -66,10 +71,11 @@ public class BatchGradingService {
         UUID jobId = batch.jobId();
         return batches.loadPending(tenant, jobId, batch.batchNo()).chain(pending -> pending.isEmpty()
                         ? Uni.createFrom().voidItem()
-                        // resolve(…) hands over on a worker thread: grading is CPU work
-                        : rubrics.resolve(rubricIds(pending))
-                                .map(questions -> grade(jobId, pending, questions))
-                                .chain(outcomes -> batches.record(jobId, tenant, grader.id(),
+                        // both hand over on a worker thread: grading is CPU work
+                        : exemplars.propose(tenant, pending)
+                                .chain(proposed -> rubrics.resolve(rubricIds(pending))
+                                        .map(questions -> grade(jobId, pending, questions, proposed)))
+                                .chain(outcomes -> batches.record(jobId, tenant,
                                         OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC), outcomes))
                                 .chain(recorded -> counted(recorded, traceparent)))
                 .invoke(() -> sample.stop(batchTimer));
@@ -93,10 +99,13 @@ public class BatchGradingService {
     /**
      * Each task's outcome under its question's marking settings. A submission whose rubric could
      * not be compiled, or whose grading threw, has no proposal: it fails alone in rule mode and
-     * goes to people in ai mode, as does one the grader is not asked about (ai mode, no points).
-     * A task with a teacher's mark under the job's version takes that mark (HUMAN) without grading.
+     * goes to people in ai mode, as does one no grader is asked about (ai mode, no points, fewer
+     * than five teacher marks). In ai mode the exemplar grader's proposal ({@code proposed}, by
+     * submission) is blended with the rule-based one ({@link ProposalBlend}). A task with a
+     * teacher's mark under the job's version takes that mark (HUMAN) without grading.
      */
-    private List<Outcome> grade(UUID jobId, List<PendingTask> pending, Map<UUID, PreparedQuestion> questions) {
+    private List<Outcome> grade(UUID jobId, List<PendingTask> pending, Map<UUID, PreparedQuestion> questions,
+            Map<UUID, ExemplarGrader.Proposal> proposed) {
         List<Outcome> outcomes = new ArrayList<>(pending.size());
         for (PendingTask task : pending) {
             if (task.teacherScore() != null) {
@@ -104,7 +113,8 @@ public class BatchGradingService {
                 outcomes.add(new Outcome(task, ReviewStatus.HUMAN, null));
                 continue;
             }
-            GradeResult proposal = task.marking().graderProposes() ? propose(jobId, task, questions) : null;
+            GradeResult rule = task.marking().graderProposes() ? propose(jobId, task, questions) : null;
+            GradeResult proposal = ProposalBlend.of(proposed.get(task.submissionId()), rule, task.marking().maxScore());
             outcomes.add(new Outcome(task, MarkingPolicy.decide(task.marking(),
                     proposal == null ? null : proposal.confidence()), proposal));
         }

@@ -1,0 +1,221 @@
+package io.zhiyue.grading.grader;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The exemplar grader: proposes a score for an answer from the teacher-marked answers of the same
+ * question version, with a confidence calibrated on those marks. Embedding similarity measures
+ * topic, not correctness, so similarity is only evidence for which teacher marks to weigh; the
+ * score is always one a teacher gave.
+ *
+ * <ul>
+ * <li><b>Score:</b> the {@value #NEIGHBOURS} most similar marked answers vote with weight
+ * {@code exp((similarity − best)/τ)}, {@code τ} = {@value #TEMPERATURE}: bge-small-zh puts answers
+ * to one question within a narrow band of cosines (0.7–0.95), so plain similarity weights are
+ * nearly equal and a distant neighbour counts as much as a near copy. The proposal is the weighted
+ * median of the votes, which is always a score a teacher gave (on the step) and, unlike a rounded
+ * mean, never lands between two clusters of marks on a score nobody gave.</li>
+ * <li><b>Certainty:</b> the weighted share of the voters whose mark is the proposal, times how close
+ * the nearest marked answer is ({@code (best − 0.5)/0.5}, clamped to [0, 1]).</li>
+ * <li><b>Confidence:</b> the certainty calibrated on the teacher marks themselves: each marked
+ * answer (at most {@value #CALIBRATION_SAMPLE}) is proposed from the others (leave-one-out), and
+ * isotonic regression (pool adjacent violators) maps certainty to the share proposed exactly
+ * right, each block's share smoothed with one right and one wrong pseudo-proposal (so five right
+ * proposals are 6/7, never 1) and made non-decreasing from the right (a higher certainty is never
+ * promised more than a block above it delivered). Marked answers chosen as cluster medoids are
+ * further from each other than an unmarked answer is from its nearest mark, so this errs towards
+ * too little confidence, not too much.</li>
+ * </ul>
+ *
+ * <p>Active from {@value #MIN_EXEMPLARS} marks. Immutable once fitted, so one instance serves every
+ * thread. The vectors are unit vectors (cosine = dot product).
+ */
+public final class ExemplarGrader {
+
+    public static final String ID = "exemplar-knn";
+    /** Fewer teacher marks than this and the grader proposes nothing. */
+    public static final int MIN_EXEMPLARS = 5;
+    static final int NEIGHBOURS = 7;
+    static final double TEMPERATURE = 0.05;
+    static final int CALIBRATION_SAMPLE = 400;
+    /** A nearest marked answer at this cosine or below lends no certainty at all. */
+    private static final double UNRELATED = 0.5;
+
+    /** A teacher-marked answer: its unit vector and the teacher's score. */
+    public record Exemplar(float[] vector, double score) {
+    }
+
+    /**
+     * A proposal: {@code score} is a teacher's score; {@code certainty} the raw agreement;
+     * {@code confidence} the calibrated chance that the score is exactly right; {@code nearest} the
+     * cosine of the most similar marked answer.
+     */
+    public record Proposal(double score, double certainty, double confidence, double nearest) {
+    }
+
+    private final float[][] vectors;
+    private final double[] scores;
+    private final Calibration calibration;
+
+    private ExemplarGrader(float[][] vectors, double[] scores, Calibration calibration) {
+        this.vectors = vectors;
+        this.scores = scores;
+        this.calibration = calibration;
+    }
+
+    /** Fits the grader on at least {@value #MIN_EXEMPLARS} exemplars of one question version. */
+    public static ExemplarGrader fit(List<Exemplar> exemplars) {
+        if (exemplars.size() < MIN_EXEMPLARS) {
+            throw new IllegalArgumentException("the exemplar grader needs at least " + MIN_EXEMPLARS
+                    + " teacher marks, had " + exemplars.size());
+        }
+        float[][] vectors = new float[exemplars.size()][];
+        double[] scores = new double[exemplars.size()];
+        for (int i = 0; i < vectors.length; i++) {
+            vectors[i] = exemplars.get(i).vector();
+            scores[i] = exemplars.get(i).score();
+        }
+        return new ExemplarGrader(vectors, scores, calibrate(vectors, scores));
+    }
+
+    /** How many teacher-marked answers stand behind the proposals. */
+    public int exemplars() {
+        return scores.length;
+    }
+
+    /** The proposal for an answer's unit vector. */
+    public Proposal propose(float[] vector) {
+        Vote vote = vote(vectors, scores, vector, -1);
+        return new Proposal(vote.score(), vote.certainty(), calibration.confidence(vote.certainty()), vote.nearest());
+    }
+
+    private record Vote(double score, double certainty, double nearest) {
+    }
+
+    /** The weighted vote of the nearest exemplars, leaving out exemplar {@code skip} (-1: none). */
+    private static Vote vote(float[][] vectors, double[] scores, float[] vector, int skip) {
+        int k = Math.min(NEIGHBOURS, vectors.length - (skip < 0 ? 0 : 1));
+        int[] nearest = new int[k];
+        double[] similarity = new double[k];
+        Arrays.fill(similarity, Double.NEGATIVE_INFINITY);
+        for (int i = 0; i < vectors.length; i++) {
+            if (i == skip) {
+                continue;
+            }
+            double s = dot(vectors[i], vector);
+            if (s > similarity[k - 1]) {
+                // insertion into the sorted top k (k is small)
+                int at = k - 1;
+                while (at > 0 && similarity[at - 1] < s) {
+                    similarity[at] = similarity[at - 1];
+                    nearest[at] = nearest[at - 1];
+                    at--;
+                }
+                similarity[at] = s;
+                nearest[at] = i;
+            }
+        }
+        double best = similarity[0];
+        double[] weight = new double[k];
+        double total = 0;
+        for (int j = 0; j < k; j++) {
+            weight[j] = Math.exp((similarity[j] - best) / TEMPERATURE);
+            total += weight[j];
+        }
+        double score = weightedMedian(nearest, weight, total, scores);
+        double agreeing = 0;
+        for (int j = 0; j < k; j++) {
+            if (scores[nearest[j]] == score) {
+                agreeing += weight[j];
+            }
+        }
+        double closeness = Math.clamp((best - UNRELATED) / (1 - UNRELATED), 0.0, 1.0);
+        return new Vote(score, agreeing / total * closeness, best);
+    }
+
+    /** The lowest score at which the voters' weight reaches half of the total. */
+    private static double weightedMedian(int[] voters, double[] weight, double total, double[] scores) {
+        Integer[] order = new Integer[voters.length];
+        for (int j = 0; j < order.length; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(order, Comparator.comparingDouble(j -> scores[voters[j]]));
+        double sum = 0;
+        for (int j : order) {
+            sum += weight[j];
+            if (sum >= total / 2) {
+                return scores[voters[j]];
+            }
+        }
+        return scores[voters[order[order.length - 1]]];
+    }
+
+    static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    /** Leave-one-out over (a spread sample of) the exemplars, then isotonic regression. */
+    private static Calibration calibrate(float[][] vectors, double[] scores) {
+        int n = vectors.length;
+        int sample = Math.min(n, CALIBRATION_SAMPLE);
+        double[][] observed = new double[sample][];
+        for (int j = 0; j < sample; j++) {
+            // every (n/sample)-th exemplar: deterministic, spread over the marks as they were loaded
+            int i = (int) ((long) j * n / sample);
+            Vote vote = vote(vectors, scores, vectors[i], i);
+            observed[j] = new double[] {vote.certainty(), vote.score() == scores[i] ? 1 : 0};
+        }
+        return Calibration.isotonic(observed);
+    }
+
+    /**
+     * Certainty → confidence as a step function over the blocks of the isotonic fit: a certainty
+     * gets the value of the highest block starting at or below it (the lowest block below all).
+     */
+    record Calibration(double[] from, double[] value) {
+
+        static Calibration isotonic(double[][] observed) {
+            double[][] sorted = observed.clone();
+            Arrays.sort(sorted, Comparator.comparingDouble((double[] pair) -> pair[0]));
+            // pool adjacent violators: blocks of (start certainty, right, count) with non-decreasing means
+            List<double[]> blocks = new ArrayList<>();
+            for (double[] pair : sorted) {
+                double[] block = {pair[0], pair[1], 1};
+                while (!blocks.isEmpty()) {
+                    double[] last = blocks.get(blocks.size() - 1);
+                    if (last[1] / last[2] < block[1] / block[2]) {
+                        break;
+                    }
+                    blocks.remove(blocks.size() - 1);
+                    block = new double[] {last[0], last[1] + block[1], last[2] + block[2]};
+                }
+                blocks.add(block);
+            }
+            double[] from = new double[blocks.size()];
+            double[] value = new double[blocks.size()];
+            double ceiling = 1;
+            for (int b = blocks.size() - 1; b >= 0; b--) {
+                double[] block = blocks.get(b);
+                from[b] = block[0];
+                ceiling = Math.min(ceiling, (block[1] + 1) / (block[2] + 2));
+                value[b] = ceiling;
+            }
+            return new Calibration(from, value);
+        }
+
+        double confidence(double certainty) {
+            int block = 0;
+            while (block + 1 < from.length && from[block + 1] <= certainty) {
+                block++;
+            }
+            return value[block];
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.zhiyue.grading.rest;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import io.zhiyue.devstack.DevstackTestResource;
+import io.zhiyue.grading.grader.ExemplarGrader;
+import io.zhiyue.grading.grader.ProposalBlend;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import static io.restassured.RestAssured.given;
+import static io.zhiyue.grading.GradingTestData.addAiQuestionWithoutPoints;
+import static io.zhiyue.grading.GradingTestData.createExam;
+import static io.zhiyue.grading.GradingTestData.decimal;
+import static io.zhiyue.grading.GradingTestData.gradeToCompletion;
+import static io.zhiyue.grading.GradingTestData.job;
+import static io.zhiyue.grading.GradingTestData.keywordRubric;
+import static io.zhiyue.grading.GradingTestData.postQuestion;
+import static io.zhiyue.grading.GradingTestData.question;
+import static io.zhiyue.grading.GradingTestData.uploadCsv;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.nullValue;
+
+/**
+ * The exemplar grader in ai-mode jobs: silent below five teacher marks of the question version;
+ * from five on it proposes the score teachers gave the nearest answers, with a confidence that the
+ * marks behind it earn (six marks cannot reach the default 0.9, ten can); with rubric points, a
+ * proposal both graders back keeps its confidence and one they disagree on loses it.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = DevstackTestResource.class, restrictToAnnotatedClass = false)
+class ExemplarGradingTest {
+
+    /** Right answers (4 of 4), each a different wording. */
+    private static final List<String> RIGHT = List.of(
+            "植物通过光合作用把光能转化为化学能，储存在有机物中",
+            "光合作用把光能变成化学能储存在有机物里",
+            "绿色植物利用光能，把二氧化碳和水合成有机物，能量储存在有机物中",
+            "植物的光合作用将光能转化成化学能储存起来",
+            "在叶绿体中，光能被转化为化学能，储存在糖类等有机物中",
+            "光能经光合作用转变为化学能，贮存在有机物中",
+            "植物吸收光能，通过光合作用转化为储存在有机物中的化学能",
+            "光合作用中光能转化为化学能并储存在葡萄糖里",
+            "叶绿体把光能转换成化学能，存在有机物中",
+            "通过光合作用，光能最终以化学能的形式储存在有机物中",
+            "光能被植物转化为化学能，保存在淀粉等有机物里",
+            "植物把太阳光的能量转化成化学能，储存在有机物中");
+    /** Wrong answers (0 of 4) on the same topic. */
+    private static final List<String> WRONG = List.of(
+            "植物靠根从土壤里吸收食物长大",
+            "植物的食物全部来自土壤里的养分",
+            "植物是靠吃土里的肥料长大的",
+            "根从泥土中吸收营养，所以植物能长大",
+            "植物从土壤中获得所有的能量和食物",
+            "土壤里的养料就是植物的食物来源",
+            "植物生长需要的能量都是根从土里吸来的",
+            "植物靠肥料和土壤长大，不需要别的",
+            "植物的营养都来自土壤中的肥料",
+            "植物长大是因为根吸收了泥土里的食物",
+            "肥料是植物生长所需能量的唯一来源",
+            "植物从泥土里吸取养分作为能量");
+
+    @Test
+    void fromFiveTeacherMarksTheExemplarGraderProposesAndTenMarksEarnAutoAccept() {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String examId = createExam("exemplar grader " + tag);
+        addAiQuestionWithoutPoints(examId, 1, 4);
+        uploadCsv(examId, answers(tag)).statusCode(200);
+
+        // four marks: too few, no proposal at all
+        mark(examId, List.of("r0", "r1", "w0", "w1"));
+        String first = gradeToCompletion(examId);
+        result(first, "r5").body("proposedScore", nullValue()).body("graderId", nullValue())
+                .body("reviewStatus", equalTo("NEEDS_REVIEW"));
+
+        // six: proposals with the teachers' scores, but six right guesses earn at most 7/8
+        mark(examId, List.of("r2", "w2"));
+        String second = gradeToCompletion(examId);
+        result(second, "r5").body("proposedScore", decimal("4")).body("graderId", equalTo(ExemplarGrader.ID))
+                .body("confidence", lessThan(0.9f)).body("reviewStatus", equalTo("NEEDS_REVIEW"));
+        result(second, "w7").body("proposedScore", decimal("0")).body("graderId", equalTo(ExemplarGrader.ID));
+        result(second, "r0").body("reviewStatus", equalTo("HUMAN")).body("graderId", nullValue());
+
+        // ten: the nearest marks agree and the calibration earned 0.9, so they are accepted
+        mark(examId, List.of("r3", "r4", "w3", "w4"));
+        String third = gradeToCompletion(examId);
+        job(third).body("pendingReview", lessThan(14));
+        for (String student : List.of("r8", "r11", "w8", "w11")) {
+            result(third, student).body("reviewStatus", equalTo("AUTO_ACCEPTED"))
+                    .body("confidence", greaterThanOrEqualTo(0.9f))
+                    .body("score", decimal(student.startsWith("r") ? "4" : "0"));
+        }
+        given().queryParam("filter[reviewStatus]", "AUTO_ACCEPTED").when()
+                .get("/api/v1/grading-jobs/" + third + "/results").then().statusCode(200)
+                .body("items.graderId", everyItem(equalTo(ExemplarGrader.ID)));
+    }
+
+    @Test
+    void withRubricPointsTheTwoGradersBackOrDoubtEachOther() {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String examId = createExam("exemplar and rule " + tag);
+        // the rubric gives 4 to any answer naming 光合作用 or 光能, so it calls the right answers
+        // right and the wrong ones (which never name it) 0, except the two wrong ones below
+        Map<String, Object> body = new HashMap<>(question(1, 4, keywordRubric("kw", 4, "光合作用", "光能")));
+        body.put("marking", Map.of("mode", "ai"));
+        postQuestion(null, examId, body).statusCode(201);
+        uploadCsv(examId, answers(tag) + "x0-" + tag + ",1,植物不进行光合作用，只靠土壤里的养分长大\n"
+                + "x1-" + tag + ",1,光合作用不需要光能，植物靠土壤的养分生长\n").statusCode(200);
+        mark(examId, List.of("r0", "r1", "r2", "r3", "r4", "w0", "w1", "w2", "w3", "w4"));
+
+        String jobId = gradeToCompletion(examId);
+        // both say 4: the higher confidence stands (the rule's 1.00)
+        result(jobId, "r7").body("graderId", equalTo(ProposalBlend.BOTH)).body("proposedScore", decimal("4"))
+                .body("confidence", decimal("1.00"));
+        // the rule says 4 for a wrong answer naming the process, the teachers' marks say 0: doubt
+        result(jobId, "x0").body("graderId", equalTo(ProposalBlend.BOTH)).body("confidence", lessThan(0.5f))
+                .body("reviewStatus", equalTo("NEEDS_REVIEW"));
+    }
+
+    private static String answers(String tag) {
+        StringBuilder csv = new StringBuilder("student_id,question_number,answer\n");
+        IntStream.range(0, RIGHT.size()).forEach(i -> csv.append("r").append(i).append('-').append(tag).append(",1,")
+                .append(RIGHT.get(i)).append('\n'));
+        IntStream.range(0, WRONG.size()).forEach(i -> csv.append("w").append(i).append('-').append(tag).append(",1,")
+                .append(WRONG.get(i)).append('\n'));
+        return csv.toString();
+    }
+
+    /** Teacher marks: 4 for the right answers, 0 for the wrong ones. */
+    private static void mark(String examId, List<String> students) {
+        String tag = tagOf(examId);
+        StringBuilder csv = new StringBuilder("student_id,question_number,score,marker_id\n");
+        for (String student : students) {
+            csv.append(student).append('-').append(tag).append(",1,").append(student.startsWith("r") ? 4 : 0)
+                    .append(",teacher-li\n");
+        }
+        given().contentType("text/csv").body(csv.toString()).when().post("/api/v1/exams/" + examId + "/marks")
+                .then().statusCode(200).body("accepted", equalTo(students.size()));
+    }
+
+    private static String tagOf(String examId) {
+        String title = given().when().get("/api/v1/exams/" + examId).then().statusCode(200).extract().path("title");
+        return title.substring(title.lastIndexOf(' ') + 1);
+    }
+
+    /** The one result of the student (short id, before the tag) in the job. */
+    private static ValidatableResponse result(String jobId, String student) {
+        return given().queryParam("filter[studentId]", student + "-" + tagOf(examOf(jobId)))
+                .when().get("/api/v1/grading-jobs/" + jobId + "/results").then().statusCode(200)
+                .rootPath("items[0]");
+    }
+
+    private static String examOf(String jobId) {
+        return job(jobId).extract().path("examId");
+    }
+}
