@@ -102,7 +102,7 @@ public class AnswerEmbedder {
     }
 
     @PreDestroy
-    public void close() {
+    void close() {
         thread.shutdownNow();
     }
 

@@ -15,11 +15,13 @@ import java.util.List;
  * <li>{@code acceptedExact}, {@code acceptedAdjacent}: among those, the share exactly right and the
  * share within {@code max(1, step)} (null when none was accepted);</li>
  * <li>{@code top30Exact}, {@code top50Exact}: exact agreement of the 30 % and 50 % most confident
- * proposals (ties broken by the answer's order in the set, so the figure is reproducible).</li>
+ * proposals (ties broken by the answer's order in the set, so the figure is reproducible);</li>
+ * <li>{@code exact} and {@code meanConfidence} over all proposals: a calibrated grader's mean
+ * confidence is close to its exact agreement.</li>
  * </ul>
  */
 record EvaluationFigures(int proposals, Double kappa, double autoAcceptRate, Double acceptedExact,
-        Double acceptedAdjacent, Double top30Exact, Double top50Exact) {
+        Double acceptedAdjacent, Double top30Exact, Double top50Exact, Double exact, Double meanConfidence) {
 
     /** One proposal against the teacher's score. */
     record Scored(double teacher, double proposed, double confidence) {
@@ -40,8 +42,12 @@ record EvaluationFigures(int proposals, Double kappa, double autoAcceptRate, Dou
         int accepted = 0;
         int acceptedExact = 0;
         int acceptedAdjacent = 0;
+        int exact = 0;
+        double confidence = 0;
         for (int i = 0; i < n; i++) {
             Scored one = scored.get(i);
+            exact += one.exact() ? 1 : 0;
+            confidence += one.confidence();
             teacher[i] = Math.round(one.teacher() / step);
             proposed[i] = Math.round(one.proposed() / step);
             if (one.confidence() >= minConfidence) {
@@ -52,7 +58,8 @@ record EvaluationFigures(int proposals, Double kappa, double autoAcceptRate, Dou
         }
         return new EvaluationFigures(n, Agreement.quadraticWeightedKappa(teacher, proposed),
                 n == 0 ? 0 : (double) accepted / n, share(acceptedExact, accepted), share(acceptedAdjacent, accepted),
-                mostConfidentExact(scored, 0.3), mostConfidentExact(scored, 0.5));
+                mostConfidentExact(scored, 0.3), mostConfidentExact(scored, 0.5), share(exact, n),
+                n == 0 ? null : confidence / n);
     }
 
     /** Exact agreement of the {@code part} most confident proposals (at least one); null without proposals. */

@@ -28,6 +28,8 @@ class EvaluationFiguresTest {
         // 30 % of 4 rounds to 1: the 0.95 one, right; 50 %: the 0.95 and 0.92 ones, one right
         assertThat(figures.top30Exact()).isEqualTo(1.0);
         assertThat(figures.top50Exact()).isEqualTo(0.5);
+        assertThat(figures.exact()).isEqualTo(0.5);
+        assertThat(figures.meanConfidence()).isCloseTo((0.95 + 0.92 + 0.5 + 0.3) / 4, offset(1e-12));
     }
 
     @Test

@@ -39,6 +39,12 @@ final class ExemplarEvaluation {
 
     /** {@code embed}: unit vectors of normalised texts, in their order. */
     static List<Row> run(LabelledSet set, Function<List<String>, List<float[]>> embed) {
+        return run(set, embed, ExemplarGrader.DEFAULT, MARKED_PERCENT);
+    }
+
+    /** The same with other grader settings or another share of marked answers, for the sweep. */
+    static List<Row> run(LabelledSet set, Function<List<String>, List<float[]>> embed, ExemplarGrader.Settings settings,
+            int markedPercent) {
         List<Row> rows = new ArrayList<>();
         for (Question question : set.questions()) {
             List<Answer> answers = set.answersTo(question);
@@ -52,7 +58,7 @@ final class ExemplarEvaluation {
                 byText.put(distinct.get(i), distinctVectors.get(i));
             }
             List<float[]> vectors = texts.stream().map(byText::get).toList();
-            int count = Math.max(ExemplarGrader.MIN_EXEMPLARS, Math.round(answers.size() * MARKED_PERCENT / 100f));
+            int count = Math.max(ExemplarGrader.MIN_EXEMPLARS, Math.round(answers.size() * markedPercent / 100f));
 
             List<ExemplarChoice.Point> points = distinct.stream()
                     .map(text -> new ExemplarChoice.Point(byText.get(text), weights.get(text))).toList();
@@ -75,22 +81,22 @@ final class ExemplarEvaluation {
                 marked += chosen ? 1 : 0;
             }
             rows.add(new Row(question, answers.size(), marked,
-                    exemplarGrader(question, answers, vectors, medoid),
+                    exemplarGrader(question, answers, vectors, medoid, settings),
                     plainKnn(question, answers, vectors, medoid),
-                    exemplarGrader(question, answers, vectors, random)));
+                    exemplarGrader(question, answers, vectors, random, settings)));
         }
         return rows;
     }
 
     private static EvaluationFigures exemplarGrader(Question question, List<Answer> answers, List<float[]> vectors,
-            boolean[] marked) {
+            boolean[] marked, ExemplarGrader.Settings settings) {
         List<ExemplarGrader.Exemplar> exemplars = new ArrayList<>();
         for (int i = 0; i < answers.size(); i++) {
             if (marked[i]) {
                 exemplars.add(new ExemplarGrader.Exemplar(vectors.get(i), answers.get(i).score()));
             }
         }
-        ExemplarGrader grader = ExemplarGrader.fit(exemplars);
+        ExemplarGrader grader = ExemplarGrader.fit(exemplars, settings);
         List<Scored> scored = new ArrayList<>();
         for (int i = 0; i < answers.size(); i++) {
             if (!marked[i]) {
@@ -125,32 +131,44 @@ final class ExemplarEvaluation {
         return EvaluationFigures.of(scored, question.step(), MIN_CONFIDENCE);
     }
 
+    /** The line of a table with the means of the per-question figures. */
+    static String means(List<Row> rows) {
+        return table(rows).lines().filter(line -> line.startsWith(MEANS)).findFirst().orElseThrow();
+    }
+
+    private static final String MEANS = "mean per question";
+
     /** The rows as a table, with the mean of the per-question figures last. */
     static String table(List<Row> rows) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-6s %4s %4s | %-28s | %-28s | %-28s%n", "q", "n", "mark",
+        out.append(String.format(Locale.ROOT, "%-6s %4s %4s | %-38s | %-38s | %-38s%n", "q", "n", "mark",
                 "exemplar grader (medoids)", "plain weighted k-NN (medoids)", "exemplar grader (random)"));
         out.append(String.format(Locale.ROOT, "%-6s %4s %4s | %s | %s | %s%n", "", "", "",
                 header(), header(), header()));
-        double[][] sums = new double[3][6];
-        int[][] counts = new int[3][6];
+        double[][] sums = new double[3][8];
+        int[][] counts = new int[3][8];
         for (Row row : rows) {
             out.append(String.format(Locale.ROOT, "%-6s %4d %4d | %s | %s | %s%n", row.question().id(), row.answers(),
                     row.marked(), cells(row.exemplar(), sums[0], counts[0]), cells(row.baseline(), sums[1], counts[1]),
                     cells(row.randomSample(), sums[2], counts[2])));
         }
-        out.append(String.format(Locale.ROOT, "%-16s | %s | %s | %s%n", "mean per question",
+        out.append(String.format(Locale.ROOT, "%-16s | %s | %s | %s%n", MEANS,
                 means(sums[0], counts[0]), means(sums[1], counts[1]), means(sums[2], counts[2])));
+        out.append("QWK per question; acc: auto-accepted share at minConfidence 0.9; accX, accA: exact and adjacent "
+                + "agreement of those; t30, t50: exact agreement of the 30 % and 50 % most confident; exct: exact "
+                + "agreement of all; conf: mean confidence\n");
         return out.toString();
     }
 
     private static String header() {
-        return String.format(Locale.ROOT, "%5s %4s %4s %4s %4s %4s", "QWK", "acc", "accX", "accA", "t30", "t50");
+        return String.format(Locale.ROOT, "%5s %4s %4s %4s %4s %4s %4s %4s", "QWK", "acc", "accX", "accA", "t30", "t50",
+                "exct", "conf");
     }
 
     private static String cells(EvaluationFigures figures, double[] sums, int[] counts) {
         Double[] values = {figures.kappa(), figures.autoAcceptRate(), figures.acceptedExact(),
-                figures.acceptedAdjacent(), figures.top30Exact(), figures.top50Exact()};
+                figures.acceptedAdjacent(), figures.top30Exact(), figures.top50Exact(), figures.exact(),
+                figures.meanConfidence()};
         StringBuilder cells = new StringBuilder();
         for (int i = 0; i < values.length; i++) {
             if (values[i] != null) {

@@ -71,21 +71,21 @@ class ExemplarGraderTest {
     @Test
     void isotonicCalibrationPoolsViolatorsAndSmoothsEachBlock() {
         // (certainty, right): 0.1 ✗, 0.2 ✓, 0.3 ✗, 0.4 ✓, 0.5 ✓ → blocks [0.1: 0/1] [0.2: 1/2] [0.4: 2/2];
-        // smoothed (right + 1) / (count + 2): 1/3, 2/4, 3/4 (already non-decreasing)
+        // smoothed (right + 1) / (count + 3): 1/4, 2/5, 3/5 (already non-decreasing)
         Calibration calibration = Calibration.isotonic(new double[][] {
                 {0.3, 0}, {0.1, 0}, {0.5, 1}, {0.2, 1}, {0.4, 1}});
 
         assertThat(calibration.from()).containsExactly(0.1, 0.2, 0.4);
-        assertThat(calibration.confidence(0.05)).isCloseTo(1.0 / 3, offset(1e-12));
-        assertThat(calibration.confidence(0.25)).isCloseTo(0.5, offset(1e-12));
-        assertThat(calibration.confidence(0.45)).isCloseTo(0.75, offset(1e-12));
-        assertThat(calibration.confidence(0.99)).isCloseTo(0.75, offset(1e-12));
+        assertThat(calibration.confidence(0.05)).isCloseTo(0.25, offset(1e-12));
+        assertThat(calibration.confidence(0.25)).isCloseTo(0.4, offset(1e-12));
+        assertThat(calibration.confidence(0.45)).isCloseTo(0.6, offset(1e-12));
+        assertThat(calibration.confidence(0.99)).isCloseTo(0.6, offset(1e-12));
     }
 
     @Test
     void aSmallBlockNeverPromisesMoreThanTheBigOneAboveIt() {
         // 0.1 ✗, then ten at 0.2 with the first right: pooled into [0.1: 0/1] [0.2: 1/10], which
-        // smooth to 1/3 and 2/12; the lower block is cut down to 2/12
+        // smooth to 1/4 and 2/13; the lower block is cut down to 2/13
         double[][] observed = new double[11][];
         observed[0] = new double[] {0.1, 0};
         for (int i = 1; i <= 10; i++) {
@@ -93,18 +93,18 @@ class ExemplarGraderTest {
         }
         Calibration calibration = Calibration.isotonic(observed);
 
-        assertThat(calibration.confidence(0.1)).isCloseTo(2.0 / 12, offset(1e-12));
-        assertThat(calibration.confidence(0.3)).isCloseTo(2.0 / 12, offset(1e-12));
+        assertThat(calibration.confidence(0.1)).isCloseTo(2.0 / 13, offset(1e-12));
+        assertThat(calibration.confidence(0.3)).isCloseTo(2.0 / 13, offset(1e-12));
     }
 
     @Test
-    void fiveMarksThatAgreeAreSixSeventhsSureNeverCertain() {
+    void fiveMarksThatAgreeAreThreeQuartersSureNeverCertain() {
         List<Exemplar> exemplars = new ArrayList<>();
         for (int degrees = 0; degrees < 5; degrees++) {
             exemplars.add(new Exemplar(at(degrees), 4));
         }
-        // leave-one-out proposes 4 for each of the five, all right, all at certainty 1 → (5 + 1) / (5 + 2)
-        assertThat(ExemplarGrader.fit(exemplars).propose(at(2)).confidence()).isCloseTo(6.0 / 7, offset(1e-12));
+        // leave-one-out proposes 4 for each of the five, all right, all at certainty 1 → (5 + 1) / (5 + 3)
+        assertThat(ExemplarGrader.fit(exemplars).propose(at(2)).confidence()).isCloseTo(0.75, offset(1e-12));
     }
 
     @Test

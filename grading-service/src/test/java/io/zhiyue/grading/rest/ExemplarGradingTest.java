@@ -33,7 +33,7 @@ import static org.hamcrest.Matchers.nullValue;
 /**
  * The exemplar grader in ai-mode jobs: silent below five teacher marks of the question version;
  * from five on it proposes the score teachers gave the nearest answers, with a confidence that the
- * marks behind it earn (six marks cannot reach the default 0.9, ten can); with rubric points, a
+ * marks behind it earn (six marks cannot reach the default 0.9, twenty can); with rubric points, a
  * proposal both graders back keeps its confidence and one they disagree on loses it.
  */
 @QuarkusTest
@@ -70,7 +70,7 @@ class ExemplarGradingTest {
             "植物从泥土里吸取养分作为能量");
 
     @Test
-    void fromFiveTeacherMarksTheExemplarGraderProposesAndTenMarksEarnAutoAccept() {
+    void fromFiveTeacherMarksTheExemplarGraderProposesAndTwentyMarksEarnAutoAccept() {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         String examId = createExam("exemplar grader " + tag);
         addAiQuestionWithoutPoints(examId, 1, 4);
@@ -82,7 +82,7 @@ class ExemplarGradingTest {
         result(first, "r5").body("proposedScore", nullValue()).body("graderId", nullValue())
                 .body("reviewStatus", equalTo("NEEDS_REVIEW"));
 
-        // six: proposals with the teachers' scores, but six right guesses earn at most 7/8
+        // six: proposals with the teachers' scores, but six right guesses earn at most 7/9
         mark(examId, List.of("r2", "w2"));
         String second = gradeToCompletion(examId);
         result(second, "r5").body("proposedScore", decimal("4")).body("graderId", equalTo(ExemplarGrader.ID))
@@ -90,11 +90,10 @@ class ExemplarGradingTest {
         result(second, "w7").body("proposedScore", decimal("0")).body("graderId", equalTo(ExemplarGrader.ID));
         result(second, "r0").body("reviewStatus", equalTo("HUMAN")).body("graderId", nullValue());
 
-        // ten: the nearest marks agree and the calibration earned 0.9, so they are accepted
-        mark(examId, List.of("r3", "r4", "w3", "w4"));
+        // twenty: the nearest marks agree and twenty right guesses earn 21/23, so they are accepted
+        mark(examId, List.of("r3", "r4", "r5", "r6", "r7", "r8", "r9", "w3", "w4", "w5", "w6", "w7", "w8", "w9"));
         String third = gradeToCompletion(examId);
-        job(third).body("pendingReview", lessThan(14));
-        for (String student : List.of("r8", "r11", "w8", "w11")) {
+        for (String student : List.of("r10", "r11", "w10", "w11")) {
             result(third, student).body("reviewStatus", equalTo("AUTO_ACCEPTED"))
                     .body("confidence", greaterThanOrEqualTo(0.9f))
                     .body("score", decimal(student.startsWith("r") ? "4" : "0"));
