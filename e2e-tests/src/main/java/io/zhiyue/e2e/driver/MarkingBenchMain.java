@@ -21,7 +21,13 @@ import java.util.UUID;
  * grading-service to embed them; the figure is the service's own (embedding time only, the model
  * already loaded by warm-up calls), printed per run with the median.
  *
- * <pre>MarkingBenchMain [--answers 2000] [--long-answers 800] [--runs 3] [--gateway http://localhost:8080]</pre>
+ * <p>Then the exemplar grader ({@link ExemplarBench}): proposals per second of a job over one
+ * question of {@code --question-answers} answers, {@code --teacher-marks} of them marked, its
+ * embeddings stored first; a rule-mode job over the same answers as the same run's baseline (both
+ * {@code --job-runs} times, medians); and p50/p99 of a review-queue page after it.
+ *
+ * <pre>MarkingBenchMain [--answers 2000] [--long-answers 800] [--runs 3] [--question-answers 20000]
+ *                  [--teacher-marks 2000] [--job-runs 3] [--gateway http://localhost:8080]</pre>
  */
 public final class MarkingBenchMain {
 
@@ -34,23 +40,33 @@ public final class MarkingBenchMain {
     private MarkingBenchMain() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         URI gatewayUrl = URI.create("http://localhost:8080");
         int shortAnswers = 2_000;
         int longAnswers = 800;
         int runs = 3;
+        int questionAnswers = 20_000;
+        int teacherMarks = 2_000;
+        int jobRuns = 3;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--gateway" -> gatewayUrl = URI.create(value(args, ++i));
-                case "--answers" -> shortAnswers = Integer.parseInt(value(args, ++i));
-                case "--long-answers" -> longAnswers = Integer.parseInt(value(args, ++i));
-                case "--runs" -> runs = Integer.parseInt(value(args, ++i));
+                case "--answers" -> shortAnswers = number(args, ++i);
+                case "--long-answers" -> longAnswers = number(args, ++i);
+                case "--runs" -> runs = number(args, ++i);
+                case "--question-answers" -> questionAnswers = number(args, ++i);
+                case "--teacher-marks" -> teacherMarks = number(args, ++i);
+                case "--job-runs" -> jobRuns = number(args, ++i);
                 default -> usage("unknown argument " + args[i]);
             }
         }
-        if (shortAnswers < 1 || longAnswers < 1 || runs < 1) {
-            usage("--answers, --long-answers and --runs take a positive number");
+        if (shortAnswers < 1 || longAnswers < 1 || runs < 1 || questionAnswers < 1 || jobRuns < 1) {
+            usage("--answers, --long-answers, --runs, --question-answers and --job-runs take a positive number");
+        }
+        if (teacherMarks < ExemplarBench.MIN_TEACHER_MARKS || teacherMarks >= questionAnswers) {
+            usage("--teacher-marks takes at least " + ExemplarBench.MIN_TEACHER_MARKS
+                    + " (fewer and the exemplar grader proposes nothing) and fewer than --question-answers");
         }
         GatewayClient gateway = new GatewayClient(gatewayUrl);
         if (!gateway.isReady()) {
@@ -62,15 +78,20 @@ public final class MarkingBenchMain {
                 embed(gateway, SHORT, 20);
             }
             out.println("bench marking: the in-process embedding model (bge-small-zh-v1.5 int8, one core per process)");
-            measure(gateway, out, "~30 characters", SHORT, shortAnswers, runs, 300);
+            double shortRate = measure(gateway, out, "~30 characters", SHORT, shortAnswers, runs, 300);
             measure(gateway, out, "~120 characters", LONG, longAnswers, runs, 80);
+            out.println();
+            if (!new ExemplarBench(gateway, out, questionAnswers, teacherMarks).run(jobRuns, shortRate)) {
+                System.exit(1);
+            }
         } catch (GatewayException | UncheckedIOException | IllegalStateException e) {
             System.err.println("bench: " + e.getMessage());
             System.exit(1);
         }
     }
 
-    private static void measure(GatewayClient gateway, PrintStream out, String label, String template, int answers,
+    /** Prints each run's rate and the median; answers the median. */
+    private static double measure(GatewayClient gateway, PrintStream out, String label, String template, int answers,
             int runs, int target) {
         List<Double> rates = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
@@ -84,6 +105,7 @@ public final class MarkingBenchMain {
         double median = rates.get(rates.size() / 2);
         out.printf(Locale.ROOT, "  %-16s median %,.0f answers/s (target here: at least %d/s) %s%n", label, median, target,
                 median >= target ? "OK" : "BELOW TARGET");
+        return median;
     }
 
     /** A new ai-mode question with {@code count} fresh distinct answers, embedded by grading-service. */
@@ -113,9 +135,20 @@ public final class MarkingBenchMain {
         return args[i];
     }
 
+    private static int number(String[] args, int i) {
+        String text = value(args, i);
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            usage(args[i - 1] + " takes a whole number, not '" + text + "'");
+            return 0;
+        }
+    }
+
     private static void usage(String problem) {
         System.err.println("bench marking: " + problem);
-        System.err.println("usage: MarkingBenchMain [--answers N] [--long-answers N] [--runs N] [--gateway URL]");
+        System.err.println("usage: MarkingBenchMain [--answers N] [--long-answers N] [--runs N] [--question-answers N] "
+                + "[--teacher-marks N] [--job-runs N] [--gateway URL]");
         System.exit(2);
     }
 }
