@@ -61,6 +61,19 @@ class GradingEndToEndIT {
     private static final int STUDENTS = 400;
     private static final int STORM_SOCKETS = 2_000;
     private static final Duration GRADING = Duration.ofMinutes(3);
+    /** Right answers (4 of 4) to where a plant's energy comes from, each worded differently. */
+    private static final List<String> RIGHT = List.of(
+            "植物通过光合作用把光能转化为化学能，储存在有机物中", "光合作用把光能变成化学能储存在有机物里",
+            "绿色植物利用光能，把二氧化碳和水合成有机物，能量储存在有机物中", "植物的光合作用将光能转化成化学能储存起来",
+            "在叶绿体中，光能被转化为化学能，储存在糖类等有机物中", "光能经光合作用转变为化学能，贮存在有机物中",
+            "植物吸收光能，通过光合作用转化为储存在有机物中的化学能", "光合作用中光能转化为化学能并储存在葡萄糖里",
+            "叶绿体把光能转换成化学能，存在有机物中", "通过光合作用，光能最终以化学能的形式储存在有机物中");
+    /** Wrong answers (0 of 4) on the same topic. */
+    private static final List<String> WRONG = List.of(
+            "植物靠根从土壤里吸收食物长大", "植物的食物全部来自土壤里的养分", "植物是靠吃土里的肥料长大的",
+            "根从泥土中吸收营养，所以植物能长大", "植物从土壤中获得所有的能量和食物", "土壤里的养料就是植物的食物来源",
+            "植物生长需要的能量都是根从土里吸来的", "植物靠肥料和土壤长大，不需要别的", "植物的营养都来自土壤中的肥料",
+            "植物长大是因为根吸收了泥土里的食物");
 
     private static SuiteProcesses suite;
     private static GatewayClient gateway;
@@ -200,6 +213,54 @@ class GradingEndToEndIT {
 
     @Test
     @Order(1)
+    void theExemplarGraderLearnsFromTheAnswersTheSuggestionsChose() {
+        String examId = gateway.createExam("the exemplar grader", "biology");
+        String questionId = gateway.postJson("exams/" + examId + "/questions", Map.of("number", 1,
+                "prompt", "植物的能量从哪里来？", "maxScore", 4, "scoreStep", 1, "marking", Map.of("mode", "ai")), 201)
+                .path("id").asText();
+        Map<String, Integer> teacherScore = new HashMap<>();
+        StringBuilder answers = new StringBuilder("student_id,question_number,answer\n");
+        List<List<String>> kinds = List.of(RIGHT, WRONG);
+        for (int kind = 0; kind < kinds.size(); kind++) {
+            for (int i = 0; i < kinds.get(kind).size(); i++) {
+                String answer = kinds.get(kind).get(i);
+                answers.append("x").append(kind).append('-').append(i).append(",1,").append(answer).append('\n');
+                teacherScore.put(answer, kind == 0 ? 4 : 0);
+            }
+        }
+        gateway.uploadCsv(examId, answers.toString());
+
+        // the teacher marks what the suggestions choose, biggest cluster first
+        JsonNode suggested = gateway.getJson("questions/" + questionId + "/exemplar-suggestions?count=16");
+        assertThat(suggested.path("items")).hasSize(16);
+        StringBuilder marks = new StringBuilder("student_id,question_number,score,marker_id\n");
+        for (JsonNode item : suggested.path("items")) {
+            marks.append(item.path("studentId").asText()).append(",1,")
+                    .append(teacherScore.get(item.path("answer").asText())).append(",teacher-li\n");
+        }
+        assertThat(gateway.uploadMarksCsv(examId, marks.toString()).accepted()).isEqualTo(16);
+        // suggestions leave out what is marked
+        assertThat(gateway.getJson("questions/" + questionId + "/exemplar-suggestions?count=16").path("items"))
+                .hasSize(RIGHT.size() + WRONG.size() - 16);
+
+        String jobId = gateway.startJob(gateway.createJob(examId).id()).id();
+        await().atMost(GRADING).until(() -> gateway.job(jobId).isFinal());
+        Job done = gateway.job(jobId);
+        assertThat(done.state()).isEqualTo("COMPLETED");
+        assertThat(done.graded() + done.pendingReview()).isEqualTo(RIGHT.size() + WRONG.size());
+        // every answer the teacher did not mark has the exemplar grader's proposal: the score the
+        // teacher gave the answers like it
+        JsonNode results = gateway.getJson("grading-jobs/" + jobId + "/results?page_size=100&filter[graderId]=exemplar-knn");
+        assertThat(results.path("items")).hasSize(RIGHT.size() + WRONG.size() - 16);
+        for (JsonNode result : results.path("items")) {
+            String student = result.path("studentId").asText();
+            assertThat(result.path("proposedScore").asInt()).as(student).isEqualTo(student.startsWith("x0") ? 4 : 0);
+            assertThat(result.path("confidence").asDouble()).isBetween(0.0, 1.0);
+        }
+    }
+
+    @Test
+    @Order(2)
     void liveChannelResumesAfterADroppedConnectionWithoutDuplicates() {
         SampleExam exam = SampleExam.generate(100, 77L);
         String examId = gateway.createExam("Resume " + exam.title(), exam.subject());
@@ -242,7 +303,7 @@ class GradingEndToEndIT {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void aSubscriptionStormIsServedWholeAndTheRestApiKeepsAnswering() {
         StormMain.Result storm = StormMain.run(gateway, STORM_SOCKETS);
         storm.print(System.out);
@@ -258,7 +319,7 @@ class GradingEndToEndIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aKilledInstanceStopsNeitherTheApiNorTheJob() throws Exception {
         SampleExam exam = SampleExam.generate(STUDENTS, 20_24L);
         String examId = gateway.createExam(exam.title(), exam.subject());

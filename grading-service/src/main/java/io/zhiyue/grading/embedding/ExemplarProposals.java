@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The exemplar grader's proposals for a batch's ai-mode answers ({@link ExemplarGrader}). Per
@@ -42,13 +43,31 @@ import java.util.UUID;
 @ApplicationScoped
 public class ExemplarProposals {
 
-    /** A fitted grader and the marks it was fitted on; {@code grader} null: fewer than the minimum. */
-    private record Fitted(Stamp stamp, ExemplarGrader grader) {
+    /**
+     * A fitted grader and the marks it was fitted on ({@code grader} null: fewer than the minimum),
+     * with its proposals by normalised text: short answers repeat a lot (the bench's 20,000 answers
+     * are 3,850 texts), and a text's proposal under one fit never changes. Bounded by characters.
+     */
+    private record Fitted(Stamp stamp, ExemplarGrader grader, Cache<String, ExemplarGrader.Proposal> proposals) {
+
+        Fitted(Stamp stamp, ExemplarGrader grader) {
+            this(stamp, grader, Caffeine.newBuilder().maximumWeight(PROPOSED_TEXT_CHARS)
+                    .weigher((String text, ExemplarGrader.Proposal proposal) -> text.length() + 64).build());
+        }
+
+        ExemplarGrader.Proposal propose(String text, float[] vector) {
+            return proposals.get(text, ignored -> grader.propose(vector));
+        }
     }
+
+    /** Characters of proposed texts remembered per fit (~8 MB at most). */
+    private static final long PROPOSED_TEXT_CHARS = 4_000_000;
 
     private final ExemplarRepository marks;
     private final EmbeddingService embeddings;
     private final Cache<UUID, Fitted> fitted;
+    /** The fits under way: batches that miss the cache at once wait for one fit, not one each. */
+    private final Map<UUID, Uni<Fitted>> fitting = new ConcurrentHashMap<>();
     private final Counter proposals;
     private final Timer fitTimer;
     private final Timer proposeTimer;
@@ -79,13 +98,14 @@ public class ExemplarProposals {
         asked.forEach(task -> versions.add(task.rubricId()));
         return marks.stamps(tenant, versions)
                 .chain(stamps -> Multi.createFrom().iterable(versions)
-                        .onItem().transformToUniAndConcatenate(version -> grader(tenant, version, stamps.get(version))
-                                .map(grader -> grader == null ? Map.<UUID, ExemplarGrader>of() : Map.of(version, grader)))
-                        .collect().in(HashMap<UUID, ExemplarGrader>::new, Map::putAll))
+                        .onItem().transformToUniAndConcatenate(version -> fitted(tenant, version, stamps.get(version))
+                                .map(fit -> fit == null || fit.grader() == null ? Map.<UUID, Fitted>of()
+                                        : Map.of(version, fit)))
+                        .collect().in(HashMap<UUID, Fitted>::new, Map::putAll))
                 .chain(graders -> propose(asked, graders));
     }
 
-    private Uni<Map<UUID, ExemplarGrader.Proposal>> propose(List<PendingTask> asked, Map<UUID, ExemplarGrader> graders) {
+    private Uni<Map<UUID, ExemplarGrader.Proposal>> propose(List<PendingTask> asked, Map<UUID, Fitted> graders) {
         List<PendingTask> graded = asked.stream().filter(task -> graders.containsKey(task.rubricId())).toList();
         if (graded.isEmpty()) {
             return Uni.createFrom().item(Map.of());
@@ -96,7 +116,8 @@ public class ExemplarProposals {
             Map<UUID, ExemplarGrader.Proposal> proposed = new HashMap<>();
             for (int i = 0; i < graded.size(); i++) {
                 PendingTask task = graded.get(i);
-                proposed.put(task.submissionId(), graders.get(task.rubricId()).propose(done.byText().get(texts.get(i))));
+                String text = texts.get(i);
+                proposed.put(task.submissionId(), graders.get(task.rubricId()).propose(text, done.byText().get(text)));
             }
             sample.stop(proposeTimer);
             proposals.increment(proposed.size());
@@ -104,24 +125,32 @@ public class ExemplarProposals {
         });
     }
 
-    /** The version's grader as its marks are now (null: too few marks); fitted again only when they changed. */
-    private Uni<ExemplarGrader> grader(String tenant, UUID version, Stamp stamp) {
+    /**
+     * The version's fit as its marks are now (null: no marks at all); fitted again only when they
+     * changed, and once however many batches ask at the same time.
+     */
+    private Uni<Fitted> fitted(String tenant, UUID version, Stamp stamp) {
         if (stamp == null || stamp.marks() < ExemplarGrader.MIN_EXEMPLARS) {
             return Uni.createFrom().nullItem();
         }
         Fitted known = fitted.getIfPresent(version);
         if (known != null && known.stamp().equals(stamp)) {
-            return Uni.createFrom().item(known.grader());
+            return Uni.createFrom().item(known);
         }
+        return fitting.computeIfAbsent(version, ignored -> fit(tenant, version, stamp)
+                .invoke(fit -> fitted.put(version, fit))
+                // a block, not an expression: remove(…) answers this very Uni, and eventually(…) would wait on it
+                .eventually(() -> {
+                    fitting.remove(version);
+                })
+                .memoize().indefinitely());
+    }
+
+    private Uni<Fitted> fit(String tenant, UUID version, Stamp stamp) {
         return marks.markedAnswers(tenant, version).chain(marked -> {
             List<String> texts = marked.stream().map(answer -> TextNormalizer.normalize(answer.answer())).toList();
             return embeddings.embeddingsOfNormalised(texts).emitOn(Infrastructure.getDefaultWorkerPool())
-                    .map(done -> {
-                        ExemplarGrader grader = fit(version, marked, texts, done.byText());
-                        // two batches fitting at once both store the same fit: harmless
-                        fitted.put(version, new Fitted(stamp, grader));
-                        return grader;
-                    });
+                    .map(done -> new Fitted(stamp, fit(version, marked, texts, done.byText())));
         });
     }
 
