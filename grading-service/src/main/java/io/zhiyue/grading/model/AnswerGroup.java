@@ -7,13 +7,17 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
- * A stored snapshot of a question's answers that are identical after normalisation, so a teacher
- * marks a common answer once (DESIGN.md "Marking"). {@code representative} is one member's answer
- * as written (the first by submission id), {@code normalizedAnswer} the text the members share;
- * {@code proposedScore} is the most common grader proposal among the members' latest results
- * (null: none) and {@code marked} how many members already carry a teacher mark under the
- * question's current version, both as they are now (the stored snapshot keeps the proposal it was
- * made with). Never a student's identity.
+ * A stored snapshot of a question's answers that are identical after normalisation, or
+ * near-identical (a small edit apart and close in meaning by their stored embeddings), so a
+ * teacher marks a common answer once (DESIGN.md "Marking"). {@code representative} is one answer
+ * of the group's most common text as written (the first by submission id), {@code normalizedAnswer}
+ * that text normalised; {@code variants} is how many distinct normalised texts the group holds:
+ * 1 when every member is identical to the representative, more when some are near-identical
+ * variants of it, which the teacher should look at before marking them all. {@code proposedScore}
+ * is the most common grader proposal among the members' latest results (null: none) and
+ * {@code marked} how many members already carry a teacher mark under the question's current
+ * version, both as they are now (the stored snapshot keeps the proposal it was made with). Never a
+ * student's identity.
  */
 @RegisterForReflection
 public record AnswerGroup(
@@ -22,6 +26,7 @@ public record AnswerGroup(
         String representative,
         String normalizedAnswer,
         int size,
+        int variants,
         BigDecimal proposedScore,
         int marked,
         OffsetDateTime createdAt) {

@@ -54,8 +54,8 @@ public class AnswerGroupRepository {
 
     /** Always biggest first; no sort, filter or cursor to choose. */
     public static final ListQuery.Spec LIST_SPEC = new ListQuery.Spec(Map.of(), Map.of(),
-            Set.of("id", "questionId", "representative", "normalizedAnswer", "size", "proposedScore", "marked",
-                    "createdAt"),
+            Set.of("id", "questionId", "representative", "normalizedAnswer", "size", "variants",
+                    "proposedScore", "marked", "createdAt"),
             SIZE, ID);
 
     private final Pool pool;

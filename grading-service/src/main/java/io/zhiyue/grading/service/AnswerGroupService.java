@@ -4,8 +4,10 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.zhiyue.grading.embedding.AnswerEmbedder;
 import io.zhiyue.grading.grader.TextNormalizer;
 import io.zhiyue.grading.marking.AnswerGrouping;
+import io.zhiyue.grading.marking.AnswerGrouping.Comparison;
 import io.zhiyue.grading.marking.ReviewState;
 import io.zhiyue.grading.marking.ScoreScale;
 import io.zhiyue.grading.model.AnswerGroup;
@@ -17,6 +19,7 @@ import io.zhiyue.grading.repository.AnswerGroupRepository.NewGroup;
 import io.zhiyue.grading.repository.AnswerGroupRepository.OpenItem;
 import io.zhiyue.grading.repository.AnswerGroupRepository.QuestionVersion;
 import io.zhiyue.grading.repository.AnswerGroupRepository.StoredGroup;
+import io.zhiyue.grading.repository.EmbeddingRepository;
 import io.zhiyue.grading.repository.ListQuery;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.error.ErrorCode;
@@ -24,6 +27,7 @@ import io.zhiyue.shared.error.ZhiyueException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +35,15 @@ import java.util.UUID;
 
 /**
  * Answer groups (DESIGN.md "Marking"): a question's answers that are identical after
- * normalisation, so a teacher marks a common answer once. Listing groups the answers as they are
- * now and stores each group as a snapshot (its id names its exact members), so a mark on a group
- * reaches exactly the answers the teacher saw, even when more identical answers arrive later.
+ * normalisation or near-identical ({@link AnswerGrouping}), so a teacher marks a common answer
+ * once. Listing groups the answers as they are now and stores each group as a snapshot (its id
+ * names its exact members), so a mark on a group reaches exactly the answers the teacher saw, even
+ * when more identical answers arrive later.
+ *
+ * <p>Listing never embeds: near-identical grouping uses only the vectors already stored (by
+ * grading jobs and {@code POST /questions/{id}/embeddings}), since the embedding model takes about
+ * 300 short answers a second and a question of 100,000 answers would keep the list waiting for
+ * minutes. An answer whose text has no stored vector groups with identical answers only.
  *
  * <p>A group mark first resolves the members' open single-mark review items through
  * {@link ReviewService}, one after another, each in its own transaction (so the exam's marker
@@ -48,6 +58,8 @@ public class AnswerGroupService {
 
     /** Rows a cursor fetches at a time while the answers are grouped. */
     private static final int FETCH = 1_000;
+    /** Near-identical comparisons whose vectors are looked up at once: at most 1,000 vectors, 2 MB. */
+    private static final int COMPARISONS_PER_ROUND = 500;
 
     /** Biggest first, then by representative answer, then by id, so pages are stable. */
     private static final Comparator<Grouped> BIGGEST_FIRST = Comparator
@@ -56,10 +68,12 @@ public class AnswerGroupService {
             .thenComparing(grouped -> grouped.group().id(), AnswerGrouping.UUID_ORDER);
 
     private final AnswerGroupRepository groups;
+    private final EmbeddingRepository embeddings;
     private final ReviewService reviews;
 
-    public AnswerGroupService(AnswerGroupRepository groups, ReviewService reviews) {
+    public AnswerGroupService(AnswerGroupRepository groups, EmbeddingRepository embeddings, ReviewService reviews) {
         this.groups = groups;
+        this.embeddings = embeddings;
         this.reviews = reviews;
     }
 
@@ -78,14 +92,47 @@ public class AnswerGroupService {
                         .chain(found -> page(tenant, question.questionId(), found, query)));
     }
 
-    /** Normalising and hashing every answer is CPU work: off the event loop that reads the rows. */
+    /**
+     * Normalising and hashing every answer, and comparing vectors, is CPU work: off the event loop
+     * that reads the rows and the vectors.
+     */
     private Uni<List<AnswerGrouping.Group>> groupAnswers(String tenant, QuestionVersion question) {
         return groups.answers(tenant, question, FETCH)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .collect().in(() -> new AnswerGrouping(question.questionId(), question.rubricId()),
                         (grouping, row) -> grouping.add(row.submissionId(), row.answer(), row.proposedScore(),
                                 row.marked()))
+                .call(this::compareByStoredVectors)
                 .map(AnswerGrouping::groups);
+    }
+
+    /**
+     * Hands each of the grouping's comparisons its stored vectors, a round of them at a time, so
+     * no more than a round's vectors are held at once.
+     */
+    private Uni<Void> compareByStoredVectors(AnswerGrouping grouping) {
+        List<Comparison> comparisons = grouping.comparisons();
+        List<List<Comparison>> rounds = new ArrayList<>();
+        for (int from = 0; from < comparisons.size(); from += COMPARISONS_PER_ROUND) {
+            rounds.add(comparisons.subList(from, Math.min(comparisons.size(), from + COMPARISONS_PER_ROUND)));
+        }
+        return Multi.createFrom().iterable(rounds)
+                .onItem().transformToUniAndConcatenate(round -> compareRound(grouping, round))
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> compareRound(AnswerGrouping grouping, List<Comparison> round) {
+        List<byte[]> hashes = new ArrayList<>(round.size() * 2);
+        for (Comparison comparison : round) {
+            hashes.add(comparison.headSha256());
+            hashes.add(comparison.textSha256());
+        }
+        return embeddings.find(AnswerEmbedder.MODEL, hashes)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .invoke(vectors -> round.forEach(comparison -> grouping.compare(comparison,
+                        vectors.get(EmbeddingRepository.hex(comparison.headSha256())),
+                        vectors.get(EmbeddingRepository.hex(comparison.textSha256())))))
+                .replaceWithVoid();
     }
 
     private Uni<List<Grouped>> withRepresentatives(String tenant, List<AnswerGrouping.Group> found) {
@@ -122,8 +169,8 @@ public class AnswerGroupService {
     private static AnswerGroup view(UUID questionId, Grouped grouped, Map<UUID, OffsetDateTime> created) {
         AnswerGrouping.Group group = grouped.group();
         return new AnswerGroup(group.id(), questionId, grouped.representative(),
-                TextNormalizer.normalize(grouped.representative()), group.size(), group.proposedScore(),
-                group.marked(), created.get(group.id()));
+                TextNormalizer.normalize(grouped.representative()), group.size(), group.variants(),
+                group.proposedScore(), group.marked(), created.get(group.id()));
     }
 
     /**

@@ -78,6 +78,7 @@ class AnswerGroupsTest {
                 .body("items[0].representative", in(PHOTOSYNTHESIS))
                 .body("items.questionId", everyItem(equalTo(questionId)))
                 .body("items.proposedScore", everyItem(nullValue()))
+                .body("items.variants", everyItem(equalTo(1)))
                 .body("items.marked", everyItem(equalTo(0)))
                 .body("items.createdAt", everyItem(notNullValue()))
                 .extract().path("items.id");
@@ -126,6 +127,34 @@ class AnswerGroupsTest {
         result(jobId, "m3").body("score", decimal("4")).body("reviewStatus", equalTo("AUTO_ACCEPTED"));
         groups(questionId).body("items[0].size", equalTo(3)).body("items[0].marked", equalTo(2))
                 .body("items[0].id", not(equalTo(groupId)));
+    }
+
+    @Test
+    void answersOnlyPunctuationApartAreOneGroupOnceTheirEmbeddingsAreStored() {
+        String examId = createExam("answer groups, near-identical");
+        String questionId = addKeywordNumericQuestion(examId, 1);
+        // a tag of this run keeps the texts new to the vector store that tests and runs share
+        String tag = "答卷" + chineseNumerals(System.nanoTime() % 100_000_000);
+        String answer = "光合作用在叶绿体中进行，释放出氧气。" + tag;
+        upload(examId, Map.of("n1", answer, "n2", "光合作用在叶绿体中进行 释放出氧气 " + tag,
+                "n3", "光合作用不在叶绿体中进行，释放出氧气。" + tag));
+        // no vectors stored yet: nothing is identical, so no group
+        groups(questionId).body("total", equalTo(0));
+
+        given().when().post("/api/v1/questions/" + questionId + "/embeddings").then().statusCode(200)
+                .body("distinct", equalTo(3));
+        String groupId = groups(questionId).body("total", equalTo(1))
+                .body("items[0].size", equalTo(2)).body("items[0].variants", equalTo(2))
+                .extract().path("items[0].id");
+        markGroup(null, groupId, Map.of("score", 7.5, "markerId", "teacher-near")).statusCode(200)
+                .body("marked", equalTo(2));
+
+        String jobId = gradeToCompletion(examId);
+        result(jobId, "n1").body("score", decimal("7.5")).body("reviewStatus", equalTo("HUMAN"));
+        result(jobId, "n2").body("score", decimal("7.5")).body("reviewStatus", equalTo("HUMAN"));
+        // the negation is not a variant of the others
+        result(jobId, "n3").body("score", decimal("4")).body("reviewStatus", equalTo("AUTO_ACCEPTED"));
+        groups(questionId).body("items[0].id", equalTo(groupId)).body("items[0].marked", equalTo(2));
     }
 
     @Test
@@ -214,6 +243,15 @@ class AnswerGroupsTest {
                 .when().get("/api/v1/questions/" + questionId + "/answer-groups").then(), "page");
         as(tenant).when().get("/api/v1/questions/" + questionId + "/answer-groups").then().statusCode(200)
                 .body("items[0].id", equalTo(groupId)).body("items[0].marked", equalTo(0));
+    }
+
+    /** 〇一二… for the digits: a number written in CJK letters, which keeps a text Chinese. */
+    private static String chineseNumerals(long number) {
+        StringBuilder out = new StringBuilder();
+        for (char digit : Long.toString(number).toCharArray()) {
+            out.append("〇一二三四五六七八九".charAt(digit - '0'));
+        }
+        return out.toString();
     }
 
     private static Map<String, Object> answer(String studentId, int questionNumber, String answer) {
