@@ -255,6 +255,7 @@ class GradingEndToEndIT {
         for (JsonNode result : results.path("items")) {
             String student = result.path("studentId").asText();
             assertThat(result.path("proposedScore").asInt()).as(student).isEqualTo(student.startsWith("x0") ? 4 : 0);
+            assertThat(result.path("confidence").isNumber()).as(student + " has a confidence").isTrue();
             assertThat(result.path("confidence").asDouble()).isBetween(0.0, 1.0);
         }
     }

@@ -7,9 +7,6 @@ import io.zhiyue.grading.repository.EmbeddingRepository;
 import io.zhiyue.grading.service.ExamService;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +52,7 @@ public class EmbeddingService {
     public Uni<Embedded> embeddingsOfNormalised(List<String> normalised) {
         Map<String, byte[]> hashes = new LinkedHashMap<>();
         for (String text : normalised) {
-            hashes.computeIfAbsent(text, EmbeddingService::sha256);
+            hashes.computeIfAbsent(text, TextNormalizer::key);
         }
         List<String> texts = new ArrayList<>(hashes.keySet());
         Uni<Embedded> result = Uni.createFrom().item(new Embedded(new LinkedHashMap<>(), texts.size(), 0, 0));
@@ -108,13 +105,5 @@ public class EmbeddingService {
                         .map(ignored -> new Embedded(byText, texts.size(), missing.size(), nanos));
             });
         });
-    }
-
-    static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

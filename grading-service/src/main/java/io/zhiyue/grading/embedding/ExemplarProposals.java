@@ -17,7 +17,6 @@ import io.zhiyue.grading.repository.ExemplarRepository.MarkedAnswer;
 import io.zhiyue.grading.repository.ExemplarRepository.Stamp;
 import jakarta.enterprise.context.ApplicationScoped;
 
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,53 +30,74 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The exemplar grader's proposals for a batch's ai-mode answers ({@link ExemplarGrader}). Per
  * question version it fits the grader on the version's teacher marks (each marked submission's
- * latest mark, whatever its source: the marks upload, an answer group, a review) and keeps it
- * while the marks stay the same: before each batch one grouped count of the versions' marks tells
- * whether a mark was added since, and only then is the version fitted again. Answers are embedded
- * through {@link EmbeddingService} (each distinct normalised text once, stored), so the model
- * thread is the only one embedding and the k-NN runs on a worker thread, never the event loop.
+ * latest mark, whatever its source: the marks upload, an answer group, a review). Before each
+ * batch one grouped count of the versions' marks tells whether marks were added since the fit;
+ * then the version is fitted again: at once when a tenth more marks or more came (an upload, a
+ * group mark), else at most every {@link #REFIT_AFTER} (people resolving the queue add marks one
+ * by one, and each would otherwise cost the next batch a whole fit). Batches that
+ * need the same fit at the same time wait for one. Each fit proposes once per distinct normalised
+ * text (short answers repeat: the bench's 20,000 answers are 3,850 texts) and fetches or embeds a
+ * vector only for a text it has not proposed for. Answers are embedded through
+ * {@link EmbeddingService} (each distinct text once, stored), so the model thread is the only one
+ * embedding, and the k-NN runs on a worker thread, never the event loop.
  *
  * <p>A batch with no ai-mode answer to propose for, which includes every rule-mode batch, costs
- * nothing here: no query, no embedding.
+ * nothing here: no query, no embedding. When the exemplar grader fails (the model, a query), the
+ * batch goes on without its proposals: the rule-based points still propose, people decide the rest.
+ *
+ * <p>Memory: at most {@value #FITS} fits, each holding its marks' vectors (2 KiB a mark) and a
+ * memo of at most {@value #PROPOSED_TEXT_CHARS} characters of proposed texts (~2 MB).
  */
 @ApplicationScoped
 public class ExemplarProposals {
 
+    /** While people keep marking, a version is fitted again at most this often. */
+    static final Duration REFIT_AFTER = Duration.ofSeconds(30);
+    static final int FITS = 16;
+    static final long PROPOSED_TEXT_CHARS = 1_000_000;
+
     /**
-     * A fitted grader and the marks it was fitted on ({@code grader} null: fewer than the minimum),
-     * with its proposals by normalised text: short answers repeat a lot (the bench's 20,000 answers
-     * are 3,850 texts), and a text's proposal under one fit never changes. Bounded by characters.
+     * A fitted grader, the marks it was fitted on and when ({@code grader} null: fewer than the
+     * minimum), with its proposals by normalised text: under one fit a text's proposal never changes.
      */
-    private record Fitted(Stamp stamp, ExemplarGrader grader, Cache<String, ExemplarGrader.Proposal> proposals) {
+    private record Fitted(Stamp stamp, long fittedAtNanos, ExemplarGrader grader,
+            Cache<String, ExemplarGrader.Proposal> proposals) {
 
         Fitted(Stamp stamp, ExemplarGrader grader) {
-            this(stamp, grader, Caffeine.newBuilder().maximumWeight(PROPOSED_TEXT_CHARS)
+            this(stamp, System.nanoTime(), grader, Caffeine.newBuilder().maximumWeight(PROPOSED_TEXT_CHARS)
                     .weigher((String text, ExemplarGrader.Proposal proposal) -> text.length() + 64).build());
         }
 
-        ExemplarGrader.Proposal propose(String text, float[] vector) {
-            return proposals.get(text, ignored -> grader.propose(vector));
+        /**
+         * Whether this fit still serves marks now stamped {@code now}: the same marks, or a few more
+         * (under a tenth more, as people resolving the queue add them one by one) while it is young.
+         */
+        boolean serves(Stamp now) {
+            return stamp.equals(now) || grader != null && now.marks() * 10 < stamp.marks() * 11
+                    && System.nanoTime() - fittedAtNanos < REFIT_AFTER.toNanos();
         }
     }
 
-    /** Characters of proposed texts remembered per fit (~8 MB at most). */
-    private static final long PROPOSED_TEXT_CHARS = 4_000_000;
+    /** A version as its marks stood: a fit under way is shared only by batches that saw the same marks. */
+    private record Marks(UUID version, Stamp stamp) {
+    }
 
     private final ExemplarRepository marks;
     private final EmbeddingService embeddings;
     private final Cache<UUID, Fitted> fitted;
     /** The fits under way: batches that miss the cache at once wait for one fit, not one each. */
-    private final Map<UUID, Uni<Fitted>> fitting = new ConcurrentHashMap<>();
+    private final Map<Marks, Uni<Fitted>> fitting = new ConcurrentHashMap<>();
     private final Counter proposals;
+    private final Counter failures;
     private final Timer fitTimer;
     private final Timer proposeTimer;
 
     public ExemplarProposals(ExemplarRepository marks, EmbeddingService embeddings, MeterRegistry registry) {
         this.marks = marks;
         this.embeddings = embeddings;
-        // a version's fit holds its marked answers' vectors (2 KiB each): bounded by versions in use
-        this.fitted = Caffeine.newBuilder().maximumSize(64).build();
+        this.fitted = Caffeine.newBuilder().maximumSize(FITS).build();
         this.proposals = Counter.builder("zhiyue.grading.exemplar.proposals").register(registry);
+        this.failures = Counter.builder("zhiyue.grading.exemplar.failures").register(registry);
         this.fitTimer = Timer.builder("zhiyue.grading.exemplar.fit").register(registry);
         this.proposeTimer = Timer.builder("zhiyue.grading.exemplar.propose").publishPercentiles(0.5, 0.99)
                 .register(registry);
@@ -102,46 +122,67 @@ public class ExemplarProposals {
                                 .map(fit -> fit == null || fit.grader() == null ? Map.<UUID, Fitted>of()
                                         : Map.of(version, fit)))
                         .collect().in(HashMap<UUID, Fitted>::new, Map::putAll))
-                .chain(graders -> propose(asked, graders));
+                .chain(fits -> propose(asked, fits))
+                .onFailure().recoverWithItem(failure -> {
+                    failures.increment();
+                    Log.errorf("the exemplar grader could not propose for a batch; it goes on without: %s",
+                            failure.toString());
+                    return Map.of();
+                });
     }
 
-    private Uni<Map<UUID, ExemplarGrader.Proposal>> propose(List<PendingTask> asked, Map<UUID, Fitted> graders) {
-        List<PendingTask> graded = asked.stream().filter(task -> graders.containsKey(task.rubricId())).toList();
-        if (graded.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
+    private Uni<Map<UUID, ExemplarGrader.Proposal>> propose(List<PendingTask> asked, Map<UUID, Fitted> fits) {
+        Map<UUID, ExemplarGrader.Proposal> proposed = new HashMap<>();
+        List<PendingTask> missed = new ArrayList<>();
+        List<String> missedTexts = new ArrayList<>();
+        for (PendingTask task : asked) {
+            Fitted fit = fits.get(task.rubricId());
+            if (fit == null) {
+                continue;
+            }
+            String text = TextNormalizer.normalize(task.answer());
+            ExemplarGrader.Proposal known = fit.proposals().getIfPresent(text);
+            if (known != null) {
+                proposed.put(task.submissionId(), known);
+            } else {
+                missed.add(task);
+                missedTexts.add(text);
+            }
         }
-        List<String> texts = graded.stream().map(task -> TextNormalizer.normalize(task.answer())).toList();
-        return embeddings.embeddingsOfNormalised(texts).emitOn(Infrastructure.getDefaultWorkerPool()).map(done -> {
+        proposals.increment(proposed.size());
+        if (missed.isEmpty()) {
+            return Uni.createFrom().item(proposed);
+        }
+        return embeddings.embeddingsOfNormalised(missedTexts).emitOn(Infrastructure.getDefaultWorkerPool()).map(done -> {
             Timer.Sample sample = Timer.start();
-            Map<UUID, ExemplarGrader.Proposal> proposed = new HashMap<>();
-            for (int i = 0; i < graded.size(); i++) {
-                PendingTask task = graded.get(i);
-                String text = texts.get(i);
-                proposed.put(task.submissionId(), graders.get(task.rubricId()).propose(text, done.byText().get(text)));
+            for (int i = 0; i < missed.size(); i++) {
+                PendingTask task = missed.get(i);
+                Fitted fit = fits.get(task.rubricId());
+                float[] vector = done.byText().get(missedTexts.get(i));
+                proposed.put(task.submissionId(),
+                        fit.proposals().get(missedTexts.get(i), text -> fit.grader().propose(vector)));
             }
             sample.stop(proposeTimer);
-            proposals.increment(proposed.size());
+            proposals.increment(missed.size());
             return proposed;
         });
     }
 
-    /**
-     * The version's fit as its marks are now (null: no marks at all); fitted again only when they
-     * changed, and once however many batches ask at the same time.
-     */
+    /** The version's fit for its marks as they are now (null: fewer than five). */
     private Uni<Fitted> fitted(String tenant, UUID version, Stamp stamp) {
         if (stamp == null || stamp.marks() < ExemplarGrader.MIN_EXEMPLARS) {
             return Uni.createFrom().nullItem();
         }
         Fitted known = fitted.getIfPresent(version);
-        if (known != null && known.stamp().equals(stamp)) {
+        if (known != null && known.serves(stamp)) {
             return Uni.createFrom().item(known);
         }
-        return fitting.computeIfAbsent(version, ignored -> fit(tenant, version, stamp)
+        Marks key = new Marks(version, stamp);
+        return fitting.computeIfAbsent(key, ignored -> fit(tenant, version, stamp)
                 .invoke(fit -> fitted.put(version, fit))
                 // a block, not an expression: remove(…) answers this very Uni, and eventually(…) would wait on it
                 .eventually(() -> {
-                    fitting.remove(version);
+                    fitting.remove(key);
                 })
                 .memoize().indefinitely());
     }

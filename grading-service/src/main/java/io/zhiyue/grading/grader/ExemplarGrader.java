@@ -22,14 +22,17 @@ import java.util.List;
  * the nearest marked answer is ({@code (best − 0.5)/0.5}, clamped to [0, 1]).</li>
  * <li><b>Confidence:</b> the certainty calibrated on the teacher marks themselves: each marked
  * answer (at most {@value #CALIBRATION_SAMPLE}) is proposed from the others (leave-one-out), and
- * isotonic regression (pool adjacent violators) maps certainty to the share proposed exactly
- * right, each block's share smoothed with one right and two wrong pseudo-proposals: a grader not
- * yet proven is presumed more often wrong than right, so five right proposals are 6/8 and it takes
- * seventeen in a row to reach 0.9. The values are made non-decreasing from the right (a higher
- * certainty is never promised more than a block above it delivered). Measured on the labelled
- * set in the test tree: with 24 marks per question the mean confidence (0.41) matches the share
- * exactly right (0.42); with 12 marks chosen as cluster medoids it overstates it (0.40 against
- * 0.29), since medoids predict each other better than they predict the answers around them.</li>
+ * isotonic regression (pool adjacent violators, equal certainties pooled first) maps certainty
+ * to the share proposed exactly right. An anchor observation says an answer unlike every marked
+ * one (certainty 0) is wrong, so a certainty below all the marks showed gets the lowest block's
+ * value, never the confidence earned higher up. Each block's share is smoothed with one right and
+ * two wrong pseudo-proposals: a grader not yet proven is presumed more often wrong than right, so
+ * five right proposals are 6/8 and it takes seventeen in a row to reach 0.9. The values are made
+ * non-decreasing from the right (a higher certainty is never promised more than a block above it
+ * delivered). Measured on the labelled set in the test tree: with 24 marks per question the mean
+ * confidence is close to the share exactly right; with 12 marks chosen as cluster medoids it
+ * overstates it, since medoids predict each other better than they predict the answers around
+ * them (the README has the figures).</li>
  * </ul>
  *
  * <p>Active from {@value #MIN_EXEMPLARS} marks. Immutable once fitted, so one instance serves every
@@ -213,13 +216,16 @@ public final class ExemplarGrader {
     private Calibration calibrate() {
         int n = scores.length;
         int sample = Math.min(n, CALIBRATION_SAMPLE);
-        double[][] observed = new double[sample][];
+        double[][] observed = new double[sample + 1][];
         for (int j = 0; j < sample; j++) {
             // every (n/sample)-th exemplar: deterministic, spread over the marks as they were loaded
             int i = (int) ((long) j * n / sample);
             Vote vote = vote(Arrays.copyOfRange(vectors, i * dimension, (i + 1) * dimension), i);
             observed[j] = new double[] {vote.certainty(), vote.score() == scores[i] ? 1 : 0};
         }
+        // the anchor: an answer like no marked one (certainty 0) is presumed wrong, so a certainty
+        // below every one the marks showed never borrows the confidence they earned higher up
+        observed[sample] = new double[] {0, 0};
         return Calibration.isotonic(observed);
     }
 
@@ -232,10 +238,20 @@ public final class ExemplarGrader {
         static Calibration isotonic(double[][] observed) {
             double[][] sorted = observed.clone();
             Arrays.sort(sorted, Comparator.comparingDouble((double[] pair) -> pair[0]));
+            // equal certainties are one observation of their share, whatever order they came in
+            List<double[]> tied = new ArrayList<>();
+            for (double[] pair : sorted) {
+                double[] last = tied.isEmpty() ? null : tied.get(tied.size() - 1);
+                if (last != null && last[0] == pair[0]) {
+                    last[1] += pair[1];
+                    last[2]++;
+                } else {
+                    tied.add(new double[] {pair[0], pair[1], 1});
+                }
+            }
             // pool adjacent violators: blocks of (start certainty, right, count) with non-decreasing means
             List<double[]> blocks = new ArrayList<>();
-            for (double[] pair : sorted) {
-                double[] block = {pair[0], pair[1], 1};
+            for (double[] block : tied) {
                 while (!blocks.isEmpty()) {
                     double[] last = blocks.get(blocks.size() - 1);
                     if (last[1] / last[2] < block[1] / block[2]) {

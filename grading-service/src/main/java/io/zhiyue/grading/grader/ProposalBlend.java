@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class ProposalBlend {
 
-    /** The id of a proposal both graders stand behind. */
+    /** The id of a proposal both graders had a say in, agreeing or not. */
     public static final String BOTH = ExemplarGrader.ID + "+" + RuleBasedGrader.ID;
 
     private ProposalBlend() {
@@ -28,8 +28,8 @@ public final class ProposalBlend {
         if (exemplar == null) {
             return rule;
         }
-        // a teacher's score; a version's marks outlive a lowered maximum, never above it
-        BigDecimal score = BigDecimal.valueOf(exemplar.score()).min(maxScore).stripTrailingZeros();
+        // a teacher's score, checked against the question's scale when it was given
+        BigDecimal score = BigDecimal.valueOf(exemplar.score()).stripTrailingZeros();
         if (score.scale() < 0) {
             score = score.setScale(0);
         }

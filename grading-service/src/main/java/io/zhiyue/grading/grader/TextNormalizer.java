@@ -1,5 +1,8 @@
 package io.zhiyue.grading.grader;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer;
 import java.util.Locale;
 
@@ -11,6 +14,18 @@ import java.util.Locale;
 public final class TextNormalizer {
 
     private TextNormalizer() {
+    }
+
+    /**
+     * The SHA-256 of a normalised text: the key its embedding is stored under and its answer
+     * group is found by, so both always name a text the same way.
+     */
+    public static byte[] key(String normalized) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(normalized.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     public static String normalize(String text) {

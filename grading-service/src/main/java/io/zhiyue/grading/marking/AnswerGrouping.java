@@ -4,9 +4,6 @@ import io.zhiyue.grading.grader.TextNormalizer;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -93,12 +90,12 @@ public final class AnswerGrouping {
      */
     public void add(UUID submissionId, String answer, BigDecimal proposedScore, boolean marked) {
         String normalized = TextNormalizer.normalize(answer);
-        TextKey text = TextKey.of(sha256(normalized));
+        TextKey text = TextKey.of(TextNormalizer.key(normalized));
         Candidate candidate = byText.get(text);
         if (candidate == null) {
             String skeleton = NearIdentical.skeleton(normalized);
             // most short answers are their own skeleton: no second hash, no second key
-            TextKey skeletonKey = skeleton.equals(normalized) ? text : TextKey.of(sha256(skeleton));
+            TextKey skeletonKey = skeleton.equals(normalized) ? text : TextKey.of(TextNormalizer.key(skeleton));
             candidate = new Candidate(text, skeletonKey, NearIdentical.language(normalized), submissionId);
             byText.put(text, candidate);
         }
@@ -288,13 +285,5 @@ public final class AnswerGrouping {
 
     private static void put(ByteBuffer buffer, UUID id) {
         buffer.putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

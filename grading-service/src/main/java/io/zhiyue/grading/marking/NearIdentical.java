@@ -19,7 +19,8 @@ import java.util.Set;
  * only in white space and punctuation had equal scores in every pair (37 of 37). A negation, a
  * number and a symbol are tokens like any other, so adding or dropping a "不", a "not", a digit or
  * a sign never merges; punctuation between a negation and another token is kept ("不，对" is not
- * "不对"), and so is a point or comma inside a number ("3.5" is not "3 5").
+ * "不对"), and so is a point, comma or colon inside a number ("3.5" is not "3 5", ".5" is not "5",
+ * "1:2" is not "1 2"); brackets are tokens ("(a+b)^2" is not "a+b^2").
  *
  * <p>The cosine is the embedding's check on top, and by itself no guard at all: of the set's pairs
  * that reach 0.85, fewer than two in five have equal scores. The thresholds only have to let the
@@ -40,8 +41,12 @@ public final class NearIdentical {
     /** English and other Latin-script text: punctuation moves less (light / light. 0.893, then 0.91 and up). */
     static final double LATIN_THRESHOLD = 0.88;
 
-    /** Sentence punctuation: separates tokens and is none, except beside a negation or inside a number. */
-    static final String PUNCTUATION = ",.;:!?、。·…\"'“”‘’()[]{}【】《》〈〉「」『』";
+    /**
+     * Sentence punctuation: separates tokens and is none, except beside a negation or inside a
+     * number. Brackets are not in it: in a formula they are the meaning ({@code (a+b)^2} is not
+     * {@code a+b^2}).
+     */
+    static final String PUNCTUATION = ",.;:!?、。·…\"'“”‘’";
 
     private static final Set<String> NEGATIONS = Set.of("不", "没", "沒", "非", "无", "無", "未", "别", "別", "否",
             "勿", "莫", "毋", "no", "not", "never", "none", "nor", "neither", "nobody", "nothing", "nowhere",
@@ -149,14 +154,20 @@ public final class NearIdentical {
         if (Character.isLetterOrDigit(codePoint) || Character.getType(codePoint) == Character.NON_SPACING_MARK) {
             return true;
         }
-        if (!inWord || next >= text.length()) {
+        if (next >= text.length()) {
             return false;
         }
-        int before = text.codePointBefore(at);
         int after = text.codePointAt(next);
+        if (!inWord) {
+            // a point that starts a number belongs to it: ".5" is not "5"
+            return codePoint == '.' && Character.isDigit(after);
+        }
+        int before = text.codePointBefore(at);
         return (codePoint == '\'' || codePoint == '’') && Character.isLetter(before) && Character.isLetter(after)
                 && !isCjk(after)
-                || (codePoint == '.' || codePoint == ',') && Character.isDigit(before) && Character.isDigit(after);
+                // inside a number: 3.5, 1,000, a ratio 1:2
+                || (codePoint == '.' || codePoint == ',' || codePoint == ':') && Character.isDigit(before)
+                && Character.isDigit(after);
     }
 
     private static boolean isPunctuation(String token) {

@@ -8,12 +8,13 @@ import java.util.UUID;
 
 /**
  * A stored snapshot of a question's answers that are identical after normalisation, or
- * near-identical (a small edit apart and close in meaning by their stored embeddings), so a
+ * near-identical (only white space and punctuation apart, and close by their stored embeddings), so a
  * teacher marks a common answer once (DESIGN.md "Marking"). {@code representative} is one answer
  * of the group's most common text as written (the first by submission id), {@code normalizedAnswer}
  * that text normalised; {@code variants} is how many distinct normalised texts the group holds:
  * 1 when every member is identical to the representative, more when some are near-identical
- * variants of it, which the teacher should look at before marking them all. {@code proposedScore}
+ * variants of it (the view shows the representative only; the variants differ from it in
+ * punctuation and white space alone). {@code proposedScore}
  * is the most common grader proposal among the members' latest results (null: none) and
  * {@code marked} how many members already carry a teacher mark under the question's current
  * version, both as they are now (the stored snapshot keeps the proposal it was made with). Never a

@@ -69,6 +69,53 @@ class ExemplarGraderTest {
     }
 
     @Test
+    void onlyTheSevenNearestVoteHoweverTheMarksAreOrdered() {
+        // three 2s at 0–2°, seven 0s at 60–66°, shuffled: the voters are the 2s and the 0s at 60–63°
+        List<Exemplar> exemplars = new ArrayList<>();
+        for (int degrees : new int[] {64, 1, 60, 66, 0, 62, 65, 2, 61, 63}) {
+            exemplars.add(new Exemplar(at(degrees), degrees < 10 ? 2 : 0));
+        }
+        Proposal proposal = ExemplarGrader.fit(exemplars).propose(at(0));
+
+        double twos = 0;
+        double all = 0;
+        for (int degrees : new int[] {0, 1, 2, 60, 61, 62, 63}) {
+            double weight = Math.exp((Math.cos(Math.toRadians(degrees)) - 1) / 0.05);
+            all += weight;
+            twos += degrees <= 2 ? weight : 0;
+        }
+        assertThat(proposal.score()).isEqualTo(2);
+        assertThat(proposal.certainty()).isCloseTo(twos / all, offset(1e-6));
+    }
+
+    @Test
+    void anAnswerUnlikeEveryMarkedOneIsNeverConfidentHoweverWellTheMarksDid() {
+        // ten 4s at 0–9°, ten 0s at 40–49°: leave-one-out gets all twenty right at certainty ≈ 1
+        List<Exemplar> exemplars = new ArrayList<>();
+        for (int degrees = 0; degrees < 10; degrees++) {
+            exemplars.add(new Exemplar(at(degrees), 4));
+            exemplars.add(new Exemplar(at(40 + degrees), 0));
+        }
+        ExemplarGrader grader = ExemplarGrader.fit(exemplars);
+
+        assertThat(grader.propose(at(5)).confidence()).as("among the 4s").isCloseTo(21.0 / 23, offset(1e-12));
+        // 150° away: certainty 0, the anchor's block; half-way between the clusters: below every
+        // certainty the marks showed, the same
+        assertThat(grader.propose(at(150)).confidence()).isCloseTo(0.25, offset(1e-12));
+        assertThat(grader.propose(at(25)).confidence()).isCloseTo(0.25, offset(1e-12));
+    }
+
+    @Test
+    void equalCertaintiesArePooledWhateverTheirOrder() {
+        // five right and one wrong at certainty 1: one block of 5/6 → (5 + 1) / (6 + 3), in any order
+        double[][] wrongInTheMiddle = {{1, 1}, {1, 1}, {1, 1}, {1, 0}, {1, 1}, {1, 1}};
+        double[][] wrongFirst = {{1, 0}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}};
+
+        assertThat(Calibration.isotonic(wrongInTheMiddle).confidence(1)).isCloseTo(6.0 / 9, offset(1e-12));
+        assertThat(Calibration.isotonic(wrongFirst).confidence(1)).isCloseTo(6.0 / 9, offset(1e-12));
+    }
+
+    @Test
     void isotonicCalibrationPoolsViolatorsAndSmoothsEachBlock() {
         // (certainty, right): 0.1 ✗, 0.2 ✓, 0.3 ✗, 0.4 ✓, 0.5 ✓ → blocks [0.1: 0/1] [0.2: 1/2] [0.4: 2/2];
         // smoothed (right + 1) / (count + 3): 1/4, 2/5, 3/5 (already non-decreasing)
@@ -124,6 +171,15 @@ class ExemplarGraderTest {
         GradeResult disagreed = ProposalBlend.of(exemplar, ruleDisagrees, new BigDecimal("6"));
         assertThat(disagreed.score()).isEqualByComparingTo("1");
         assertThat(disagreed.confidence()).isEqualByComparingTo("0.42");
+
+        // the exemplar grader is the surer one: its score, the doubt the same
+        Proposal sure = new Proposal(4, 1, 0.95, 0.99);
+        GradeResult unsureRule = new GradeResult(RuleBasedGrader.ID, new BigDecimal("1"), new BigDecimal("6"),
+                new BigDecimal("0.50"), List.of());
+        GradeResult exemplarWins = ProposalBlend.of(sure, unsureRule, new BigDecimal("6"));
+        assertThat(exemplarWins.graderId()).isEqualTo(ProposalBlend.BOTH);
+        assertThat(exemplarWins.score()).isEqualByComparingTo("4");
+        assertThat(exemplarWins.confidence()).isEqualByComparingTo("0.25");
 
         GradeResult alone = ProposalBlend.of(exemplar, null, new BigDecimal("6"));
         assertThat(alone.graderId()).isEqualTo(ExemplarGrader.ID);

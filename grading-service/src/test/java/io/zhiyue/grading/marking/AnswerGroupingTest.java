@@ -5,9 +5,6 @@ import io.zhiyue.grading.marking.AnswerGrouping.Comparison;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -168,7 +165,7 @@ class AnswerGroupingTest {
     private static List<AnswerGrouping.Group> compared(AnswerGrouping grouping, Map<String, float[]> vectors) {
         HexFormat hex = HexFormat.of();
         Map<String, float[]> byHash = new HashMap<>();
-        vectors.forEach((text, vector) -> byHash.put(hex.formatHex(sha256(TextNormalizer.normalize(text))), vector));
+        vectors.forEach((text, vector) -> byHash.put(hex.formatHex(TextNormalizer.key(TextNormalizer.normalize(text))), vector));
         for (Comparison comparison : grouping.comparisons()) {
             grouping.compare(comparison, byHash.get(hex.formatHex(comparison.headSha256())),
                     byHash.get(hex.formatHex(comparison.textSha256())));
@@ -193,14 +190,6 @@ class AnswerGroupingTest {
         vector[axis] = (float) cosine;
         vector[(axis + 1) % 4] = (float) Math.sqrt(1 - cosine * cosine);
         return vector;
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static UUID idOf(UUID rubric, List<UUID> members) {

@@ -34,7 +34,15 @@ class NearIdenticalTest {
             "x > 3 | x < 3",
             "-5 | 5",
             "its warmer | it's warmer",
-            "light water | lightwater"})
+            "light water | lightwater",
+            "(a+b)^2 | a+b^2",
+            "2×(3+4) | 2×3+4",
+            "-(x+1) | -x+1",
+            "a/(b+c) | a/b+c",
+            "[1,2) | (1,2]",
+            "x=.5 | x=5",
+            ".5 | 5",
+            "1:2 | 1 2"})
     void aChangedWordNumberSignOrNegationChangesTheSkeleton(String a, String b) {
         assertThat(skeleton(a)).isNotEqualTo(skeleton(b));
     }

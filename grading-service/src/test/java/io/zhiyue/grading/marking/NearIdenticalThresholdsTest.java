@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The measurement behind {@link NearIdentical}, on the labelled evaluation set
@@ -78,7 +77,7 @@ class NearIdenticalThresholdsTest {
     @Test
     void theChosenThresholdsMergeOnlyAnswersOfEqualScore() throws IOException {
         InputStream csv = getClass().getResourceAsStream("/evaluation/answers.csv");
-        assumeTrue(csv != null, "the evaluation set is not on the class path");
+        assertThat(csv).as("the evaluation set on the class path").isNotNull();
         Map<String, Map<String, BigDecimal>> scoreByText = scoresByNormalisedText(csv);
         Set<String> answers = new LinkedHashSet<>();
         scoreByText.values().forEach(byText -> answers.addAll(byText.keySet()));

@@ -98,6 +98,9 @@ class ExemplarGradingTest {
                     .body("confidence", greaterThanOrEqualTo(0.9f))
                     .body("score", decimal(student.startsWith("r") ? "4" : "0"));
         }
+        // an answer like none of the marked ones earns none of their confidence
+        result(third, "z0").body("graderId", equalTo(ExemplarGrader.ID)).body("confidence", lessThan(0.5f))
+                .body("reviewStatus", equalTo("NEEDS_REVIEW"));
         given().queryParam("filter[reviewStatus]", "AUTO_ACCEPTED").when()
                 .get("/api/v1/grading-jobs/" + third + "/results").then().statusCode(200)
                 .body("items.graderId", everyItem(equalTo(ExemplarGrader.ID)));
@@ -112,17 +115,19 @@ class ExemplarGradingTest {
         Map<String, Object> body = new HashMap<>(question(1, 4, keywordRubric("kw", 4, "光合作用", "光能")));
         body.put("marking", Map.of("mode", "ai"));
         postQuestion(null, examId, body).statusCode(201);
-        uploadCsv(examId, answers(tag) + "x0-" + tag + ",1,植物不进行光合作用，只靠土壤里的养分长大\n"
-                + "x1-" + tag + ",1,光合作用不需要光能，植物靠土壤的养分生长\n").statusCode(200);
+        uploadCsv(examId, answers(tag) + "x0-" + tag + ",1,植物不进行光合作用，只靠土壤里的养分长大\n").statusCode(200);
         mark(examId, List.of("r0", "r1", "r2", "r3", "r4", "w0", "w1", "w2", "w3", "w4"));
 
         String jobId = gradeToCompletion(examId);
         // both say 4: the higher confidence stands (the rule's 1.00)
         result(jobId, "r7").body("graderId", equalTo(ProposalBlend.BOTH)).body("proposedScore", decimal("4"))
                 .body("confidence", decimal("1.00"));
-        // the rule says 4 for a wrong answer naming the process, the teachers' marks say 0: doubt
-        result(jobId, "x0").body("graderId", equalTo(ProposalBlend.BOTH)).body("confidence", lessThan(0.5f))
-                .body("reviewStatus", equalTo("NEEDS_REVIEW"));
+        // the rule says 4 for a wrong answer naming the process, the teachers' marks of answers like
+        // it say 0: the surer rule's score is proposed, four points apart on a four-point question,
+        // so no confidence is left. (A wrong answer that both get wrong, because it is worded like the
+        // right ones, keeps the rule's confidence: only the audit sample catches that.)
+        result(jobId, "x0").body("graderId", equalTo(ProposalBlend.BOTH)).body("proposedScore", decimal("4"))
+                .body("confidence", decimal("0")).body("reviewStatus", equalTo("NEEDS_REVIEW"));
     }
 
     private static String answers(String tag) {
@@ -131,6 +136,8 @@ class ExemplarGradingTest {
                 .append(RIGHT.get(i)).append('\n'));
         IntStream.range(0, WRONG.size()).forEach(i -> csv.append("w").append(i).append('-').append(tag).append(",1,")
                 .append(WRONG.get(i)).append('\n'));
+        // and one on another subject altogether
+        csv.append("z0-").append(tag).append(",1,今天天气很好，我们下午去公园踢足球\n");
         return csv.toString();
     }
 
