@@ -1,5 +1,7 @@
 package io.zhiyue.grading.embedding;
 
+import io.zhiyue.grading.grader.Vectors;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -152,13 +154,7 @@ public final class ExemplarChoice {
     }
 
     private static double similarity(Point a, Point b) {
-        float[] x = a.vector();
-        float[] y = b.vector();
-        double sum = 0;
-        for (int d = 0; d < x.length; d++) {
-            sum += x[d] * y[d];
-        }
-        return sum;
+        return Vectors.dot(a.vector(), b.vector());
     }
 
     private static boolean contains(int[] values, int length, int value) {

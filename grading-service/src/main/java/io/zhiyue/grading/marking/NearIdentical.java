@@ -1,6 +1,7 @@
 package io.zhiyue.grading.marking;
 
 import io.zhiyue.grading.grader.TextNormalizer;
+import io.zhiyue.grading.grader.Vectors;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -191,22 +192,8 @@ public final class NearIdentical {
                 || script == Character.UnicodeScript.KATAKANA || script == Character.UnicodeScript.HANGUL;
     }
 
-    /** The dot product: the cosine of two unit vectors (four sums, so the JIT need not wait on one). */
+    /** The cosine of two unit vectors. */
     static double cosine(float[] a, float[] b) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int i = 0;
-        for (; i + 3 < a.length; i += 4) {
-            s0 += a[i] * b[i];
-            s1 += a[i + 1] * b[i + 1];
-            s2 += a[i + 2] * b[i + 2];
-            s3 += a[i + 3] * b[i + 3];
-        }
-        for (; i < a.length; i++) {
-            s0 += a[i] * b[i];
-        }
-        return (double) s0 + s1 + s2 + s3;
+        return Vectors.dot(a, b);
     }
 }

@@ -3,6 +3,7 @@ package io.zhiyue.grading.embedding;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.zhiyue.devstack.DevstackTestResource;
+import io.zhiyue.grading.grader.Vectors;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -69,10 +70,10 @@ class EmbeddingTest {
         assertThat(byText).hasSize(4);
         assertThat(byText.values()).allSatisfy(vector -> {
             assertThat(vector).hasSize(AnswerEmbedder.DIMENSION);
-            assertThat(dot(vector, vector)).isCloseTo(1.0, offset(1e-4));
+            assertThat((double) Vectors.dot(vector, vector)).isCloseTo(1.0, offset(1e-4));
         });
-        double same = dot(byText.get("光合作用释放氧气"), byText.get("光合作用会释放氧气"));
-        double other = dot(byText.get("光合作用释放氧气"), byText.get("植物通过呼吸作用产生二氧化碳"));
+        double same = Vectors.dot(byText.get("光合作用释放氧气"), byText.get("光合作用会释放氧气"));
+        double other = Vectors.dot(byText.get("光合作用释放氧气"), byText.get("植物通过呼吸作用产生二氧化碳"));
         assertThat(same).isGreaterThan(other + 0.1);
         assertThat(embedder.loads()).isEqualTo(1);
     }
@@ -121,13 +122,5 @@ class EmbeddingTest {
                 .statusCode(404).body("code", equalTo("RECORD_NOT_FOUND"));
         given().when().get("/api/v1/questions/00000000-0000-0000-0000-000000000000/exemplar-suggestions").then()
                 .statusCode(404).body("code", equalTo("RECORD_NOT_FOUND"));
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
-        }
-        return sum;
     }
 }

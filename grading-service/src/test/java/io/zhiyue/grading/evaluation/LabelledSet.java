@@ -15,19 +15,19 @@ import java.util.Map;
  * The labelled short-answer set in {@code src/test/resources/evaluation} (how it was made: its
  * README): questions with their scale, and answers with the teacher's score.
  */
-record LabelledSet(List<Question> questions, List<Answer> answers) {
+public record LabelledSet(List<Question> questions, List<Answer> answers) {
 
-    record Question(String id, String language, double maxScore, double step) {
+    public record Question(String id, String language, double maxScore, double step) {
     }
 
-    record Answer(String question, String text, double score) {
+    public record Answer(String question, String text, double score) {
     }
 
     List<Answer> answersTo(Question question) {
         return answers.stream().filter(answer -> answer.question().equals(question.id())).toList();
     }
 
-    static LabelledSet load() {
+    public static LabelledSet load() {
         List<Question> questions = rows("/evaluation/questions.csv").stream()
                 .map(row -> new Question(row.get("question"), row.get("language"),
                         Double.parseDouble(row.get("max_score")), Double.parseDouble(row.get("score_step"))))

@@ -1,5 +1,7 @@
 package io.zhiyue.grading.evaluation;
 
+import io.zhiyue.grading.grader.Vectors;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -32,7 +34,7 @@ final class PlainKnn {
         double[] similarity = new double[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
-            similarity[i] = dot(vectors.get(i), vector);
+            similarity[i] = Vectors.dot(vectors.get(i), vector);
         }
         Arrays.sort(order, (a, b) -> Double.compare(similarity[b], similarity[a]));
         int k = Math.min(K, n);
@@ -51,13 +53,5 @@ final class PlainKnn {
             }
         }
         return new Proposal(score, total == 0 ? 0 : agreeing / total);
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
-        }
-        return sum;
     }
 }

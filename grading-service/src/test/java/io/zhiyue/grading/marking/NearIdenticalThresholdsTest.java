@@ -1,19 +1,15 @@
 package io.zhiyue.grading.marking;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.zhiyue.devstack.DevstackTestResource;
 import io.zhiyue.grading.embedding.AnswerEmbedder;
+import io.zhiyue.grading.evaluation.LabelledSet;
 import io.zhiyue.grading.grader.TextNormalizer;
 import io.zhiyue.grading.marking.NearIdentical.Language;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,10 +71,8 @@ class NearIdenticalThresholdsTest {
     AnswerEmbedder embedder;
 
     @Test
-    void theChosenThresholdsMergeOnlyAnswersOfEqualScore() throws IOException {
-        InputStream csv = getClass().getResourceAsStream("/evaluation/answers.csv");
-        assertThat(csv).as("the evaluation set on the class path").isNotNull();
-        Map<String, Map<String, BigDecimal>> scoreByText = scoresByNormalisedText(csv);
+    void theChosenThresholdsMergeOnlyAnswersOfEqualScore() {
+        Map<String, Map<String, BigDecimal>> scoreByText = scoresByNormalisedText(LabelledSet.load());
         Set<String> answers = new LinkedHashSet<>();
         scoreByText.values().forEach(byText -> answers.addAll(byText.keySet()));
         answers.remove("");
@@ -135,18 +129,14 @@ class NearIdenticalThresholdsTest {
     }
 
     /** Question → normalised answer → its teacher score (the set scores identical answers alike). */
-    private static Map<String, Map<String, BigDecimal>> scoresByNormalisedText(InputStream csv) throws IOException {
+    private static Map<String, Map<String, BigDecimal>> scoresByNormalisedText(LabelledSet set) {
         Map<String, Map<String, BigDecimal>> byQuestion = new LinkedHashMap<>();
-        try (MappingIterator<Map<String, String>> rows = new CsvMapper().readerForMapOf(String.class)
-                .with(CsvSchema.emptySchema().withHeader()).readValues(csv)) {
-            while (rows.hasNext()) {
-                Map<String, String> row = rows.next();
-                BigDecimal score = new BigDecimal(row.get("teacher_score"));
-                BigDecimal earlier = byQuestion.computeIfAbsent(row.get("question"), key -> new LinkedHashMap<>())
-                        .putIfAbsent(TextNormalizer.normalize(row.get("answer")), score);
-                assertThat(earlier == null || earlier.compareTo(score) == 0)
-                        .as("identical answers score alike: %s", row).isTrue();
-            }
+        for (LabelledSet.Answer answer : set.answers()) {
+            BigDecimal score = BigDecimal.valueOf(answer.score());
+            BigDecimal earlier = byQuestion.computeIfAbsent(answer.question(), key -> new LinkedHashMap<>())
+                    .putIfAbsent(TextNormalizer.normalize(answer.text()), score);
+            assertThat(earlier == null || earlier.compareTo(score) == 0)
+                    .as("identical answers score alike: %s", answer).isTrue();
         }
         return byQuestion;
     }
