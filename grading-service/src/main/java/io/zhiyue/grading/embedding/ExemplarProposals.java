@@ -55,17 +55,33 @@ public class ExemplarProposals {
     static final Duration REFIT_AFTER = Duration.ofSeconds(30);
     static final int FITS = 16;
     static final long PROPOSED_TEXT_CHARS = 1_000_000;
+    /** How many of the most similar marked answers a proposal names (the LLM grader's prompt shows them). */
+    static final int NEAREST = 3;
+
+    /** A proposal and the most similar teacher-marked answers behind it, most similar first. */
+    public record Proposed(ExemplarGrader.Proposal proposal, List<MarkedAnswer> nearest) {
+    }
 
     /**
      * A fitted grader, the marks it was fitted on and when ({@code grader} null: fewer than the
      * minimum), with its proposals by normalised text: under one fit a text's proposal never changes.
      */
-    private record Fitted(Stamp stamp, long fittedAtNanos, ExemplarGrader grader,
-            Cache<String, ExemplarGrader.Proposal> proposals) {
+    private record Fitted(Stamp stamp, long fittedAtNanos, ExemplarGrader grader, List<MarkedAnswer> marked,
+            Cache<String, Proposed> proposals) {
 
-        Fitted(Stamp stamp, ExemplarGrader grader) {
-            this(stamp, System.nanoTime(), grader, Caffeine.newBuilder().maximumWeight(PROPOSED_TEXT_CHARS)
-                    .weigher((String text, ExemplarGrader.Proposal proposal) -> text.length() + 64).build());
+        Fitted(Stamp stamp, ExemplarGrader grader, List<MarkedAnswer> marked) {
+            this(stamp, System.nanoTime(), grader, marked, Caffeine.newBuilder().maximumWeight(PROPOSED_TEXT_CHARS)
+                    .weigher((String text, Proposed proposal) -> text.length() + 64).build());
+        }
+
+        Proposed propose(float[] vector) {
+            ExemplarGrader.Proposal proposal = grader.propose(vector);
+            int[] voters = proposal.voters();
+            List<MarkedAnswer> nearest = new ArrayList<>(Math.min(NEAREST, voters.length));
+            for (int i = 0; i < voters.length && i < NEAREST; i++) {
+                nearest.add(marked.get(voters[i]));
+            }
+            return new Proposed(proposal, nearest);
         }
 
         /**
@@ -108,7 +124,7 @@ public class ExemplarProposals {
      * their own) whose version has at least {@link ExemplarGrader#MIN_EXEMPLARS} marked answers, by
      * submission id; on a worker thread when there are any.
      */
-    public Uni<Map<UUID, ExemplarGrader.Proposal>> propose(String tenant, List<PendingTask> pending) {
+    public Uni<Map<UUID, Proposed>> propose(String tenant, List<PendingTask> pending) {
         List<PendingTask> asked = pending.stream()
                 .filter(task -> task.marking().ai() && task.teacherScore() == null).toList();
         if (asked.isEmpty()) {
@@ -131,8 +147,8 @@ public class ExemplarProposals {
                 });
     }
 
-    private Uni<Map<UUID, ExemplarGrader.Proposal>> propose(List<PendingTask> asked, Map<UUID, Fitted> fits) {
-        Map<UUID, ExemplarGrader.Proposal> proposed = new HashMap<>();
+    private Uni<Map<UUID, Proposed>> propose(List<PendingTask> asked, Map<UUID, Fitted> fits) {
+        Map<UUID, Proposed> proposed = new HashMap<>();
         List<PendingTask> missed = new ArrayList<>();
         List<String> missedTexts = new ArrayList<>();
         for (PendingTask task : asked) {
@@ -141,7 +157,7 @@ public class ExemplarProposals {
                 continue;
             }
             String text = TextNormalizer.normalize(task.answer());
-            ExemplarGrader.Proposal known = fit.proposals().getIfPresent(text);
+            Proposed known = fit.proposals().getIfPresent(text);
             if (known != null) {
                 proposed.put(task.submissionId(), known);
             } else {
@@ -160,7 +176,7 @@ public class ExemplarProposals {
                 Fitted fit = fits.get(task.rubricId());
                 float[] vector = done.byText().get(missedTexts.get(i));
                 proposed.put(task.submissionId(),
-                        fit.proposals().get(missedTexts.get(i), text -> fit.grader().propose(vector)));
+                        fit.proposals().get(missedTexts.get(i), text -> fit.propose(vector)));
             }
             sample.stop(proposeTimer);
             proposals.increment(missed.size());
@@ -191,7 +207,7 @@ public class ExemplarProposals {
         return marks.markedAnswers(tenant, version).chain(marked -> {
             List<String> texts = marked.stream().map(answer -> TextNormalizer.normalize(answer.answer())).toList();
             return embeddings.embeddingsOfNormalised(texts).emitOn(Infrastructure.getDefaultWorkerPool())
-                    .map(done -> new Fitted(stamp, fit(version, marked, texts, done.byText())));
+                    .map(done -> new Fitted(stamp, fit(version, marked, texts, done.byText()), marked));
         });
     }
 

@@ -61,9 +61,14 @@ public final class ExemplarGrader {
     /**
      * A proposal: {@code score} is a teacher's score; {@code certainty} the raw agreement;
      * {@code confidence} the calibrated chance that the score is exactly right; {@code nearest} the
-     * cosine of the most similar marked answer.
+     * cosine of the most similar marked answer; {@code voters} the exemplars that voted (their
+     * indices in the list the grader was fitted on), most similar first.
      */
-    public record Proposal(double score, double certainty, double confidence, double nearest) {
+    public record Proposal(double score, double certainty, double confidence, double nearest, int[] voters) {
+
+        public Proposal(double score, double certainty, double confidence, double nearest) {
+            this(score, certainty, confidence, nearest, new int[0]);
+        }
     }
 
     /** The exemplars' vectors one after another (row i at i × dimension): one scan through memory. */
@@ -114,10 +119,11 @@ public final class ExemplarGrader {
     /** The proposal for an answer's unit vector. */
     public Proposal propose(float[] vector) {
         Vote vote = vote(vector, 0, -1);
-        return new Proposal(vote.score(), vote.certainty(), calibration.confidence(vote.certainty()), vote.nearest());
+        return new Proposal(vote.score(), vote.certainty(), calibration.confidence(vote.certainty()), vote.nearest(),
+                vote.voters());
     }
 
-    private record Vote(double score, double certainty, double nearest) {
+    private record Vote(double score, double certainty, double nearest, int[] voters) {
     }
 
     /**
@@ -161,7 +167,7 @@ public final class ExemplarGrader {
             }
         }
         double closeness = Math.clamp((best - UNRELATED) / (1 - UNRELATED), 0.0, 1.0);
-        return new Vote(score, agreeing / total * closeness, best);
+        return new Vote(score, agreeing / total * closeness, best, nearest);
     }
 
     /** The lowest score at which the voters' weight reaches half of the total. */

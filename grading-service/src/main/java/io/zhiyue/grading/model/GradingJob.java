@@ -27,6 +27,7 @@ public record GradingJob(
         OffsetDateTime completedAt,
         Stages stages,
         Timings timings,
+        Llm llm,
         @JsonIgnore OffsetDateTime updatedAt,
         // submissions per task batch, fixed when the job is created so a config change cannot split it differently
         @JsonIgnore int batchSize) {
@@ -39,6 +40,17 @@ public record GradingJob(
     }
 
     public record Stages(Stage analyzed, Stage split, Stage executing, Stage completed) {
+    }
+
+    /**
+     * The LLM grader's spending: prompt tokens in, completion tokens out, and the job's budget for
+     * both together; once spent, the job's remaining answers go to people without an LLM proposal.
+     */
+    public record Llm(long tokenBudget, long tokensIn, long tokensOut) {
+
+        public boolean budgetExhausted() {
+            return tokensIn + tokensOut >= tokenBudget;
+        }
     }
 
     /** Figures of a finished job; null while it runs. */

@@ -31,8 +31,9 @@ public class JobRepository {
         this.pool = pool;
     }
 
-    public Uni<GradingJob> insert(SqlConnection tx, String tenant, UUID examId, int batchSize) {
-        return tx.preparedQuery(SqlQueries.INSERT_JOB).execute(Tuple.of(UUID.randomUUID(), tenant, examId, batchSize))
+    public Uni<GradingJob> insert(SqlConnection tx, String tenant, UUID examId, int batchSize, long llmTokenBudget) {
+        return tx.preparedQuery(SqlQueries.INSERT_JOB)
+                .execute(Tuple.of(UUID.randomUUID(), tenant, examId, batchSize, llmTokenBudget))
                 .map(rows -> Rows.first(rows, Rows::job));
     }
 

@@ -64,6 +64,8 @@ final class Rows {
                 GradingJob.timings(row.getOffsetDateTime("started_at"), row.getOffsetDateTime("executing_at"),
                         row.getOffsetDateTime("completed_at"), total, row.getBigDecimal("publish_commit_p50_ms"),
                         row.getBigDecimal("publish_commit_p99_ms")),
+                new GradingJob.Llm(row.getLong("llm_token_budget"), row.getLong("llm_tokens_in"),
+                        row.getLong("llm_tokens_out")),
                 row.getOffsetDateTime("updated_at"),
                 row.getInteger("batch_size"));
     }

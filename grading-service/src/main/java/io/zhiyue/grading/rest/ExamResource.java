@@ -1,9 +1,12 @@
 package io.zhiyue.grading.rest;
 
+import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.model.Exam;
 import io.zhiyue.grading.model.ExamCreate;
+import io.zhiyue.grading.model.JobCreate;
 import io.zhiyue.grading.model.MarkerAllocation;
 import io.zhiyue.grading.model.MarkerQuality;
 import io.zhiyue.grading.model.Question;
@@ -25,6 +28,8 @@ import io.zhiyue.grading.service.TeacherMarkService;
 import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.grading.service.UploadFormats;
 import io.zhiyue.shared.api.PageResponse;
+import io.zhiyue.shared.error.ErrorCode;
+import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -40,6 +45,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.temporal.ChronoUnit;
@@ -57,9 +63,12 @@ public class ExamResource {
     private final TeacherMarkService teacherMarks;
     private final MarkerService markers;
     private final QualityService quality;
+    private final ObjectMapper json;
 
     public ExamResource(ExamService exams, SubmissionService submissions, GradingJobService jobs,
-            ReviewService reviews, TeacherMarkService teacherMarks, MarkerService markers, QualityService quality) {
+            ReviewService reviews, TeacherMarkService teacherMarks, MarkerService markers, QualityService quality,
+            ObjectMapper json) {
+        this.json = json;
         this.markers = markers;
         this.quality = quality;
         this.reviews = reviews;
@@ -209,8 +218,22 @@ public class ExamResource {
 
     @POST
     @Path("/{examId}/grading-jobs")
-    public Uni<Response> createJob(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("examId") UUID examId) {
-        return jobs.create(Tenant.of(tenant), examId)
+    public Uni<Response> createJob(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("examId") UUID examId,
+            byte[] body) {
+        return jobs.create(Tenant.of(tenant), examId, jobSettings(body))
                 .map(job -> Response.created(URI.create("/api/v1/grading-jobs/" + job.id())).entity(job).build());
+    }
+
+    /** The optional body of a new job: none at all (no content type either), or a JSON object. */
+    private JobCreate jobSettings(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            return json.readValue(body, JobCreate.class);
+        } catch (IOException e) {
+            throw new ZhiyueException(ErrorCode.VALIDATION_ERROR, "the job settings are not valid JSON"
+                    + (e instanceof DatabindException bad ? ": " + bad.getOriginalMessage() : ""));
+        }
     }
 }

@@ -6,11 +6,11 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.embedding.ExemplarProposals;
-import io.zhiyue.grading.grader.ExemplarGrader;
 import io.zhiyue.grading.grader.GradeResult;
 import io.zhiyue.grading.grader.ProposalBlend;
 import io.zhiyue.grading.grader.RuleBasedGrader;
 import io.zhiyue.grading.grader.RuleBasedGrader.PreparedQuestion;
+import io.zhiyue.grading.llm.LlmProposals;
 import io.zhiyue.grading.marking.MarkingPolicy;
 import io.zhiyue.grading.model.ReviewStatus;
 import io.zhiyue.grading.repository.BatchRepository;
@@ -42,13 +42,15 @@ public class BatchGradingService {
     private final RuleBasedGrader grader;
     private final PreparedRubrics rubrics;
     private final ExemplarProposals exemplars;
+    private final LlmProposals llm;
     private final Counter graded;
     private final Counter failed;
     private final Counter pendingReview;
     private final Timer batchTimer;
 
     public BatchGradingService(BatchRepository batches, JobCompletion completion, RuleBasedGrader grader,
-            PreparedRubrics rubrics, ExemplarProposals exemplars, MeterRegistry registry) {
+            PreparedRubrics rubrics, ExemplarProposals exemplars, LlmProposals llm, MeterRegistry registry) {
+        this.llm = llm;
         this.batches = batches;
         this.completion = completion;
         this.grader = grader;
@@ -73,8 +75,9 @@ public class BatchGradingService {
                         ? Uni.createFrom().voidItem()
                         // both hand over on a worker thread: grading is CPU work
                         : exemplars.propose(tenant, pending)
-                                .chain(proposed -> rubrics.resolve(rubricIds(pending))
-                                        .map(questions -> grade(jobId, pending, questions, proposed)))
+                                .chain(proposed -> llm.propose(tenant, jobId, pending, proposed)
+                                        .chain(llmSaid -> rubrics.resolve(rubricIds(pending))
+                                                .map(questions -> grade(jobId, pending, questions, proposed, llmSaid))))
                                 .chain(outcomes -> batches.record(jobId, tenant,
                                         OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC), outcomes))
                                 .chain(recorded -> counted(recorded, traceparent)))
@@ -101,11 +104,12 @@ public class BatchGradingService {
      * not be compiled, or whose grading threw, has no proposal: it fails alone in rule mode and
      * goes to people in ai mode, as does one no grader is asked about (ai mode, no points, fewer
      * than five teacher marks). In ai mode the exemplar grader's proposal ({@code proposed}, by
-     * submission) is blended with the rule-based one ({@link ProposalBlend}). A task with a
+     * submission) and the LLM grader's ({@code llmSaid}) are blended with the rule-based one
+     * ({@link ProposalBlend}); an answer the LLM grader could not say anything about goes to people. A task with a
      * teacher's mark under the job's version takes that mark (HUMAN) without grading.
      */
     private List<Outcome> grade(UUID jobId, List<PendingTask> pending, Map<UUID, PreparedQuestion> questions,
-            Map<UUID, ExemplarGrader.Proposal> proposed) {
+            Map<UUID, ExemplarProposals.Proposed> proposed, Map<UUID, LlmProposals.Outcome> llmSaid) {
         List<Outcome> outcomes = new ArrayList<>(pending.size());
         for (PendingTask task : pending) {
             if (task.teacherScore() != null) {
@@ -114,9 +118,14 @@ public class BatchGradingService {
                 continue;
             }
             GradeResult rule = task.marking().graderProposes() ? propose(jobId, task, questions) : null;
-            GradeResult proposal = ProposalBlend.of(proposed.get(task.submissionId()), rule, task.marking().maxScore());
-            outcomes.add(new Outcome(task, MarkingPolicy.decide(task.marking(),
-                    proposal == null ? null : proposal.confidence()), proposal));
+            ExemplarProposals.Proposed exemplar = proposed.get(task.submissionId());
+            LlmProposals.Outcome llmOutcome = llmSaid.get(task.submissionId());
+            GradeResult proposal = ProposalBlend.of(exemplar == null ? null : exemplar.proposal(),
+                    llmOutcome == null ? null : llmOutcome.proposal(), rule, task.marking().maxScore());
+            // the LLM could not say (malformed twice, unavailable, budget spent): people decide
+            ReviewStatus review = llmOutcome != null && llmOutcome.review() != null ? ReviewStatus.NEEDS_REVIEW
+                    : MarkingPolicy.decide(task.marking(), proposal == null ? null : proposal.confidence());
+            outcomes.add(new Outcome(task, review, proposal));
         }
         return outcomes;
     }

@@ -4,17 +4,21 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.config.GradingConfig;
+import io.zhiyue.grading.llm.LlmConfig;
 import io.zhiyue.grading.model.GradingJob;
+import io.zhiyue.grading.model.JobCreate;
 import io.zhiyue.grading.repository.JobRepository;
 import io.zhiyue.grading.repository.SubmissionRepository;
 import io.zhiyue.grading.stream.JobEvents;
 import io.zhiyue.grading.stream.TaskPublisher;
 import io.zhiyue.shared.error.ErrorCode;
+import io.zhiyue.shared.error.Problem.FieldError;
 import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.job.JobState;
 import io.zhiyue.streams.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -37,9 +41,12 @@ public class GradingJobService {
     private final GradingConfig config;
     private final SubmissionRepository submissions;
     private final JobCompletion completion;
+    private final LlmConfig llm;
 
     public GradingJobService(JobRepository jobs, ExamService exams, TaskPublisher tasks, JobEvents events,
-            Outbox outbox, GradingConfig config, SubmissionRepository submissions, JobCompletion completion) {
+            Outbox outbox, GradingConfig config, SubmissionRepository submissions, JobCompletion completion,
+            LlmConfig llm) {
+        this.llm = llm;
         this.jobs = jobs;
         this.exams = exams;
         this.tasks = tasks;
@@ -51,10 +58,23 @@ public class GradingJobService {
     }
 
     @WithSpan
-    public Uni<GradingJob> create(String tenant, UUID examId) {
+    public Uni<GradingJob> create(String tenant, UUID examId, JobCreate settings) {
+        long budget = tokenBudget(settings);
         return exams.find(tenant, examId).chain(() -> outbox.inTransaction((tx, added) ->
-                jobs.insert(tx, tenant, examId, config.batchSize())
+                jobs.insert(tx, tenant, examId, config.batchSize(), budget)
                         .invoke(job -> events.stateChanged(added, job, null, CALLERS_TRACE))));
+    }
+
+    private long tokenBudget(JobCreate settings) {
+        Long asked = settings == null ? null : settings.llmTokenBudget();
+        if (asked == null) {
+            return llm.jobTokenBudget();
+        }
+        if (asked < 0 || asked > JobCreate.MAX_TOKEN_BUDGET) {
+            throw new ZhiyueException(ErrorCode.VALIDATION_ERROR, "invalid job settings",
+                    List.of(new FieldError("llmTokenBudget", "must be between 0 and " + JobCreate.MAX_TOKEN_BUDGET)));
+        }
+        return asked;
     }
 
     /** The job; one that ran to its end carries its figures, computed once when it ended. */

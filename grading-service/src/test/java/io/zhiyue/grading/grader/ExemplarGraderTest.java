@@ -162,13 +162,13 @@ class ExemplarGraderTest {
         GradeResult ruleDisagrees = new GradeResult(RuleBasedGrader.ID, new BigDecimal("1"), new BigDecimal("6"),
                 new BigDecimal("1.00"), List.of());
 
-        GradeResult agreed = ProposalBlend.of(exemplar, ruleAgrees, new BigDecimal("6"));
+        GradeResult agreed = ProposalBlend.of(exemplar, null, ruleAgrees, new BigDecimal("6"));
         assertThat(agreed.graderId()).isEqualTo(ProposalBlend.BOTH);
         assertThat(agreed.score()).isEqualByComparingTo("4");
         assertThat(agreed.confidence()).isEqualByComparingTo("0.95");
 
         // three apart on a six-point question: min(0.85, 1.00) × (1 − 3/6) = 0.425 → 0.42; the rule is surer
-        GradeResult disagreed = ProposalBlend.of(exemplar, ruleDisagrees, new BigDecimal("6"));
+        GradeResult disagreed = ProposalBlend.of(exemplar, null, ruleDisagrees, new BigDecimal("6"));
         assertThat(disagreed.score()).isEqualByComparingTo("1");
         assertThat(disagreed.confidence()).isEqualByComparingTo("0.42");
 
@@ -176,12 +176,12 @@ class ExemplarGraderTest {
         Proposal sure = new Proposal(4, 1, 0.95, 0.99);
         GradeResult unsureRule = new GradeResult(RuleBasedGrader.ID, new BigDecimal("1"), new BigDecimal("6"),
                 new BigDecimal("0.50"), List.of());
-        GradeResult exemplarWins = ProposalBlend.of(sure, unsureRule, new BigDecimal("6"));
+        GradeResult exemplarWins = ProposalBlend.of(sure, null, unsureRule, new BigDecimal("6"));
         assertThat(exemplarWins.graderId()).isEqualTo(ProposalBlend.BOTH);
         assertThat(exemplarWins.score()).isEqualByComparingTo("4");
         assertThat(exemplarWins.confidence()).isEqualByComparingTo("0.25");
 
-        GradeResult alone = ProposalBlend.of(exemplar, null, new BigDecimal("6"));
+        GradeResult alone = ProposalBlend.of(exemplar, null, null, new BigDecimal("6"));
         assertThat(alone.graderId()).isEqualTo(ExemplarGrader.ID);
         assertThat(alone.confidence()).isEqualByComparingTo("0.85");
         assertThat(alone.points()).isEmpty();

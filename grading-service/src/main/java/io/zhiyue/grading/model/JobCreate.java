@@ -1,0 +1,12 @@
+package io.zhiyue.grading.model;
+
+/**
+ * A new grading job's settings, all optional (the body may be left out): {@code llmTokenBudget}
+ * is how many LLM tokens (prompt and completion together) the job may spend; the service's
+ * {@code zhiyue.llm.job-token-budget} when left out.
+ */
+public record JobCreate(Long llmTokenBudget) {
+
+    /** Far more than any exam spends; above it a typo is more likely than a plan. */
+    public static final long MAX_TOKEN_BUDGET = 1_000_000_000_000L;
+}
