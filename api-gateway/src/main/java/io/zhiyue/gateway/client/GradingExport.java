@@ -18,9 +18,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 
 /**
- * An export from grading-service, relayed as it arrives: the response body is a stream the REST
- * layer passes on chunk by chunk, never buffered and never retried (a retry could not resend what
- * already went out). The instance comes from the same Stork service as every other call. A plain
+ * A streamed answer from grading-service (an export, an LLM explanation's server-sent events),
+ * relayed as it arrives: the response body is a stream the REST layer passes on chunk by chunk,
+ * never buffered and never retried (a retry could not resend what already went out). The instance comes from the same Stork service as every other call. A plain
  * Vert.x client, because the REST client buffers or hides the status of a streamed body.
  */
 @ApplicationScoped
@@ -45,7 +45,18 @@ public class GradingExport {
      * another one asked (nothing was sent); any later failure is final.
      */
     public Uni<HttpClientResponse> open(Caller caller, UUID jobId, String rawQuery) {
-        String uri = "/api/v1/grading-jobs/" + jobId + "/export" + (rawQuery == null ? "" : "?" + rawQuery);
+        return open(caller, "/api/v1/grading-jobs/" + jobId + "/export" + (rawQuery == null ? "" : "?" + rawQuery));
+    }
+
+    /**
+     * Opens {@code GET /api/v1/submissions/{submissionId}/explanation}: the LLM's explanation as
+     * server-sent events, each passed on the moment it arrives.
+     */
+    public Uni<HttpClientResponse> openExplanation(Caller caller, UUID submissionId) {
+        return open(caller, "/api/v1/submissions/" + submissionId + "/explanation");
+    }
+
+    private Uni<HttpClientResponse> open(Caller caller, String uri) {
         return Uni.createFrom().deferred(() -> Stork.getInstance().getService(SERVICE)
                         .selectInstanceAndRecordStart(true)
                         .chain(instance -> send(instance, options(instance, uri, caller))))

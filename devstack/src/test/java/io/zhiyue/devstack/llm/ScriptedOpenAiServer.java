@@ -82,6 +82,7 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
     private final AtomicInteger streamsFinished = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger mostInFlight = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong firstTokenSentNanos = new java.util.concurrent.atomic.AtomicLong();
     private volatile Function<Request, Reply> otherwise = request -> new Content("{}");
     private volatile Duration latency = Duration.ZERO;
 
@@ -135,6 +136,11 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
 
     public int streamsFinished() {
         return streamsFinished.get();
+    }
+
+    /** When the latest stream's first token was flushed ({@link System#nanoTime()} of this JVM). */
+    public long firstTokenSentNanos() {
+        return firstTokenSentNanos.get();
     }
 
     /** The most requests it was answering at once. */
@@ -194,11 +200,16 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         try {
             exchange.sendResponseHeaders(200, 0);
             OutputStream out = exchange.getResponseBody();
+            boolean first = true;
             for (String token : tokens) {
                 out.write(("data: {\"id\":\"scripted\",\"object\":\"chat.completion.chunk\",\"model\":\"scripted\","
                         + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + escape(token)
                         + "\"},\"finish_reason\":null}]}\n\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
+                if (first) {
+                    firstTokenSentNanos.set(System.nanoTime());
+                    first = false;
+                }
                 sleep(between);
             }
             int completion = tokens.size();

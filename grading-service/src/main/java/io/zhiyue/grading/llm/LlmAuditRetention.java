@@ -28,12 +28,15 @@ public class LlmAuditRetention {
 
     /** Deletes every record past the retention period; answers how many went. */
     public Uni<Integer> sweepOnce() {
+        return slices().invoke(deleted -> {
+            if (deleted > 0) {
+                Log.infof("deleted %d LLM audit records older than %s", deleted, config.auditRetention());
+            }
+        });
+    }
+
+    private Uni<Integer> slices() {
         return repository.sweep(config.auditRetention()).chain(deleted -> deleted == 0 ? Uni.createFrom().item(0)
-                : sweepOnce().map(more -> deleted + more))
-                .invoke(deleted -> {
-                    if (deleted > 0) {
-                        Log.infof("deleted %d LLM audit records older than %s", deleted, config.auditRetention());
-                    }
-                });
+                : slices().map(more -> deleted + more));
     }
 }

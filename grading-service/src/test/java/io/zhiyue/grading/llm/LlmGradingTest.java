@@ -63,6 +63,9 @@ class LlmGradingTest {
     @Inject
     Pool pool;
 
+    @Inject
+    LlmAuditRetention retention;
+
     @BeforeEach
     void freshScript() {
         LLM.reset();
@@ -249,6 +252,22 @@ class LlmGradingTest {
 
         given().when().get("/api/v1/submissions/" + UUID.randomUUID() + "/explanation").then().statusCode(404)
                 .contentType(containsString("problem+json"));
+    }
+
+    @Test
+    void auditRecordsPastTheRetentionPeriodAreDeleted() {
+        UUID old = UUID.randomUUID();
+        UUID recent = UUID.randomUUID();
+        for (Object[] row : new Object[][] {{old, 181}, {recent, 179}}) {
+            pool.preparedQuery("INSERT INTO llm_audit (id, tenant_id, purpose, provider, model, prompt, outcome, created_at) "
+                    + "VALUES ($1, 'retention-test', 'grade', 'scripted', 'scripted', '[]', 'ok', "
+                    + "now() - make_interval(days => $2))").execute(Tuple.of(row[0], row[1])).await().indefinitely();
+        }
+        assertThat(retention.sweepOnce().await().indefinitely()).isGreaterThanOrEqualTo(1);
+        List<UUID> left = new ArrayList<>();
+        pool.preparedQuery("SELECT id FROM llm_audit WHERE tenant_id = 'retention-test'").execute()
+                .await().indefinitely().forEach(row -> left.add(row.getUUID("id")));
+        assertThat(left).contains(recent).doesNotContain(old);
     }
 
     private static String aiExamWithTwoPoints(String tag) {

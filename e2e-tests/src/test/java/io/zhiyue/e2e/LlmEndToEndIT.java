@@ -1,0 +1,132 @@
+package io.zhiyue.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.zhiyue.devstack.Devstack;
+import io.zhiyue.devstack.llm.ScriptedOpenAiServer;
+import io.zhiyue.devstack.llm.ScriptedOpenAiServer.Content;
+import io.zhiyue.devstack.llm.ScriptedOpenAiServer.Tokens;
+import io.zhiyue.e2e.driver.GatewayClient;
+import io.zhiyue.e2e.driver.Job;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The LLM grader through the gateway, against the scripted OpenAI-compatible server (a test double
+ * for the provider, never a model): an ai-mode job graded with its checked proposals, the
+ * explanation relayed token by token in order, and a client that leaves mid-stream stops the call
+ * to the provider (the scripted server sees the connection close). Its own processes, because the
+ * LLM is configured per process: the default tenant is the one that opted in.
+ */
+class LlmEndToEndIT {
+
+    private static final ScriptedOpenAiServer LLM = ScriptedOpenAiServer.start(0);
+    private static SuiteProcesses suite;
+    private static GatewayClient gateway;
+
+    @BeforeAll
+    static void startSystem() {
+        suite = SuiteProcesses.start("e2e-llm", Devstack.shared(), 1, Map.of("ZHIYUE_LLM_BASE_URL", LLM.baseUrl(),
+                "ZHIYUE_LLM_MODEL", "scripted", "ZHIYUE_LLM_OPTED_IN_TENANTS", "demo-school"));
+        gateway = suite.gateway();
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        if (suite != null) {
+            suite.close();
+        }
+        LLM.close();
+    }
+
+    @Test
+    void anAiJobIsGradedThroughTheLlmAndItsExplanationStreamsThroughTheGateway() throws Exception {
+        String examId = gateway.createExam("the LLM grader", "biology");
+        gateway.postJson("exams/" + examId + "/questions", Map.of("number", 1, "prompt", "植物的能量从哪里来？",
+                "maxScore", 4, "scoreStep", 1, "referenceAnswer", "光合作用把光能转化为化学能",
+                "marking", Map.of("mode", "ai"),
+                "rubric", Map.of("points", List.of(Map.of("id", "kw", "description", "names photosynthesis",
+                        "points", 4, "match", Map.of("anyOf", List.of("光合作用"))))))
+                , 201);
+        // the double awards the point when the answer names the process, quoting it
+        LLM.otherwise(request -> {
+            boolean names = request.lastUserMessage().contains("<<<植物通过光合作用");
+            return new Content("{\"points\":[{\"id\":\"kw\",\"awarded\":" + names + ",\"evidence\":\""
+                    + (names ? "光合作用" : "") + "\"}],\"score\":" + (names ? 4 : 0)
+                    + ",\"confidence\":0.8,\"reason\":\"scripted\"}");
+        });
+        gateway.uploadCsv(examId, "student_id,question_number,answer\nllm-student-1,1,植物通过光合作用获得能量\n"
+                + "llm-student-2,1,植物从土壤里吸收能量\n");
+        String jobId = gateway.startJob(gateway.createJob(examId).id()).id();
+        await().atMost(Duration.ofMinutes(2)).until(() -> gateway.job(jobId).isFinal());
+        Job done = gateway.job(jobId);
+        assertThat(done.state()).isEqualTo("COMPLETED");
+        JsonNode results = gateway.getJson("grading-jobs/" + jobId + "/results?sort_by=studentId");
+        assertThat(results.path("items")).hasSize(2);
+        JsonNode right = results.path("items").get(0);
+        assertThat(right.path("graderId").asText()).contains("llm");
+        assertThat(right.path("proposedScore").asInt()).isEqualTo(4);
+        assertThat(right.path("points").get(0).path("evidence").asText()).isEqualTo("光合作用");
+        assertThat(results.path("items").get(1).path("proposedScore").asInt()).isZero();
+        assertThat(gateway.getJson("grading-jobs/" + jobId).path("llm").path("tokensIn").asLong()).isPositive();
+        assertThat(LLM.requests()).hasSize(2).noneMatch(request -> request.body().contains("llm-student"));
+
+        // the explanation, relayed by the gateway event by event in the provider's order
+        String submission = right.path("submissionId").asText();
+        List<String> tokens = List.of("It", " names", " 光合作用", ",", " so", " 4", " points", ".");
+        LLM.otherwise(request -> new Tokens(tokens, Duration.ofMillis(20)));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI explanation = gateway.base().resolve("api/v1/submissions/" + submission + "/explanation");
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(explanation)
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<JsonNode> events = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith("data: ")) {
+                    events.add(io.zhiyue.shared.json.JsonCodec.mapper().readTree(line.substring(6)));
+                }
+            }
+        }
+        assertThat(events).hasSize(tokens.size() + 1);
+        for (int i = 0; i < tokens.size(); i++) {
+            assertThat(events.get(i).path("type").asText()).isEqualTo("token");
+            assertThat(events.get(i).path("text").asText()).isEqualTo(tokens.get(i));
+        }
+        assertThat(events.getLast().path("type").asText()).isEqualTo("done");
+
+        // a client that leaves after the first token: the provider's stream is closed, not written to the end
+        List<String> endless = Collections.nCopies(400, " token");
+        LLM.otherwise(request -> new Tokens(endless, Duration.ofMillis(25)));
+        HttpResponse<InputStream> leaving = http.send(HttpRequest.newBuilder(explanation).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader reader = new BufferedReader(new InputStreamReader(leaving.body(), StandardCharsets.UTF_8));
+        String first;
+        do {
+            first = reader.readLine();
+        } while (first != null && !first.startsWith("data: "));
+        assertThat(first).contains("\"type\":\"token\"");
+        reader.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> LLM.closedByClient() >= 1);
+        assertThat(LLM.streamsFinished()).isEqualTo(1);
+    }
+}
