@@ -2,7 +2,7 @@ package io.zhiyue.gateway.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.GradingClient;
-import io.zhiyue.gateway.client.GradingExport;
+import io.zhiyue.gateway.client.GradingStreams;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -29,9 +29,9 @@ public class GradingJobResource {
     private final GradingClient grading;
     private final CallerContext caller;
     private final ResponseRelay relay;
-    private final GradingExport export;
+    private final GradingStreams export;
 
-    GradingJobResource(GradingClient grading, CallerContext caller, ResponseRelay relay, GradingExport export) {
+    GradingJobResource(GradingClient grading, CallerContext caller, ResponseRelay relay, GradingStreams export) {
         this.grading = grading;
         this.caller = caller;
         this.relay = relay;

@@ -6,7 +6,7 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClientResponse;
 import io.zhiyue.gateway.client.DownstreamResponse;
 import io.zhiyue.gateway.client.DownstreamServerError;
-import io.zhiyue.gateway.client.GradingExport;
+import io.zhiyue.gateway.client.GradingStreams;
 import io.zhiyue.gateway.client.RequestBody;
 import io.zhiyue.gateway.config.GatewayConfig;
 import io.zhiyue.shared.error.ErrorCode;
@@ -66,7 +66,7 @@ public class ResponseRelay {
         Uni<HttpClientResponse> opened = opening.ifNoItem().after(budget).fail()
                 .onFailure(DependencyFailures::isUnavailable).transform(ResponseRelay::unavailable);
         return RestMulti.fromUniResponse(opened,
-                response -> GradingExport.body(response).map(Buffer::getBytes).ifNoItem().after(budget).fail(),
+                response -> GradingStreams.body(response).map(Buffer::getBytes).ifNoItem().after(budget).fail(),
                 ResponseRelay::relayedHeaders,
                 HttpClientResponse::statusCode);
     }

@@ -1,6 +1,6 @@
 package io.zhiyue.gateway.rest;
 
-import io.zhiyue.gateway.client.GradingExport;
+import io.zhiyue.gateway.client.GradingStreams;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,9 +22,9 @@ public class SubmissionResource {
 
     private final CallerContext caller;
     private final ResponseRelay relay;
-    private final GradingExport streams;
+    private final GradingStreams streams;
 
-    SubmissionResource(CallerContext caller, ResponseRelay relay, GradingExport streams) {
+    SubmissionResource(CallerContext caller, ResponseRelay relay, GradingStreams streams) {
         this.caller = caller;
         this.relay = relay;
         this.streams = streams;

@@ -315,6 +315,31 @@ class ForwardingResourceTest {
     }
 
     @Test
+    void anExplanationIsRelayedAsServerSentEvents() {
+        String submissionId = UUID.randomUUID().toString();
+        String events = "event: token\ndata: {\"type\":\"token\",\"text\":\"It\"}\n\n"
+                + "event: token\ndata: {\"type\":\"token\",\"text\":\" names\"}\n\n"
+                + "event: done\ndata: {\"type\":\"done\",\"tokensIn\":10,\"tokensOut\":2}\n\n";
+        grading.respond("GET", "/api/v1/submissions/" + submissionId + "/explanation", 200,
+                "text/event-stream;charset=UTF-8", events);
+
+        given().accept("text/event-stream").when().get("/api/v1/submissions/{id}/explanation", submissionId)
+                .then().statusCode(200).contentType(startsWith("text/event-stream")).body(equalTo(events));
+    }
+
+    @Test
+    void anExplanationRefusedDownstreamIsRelayedAsItsProblem() {
+        String submissionId = UUID.randomUUID().toString();
+        String problem = "{\"status\":403,\"code\":\"AUTHORIZATION_ERROR\",\"detail\":\"not opted in\"}";
+        grading.respond("GET", "/api/v1/submissions/" + submissionId + "/explanation", 403, PROBLEM_JSON, problem);
+
+        given().accept("text/event-stream").when().get("/api/v1/submissions/{id}/explanation", submissionId)
+                .then().statusCode(403).contentType(startsWith(PROBLEM_JSON)).body(equalTo(problem));
+        given().when().get("/api/v1/submissions/not-a-uuid/explanation").then().statusCode(404)
+                .contentType(startsWith(PROBLEM_JSON));
+    }
+
+    @Test
     void anExportOfSomethingThatIsNoJobIdIs404AndGoesNowhere() {
         int before = grading.requests().size();
         given().urlEncodingEnabled(false)

@@ -95,8 +95,8 @@ final class ExemplarBench {
             out.printf(Locale.ROOT, "         rule baseline  %,d tasks in %.2f s = %,.0f tasks/s%n", rule.job().graded(),
                     rule.seconds(), rule.perSecond(rule.job().graded()));
         }
-        double proposals = median(proposalRates);
-        double rule = median(ruleRates);
+        double proposals = Stats.median(proposalRates);
+        double rule = Stats.median(ruleRates);
         out.printf(Locale.ROOT, "  %s: %,.0f proposals/s, rule baseline %,.0f tasks/s: ai-exemplar / rule = %.2f%n",
                 jobRuns == 1 ? "one run (--job-runs 1)" : "median of " + jobRuns + " runs", proposals, rule,
                 proposals / rule);
@@ -237,19 +237,7 @@ final class ExemplarBench {
                 + "%,d pages of %d by cursor, read round and round%n", items,
                 (items + REVIEW_PAGE_SIZE - 1) / REVIEW_PAGE_SIZE, REVIEW_PAGE_SIZE);
         out.printf(Locale.ROOT, "    %d page requests after %d warm-up: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                REVIEW_REQUESTS, REVIEW_WARM_UP, percentile(millis, 0.50), percentile(millis, 0.99),
+                REVIEW_REQUESTS, REVIEW_WARM_UP, Stats.percentile(millis, 0.50), Stats.percentile(millis, 0.99),
                 millis[millis.length - 1]);
-    }
-
-    /** Nearest rank of sorted values. */
-    private static double percentile(double[] sorted, double share) {
-        return sorted[Math.max(0, (int) Math.ceil(share * sorted.length) - 1)];
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(Double::compare);
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 }

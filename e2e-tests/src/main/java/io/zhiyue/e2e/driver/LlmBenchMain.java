@@ -19,8 +19,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -68,7 +68,7 @@ public final class LlmBenchMain {
             llm.latency(Duration.ofMillis(latencyMs)).otherwise(request -> new Content(
                     "{\"points\":[{\"id\":\"kw\",\"awarded\":true,\"evidence\":\"光合作用\"}],\"score\":4,"
                             + "\"confidence\":0.8,\"reason\":\"scripted\"}"));
-            out.printf("bench marking --llm: the scripted OpenAI-compatible server (a test double, %d ms per call), "
+            out.printf(Locale.ROOT, "bench marking --llm: the scripted OpenAI-compatible server (a test double, %d ms per call), "
                     + "%d grading-service processes, default bulkhead 8 calls each%n", latencyMs, processes);
             double ceiling = processes * 8 * 1000.0 / latencyMs;
             List<Double> rates = new ArrayList<>();
@@ -96,13 +96,13 @@ public final class LlmBenchMain {
                 int calls = llm.requests().size() - before;
                 double rate = answers / seconds;
                 rates.add(rate);
-                out.printf("  run %d: %d answers, %d calls, %.1f s: %.1f proposals/s (most calls at once: %d)%n",
+                out.printf(Locale.ROOT, "  run %d: %d answers, %d calls, %.1f s: %.1f proposals/s (most calls at once: %d)%n",
                         run, answers, calls, seconds, rate, llm.mostInFlight());
                 JsonNode results = gateway.getJson("grading-jobs/" + jobId + "/results?page_size=1");
                 lastSubmission = results.path("items").get(0).path("submissionId").asText();
             }
-            out.printf("proposals per second: median %.1f (the bulkhead's ceiling: %d processes × 8 ÷ %d ms = %.0f/s)%n",
-                    median(rates), processes, latencyMs, ceiling);
+            out.printf(Locale.ROOT, "proposals per second: median %.1f (the bulkhead's ceiling: %d processes × 8 ÷ %d ms = %.0f/s)%n",
+                    Stats.median(rates), processes, latencyMs, ceiling);
 
             // first token: the double flushes it after the latency; the client reads it
             llm.otherwise(request -> new Tokens(List.of("It", " names", " the", " process", "."), Duration.ZERO));
@@ -118,10 +118,11 @@ public final class LlmBenchMain {
                     direct.add(d);
                 }
             }
-            out.printf("first token, from the provider's flush to the client: through the gateway median %.2f ms "
+            out.printf(Locale.ROOT, "first token, from the provider's flush to the client: through the gateway median %.2f ms "
                     + "(p95 %.2f), straight from grading-service median %.2f ms (p95 %.2f); the gateway adds %.2f ms "
-                    + "(%d streams each, after 3 warm-up)%n", median(viaGateway), p95(viaGateway), median(direct),
-                    p95(direct), median(viaGateway) - median(direct), streams);
+                    + "(%d streams each, after 3 warm-up)%n", Stats.median(viaGateway), Stats.percentile(viaGateway, 0.95),
+                    Stats.median(direct), Stats.percentile(direct, 0.95),
+                    Stats.median(viaGateway) - Stats.median(direct), streams);
         }
     }
 
@@ -142,18 +143,5 @@ public final class LlmBenchMain {
             }
         }
         return (read - llm.firstTokenSentNanos()) / 1e6;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static double p95(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.95) - 1));
     }
 }

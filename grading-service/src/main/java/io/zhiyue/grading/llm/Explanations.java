@@ -11,7 +11,6 @@ import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.ZhiyueException;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,6 +28,7 @@ public class Explanations {
     private final LlmClient client;
     private final LlmRepository repository;
     private final LlmConfig config;
+    private final AtomicInteger streaming = new AtomicInteger();
 
     public Explanations(LlmClient client, LlmRepository repository, LlmConfig config) {
         this.client = client;
@@ -46,6 +46,12 @@ public class Explanations {
             return Uni.createFrom().failure(new ZhiyueException(ErrorCode.AUTHORIZATION_ERROR,
                     "tenant " + tenant + " has not opted in to the external LLM provider"));
         }
+        if (streaming.get() >= config.concurrentExplanations()) {
+            // checked before the stream opens, so the refusal is a plain 429 problem (two callers
+            // at the same moment may both pass: the limit is a soft one)
+            return Uni.createFrom().failure(new ZhiyueException(ErrorCode.RATE_LIMITED,
+                    config.concurrentExplanations() + " explanations are streaming already; try again shortly"));
+        }
         return repository.explained(tenant, submissionId).map(explained -> {
             if (explained == null) {
                 throw new ZhiyueException(ErrorCode.RECORD_NOT_FOUND,
@@ -59,20 +65,25 @@ public class Explanations {
         });
     }
 
+    /**
+     * Streams the explanation; the caller must have {@link #find found} it. The audit record is
+     * stored when the stream ends, without holding up a cancellation (the call to the provider is
+     * cancelled at once, the record follows).
+     */
     public Multi<ExplanationEvent> stream(String tenant, UUID submissionId, Explained explained) {
+        streaming.incrementAndGet();
         ChatCompletionRequest request = GradingPrompt.explain(config.model(), config.explanationMaxTokens(),
-                explained.question(), explained.answer(), explained.proposedScore());
-        StringBuilder written = new StringBuilder();
-        AtomicInteger tokensIn = new AtomicInteger();
-        AtomicInteger tokensOut = new AtomicInteger();
+                explained.question(), explained.answer(), explained.proposedScore(), explained.points());
+        // tokens arrive on the client's thread, a cancellation on the caller's: a synchronized buffer
+        StringBuffer written = new StringBuffer();
+        AtomicReference<LlmClient.Usage> spent = new AtomicReference<>(LlmClient.Usage.NONE);
         AtomicReference<String> outcome = new AtomicReference<>("cancelled");
         return client.stream(request)
                 .map(streamed -> {
                     if (streamed.done()) {
-                        tokensIn.set(streamed.tokensIn());
-                        tokensOut.set(streamed.tokensOut());
+                        spent.set(streamed.usage());
                         outcome.set("ok");
-                        return ExplanationEvent.done(streamed.tokensIn(), streamed.tokensOut());
+                        return ExplanationEvent.done(streamed.usage().in(), streamed.usage().out());
                     }
                     written.append(streamed.token());
                     return ExplanationEvent.token(streamed.token());
@@ -82,13 +93,13 @@ public class Explanations {
                     Log.warnf("the explanation of submission %s failed: %s", submissionId, failure.getMessage());
                     return ExplanationEvent.error("the LLM provider failed: " + failure.getMessage());
                 })
-                .onTermination().call(() -> repository.audit(List.of(new AuditRecord(tenant, explained.jobId(),
-                                submissionId, "explain", client.provider(), client.model(),
-                                LlmProposals.messages(request), written.toString(), outcome.get(), tokensIn.get(),
-                                tokensOut.get())))
-                        .onFailure().recoverWithItem(failure -> {
-                            Log.errorf("the audit record of an explanation could not be stored: %s", failure);
-                            return null;
-                        }));
+                .onTermination().invoke(() -> {
+                    streaming.decrementAndGet();
+                    repository.audit(new AuditRecord(tenant, explained.jobId(), submissionId, "explain",
+                                    client.provider(), client.model(), LlmProposals.messages(request),
+                                    written.toString(), outcome.get(), spent.get().in(), spent.get().out()))
+                            .subscribe().with(ignored -> { }, failure -> Log.errorf(
+                                    "the audit record of an explanation could not be stored: %s", failure.toString()));
+                });
     }
 }

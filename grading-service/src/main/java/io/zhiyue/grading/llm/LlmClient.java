@@ -7,6 +7,8 @@ import dev.langchain4j.model.openai.internal.chat.ChatCompletionChoice;
 import dev.langchain4j.model.openai.internal.chat.ChatCompletionRequest;
 import dev.langchain4j.model.openai.internal.chat.ChatCompletionResponse;
 import dev.langchain4j.model.openai.internal.shared.StreamOptions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkiverse.langchain4j.openai.common.QuarkusOpenAiClient;
 import io.smallrye.faulttolerance.api.CustomBackoff;
 import io.smallrye.mutiny.Multi;
@@ -26,7 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * chat-completions model classes). A grading call is non-blocking, capped by a bulkhead (default
  * 8 calls at once per process, {@code quarkus.fault-tolerance."…LlmClient/complete".bulkhead.value})
  * and retried when the provider is unavailable, after what its {@code Retry-After} asked for. An
- * explanation streams, and cancelling the stream closes the connection to the provider.
+ * explanation streams, and cancelling the stream closes the connection to the provider. Both
+ * count their tokens in {@code zhiyue.llm.tokens}.
  */
 @ApplicationScoped
 public class LlmClient {
@@ -34,9 +37,13 @@ public class LlmClient {
     private final LlmConfig config;
     private final OpenAiClient client;
     private final Set<String> optedIn;
+    private final Counter tokensIn;
+    private final Counter tokensOut;
 
-    public LlmClient(LlmConfig config) {
+    public LlmClient(LlmConfig config, MeterRegistry registry) {
         this.config = config;
+        this.tokensIn = Counter.builder("zhiyue.llm.tokens").tag("direction", "in").register(registry);
+        this.tokensOut = Counter.builder("zhiyue.llm.tokens").tag("direction", "out").register(registry);
         this.optedIn = Set.copyOf(config.optedInTenants().orElse(List.of()));
         this.client = config.baseUrl().map(url -> (OpenAiClient) QuarkusOpenAiClient.builder().baseUrl(url)
                 .apiKey(config.apiKey().orElse("none")).connectTimeout(Duration.ofSeconds(5))
@@ -61,22 +68,50 @@ public class LlmClient {
         return config.model();
     }
 
-    /** One completion; fails with {@link ProviderUnavailable} once the retries are spent, {@link ProviderRefused} at once. */
+    /**
+     * One completion; fails with {@link ProviderUnavailable} once the retries are spent,
+     * {@link ProviderRefused} at once. Callers wait out a {@code Retry-After} another call received
+     * ({@link #providerHeld()}) before calling, so the wait holds no bulkhead permit.
+     */
     @Bulkhead(value = 8, waitingTaskQueue = 100_000)
-    @Retry(maxRetries = 3, delay = 500, maxDuration = 120, durationUnit = ChronoUnit.SECONDS,
+    @Retry(maxRetries = 3, delay = 500, maxDuration = 60, durationUnit = ChronoUnit.SECONDS,
             retryOn = ProviderUnavailable.class, abortOn = ProviderRefused.class)
     @CustomBackoff(RetryAfterBackoff.class)
     public Uni<ChatCompletionResponse> complete(ChatCompletionRequest request) {
-        Uni<ChatCompletionResponse> call = Uni.createFrom().<ChatCompletionResponse>emitter(emitter -> {
+        return Uni.createFrom().<ChatCompletionResponse>emitter(emitter -> {
             ResponseHandle handle = client.chatCompletion(request).onResponse(emitter::complete)
                     .onError(failure -> emitter.fail(classified(failure))).execute();
             emitter.onTermination(handle::cancel);
         }).ifNoItem().after(config.timeout()).failWith(() -> new ProviderUnavailable(
-                "the provider did not answer within " + config.timeout().toSeconds() + " s", null));
+                "the provider did not answer within " + config.timeout().toSeconds() + " s", null))
+                .invoke(response -> counted(Usage.of(response)));
+    }
+
+    /** Completes when no {@code Retry-After} holds the provider back any more. */
+    public Uni<Void> providerHeld() {
         long held = ProviderBackoff.remainingMillis();
-        // a Retry-After another call received holds this one back too
-        return held == 0 ? call : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(held))
-                .chain(() -> call);
+        return held == 0 ? Uni.createFrom().voidItem()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(held));
+    }
+
+    /** A call's prompt tokens in and completion tokens out, as the provider counted them. */
+    public record Usage(int in, int out) {
+
+        static final Usage NONE = new Usage(0, 0);
+
+        static Usage of(ChatCompletionResponse response) {
+            return response == null || response.usage() == null ? NONE : new Usage(
+                    orZero(response.usage().promptTokens()), orZero(response.usage().completionTokens()));
+        }
+
+        private static int orZero(Integer tokens) {
+            return tokens == null ? 0 : tokens;
+        }
+    }
+
+    private void counted(Usage usage) {
+        tokensIn.increment(usage.in());
+        tokensOut.increment(usage.out());
     }
 
     /**
@@ -99,9 +134,9 @@ public class LlmClient {
                         }
                     })
                     .onComplete(() -> {
-                        ChatCompletionResponse last = usage.get();
-                        emitter.emit(last == null ? Streamed.finished(0, 0) : Streamed.finished(
-                                orZero(last.usage().promptTokens()), orZero(last.usage().completionTokens())));
+                        Usage spent = Usage.of(usage.get());
+                        counted(spent);
+                        emitter.emit(Streamed.finished(spent));
                         emitter.complete();
                     })
                     .onError(failure -> emitter.fail(classified(failure)))
@@ -111,14 +146,18 @@ public class LlmClient {
     }
 
     /** A piece of a streamed completion: a token, or the end with the call's usage. */
-    public record Streamed(String token, boolean done, int tokensIn, int tokensOut) {
+    public record Streamed(String token, Usage usage) {
 
         static Streamed token(String text) {
-            return new Streamed(text, false, 0, 0);
+            return new Streamed(text, null);
         }
 
-        static Streamed finished(int tokensIn, int tokensOut) {
-            return new Streamed(null, true, tokensIn, tokensOut);
+        static Streamed finished(Usage usage) {
+            return new Streamed(null, usage);
+        }
+
+        public boolean done() {
+            return usage != null;
         }
     }
 
@@ -128,10 +167,6 @@ public class LlmClient {
             return null;
         }
         return choices.getFirst().delta().content();
-    }
-
-    static int orZero(Integer tokens) {
-        return tokens == null ? 0 : tokens;
     }
 
     /** A 429 or 5xx, a dropped connection or a stall may pass; any other refusal will not. */

@@ -41,6 +41,18 @@ public interface LlmConfig {
     @WithDefault("PT60S")
     Duration timeout();
 
+    /**
+     * How long a batch's LLM calls may take in all; what is not answered by then goes to people. It
+     * must stay well under the stream's processing timeout (2 minutes), or the batch would be
+     * delivered again and its calls paid for twice.
+     */
+    @WithDefault("PT90S")
+    Duration batchDeadline();
+
+    /** Explanations streaming at once per process; one more is refused with 429 until one ends. */
+    @WithDefault("8")
+    int concurrentExplanations();
+
     /** Prompts and responses kept for audit this long, then deleted. */
     @WithDefault("P180D")
     Duration auditRetention();

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.langchain4j.model.openai.internal.chat.AssistantMessage;
 import dev.langchain4j.model.openai.internal.chat.ChatCompletionRequest;
-import dev.langchain4j.model.openai.internal.chat.ChatCompletionResponse;
 import dev.langchain4j.model.openai.internal.chat.Message;
 import dev.langchain4j.model.openai.internal.chat.SystemMessage;
 import dev.langchain4j.model.openai.internal.chat.UserMessage;
@@ -25,8 +24,8 @@ import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,9 +43,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * the problem named; a second malformed reply, an unavailable provider (after its retries) or a
  * spent token budget sends the answer to people ({@link Outcome#review()}), never to FAILED.
  *
- * <p>Tokens are added to the job after every call, and the job's spending read back, so a budget
- * is overrun by at most the calls already under way when it ran out. Every prompt and response
- * of the batch is stored for audit in one statement at its end.
+ * <p>Each call's prompt, reply and tokens are stored right after it (audit record and the job's
+ * spending in one statement), and the job's spending read back, so a budget is overrun by at
+ * most the calls already under way when it ran out (a bulkhead's worth per batch being graded).
+ * A batch's calls end within {@code zhiyue.llm.batch-deadline}; what is left goes to people.
  */
 @ApplicationScoped
 public class LlmProposals {
@@ -54,6 +54,7 @@ public class LlmProposals {
     static final String BUDGET_SPENT = "the job's LLM token budget is spent";
     static final String MALFORMED = "the LLM's reply was malformed twice";
     static final String UNAVAILABLE = "the LLM provider was unavailable";
+    static final String OUT_OF_TIME = "the LLM did not answer within the batch's time";
 
     /** What the LLM grader says about an answer: a proposal, or a reason to leave it to people. */
     public record Outcome(GradeResult proposal, String review) {
@@ -75,11 +76,11 @@ public class LlmProposals {
     private final LlmConfig config;
     /** Validated proposals by version and normalised text: under one version a text is asked about once. */
     private final Cache<Asked, GradeResult> proposed = Caffeine.newBuilder().maximumSize(100_000).build();
+    private final Cache<UUID, LlmQuestion> questions = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(1)).build();
     private final Map<String, Counter> calls = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
     private final int inFlight;
-    private final Counter tokensIn;
-    private final Counter tokensOut;
 
     public LlmProposals(LlmClient client, LlmRepository repository, LlmConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.fault-tolerance.\"io.zhiyue.grading.llm.LlmClient/complete\".bulkhead.value",
@@ -89,8 +90,6 @@ public class LlmProposals {
         this.repository = repository;
         this.config = config;
         this.registry = registry;
-        this.tokensIn = Counter.builder("zhiyue.llm.tokens").tag("direction", "in").register(registry);
-        this.tokensOut = Counter.builder("zhiyue.llm.tokens").tag("direction", "out").register(registry);
     }
 
     /** The outcomes by submission id of the tasks the LLM grader is asked about (none when it is not offered). */
@@ -109,20 +108,19 @@ public class LlmProposals {
         if (asked.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
+        long deadline = System.nanoTime() + config.batchDeadline().toNanos();
         List<UUID> versions = asked.keySet().stream().map(Asked::version).distinct().toList();
-        return repository.tokens(jobId).chain(spent -> repository.questions(versions).chain(questions -> {
+        return repository.tokens(jobId).chain(spent -> questions(versions).chain(questions -> {
             AtomicReference<GradingJob.Llm> spending = new AtomicReference<>(spent);
-            List<AuditRecord> audit = Collections.synchronizedList(new ArrayList<>());
             return Multi.createFrom().iterable(asked.entrySet())
                     .onItem().transformToUni(entry -> {
                         PendingTask first = entry.getValue().getFirst();
                         Proposed nearest = exemplars.get(first.submissionId());
-                        return outcome(tenant, jobId, entry.getKey(), questions.get(entry.getKey().version()), first,
-                                nearest == null ? List.of() : nearest.nearest(), spending, audit)
+                        return outcome(new Call(tenant, jobId, entry.getKey(), questions.get(entry.getKey().version()),
+                                first, spending), nearest == null ? List.of() : nearest.nearest(), deadline)
                                 .map(outcome -> Map.entry(entry.getValue(), outcome));
                     }).merge(inFlight)
                     .collect().asList()
-                    .call(() -> repository.audit(List.copyOf(audit)))
                     .map(results -> {
                         Map<UUID, Outcome> outcomes = new HashMap<>();
                         for (Map.Entry<List<PendingTask>, Outcome> result : results) {
@@ -133,91 +131,120 @@ public class LlmProposals {
         }));
     }
 
-    private Uni<Outcome> outcome(String tenant, UUID jobId, Asked asked, LlmQuestion question, PendingTask task,
-            List<MarkedAnswer> nearest, AtomicReference<GradingJob.Llm> spending, List<AuditRecord> audit) {
-        GradeResult known = proposed.getIfPresent(asked);
+    /** One answer's question to the LLM and what it needs on the way. */
+    private record Call(String tenant, UUID jobId, Asked asked, LlmQuestion question, PendingTask task,
+            AtomicReference<GradingJob.Llm> spending) {
+    }
+
+    /**
+     * The answer's outcome, within the batch's deadline: a batch must end well before the stream
+     * gives up on it (a redelivered batch would pay for its calls again), so what the LLM has not
+     * answered by then goes to people.
+     */
+    private Uni<Outcome> outcome(Call call, List<MarkedAnswer> nearest, long deadline) {
+        GradeResult known = proposed.getIfPresent(call.asked());
         if (known != null) {
             return Uni.createFrom().item(Outcome.proposed(known));
         }
-        if (question == null) {
+        if (call.question() == null) {
             return Uni.createFrom().item(Outcome.toPeople(UNAVAILABLE));
         }
-        ChatCompletionRequest request = GradingPrompt.grade(config.model(), config.gradeMaxTokens(), question,
-                nearest, task.answer());
-        return attempt(tenant, jobId, asked, question, task, request, true, spending, audit);
-    }
-
-    private Uni<Outcome> attempt(String tenant, UUID jobId, Asked asked, LlmQuestion question, PendingTask task,
-            ChatCompletionRequest request, boolean first, AtomicReference<GradingJob.Llm> spending,
-            List<AuditRecord> audit) {
-        GradingJob.Llm now = spending.get();
-        if (now == null || now.budgetExhausted()) {
-            count("budget-spent");
-            return Uni.createFrom().item(Outcome.toPeople(BUDGET_SPENT));
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            count("out-of-time");
+            return Uni.createFrom().item(Outcome.toPeople(OUT_OF_TIME));
         }
-        return client.complete(request)
-                .chain(response -> spent(jobId, response, spending).map(ignored -> response))
-                .map(response -> {
-                    String reply = response.content();
-                    Object verdict = LlmVerdict.check(reply, question, task.answer(), config.maxConfidence());
-                    audit.add(record(tenant, jobId, task, request, reply,
-                            verdict instanceof LlmVerdict.Malformed malformed ? "malformed: " + malformed.problem()
-                                    : "ok", response));
-                    return verdict;
+        ChatCompletionRequest request = GradingPrompt.grade(config.model(), config.gradeMaxTokens(), call.question(),
+                nearest, call.task().answer());
+        return attempt(call, request, true)
+                .ifNoItem().after(Duration.ofNanos(left)).recoverWithItem(() -> {
+                    count("out-of-time");
+                    return Outcome.toPeople(OUT_OF_TIME);
                 })
-                .chain(verdict -> {
-                    if (verdict instanceof GradeResult result) {
-                        count("proposed");
-                        proposed.put(asked, result);
-                        return Uni.createFrom().item(Outcome.proposed(result));
-                    }
-                    String problem = ((LlmVerdict.Malformed) verdict).problem();
-                    if (!first) {
-                        count("malformed");
-                        return Uni.createFrom().item(Outcome.toPeople(MALFORMED));
-                    }
-                    count("asked-again");
-                    String reply = lastReply(audit, task);
-                    return attempt(tenant, jobId, asked, question, task, GradingPrompt.again(request, reply, problem),
-                            false, spending, audit);
-                })
-                // whatever went wrong (the provider, the bulkhead, this grader), people decide this answer
+                // whatever else went wrong (the bulkhead, this grader), people decide this answer
                 .onFailure().recoverWithItem(failure -> {
-                    count("unavailable");
-                    Log.warnf("the LLM could not grade submission %s of job %s: %s", task.submissionId(), jobId,
-                            failure.getMessage());
-                    audit.add(new AuditRecord(tenant, jobId, task.submissionId(), "grade", client.provider(),
-                            client.model(), messages(request), null, "failed: " + failure.getMessage(), 0, 0));
+                    count("failed");
+                    Log.errorf("the LLM grader failed on submission %s of job %s: %s", call.task().submissionId(),
+                            call.jobId(), failure.toString());
                     return Outcome.toPeople(UNAVAILABLE);
                 });
     }
 
-    /** Counts the call's tokens on the job and in the metrics, and keeps the job's spending after them. */
-    private Uni<Void> spent(UUID jobId, ChatCompletionResponse response, AtomicReference<GradingJob.Llm> spending) {
-        int in = response.usage() == null ? 0 : LlmClient.orZero(response.usage().promptTokens());
-        int out = response.usage() == null ? 0 : LlmClient.orZero(response.usage().completionTokens());
-        tokensIn.increment(in);
-        tokensOut.increment(out);
-        return repository.spend(jobId, in, out).invoke(spending::set).replaceWithVoid();
-    }
-
-    private String lastReply(List<AuditRecord> audit, PendingTask task) {
-        synchronized (audit) {
-            for (int i = audit.size() - 1; i >= 0; i--) {
-                if (task.submissionId().equals(audit.get(i).submissionId())) {
-                    return audit.get(i).response() == null ? "" : audit.get(i).response();
-                }
-            }
+    private Uni<Outcome> attempt(Call call, ChatCompletionRequest request, boolean first) {
+        GradingJob.Llm now = call.spending().get();
+        if (now == null || now.budgetExhausted()) {
+            count("budget-spent");
+            return Uni.createFrom().item(Outcome.toPeople(BUDGET_SPENT));
         }
-        return "";
+        return client.providerHeld().chain(() -> client.complete(request))
+                .chain(response -> {
+                    String reply = response.content();
+                    LlmVerdict.Checked checked = LlmVerdict.check(reply, call.question(), call.task().answer(),
+                            config.maxConfidence());
+                    String outcome = checked instanceof LlmVerdict.Malformed malformed
+                            ? "malformed: " + malformed.problem() : "ok";
+                    return recorded(call, request, reply, outcome, LlmClient.Usage.of(response))
+                            .chain(() -> next(call, request, first, reply, checked));
+                })
+                .onFailure(failure -> failure instanceof ProviderUnavailable || failure instanceof ProviderRefused)
+                .recoverWithUni(failure -> {
+                    count("unavailable");
+                    Log.warnf("the LLM could not grade submission %s of job %s: %s", call.task().submissionId(),
+                            call.jobId(), failure.getMessage());
+                    return recorded(call, request, null, "failed: " + failure.getMessage(), LlmClient.Usage.NONE)
+                            .map(ignored -> Outcome.toPeople(UNAVAILABLE));
+                });
     }
 
-    private AuditRecord record(String tenant, UUID jobId, PendingTask task, ChatCompletionRequest request, String reply,
-            String outcome, ChatCompletionResponse response) {
-        return new AuditRecord(tenant, jobId, task.submissionId(), "grade", client.provider(), client.model(),
-                messages(request), reply, outcome,
-                response.usage() == null ? 0 : LlmClient.orZero(response.usage().promptTokens()),
-                response.usage() == null ? 0 : LlmClient.orZero(response.usage().completionTokens()));
+    private Uni<Outcome> next(Call call, ChatCompletionRequest request, boolean first, String reply,
+            LlmVerdict.Checked checked) {
+        return switch (checked) {
+            case LlmVerdict.Usable usable -> {
+                count("proposed");
+                proposed.put(call.asked(), usable.proposal());
+                yield Uni.createFrom().item(Outcome.proposed(usable.proposal()));
+            }
+            case LlmVerdict.Malformed malformed when first -> {
+                count("asked-again");
+                yield attempt(call, GradingPrompt.again(request, reply == null ? "" : reply, malformed.problem()), false);
+            }
+            case LlmVerdict.Malformed malformed -> {
+                count("malformed");
+                yield Uni.createFrom().item(Outcome.toPeople(MALFORMED));
+            }
+        };
+    }
+
+    /**
+     * Stores the call's prompt and reply for audit and adds its tokens to the job, in one statement
+     * right after the call (so nothing spent goes unrecorded if the batch is lost later), and keeps
+     * the job's spending as the highest total seen (answers on other connections may come back in
+     * another order).
+     */
+    private Uni<Void> recorded(Call call, ChatCompletionRequest request, String reply, String outcome,
+            LlmClient.Usage usage) {
+        AuditRecord record = new AuditRecord(call.tenant(), call.jobId(), call.task().submissionId(), "grade",
+                client.provider(), client.model(), messages(request), reply, outcome, usage.in(), usage.out());
+        return repository.recordCall(record).invoke(after -> {
+            if (after != null) {
+                call.spending().accumulateAndGet(after, (known, seen) -> known == null
+                        || seen.tokensIn() + seen.tokensOut() > known.tokensIn() + known.tokensOut() ? seen : known);
+            }
+        }).replaceWithVoid();
+    }
+
+    /** The question versions, read once a minute at most (a version's rubric never changes; its question text may). */
+    private Uni<Map<UUID, LlmQuestion>> questions(List<UUID> versions) {
+        Map<UUID, LlmQuestion> known = new HashMap<>(questions.getAllPresent(versions));
+        List<UUID> missing = versions.stream().filter(version -> !known.containsKey(version)).toList();
+        if (missing.isEmpty()) {
+            return Uni.createFrom().item(known);
+        }
+        return repository.questions(missing).map(read -> {
+            questions.putAll(read);
+            known.putAll(read);
+            return known;
+        });
     }
 
     /** The messages exactly as sent, as JSON ({@code [{"role":…,"content":…}]}), for the audit. */

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.zhiyue.grading.grader.PointDecision;
 import io.zhiyue.grading.grader.Rubric;
 import io.zhiyue.grading.llm.LlmQuestion;
 import io.zhiyue.grading.model.GradingJob;
@@ -28,7 +29,8 @@ public class LlmRepository {
     }
 
     /** A submission's answer with the version it was last graded under and the proposal to explain. */
-    public record Explained(UUID jobId, String answer, LlmQuestion question, BigDecimal proposedScore) {
+    public record Explained(UUID jobId, String answer, LlmQuestion question, BigDecimal proposedScore,
+            List<PointDecision> points) {
     }
 
     private static final String QUESTIONS = """
@@ -36,31 +38,33 @@ public class LlmRepository {
             FROM rubrics r JOIN questions q ON q.id = r.question_id WHERE r.id = ANY($1::uuid[])""";
     private static final String TOKENS = """
             SELECT llm_token_budget, llm_tokens_in, llm_tokens_out FROM grading_jobs WHERE id = $1""";
-    private static final String SPEND = """
-            UPDATE grading_jobs SET llm_tokens_in = llm_tokens_in + $2, llm_tokens_out = llm_tokens_out + $3
-            WHERE id = $1 RETURNING llm_token_budget, llm_tokens_in, llm_tokens_out""";
-    private static final String AUDIT = """
+    private static final String AUDIT_COLUMNS = """
             INSERT INTO llm_audit (id, tenant_id, job_id, submission_id, purpose, provider, model, prompt, response,
                                    outcome, tokens_in, tokens_out)
-            SELECT id, tenant, job, submission, purpose, provider, model, prompt::jsonb, response, outcome, t_in, t_out
-            FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
-                        $9::text[], $10::text[], $11::int[], $12::int[])
-                 AS a(id, tenant, job, submission, purpose, provider, model, prompt, response, outcome, t_in, t_out)""";
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)""";
+    private static final String AUDIT = AUDIT_COLUMNS;
+    /** One call's audit record and its tokens on the job, in one statement; answers the job's spending after it. */
+    private static final String RECORD_CALL = "WITH audited AS (" + AUDIT_COLUMNS + """
+            ) UPDATE grading_jobs SET llm_tokens_in = llm_tokens_in + $11, llm_tokens_out = llm_tokens_out + $12
+            WHERE id = $3 RETURNING llm_token_budget, llm_tokens_in, llm_tokens_out""";
     /** In slices, so a long backlog never holds one long transaction. */
     private static final String SWEEP = """
-            DELETE FROM llm_audit WHERE id IN (SELECT id FROM llm_audit
-                                              WHERE created_at < now() - make_interval(secs => $1) LIMIT 5000)""";
+            DELETE FROM llm_audit WHERE id IN (SELECT id FROM llm_audit WHERE created_at < now() - make_interval(secs => $1)
+                                              LIMIT 5000 FOR UPDATE SKIP LOCKED)""";
     /** The latest graded outcome of the submission, found through its exam's jobs (each a primary-key probe). */
     private static final String EXPLAINED = """
             SELECT s.answer, q.prompt, q.reference_answer, q.max_score, q.score_step, rb.id, rb.content::text AS content,
-                   r.job_id, coalesce(r.score, r.final_score) AS proposed
+                   r.job_id, coalesce(r.score, r.final_score) AS proposed, r.points::text AS points
             FROM submissions s
             JOIN questions q ON q.id = s.question_id
-            JOIN LATERAL (SELECT res.job_id, res.rubric_id, res.score, res.final_score FROM grading_jobs j
+            JOIN LATERAL (SELECT res.job_id, res.rubric_id, res.score, res.final_score, res.points FROM grading_jobs j
                           JOIN results res ON res.job_id = j.id AND res.submission_id = s.id AND res.status = 'DONE'
-                          WHERE j.exam_id = s.exam_id ORDER BY res.finished_at DESC LIMIT 1) r ON true
+                          WHERE j.tenant_id = s.tenant_id AND j.exam_id = s.exam_id
+                          ORDER BY res.finished_at DESC LIMIT 1) r ON true
             JOIN rubrics rb ON rb.id = r.rubric_id
             WHERE s.tenant_id = $1 AND s.id = $2""";
+
+    private static final String NUL_ESCAPE = "\\" + "u0000";
 
     private final Pool pool;
 
@@ -84,46 +88,31 @@ public class LlmRepository {
                 : spending(rows.iterator().next()));
     }
 
-    /** Adds one call's tokens to the job; answers its spending after them. */
-    public Uni<GradingJob.Llm> spend(UUID jobId, int tokensIn, int tokensOut) {
-        return pool.preparedQuery(SPEND).execute(Tuple.of(jobId, tokensIn, tokensOut)).map(rows -> rows.size() == 0
-                ? null : spending(rows.iterator().next()));
+    /**
+     * Stores one grading call's audit record and adds its tokens to its job, in one statement;
+     * answers the job's spending after them.
+     */
+    public Uni<GradingJob.Llm> recordCall(AuditRecord record) {
+        return pool.preparedQuery(RECORD_CALL).execute(tuple(record)).map(rows -> rows.size() == 0 ? null
+                : spending(rows.iterator().next()));
     }
 
-    public Uni<Void> audit(List<AuditRecord> records) {
-        if (records.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        int n = records.size();
-        UUID[] ids = new UUID[n];
-        String[] tenants = new String[n];
-        UUID[] jobs = new UUID[n];
-        UUID[] submissions = new UUID[n];
-        String[] purposes = new String[n];
-        String[] providers = new String[n];
-        String[] models = new String[n];
-        String[] prompts = new String[n];
-        String[] responses = new String[n];
-        String[] outcomes = new String[n];
-        Integer[] in = new Integer[n];
-        Integer[] out = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            AuditRecord record = records.get(i);
-            ids[i] = UUID.randomUUID();
-            tenants[i] = record.tenant();
-            jobs[i] = record.jobId();
-            submissions[i] = record.submissionId();
-            purposes[i] = record.purpose();
-            providers[i] = record.provider();
-            models[i] = record.model();
-            prompts[i] = record.prompt();
-            responses[i] = record.response();
-            outcomes[i] = record.outcome();
-            in[i] = record.tokensIn();
-            out[i] = record.tokensOut();
-        }
-        return pool.preparedQuery(AUDIT).execute(Tuple.from(new Object[] {ids, tenants, jobs, submissions, purposes,
-                providers, models, prompts, responses, outcomes, in, out})).replaceWithVoid();
+    public Uni<Void> audit(AuditRecord record) {
+        return pool.preparedQuery(AUDIT).execute(tuple(record)).replaceWithVoid();
+    }
+
+    private static Tuple tuple(AuditRecord record) {
+        return Tuple.from(new Object[] {UUID.randomUUID(), record.tenant(), record.jobId(), record.submissionId(),
+                record.purpose(), record.provider(), record.model(), storable(record.prompt()),
+                storable(record.response()), storable(record.outcome()), record.tokensIn(), record.tokensOut()});
+    }
+
+    /**
+     * PostgreSQL text holds no NUL character and jsonb no escaped one, and a reply may contain
+     * either (an answer with one is quoted in the prompt's JSON as a six-character escape).
+     */
+    private static String storable(String text) {
+        return text == null ? null : text.replace("\0", "").replace(NUL_ESCAPE, "");
     }
 
     /** Deletes a slice of the audit records older than {@code retention}; answers how many went. */
@@ -139,7 +128,7 @@ public class LlmRepository {
             }
             Row row = rows.iterator().next();
             return new Explained(row.getUUID("job_id"), row.getString("answer"), question(row),
-                    row.getBigDecimal("proposed"));
+                    row.getBigDecimal("proposed"), List.of(JsonCodec.read(row.getString("points"), PointDecision[].class)));
         });
     }
 

@@ -287,7 +287,7 @@ class LlmGradingTest {
         return body;
     }
 
-    /** A verdict as the LLM is asked to write it; a point with a null id is left out. */
+    /** A verdict as the LLM is asked to write it; without a second point, pi is decided not awarded. */
     static String verdict(double score, double confidence, String firstId, String firstEvidence, String secondId,
             String secondEvidence) {
         StringBuilder points = new StringBuilder("[");
@@ -296,6 +296,8 @@ class LlmGradingTest {
         if (secondId != null) {
             points.append(",{\"id\":\"").append(secondId).append("\",\"awarded\":true,\"evidence\":\"")
                     .append(secondEvidence).append("\"}");
+        } else {
+            points.append(",{\"id\":\"pi\",\"awarded\":false,\"evidence\":\"\"}");
         }
         points.append(']');
         return "{\"points\":" + points + ",\"score\":" + score + ",\"confidence\":" + confidence

@@ -20,23 +20,30 @@ import java.util.UUID;
 /**
  * A streamed answer from grading-service (an export, an LLM explanation's server-sent events),
  * relayed as it arrives: the response body is a stream the REST layer passes on chunk by chunk,
- * never buffered and never retried (a retry could not resend what already went out). The instance comes from the same Stork service as every other call. A plain
- * Vert.x client, because the REST client buffers or hides the status of a streamed body.
+ * never buffered and never retried (a retry could not resend what already went out). The
+ * instance comes from the same Stork service as every other call. A plain Vert.x client, because
+ * the REST client buffers or hides the status of a streamed body; exports and explanations each
+ * have their own connections, so open explanation streams never hold up an export.
  */
 @ApplicationScoped
-public class GradingExport {
+public class GradingStreams {
 
     /** The Stork service every grading-service call goes through (see application.properties). */
     static final String SERVICE = "grading-service";
 
     /** Exports one gateway runs at once against one instance; more wait for a connection. */
     private static final int EXPORTS_PER_INSTANCE = 16;
+    /** Explanation streams at once against one instance (grading-service streams 8 at once itself). */
+    private static final int EXPLANATIONS_PER_INSTANCE = 32;
 
-    private final HttpClient http;
+    private final HttpClient exports;
+    private final HttpClient explanations;
 
-    GradingExport(Vertx vertx) {
-        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000),
+    GradingStreams(Vertx vertx) {
+        this.exports = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000),
                 new PoolOptions().setHttp1MaxSize(EXPORTS_PER_INSTANCE));
+        this.explanations = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000),
+                new PoolOptions().setHttp1MaxSize(EXPLANATIONS_PER_INSTANCE));
     }
 
     /**
@@ -45,7 +52,8 @@ public class GradingExport {
      * another one asked (nothing was sent); any later failure is final.
      */
     public Uni<HttpClientResponse> open(Caller caller, UUID jobId, String rawQuery) {
-        return open(caller, "/api/v1/grading-jobs/" + jobId + "/export" + (rawQuery == null ? "" : "?" + rawQuery));
+        return open(exports, caller,
+                "/api/v1/grading-jobs/" + jobId + "/export" + (rawQuery == null ? "" : "?" + rawQuery));
     }
 
     /**
@@ -53,13 +61,13 @@ public class GradingExport {
      * server-sent events, each passed on the moment it arrives.
      */
     public Uni<HttpClientResponse> openExplanation(Caller caller, UUID submissionId) {
-        return open(caller, "/api/v1/submissions/" + submissionId + "/explanation");
+        return open(explanations, caller, "/api/v1/submissions/" + submissionId + "/explanation");
     }
 
-    private Uni<HttpClientResponse> open(Caller caller, String uri) {
+    private static Uni<HttpClientResponse> open(HttpClient http, Caller caller, String uri) {
         return Uni.createFrom().deferred(() -> Stork.getInstance().getService(SERVICE)
                         .selectInstanceAndRecordStart(true)
-                        .chain(instance -> send(instance, options(instance, uri, caller))))
+                        .chain(instance -> send(http, instance, options(instance, uri, caller))))
                 .onFailure(DownstreamUnreachable::isConnectionRefused).retry().atMost(2);
     }
 
@@ -76,7 +84,7 @@ public class GradingExport {
     }
 
     /** The balancer must hear how every call ended, or it stops choosing the instance. */
-    private Uni<HttpClientResponse> send(ServiceInstance instance, RequestOptions options) {
+    private static Uni<HttpClientResponse> send(HttpClient http, ServiceInstance instance, RequestOptions options) {
         return http.request(options)
                 .chain(request -> request.send()
                         // given up before the headers came: nothing may keep grading-service busy
