@@ -1,0 +1,85 @@
+package io.zhiyue.checkpoint.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Reconstruction of a checkpoint's state from its base snapshot and the deltas after it. A broken
+ * link is reported as {@link CheckpointCorruptException} naming the checkpoint, never papered over
+ * with an empty or partial state (the weakness of LangGraph's delta channels this store avoids).
+ */
+public final class Chain {
+
+    /** The full state a chain starts from, with the hash recorded when it was put. */
+    public record Snapshot(UUID checkpointId, JsonNode state, String sha256) {
+    }
+
+    /** One delta: the patch from its parent's state to its own, and the hash of its own full state. */
+    public record Link(UUID checkpointId, JsonNode patch, String sha256) {
+    }
+
+    private Chain() {
+    }
+
+    /**
+     * The state of the last link (or of the snapshot when there are no links).
+     *
+     * <p>Only the snapshot's and the target's hashes are checked: a wrong intermediate state cannot
+     * produce the right final hash short of a SHA-256 collision, so hashing every step would only
+     * cost time on every read.
+     *
+     * @param links ordered from the snapshot's child to the target
+     * @throws CheckpointCorruptException naming the snapshot, the delta whose patch does not apply,
+     *                                    or the target whose reconstructed state has another hash
+     */
+    public static JsonNode reconstruct(Snapshot snapshot, List<Link> links) {
+        verify(snapshot.checkpointId(), snapshot.state(), snapshot.sha256(), "snapshot");
+        JsonNode state = snapshot.state();
+        for (Link link : links) {
+            state = applyLink(state, link);
+        }
+        if (!links.isEmpty()) {
+            Link target = links.getLast();
+            verify(target.checkpointId(), state, target.sha256(), "state rebuilt from snapshot "
+                    + snapshot.checkpointId() + " and " + links.size() + " deltas");
+        }
+        return state;
+    }
+
+    /**
+     * Whether the next checkpoint is stored whole, which bounds every chain to
+     * {@code snapshotEvery} deltas; 0 stores every checkpoint whole.
+     *
+     * @param deltasSinceSnapshot deltas between the parent's base snapshot and the new checkpoint's
+     *                            parent, counting the parent (0 when the parent is a snapshot)
+     */
+    public static boolean snapshotDue(int deltasSinceSnapshot, int snapshotEvery) {
+        if (deltasSinceSnapshot < 0 || snapshotEvery < 0) {
+            throw new IllegalArgumentException("counts must be >= 0: deltasSinceSnapshot="
+                    + deltasSinceSnapshot + ", snapshotEvery=" + snapshotEvery);
+        }
+        return deltasSinceSnapshot >= snapshotEvery;
+    }
+
+    private static JsonNode applyLink(JsonNode state, Link link) {
+        if (link.patch() == null || !link.patch().isArray()) {
+            throw new CheckpointCorruptException(link.checkpointId(), "its delta is not a JSON Patch array");
+        }
+        try {
+            return StateDelta.apply(state, link.patch());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointCorruptException(link.checkpointId(), "its delta does not apply to its parent's state: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void verify(UUID checkpointId, JsonNode state, String expectedSha256, String what) {
+        String actual = StateHash.of(state);
+        if (!actual.equalsIgnoreCase(expectedSha256 == null ? "" : expectedSha256)) {
+            throw new CheckpointCorruptException(checkpointId,
+                    what + " hashes to " + actual + ", " + expectedSha256 + " was recorded");
+        }
+    }
+}
