@@ -8,6 +8,8 @@ public enum ErrorCode {
     RECORD_NOT_FOUND(404, "Record not found"),
     DUPLICATE_RECORD(409, "Duplicate record"),
     ILLEGAL_STATE(409, "Illegal state"),
+    /** A stored checkpoint whose chain is broken or whose state does not match its recorded hash. */
+    CHECKPOINT_CORRUPT(409, "Checkpoint corrupt"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     URI_TOO_LONG(414, "URI too long"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),

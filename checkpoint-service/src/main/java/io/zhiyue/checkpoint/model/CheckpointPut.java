@@ -1,0 +1,13 @@
+package io.zhiyue.checkpoint.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.UUID;
+
+/**
+ * A checkpoint to store: its {@code state} (a JSON object), optional {@code metadata} (a JSON
+ * object, filterable) and optional {@code parentId} (default: the thread's latest checkpoint in
+ * the namespace; a historic one starts a new branch).
+ */
+public record CheckpointPut(UUID parentId, JsonNode metadata, JsonNode state) {
+}

@@ -1,0 +1,346 @@
+package io.zhiyue.checkpoint.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.zhiyue.checkpoint.config.CheckpointConfig;
+import io.zhiyue.checkpoint.model.Checkpoint;
+import io.zhiyue.checkpoint.model.CheckpointPage;
+import io.zhiyue.checkpoint.model.CheckpointPut;
+import io.zhiyue.checkpoint.repository.CheckpointRepository;
+import io.zhiyue.checkpoint.repository.CheckpointRepository.NewRow;
+import io.zhiyue.checkpoint.repository.CheckpointRepository.Stored;
+import io.zhiyue.checkpoint.store.Chain;
+import io.zhiyue.checkpoint.store.CheckpointCorruptException;
+import io.zhiyue.checkpoint.store.Payload;
+import io.zhiyue.checkpoint.store.StateDelta;
+import io.zhiyue.checkpoint.store.StateHash;
+import io.zhiyue.shared.error.ErrorCode;
+import io.zhiyue.shared.error.Problem.FieldError;
+import io.zhiyue.shared.error.ZhiyueException;
+import io.zhiyue.shared.event.CheckpointSaveFailed;
+import io.zhiyue.shared.event.Envelope;
+import io.zhiyue.shared.event.EventType;
+import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.streams.health.DependencyFailures;
+import io.zhiyue.streams.outbox.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Puts and reads checkpoints. A checkpoint whose parent's state is known is stored as an RFC 6902
+ * patch from it, unless a snapshot is due ({@code snapshot-every} deltas since the last one) or the
+ * patch would be no smaller than the state; a read rebuilds the state from its snapshot and the
+ * patches after it and checks the result against the recorded SHA-256, so a broken chain or a
+ * changed byte is a {@link CheckpointCorruptException}, never an empty or partial state. States
+ * just put or read are kept in memory by id (bounded by size), so the next put diffs against its
+ * parent without reading the chain back.
+ *
+ * <p>A save that fails is tried {@code save-retries} times more with backoff; then it is recorded
+ * in {@code failed_saves} with a SYSTEM_STATUS event (one transaction) and the caller gets a 503
+ * naming it. When PostgreSQL itself is unreachable nothing can be recorded: the save fails at once
+ * with a 503 and the caller carries on without checkpoints.
+ */
+@ApplicationScoped
+public class CheckpointStore {
+
+    /** Namespaces are short names: {@code llm}, {@code embedding}, … */
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+    private static final int PAGE_MAX = 200;
+
+    /** A full state known to be right (put here, or rebuilt and checked), with where it sits in its chain. */
+    private record Known(JsonNode state, int depth, UUID base, int bytes) {
+    }
+
+    private final CheckpointRepository repository;
+    private final CheckpointConfig config;
+    private final Outbox outbox;
+    private final Payload payloads;
+    private final Cache<UUID, Known> known;
+    private final Timer putTimer;
+    private final Timer getTimer;
+    private final Counter storedBytes;
+    private final Counter logicalBytes;
+    private final DistributionSummary chainLength;
+    private final Counter failedSaves;
+
+    public CheckpointStore(CheckpointRepository repository, CheckpointConfig config, Outbox outbox,
+            MeterRegistry registry) {
+        this.repository = repository;
+        this.config = config;
+        this.outbox = outbox;
+        this.payloads = new Payload(config.compressOverBytes());
+        this.known = Caffeine.newBuilder().maximumWeight(config.cachedStateBytes())
+                .weigher((UUID id, Known state) -> state.bytes()).build();
+        this.putTimer = Timer.builder("zhiyue.checkpoint.put").publishPercentiles(0.5, 0.99).register(registry);
+        this.getTimer = Timer.builder("zhiyue.checkpoint.get").publishPercentiles(0.5, 0.99).register(registry);
+        this.storedBytes = Counter.builder("zhiyue.checkpoint.bytes").tag("kind", "stored").register(registry);
+        this.logicalBytes = Counter.builder("zhiyue.checkpoint.bytes").tag("kind", "logical").register(registry);
+        this.chainLength = DistributionSummary.builder("zhiyue.checkpoint.chain.length").register(registry);
+        this.failedSaves = Counter.builder("zhiyue.checkpoint.failed.saves").register(registry);
+    }
+
+    /** What a put came to: the checkpoint, and whether this call created it (false: it was there already). */
+    public record Saved(Checkpoint checkpoint, boolean created) {
+    }
+
+    public Uni<Saved> put(String tenant, UUID threadId, String namespace, UUID id, CheckpointPut body) {
+        Timer.Sample sample = Timer.start();
+        checkNamespace(namespace);
+        JsonNode state = checkState(body);
+        JsonNode metadata = checkMetadata(body == null ? null : body.metadata());
+        byte[] full = bytes(state);
+        if (full.length > config.maxStateBytes()) {
+            throw new ZhiyueException(ErrorCode.PAYLOAD_TOO_LARGE, "the state has " + full.length
+                    + " bytes; a checkpoint holds at most " + config.maxStateBytes());
+        }
+        return repository.find(tenant, id).chain(existing -> existing != null
+                ? Uni.createFrom().item(new Saved(existing.checkpoint(), false))
+                : parent(tenant, threadId, namespace, body.parentId())
+                        .chain(parent -> save(tenant, threadId, namespace, id, parent, state, full, metadata)))
+                .invoke(() -> sample.stop(putTimer));
+    }
+
+    public Uni<Checkpoint> get(String tenant, UUID threadId, String namespace, UUID id) {
+        checkNamespace(namespace);
+        return repository.find(tenant, id).chain(stored -> {
+            if (stored == null || !stored.checkpoint().threadId().equals(threadId)
+                    || !stored.checkpoint().namespace().equals(namespace)) {
+                throw notFound("checkpoint " + id + " of thread " + threadId + " in namespace " + namespace);
+            }
+            return withState(tenant, stored);
+        });
+    }
+
+    public Uni<Checkpoint> latest(String tenant, UUID threadId, String namespace) {
+        checkNamespace(namespace);
+        return repository.latest(tenant, threadId, namespace).chain(stored -> {
+            if (stored == null) {
+                throw notFound("thread " + threadId + " has no checkpoint in namespace " + namespace);
+            }
+            return withState(tenant, stored);
+        });
+    }
+
+    /** Newest first, without states; {@code before} continues after a checkpoint id (a cursor or the caller's). */
+    public Uni<CheckpointPage> list(String tenant, UUID threadId, String namespace, UUID before, JsonNode metadata,
+            int pageSize) {
+        checkNamespace(namespace);
+        if (pageSize < 1 || pageSize > PAGE_MAX) {
+            throw new ZhiyueException(ErrorCode.VALIDATION_ERROR, "invalid list parameters",
+                    List.of(new FieldError("page_size", "must be between 1 and " + PAGE_MAX)));
+        }
+        return repository.list(tenant, threadId, namespace, before, metadata, pageSize + 1).map(rows -> {
+            boolean more = rows.size() > pageSize;
+            List<Checkpoint> page = more ? rows.subList(0, pageSize) : rows;
+            return new CheckpointPage(List.copyOf(page), pageSize, more ? page.getLast().id().toString() : null);
+        });
+    }
+
+    /**
+     * A new branch: checkpoint {@code newId} with the state of historic checkpoint {@code from} and
+     * {@code from} as its parent. History is not rewritten: later checkpoints of the old branch stay.
+     */
+    public Uni<Saved> fork(String tenant, UUID threadId, String namespace, UUID from, UUID newId, JsonNode metadata) {
+        return get(tenant, threadId, namespace, from).chain(origin -> put(tenant, threadId, namespace, newId,
+                new CheckpointPut(from, metadata, origin.state())));
+    }
+
+    public Uni<Integer> deleteThread(String tenant, UUID threadId) {
+        return repository.deleteThread(tenant, threadId).invoke(deleted -> {
+            if (deleted == 0) {
+                throw notFound("thread " + threadId + " has no checkpoints");
+            }
+        });
+    }
+
+    /** The parent a new checkpoint follows: the one named (it must be of the same thread and namespace), else the latest. */
+    private Uni<Parent> parent(String tenant, UUID threadId, String namespace, UUID parentId) {
+        Uni<Stored> row = parentId == null ? repository.latest(tenant, threadId, namespace)
+                : repository.find(tenant, parentId).invoke(stored -> {
+                    if (stored == null || !stored.checkpoint().threadId().equals(threadId)
+                            || !stored.checkpoint().namespace().equals(namespace)) {
+                        throw new ZhiyueException(ErrorCode.VALIDATION_ERROR, "invalid parent", List.of(new FieldError(
+                                "parentId", "is not a checkpoint of thread " + threadId + " in " + namespace)));
+                    }
+                });
+        return row.chain(stored -> stored == null ? Uni.createFrom().nullItem()
+                : state(tenant, stored).map(state -> new Parent(stored.checkpoint(), state)));
+    }
+
+    private record Parent(Checkpoint checkpoint, Known known) {
+    }
+
+    private Uni<Saved> save(String tenant, UUID threadId, String namespace, UUID id, Parent parent, JsonNode state,
+            byte[] full, JsonNode metadata) {
+        String sha256 = StateHash.of(state);
+        byte[] stored = full;
+        boolean delta = false;
+        int depth = 0;
+        UUID base = null;
+        if (parent != null && !Chain.snapshotDue(parent.known().depth() + 1, config.snapshotEvery())) {
+            byte[] patch = bytes(StateDelta.diff(parent.known().state(), state));
+            if (patch.length < full.length) {
+                stored = patch;
+                delta = true;
+                depth = parent.known().depth() + 1;
+                base = parent.known().depth() == 0 ? parent.checkpoint().id() : parent.known().base();
+            }
+        }
+        Payload.Encoded encoded = payloads.encode(stored);
+        NewRow row = new NewRow(id, tenant, threadId, namespace, parent == null ? null : parent.checkpoint().id(),
+                metadata, delta, base, depth, encoded.stored(), encoded.compressed(), encoded.rawSize(), full.length,
+                sha256);
+        Known now = new Known(state, depth, base, full.length);
+        return insertRetried(row)
+                .onFailure(failure -> !DependencyFailures.isUnavailable(failure) && !(failure instanceof ZhiyueException))
+                .recoverWithUni(failure -> leftToOperator(row, state, failure))
+                .onFailure(DependencyFailures::isUnavailable).transform(failure -> new ZhiyueException(
+                        ErrorCode.DEPENDENCY_UNAVAILABLE, "PostgreSQL is unavailable: checkpoint " + id
+                        + " was not saved; carry on without it"))
+                .chain(created -> {
+                    if (!created) {
+                        // saved at the same moment by another call with the same id: that one stands
+                        return repository.find(tenant, id).map(existing -> new Saved(existing.checkpoint(), false));
+                    }
+                    known.put(id, now);
+                    storedBytes.increment(encoded.stored().length);
+                    logicalBytes.increment(full.length);
+                    return repository.find(tenant, id).map(saved -> new Saved(saved.checkpoint(), true));
+                });
+    }
+
+    /** The insert, tried again {@code save-retries} times with backoff unless PostgreSQL is unreachable. */
+    private Uni<Boolean> insertRetried(NewRow row) {
+        return repository.insert(row)
+                .onFailure(failure -> !DependencyFailures.isUnavailable(failure))
+                .retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1)).atMost(config.saveRetries());
+    }
+
+    private Uni<Boolean> leftToOperator(NewRow row, JsonNode state, Throwable failure) {
+        failedSaves.increment();
+        int attempts = config.saveRetries() + 1;
+        String error = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        Log.errorf("checkpoint %s of thread %s could not be saved after %d attempts; kept for an operator: %s",
+                row.id(), row.threadId(), attempts, error);
+        CheckpointSaveFailed payload = new CheckpointSaveFailed(CheckpointSaveFailed.STATUS, row.threadId(),
+                row.namespace(), row.id(), attempts, error, Instant.now());
+        return outbox.inTransaction((tx, events) -> repository.failedSave(tx, row, JsonCodec.write(state), attempts, error)
+                        .invoke(() -> events.add(Streams.EVENTS, Envelope.of(EventType.SYSTEM_STATUS, row.tenant(),
+                                "checkpoint-save-failed:" + row.id(), payload, null))))
+                .map(ignored -> {
+                    throw new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE, "checkpoint " + row.id()
+                            + " could not be saved after " + attempts + " attempts (" + error
+                            + "); it is kept for an operator in failed_saves");
+                });
+    }
+
+    private Uni<Checkpoint> withState(String tenant, Stored stored) {
+        Timer.Sample sample = Timer.start();
+        return state(tenant, stored).map(state -> stored.checkpoint().withState(state.state()))
+                .invoke(() -> sample.stop(getTimer));
+    }
+
+    /** The row's full state: known, or rebuilt from its chain and checked against its hash. */
+    private Uni<Known> state(String tenant, Stored stored) {
+        Checkpoint checkpoint = stored.checkpoint();
+        Known cached = known.getIfPresent(checkpoint.id());
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
+        if (!checkpoint.isDelta()) {
+            JsonNode state = Chain.reconstruct(new Chain.Snapshot(checkpoint.id(), parse(checkpoint.id(), decode(stored)),
+                    checkpoint.sha256()), List.of());
+            chainLength.record(0);
+            return Uni.createFrom().item(remember(checkpoint, new Known(state, 0, null, checkpoint.stateSizeBytes())));
+        }
+        return repository.chain(tenant, checkpoint.id(), config.snapshotEvery() + 1).map(rows -> {
+            Stored first = rows.isEmpty() ? null : rows.getFirst();
+            if (first == null || first.checkpoint().isDelta() || !first.checkpoint().id().equals(checkpoint.baseCheckpointId())) {
+                throw new CheckpointCorruptException(checkpoint.id(), "its chain is broken: snapshot "
+                        + checkpoint.baseCheckpointId() + " is not reachable through its parents");
+            }
+            List<Chain.Link> links = new ArrayList<>(rows.size() - 1);
+            for (Stored link : rows.subList(1, rows.size())) {
+                links.add(new Chain.Link(link.checkpoint().id(), parse(link.checkpoint().id(), decode(link)),
+                        link.checkpoint().sha256()));
+            }
+            JsonNode state = Chain.reconstruct(new Chain.Snapshot(first.checkpoint().id(),
+                    parse(first.checkpoint().id(), decode(first)), first.checkpoint().sha256()), links);
+            chainLength.record(links.size());
+            return remember(checkpoint, new Known(state, checkpoint.deltaDepth(), checkpoint.baseCheckpointId(),
+                    checkpoint.stateSizeBytes()));
+        });
+    }
+
+    private Known remember(Checkpoint checkpoint, Known state) {
+        known.put(checkpoint.id(), state);
+        return state;
+    }
+
+    private byte[] decode(Stored stored) {
+        return payloads.decode(stored.checkpoint().id(), stored.payload(), stored.checkpoint().isCompressed(),
+                stored.payloadRawBytes());
+    }
+
+    private static JsonNode parse(UUID id, byte[] json) {
+        try {
+            return JsonCodec.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new CheckpointCorruptException(id, "its payload is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] bytes(JsonNode json) {
+        try {
+            return JsonCodec.mapper().writeValueAsBytes(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always writes", e);
+        }
+    }
+
+    private static void checkNamespace(String namespace) {
+        if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
+            throw new ZhiyueException(ErrorCode.VALIDATION_ERROR, "invalid namespace", List.of(new FieldError(
+                    "namespace", "must be 1 to 64 of a-z, 0-9, '_', '.', '-', starting with a letter or digit")));
+        }
+    }
+
+    private static JsonNode checkState(CheckpointPut body) {
+        if (body == null || body.state() == null || !body.state().isObject()) {
+            throw new ZhiyueException(ErrorCode.VALIDATION_ERROR, "invalid checkpoint",
+                    List.of(new FieldError("state", "must be a JSON object")));
+        }
+        return body.state();
+    }
+
+    private static JsonNode checkMetadata(JsonNode metadata) {
+        if (metadata == null || metadata.isNull()) {
+            return JsonCodec.mapper().createObjectNode();
+        }
+        if (!metadata.isObject()) {
+            throw new ZhiyueException(ErrorCode.VALIDATION_ERROR, "invalid checkpoint",
+                    List.of(new FieldError("metadata", "must be a JSON object")));
+        }
+        return metadata;
+    }
+
+    private static ZhiyueException notFound(String what) {
+        return new ZhiyueException(ErrorCode.RECORD_NOT_FOUND, "no " + what);
+    }
+}
