@@ -1,13 +1,15 @@
 -- checkpoint-service: durable checkpoints of long marking runs (threads = grading jobs).
 
--- A checkpoint: a thread's (job's) state in one namespace at one moment. Ids are UUIDv7, so they
--- sort by time; parent_id links a checkpoint to the one it followed (a fork's parent is the
+-- A checkpoint: a thread's (job's) state in one namespace at one moment. Ids are the callers'
+-- (UUIDv7 advised: they sort by time; the service makes v7 ids for forks); parent_id links a checkpoint to the one it followed (a fork's parent is the
 -- historic checkpoint it branched from). A snapshot holds the whole state; a delta holds an RFC
 -- 6902 JSON Patch from its parent's state and names the snapshot its chain starts from
 -- (base_checkpoint_id), at most snapshot-every deltas away (delta_depth), so a read applies a
 -- bounded chain. state_sha256 is the hash of the full state the row stands for; a read checks it.
 CREATE TABLE checkpoints (
     id                  uuid        PRIMARY KEY,
+    -- the order checkpoints were stored in: latest and lists go by it, whatever ids callers chose
+    seq                 bigint      GENERATED ALWAYS AS IDENTITY,
     tenant_id           text        NOT NULL,
     thread_id           uuid        NOT NULL,
     namespace           text        NOT NULL,
@@ -25,8 +27,8 @@ CREATE TABLE checkpoints (
     created_at          timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT delta_has_base CHECK (is_delta = (base_checkpoint_id IS NOT NULL))
 );
--- latest / list newest first per thread and namespace, by keyset on id
-CREATE INDEX checkpoints_by_thread ON checkpoints (tenant_id, thread_id, namespace, id DESC);
+-- latest / list newest first per thread and namespace, by keyset on seq
+CREATE INDEX checkpoints_by_thread ON checkpoints (tenant_id, thread_id, namespace, seq DESC);
 -- metadata filters (filter[metadata.key]=value) as containment
 CREATE INDEX checkpoints_metadata ON checkpoints USING gin (metadata jsonb_path_ops);
 -- the age sweep finds threads by their newest checkpoint

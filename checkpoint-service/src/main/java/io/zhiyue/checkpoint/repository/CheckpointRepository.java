@@ -2,7 +2,7 @@ package io.zhiyue.checkpoint.repository;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -40,12 +40,12 @@ public class CheckpointRepository {
             INSERT INTO checkpoints (id, tenant_id, thread_id, namespace, parent_id, metadata, is_delta,
                                      base_checkpoint_id, delta_depth, payload, is_compressed, data_size_bytes,
                                      payload_raw_bytes, state_size_bytes, state_sha256)
-            VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             ON CONFLICT (id) DO NOTHING""";
     private static final String BY_ID = "SELECT " + COLUMNS + ", payload FROM checkpoints WHERE tenant_id = $1 AND id = $2";
     private static final String LATEST = "SELECT " + COLUMNS + """
             , payload FROM checkpoints WHERE tenant_id = $1 AND thread_id = $2 AND namespace = $3
-            ORDER BY id DESC LIMIT 1""";
+            ORDER BY seq DESC LIMIT 1""";
     /**
      * The rows that rebuild a checkpoint: it and its parents up to and including the first
      * snapshot, oldest first. The walk is bounded ($3), so a cycle or a lost snapshot cannot run on.
@@ -57,11 +57,16 @@ public class CheckpointRepository {
                 SELECT p.*, chain.step + 1 FROM checkpoints p JOIN chain ON p.id = chain.parent_id
                 WHERE chain.is_delta AND chain.step < $3 AND p.tenant_id = $1)
             SELECT\s""" + COLUMNS + ", payload FROM chain ORDER BY step DESC";
-    /** Newest first; $4 the id to continue before (null: from the newest), $5 a metadata containment filter. */
+    /**
+     * Newest first (in the order they were stored); $4 the checkpoint to continue before (null:
+     * from the newest; one of another thread leaves nothing before it), $5 a metadata containment filter.
+     */
     private static final String LIST = "SELECT " + COLUMNS + """
              FROM checkpoints WHERE tenant_id = $1 AND thread_id = $2 AND namespace = $3
-              AND ($4::uuid IS NULL OR id < $4) AND metadata @> $5::jsonb
-            ORDER BY id DESC LIMIT $6""";
+              AND ($4::uuid IS NULL OR seq < coalesce((SELECT b.seq FROM checkpoints b
+                                                      WHERE b.id = $4 AND b.tenant_id = $1 AND b.thread_id = $2), 0))
+              AND metadata @> $5::text::jsonb
+            ORDER BY seq DESC LIMIT $6""";
     private static final String DELETE_THREAD = "DELETE FROM checkpoints WHERE tenant_id = $1 AND thread_id = $2";
     private static final String CROWDED = """
             SELECT tenant_id, thread_id, namespace FROM checkpoints
@@ -76,7 +81,7 @@ public class CheckpointRepository {
             WHERE c.tenant_id = old.tenant_id AND c.thread_id = old.thread_id""";
     private static final String FAILED_SAVE = """
             INSERT INTO failed_saves (id, tenant_id, thread_id, namespace, checkpoint_id, state, attempts, error)
-            VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)""";
+            VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8)""";
 
     private final Pool pool;
 

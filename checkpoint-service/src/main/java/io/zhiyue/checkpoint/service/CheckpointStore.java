@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import io.zhiyue.checkpoint.config.CheckpointConfig;
 import io.zhiyue.checkpoint.model.Checkpoint;
 import io.zhiyue.checkpoint.model.CheckpointPage;
@@ -48,8 +50,8 @@ import java.util.regex.Pattern;
  * patch would be no smaller than the state; a read rebuilds the state from its snapshot and the
  * patches after it and checks the result against the recorded SHA-256, so a broken chain or a
  * changed byte is a {@link CheckpointCorruptException}, never an empty or partial state. States
- * just put or read are kept in memory by id (bounded by size), so the next put diffs against its
- * parent without reading the chain back.
+ * just put or rebuilt are kept in memory by id (bounded by size), so the next put diffs against
+ * its parent without reading the chain back; reads always rebuild.
  *
  * <p>A save that fails is tried {@code save-retries} times more with backoff; then it is recorded
  * in {@code failed_saves} with a SYSTEM_STATUS event (one transaction) and the caller gets a 503
@@ -57,6 +59,7 @@ import java.util.regex.Pattern;
  * with a 503 and the caller carries on without checkpoints.
  */
 @ApplicationScoped
+@Startup // its meters exist from the start, so dashboards and alerts see zeros rather than nothing
 public class CheckpointStore {
 
     /** Namespaces are short names: {@code llm}, {@code embedding}, … */
@@ -180,7 +183,7 @@ public class CheckpointStore {
                     }
                 });
         return row.chain(stored -> stored == null ? Uni.createFrom().nullItem()
-                : state(tenant, stored).map(state -> new Parent(stored.checkpoint(), state)));
+                : state(tenant, stored, true).map(state -> new Parent(stored.checkpoint(), state)));
     }
 
     private record Parent(Checkpoint checkpoint, Known known) {
@@ -208,8 +211,7 @@ public class CheckpointStore {
                 sha256);
         Known now = new Known(state, depth, base, full.length);
         return insertRetried(row)
-                .onFailure(failure -> !DependencyFailures.isUnavailable(failure) && !(failure instanceof ZhiyueException))
-                .recoverWithUni(failure -> leftToOperator(row, state, failure))
+                .onFailure(PgException.class).recoverWithUni(failure -> leftToOperator(row, state, failure))
                 .onFailure(DependencyFailures::isUnavailable).transform(failure -> new ZhiyueException(
                         ErrorCode.DEPENDENCY_UNAVAILABLE, "PostgreSQL is unavailable: checkpoint " + id
                         + " was not saved; carry on without it"))
@@ -225,10 +227,14 @@ public class CheckpointStore {
                 });
     }
 
-    /** The insert, tried again {@code save-retries} times with backoff unless PostgreSQL is unreachable. */
+    /**
+     * The insert, tried again {@code save-retries} times with backoff when PostgreSQL refused it (a
+     * lock timeout, a trigger, a full disk); not when it is unreachable (nothing could be recorded)
+     * nor on a bug of ours.
+     */
     private Uni<Boolean> insertRetried(NewRow row) {
         return repository.insert(row)
-                .onFailure(failure -> !DependencyFailures.isUnavailable(failure))
+                .onFailure(PgException.class)
                 .retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1)).atMost(config.saveRetries());
     }
 
@@ -252,14 +258,18 @@ public class CheckpointStore {
 
     private Uni<Checkpoint> withState(String tenant, Stored stored) {
         Timer.Sample sample = Timer.start();
-        return state(tenant, stored).map(state -> stored.checkpoint().withState(state.state()))
+        return state(tenant, stored, false).map(state -> stored.checkpoint().withState(state.state()))
                 .invoke(() -> sample.stop(getTimer));
     }
 
-    /** The row's full state: known, or rebuilt from its chain and checked against its hash. */
-    private Uni<Known> state(String tenant, Stored stored) {
+    /**
+     * The row's full state, rebuilt from its chain and checked against its hash. A put may take it
+     * from memory ({@code known}: a state it stored or rebuilt itself) to diff against; a read
+     * always rebuilds and checks, so a row changed underneath is found, not hidden.
+     */
+    private Uni<Known> state(String tenant, Stored stored, boolean known) {
         Checkpoint checkpoint = stored.checkpoint();
-        Known cached = known.getIfPresent(checkpoint.id());
+        Known cached = known ? this.known.getIfPresent(checkpoint.id()) : null;
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }

@@ -41,7 +41,7 @@ public class LlmRepository {
     private static final String AUDIT_COLUMNS = """
             INSERT INTO llm_audit (id, tenant_id, job_id, submission_id, purpose, provider, model, prompt, response,
                                    outcome, tokens_in, tokens_out)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)""";
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10, $11, $12)""";
     private static final String AUDIT = AUDIT_COLUMNS;
     /** One call's audit record and its tokens on the job, in one statement; answers the job's spending after it. */
     private static final String RECORD_CALL = "WITH audited AS (" + AUDIT_COLUMNS + """
