@@ -23,7 +23,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class CheckpointRepository {
 
-    /** A stored row: what the API shows, and the payload that rebuilds its state. */
+    /** A stored row: what the API shows, and (in a chain) the payload that rebuilds its state. */
     public record Stored(Checkpoint checkpoint, byte[] payload, int payloadRawBytes) {
     }
 
@@ -41,10 +41,10 @@ public class CheckpointRepository {
                                      base_checkpoint_id, delta_depth, payload, is_compressed, data_size_bytes,
                                      payload_raw_bytes, state_size_bytes, state_sha256)
             VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-            ON CONFLICT (id) DO NOTHING""";
-    private static final String BY_ID = "SELECT " + COLUMNS + ", payload FROM checkpoints WHERE tenant_id = $1 AND id = $2";
+            ON CONFLICT (id) DO NOTHING RETURNING created_at""";
+    private static final String BY_ID = "SELECT " + COLUMNS + " FROM checkpoints WHERE tenant_id = $1 AND id = $2";
     private static final String LATEST = "SELECT " + COLUMNS + """
-            , payload FROM checkpoints WHERE tenant_id = $1 AND thread_id = $2 AND namespace = $3
+             FROM checkpoints WHERE tenant_id = $1 AND thread_id = $2 AND namespace = $3
             ORDER BY seq DESC LIMIT 1""";
     /**
      * The rows that rebuild a checkpoint: it and its parents up to and including the first
@@ -89,19 +89,22 @@ public class CheckpointRepository {
         this.pool = pool;
     }
 
-    /** Inserts the row; false when a row with its id was there already (a repeated save). */
-    public Uni<Boolean> insert(NewRow row) {
+    /** Inserts the row; answers when it was stored, null when a row with its id was there already (a repeated save). */
+    public Uni<java.time.OffsetDateTime> insert(NewRow row) {
         return pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {row.id(), row.tenant(), row.threadId(),
                 row.namespace(), row.parentId(), JsonCodec.write(row.metadata()), row.isDelta(), row.baseCheckpointId(),
                 row.deltaDepth(), Buffer.buffer(row.payload()), row.compressed(), row.payload().length,
-                row.payloadRawBytes(), row.stateSizeBytes(), row.sha256()})).map(rows -> rows.rowCount() == 1);
+                row.payloadRawBytes(), row.stateSizeBytes(), row.sha256()})).map(rows -> rows.size() == 0 ? null
+                        : rows.iterator().next().getOffsetDateTime("created_at"));
     }
 
-    public Uni<Stored> find(String tenant, UUID id) {
+    /** The row without its payload (null: none). */
+    public Uni<Checkpoint> find(String tenant, UUID id) {
         return pool.preparedQuery(BY_ID).execute(Tuple.of(tenant, id)).map(CheckpointRepository::first);
     }
 
-    public Uni<Stored> latest(String tenant, UUID threadId, String namespace) {
+    /** The thread's newest row in the namespace, without its payload (null: none). */
+    public Uni<Checkpoint> latest(String tenant, UUID threadId, String namespace) {
         return pool.preparedQuery(LATEST).execute(Tuple.of(tenant, threadId, namespace))
                 .map(CheckpointRepository::first);
     }
@@ -165,8 +168,8 @@ public class CheckpointRepository {
                 row.threadId(), row.namespace(), row.id(), state, attempts, error})).replaceWithVoid();
     }
 
-    private static Stored first(RowSet<Row> rows) {
-        return rows.size() == 0 ? null : stored(rows.iterator().next());
+    private static Checkpoint first(RowSet<Row> rows) {
+        return rows.size() == 0 ? null : checkpoint(rows.iterator().next());
     }
 
     private static Stored stored(Row row) {

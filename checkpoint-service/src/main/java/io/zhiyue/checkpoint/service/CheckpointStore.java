@@ -39,6 +39,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -112,18 +114,15 @@ public class CheckpointStore {
             throw new ZhiyueException(ErrorCode.PAYLOAD_TOO_LARGE, "the state has " + full.length
                     + " bytes; a checkpoint holds at most " + config.maxStateBytes());
         }
-        return repository.find(tenant, id).chain(existing -> existing != null
-                ? Uni.createFrom().item(new Saved(existing.checkpoint(), false))
-                : parent(tenant, threadId, namespace, body.parentId())
-                        .chain(parent -> save(tenant, threadId, namespace, id, parent, state, full, metadata)))
+        return parent(tenant, threadId, namespace, body.parentId())
+                .chain(parent -> save(tenant, threadId, namespace, id, parent, state, full, metadata))
                 .invoke(() -> sample.stop(putTimer));
     }
 
     public Uni<Checkpoint> get(String tenant, UUID threadId, String namespace, UUID id) {
         checkNamespace(namespace);
         return repository.find(tenant, id).chain(stored -> {
-            if (stored == null || !stored.checkpoint().threadId().equals(threadId)
-                    || !stored.checkpoint().namespace().equals(namespace)) {
+            if (stored == null || !stored.threadId().equals(threadId) || !stored.namespace().equals(namespace)) {
                 throw notFound("checkpoint " + id + " of thread " + threadId + " in namespace " + namespace);
             }
             return withState(tenant, stored);
@@ -174,16 +173,15 @@ public class CheckpointStore {
 
     /** The parent a new checkpoint follows: the one named (it must be of the same thread and namespace), else the latest. */
     private Uni<Parent> parent(String tenant, UUID threadId, String namespace, UUID parentId) {
-        Uni<Stored> row = parentId == null ? repository.latest(tenant, threadId, namespace)
+        Uni<Checkpoint> row = parentId == null ? repository.latest(tenant, threadId, namespace)
                 : repository.find(tenant, parentId).invoke(stored -> {
-                    if (stored == null || !stored.checkpoint().threadId().equals(threadId)
-                            || !stored.checkpoint().namespace().equals(namespace)) {
+                    if (stored == null || !stored.threadId().equals(threadId) || !stored.namespace().equals(namespace)) {
                         throw new ZhiyueException(ErrorCode.VALIDATION_ERROR, "invalid parent", List.of(new FieldError(
                                 "parentId", "is not a checkpoint of thread " + threadId + " in " + namespace)));
                     }
                 });
         return row.chain(stored -> stored == null ? Uni.createFrom().nullItem()
-                : state(tenant, stored, true).map(state -> new Parent(stored.checkpoint(), state)));
+                : state(tenant, stored, true).map(state -> new Parent(stored, state)));
     }
 
     private record Parent(Checkpoint checkpoint, Known known) {
@@ -215,15 +213,18 @@ public class CheckpointStore {
                 .onFailure(DependencyFailures::isUnavailable).transform(failure -> new ZhiyueException(
                         ErrorCode.DEPENDENCY_UNAVAILABLE, "PostgreSQL is unavailable: checkpoint " + id
                         + " was not saved; carry on without it"))
-                .chain(created -> {
-                    if (!created) {
-                        // saved at the same moment by another call with the same id: that one stands
-                        return repository.find(tenant, id).map(existing -> new Saved(existing.checkpoint(), false));
+                .chain(createdAt -> {
+                    if (createdAt == null) {
+                        // this id was saved before (a repeated save): that one stands
+                        return repository.find(tenant, id).map(existing -> new Saved(existing, false));
                     }
                     known.put(id, now);
                     storedBytes.increment(encoded.stored().length);
                     logicalBytes.increment(full.length);
-                    return repository.find(tenant, id).map(saved -> new Saved(saved.checkpoint(), true));
+                    return Uni.createFrom().item(new Saved(new Checkpoint(id, threadId, namespace, row.parentId(),
+                            metadata, row.isDelta(), row.baseCheckpointId(), row.deltaDepth(), row.compressed(),
+                            row.payload().length, full.length, sha256, createdAt.withOffsetSameInstant(ZoneOffset.UTC),
+                            null), true));
                 });
     }
 
@@ -232,13 +233,13 @@ public class CheckpointStore {
      * lock timeout, a trigger, a full disk); not when it is unreachable (nothing could be recorded)
      * nor on a bug of ours.
      */
-    private Uni<Boolean> insertRetried(NewRow row) {
+    private Uni<OffsetDateTime> insertRetried(NewRow row) {
         return repository.insert(row)
                 .onFailure(PgException.class)
                 .retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1)).atMost(config.saveRetries());
     }
 
-    private Uni<Boolean> leftToOperator(NewRow row, JsonNode state, Throwable failure) {
+    private Uni<OffsetDateTime> leftToOperator(NewRow row, JsonNode state, Throwable failure) {
         failedSaves.increment();
         int attempts = config.saveRetries() + 1;
         String error = failure.getMessage() == null ? failure.toString() : failure.getMessage();
@@ -256,9 +257,9 @@ public class CheckpointStore {
                 });
     }
 
-    private Uni<Checkpoint> withState(String tenant, Stored stored) {
+    private Uni<Checkpoint> withState(String tenant, Checkpoint stored) {
         Timer.Sample sample = Timer.start();
-        return state(tenant, stored, false).map(state -> stored.checkpoint().withState(state.state()))
+        return state(tenant, stored, false).map(state -> stored.withState(state.state()))
                 .invoke(() -> sample.stop(getTimer));
     }
 
@@ -267,23 +268,17 @@ public class CheckpointStore {
      * from memory ({@code known}: a state it stored or rebuilt itself) to diff against; a read
      * always rebuilds and checks, so a row changed underneath is found, not hidden.
      */
-    private Uni<Known> state(String tenant, Stored stored, boolean known) {
-        Checkpoint checkpoint = stored.checkpoint();
+    private Uni<Known> state(String tenant, Checkpoint checkpoint, boolean known) {
         Known cached = known ? this.known.getIfPresent(checkpoint.id()) : null;
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
-        if (!checkpoint.isDelta()) {
-            JsonNode state = Chain.reconstruct(new Chain.Snapshot(checkpoint.id(), parse(checkpoint.id(), decode(stored)),
-                    checkpoint.sha256()), List.of());
-            chainLength.record(0);
-            return Uni.createFrom().item(remember(checkpoint, new Known(state, 0, null, checkpoint.stateSizeBytes())));
-        }
         return repository.chain(tenant, checkpoint.id(), config.snapshotEvery() + 1).map(rows -> {
             Stored first = rows.isEmpty() ? null : rows.getFirst();
-            if (first == null || first.checkpoint().isDelta() || !first.checkpoint().id().equals(checkpoint.baseCheckpointId())) {
-                throw new CheckpointCorruptException(checkpoint.id(), "its chain is broken: snapshot "
-                        + checkpoint.baseCheckpointId() + " is not reachable through its parents");
+            UUID base = checkpoint.isDelta() ? checkpoint.baseCheckpointId() : checkpoint.id();
+            if (first == null || first.checkpoint().isDelta() || !first.checkpoint().id().equals(base)) {
+                throw new CheckpointCorruptException(checkpoint.id(), "its chain is broken: snapshot " + base
+                        + " is not reachable through its parents");
             }
             List<Chain.Link> links = new ArrayList<>(rows.size() - 1);
             for (Stored link : rows.subList(1, rows.size())) {
@@ -293,8 +288,8 @@ public class CheckpointStore {
             JsonNode state = Chain.reconstruct(new Chain.Snapshot(first.checkpoint().id(),
                     parse(first.checkpoint().id(), decode(first)), first.checkpoint().sha256()), links);
             chainLength.record(links.size());
-            return remember(checkpoint, new Known(state, checkpoint.deltaDepth(), checkpoint.baseCheckpointId(),
-                    checkpoint.stateSizeBytes()));
+            return remember(checkpoint, new Known(state, checkpoint.deltaDepth(),
+                    checkpoint.isDelta() ? checkpoint.baseCheckpointId() : null, checkpoint.stateSizeBytes()));
         });
     }
 
