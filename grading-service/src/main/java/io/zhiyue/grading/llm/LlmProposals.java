@@ -74,6 +74,7 @@ public class LlmProposals {
     private final LlmClient client;
     private final LlmRepository repository;
     private final LlmConfig config;
+    private final LlmCheckpoints checkpoints;
     /** Validated proposals by version and normalised text: under one version a text is asked about once. */
     private final Cache<Asked, GradeResult> proposed = Caffeine.newBuilder().maximumSize(100_000).build();
     private final Cache<UUID, LlmQuestion> questions = Caffeine.newBuilder().maximumSize(10_000)
@@ -82,10 +83,12 @@ public class LlmProposals {
     private final MeterRegistry registry;
     private final int inFlight;
 
-    public LlmProposals(LlmClient client, LlmRepository repository, LlmConfig config, MeterRegistry registry,
+    public LlmProposals(LlmClient client, LlmRepository repository, LlmConfig config, LlmCheckpoints checkpoints,
+            MeterRegistry registry,
             @ConfigProperty(name = "quarkus.fault-tolerance.\"io.zhiyue.grading.llm.LlmClient/complete\".bulkhead.value",
                     defaultValue = "8") int inFlight) {
         this.inFlight = inFlight;
+        this.checkpoints = checkpoints;
         this.client = client;
         this.repository = repository;
         this.config = config;
@@ -93,7 +96,7 @@ public class LlmProposals {
     }
 
     /** The outcomes by submission id of the tasks the LLM grader is asked about (none when it is not offered). */
-    public Uni<Map<UUID, Outcome>> propose(String tenant, UUID jobId, List<PendingTask> pending,
+    public Uni<Map<UUID, Outcome>> propose(String tenant, UUID jobId, int batchNo, List<PendingTask> pending,
             Map<UUID, Proposed> exemplars) {
         if (!client.serves(tenant)) {
             return Uni.createFrom().item(Map.of());
@@ -110,30 +113,89 @@ public class LlmProposals {
         }
         long deadline = System.nanoTime() + config.batchDeadline().toNanos();
         List<UUID> versions = asked.keySet().stream().map(Asked::version).distinct().toList();
-        return repository.tokens(jobId).chain(spent -> questions(versions).chain(questions -> {
-            AtomicReference<GradingJob.Llm> spending = new AtomicReference<>(spent);
-            return Multi.createFrom().iterable(asked.entrySet())
-                    .onItem().transformToUni(entry -> {
-                        PendingTask first = entry.getValue().getFirst();
-                        Proposed nearest = exemplars.get(first.submissionId());
-                        return outcome(new Call(tenant, jobId, entry.getKey(), questions.get(entry.getKey().version()),
-                                first, spending), nearest == null ? List.of() : nearest.nearest(), deadline)
-                                .map(outcome -> Map.entry(entry.getValue(), outcome));
-                    }).merge(inFlight)
-                    .collect().asList()
-                    .map(results -> {
-                        Map<UUID, Outcome> outcomes = new HashMap<>();
-                        for (Map.Entry<List<PendingTask>, Outcome> result : results) {
-                            result.getKey().forEach(task -> outcomes.put(task.submissionId(), result.getValue()));
-                        }
-                        return outcomes;
-                    });
-        }));
+        return checkpoints.restore(tenant, jobId, batchNo).chain(saved -> repository.tokens(jobId)
+                .chain(spent -> questions(versions).chain(questions -> {
+                    AtomicReference<GradingJob.Llm> spending = new AtomicReference<>(spent);
+                    Replies replies = new Replies(saved);
+                    return Multi.createFrom().iterable(asked.entrySet())
+                            .onItem().transformToUni(entry -> {
+                                PendingTask first = entry.getValue().getFirst();
+                                Proposed nearest = exemplars.get(first.submissionId());
+                                Call call = new Call(tenant, jobId, entry.getKey(), questions.get(entry.getKey().version()),
+                                        first, spending, replies);
+                                LlmCheckpoints.Saved before = saved.get(first.submissionId());
+                                return (before != null ? reused(call, before)
+                                        : outcome(call, nearest == null ? List.of() : nearest.nearest(), deadline))
+                                        .map(outcome -> Map.entry(entry.getValue(), outcome));
+                            }).merge(inFlight)
+                            // items come one at a time here, so the puts of one batch never overlap
+                            .onItem().call(ignored -> replies.due()
+                                    ? checkpoints.save(tenant, jobId, batchNo, replies.flush()) : Uni.createFrom().voidItem())
+                            .collect().asList()
+                            // every reply is checkpointed before the batch's outcomes are committed
+                            .call(() -> replies.unsaved() ? checkpoints.save(tenant, jobId, batchNo, replies.flush())
+                                    : Uni.createFrom().voidItem())
+                            .map(results -> {
+                                Map<UUID, Outcome> outcomes = new HashMap<>();
+                                for (Map.Entry<List<PendingTask>, Outcome> result : results) {
+                                    result.getKey().forEach(task -> outcomes.put(task.submissionId(), result.getValue()));
+                                }
+                                return outcomes;
+                            });
+                })));
+    }
+
+    /**
+     * A batch's final replies: those restored from its checkpoint and those it got since, with how
+     * many are not in a checkpoint yet.
+     */
+    private static final class Replies {
+
+        private final Map<UUID, LlmCheckpoints.Saved> all;
+        private int unsaved;
+
+        Replies(Map<UUID, LlmCheckpoints.Saved> restored) {
+            this.all = new HashMap<>(restored);
+        }
+
+        synchronized void add(UUID submission, String reply, String outcome) {
+            all.put(submission, new LlmCheckpoints.Saved(reply, outcome));
+            unsaved++;
+        }
+
+        synchronized boolean due() {
+            return unsaved >= LlmCheckpoints.FLUSH_EVERY;
+        }
+
+        synchronized boolean unsaved() {
+            return unsaved > 0;
+        }
+
+        synchronized Map<UUID, LlmCheckpoints.Saved> flush() {
+            unsaved = 0;
+            return Map.copyOf(all);
+        }
+    }
+
+    /** A reply checkpointed by an earlier delivery of the batch: checked again, not paid for again. */
+    private Uni<Outcome> reused(Call call, LlmCheckpoints.Saved saved) {
+        count("reused");
+        if (call.question() == null || saved.reply() == null) {
+            return Uni.createFrom().item(Outcome.toPeople(UNAVAILABLE));
+        }
+        return Uni.createFrom().item(switch (LlmVerdict.check(saved.reply(), call.question(), call.task().answer(),
+                config.maxConfidence())) {
+            case LlmVerdict.Usable usable -> {
+                proposed.put(call.asked(), usable.proposal());
+                yield Outcome.proposed(usable.proposal());
+            }
+            case LlmVerdict.Malformed malformed -> Outcome.toPeople(MALFORMED);
+        });
     }
 
     /** One answer's question to the LLM and what it needs on the way. */
     private record Call(String tenant, UUID jobId, Asked asked, LlmQuestion question, PendingTask task,
-            AtomicReference<GradingJob.Llm> spending) {
+            AtomicReference<GradingJob.Llm> spending, Replies replies) {
     }
 
     /**
@@ -202,6 +264,7 @@ public class LlmProposals {
             case LlmVerdict.Usable usable -> {
                 count("proposed");
                 proposed.put(call.asked(), usable.proposal());
+                call.replies().add(call.task().submissionId(), reply, "ok");
                 yield Uni.createFrom().item(Outcome.proposed(usable.proposal()));
             }
             case LlmVerdict.Malformed malformed when first -> {
@@ -210,6 +273,7 @@ public class LlmProposals {
             }
             case LlmVerdict.Malformed malformed -> {
                 count("malformed");
+                call.replies().add(call.task().submissionId(), reply, "malformed: " + malformed.problem());
                 yield Uni.createFrom().item(Outcome.toPeople(MALFORMED));
             }
         };

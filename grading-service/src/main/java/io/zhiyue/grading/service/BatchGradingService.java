@@ -75,7 +75,7 @@ public class BatchGradingService {
                         ? Uni.createFrom().voidItem()
                         // both hand over on a worker thread: grading is CPU work
                         : exemplars.propose(tenant, pending)
-                                .chain(proposed -> llm.propose(tenant, jobId, pending, proposed)
+                                .chain(proposed -> llm.propose(tenant, jobId, batch.batchNo(), pending, proposed)
                                         .chain(llmSaid -> rubrics.resolve(rubricIds(pending))
                                                 .map(questions -> grade(jobId, pending, questions, proposed, llmSaid))))
                                 .chain(outcomes -> batches.record(jobId, tenant,

@@ -69,6 +69,35 @@ class LlmGradingTest {
     @BeforeEach
     void freshScript() {
         LLM.reset();
+        ScriptedLlmProfile.CHECKPOINTS.reset();
+    }
+
+    @Test
+    void aBatchDeliveredAgainReusesTheRepliesItsCheckpointHolds() {
+        String tag = tag();
+        String examId = aiExamWithTwoPoints(tag);
+        uploadCsv(examId, "student_id,question_number,answer\nh1-" + tag + ",1,光合作用 first\nh2-" + tag
+                + ",1,光合作用 second\n").statusCode(200);
+        String first = given().queryParam("filter[studentId]", "h1-" + tag).when()
+                .get("/api/v1/exams/" + examId + "/submissions").then().statusCode(200)
+                .extract().path("items[0].id");
+        String jobId = given().when().post("/api/v1/exams/" + examId + "/grading-jobs").then().statusCode(201)
+                .extract().path("id");
+        // an earlier delivery of batch 0 got this reply for the first answer and checkpointed it
+        String reply = verdict(2, 0.7, "kw", "光合作用", null, null);
+        ScriptedLlmProfile.CHECKPOINTS.seed(jobId, "llm.b0", "{\"batch\":0,\"replies\":{\"" + first
+                + "\":{\"reply\":" + io.zhiyue.shared.json.JsonCodec.write(reply) + ",\"outcome\":\"ok\"}}}");
+        LLM.otherwise(request -> new Content(verdict(2, 0.7, "kw", "光合作用", null, null)));
+        control(jobId, "start").statusCode(200);
+        awaitState(jobId, "COMPLETED");
+
+        // the first answer was not asked about again; the second was, once
+        assertThat(LLM.requests()).hasSize(1);
+        assertThat(LLM.requests().getFirst().body()).contains("光合作用 second").doesNotContain("光合作用 first");
+        result(jobId, "h1-" + tag).body("graderId", equalTo(LLM_AND_RULE)).body("proposedScore", decimal("2"));
+        // and the batch's checkpoint now holds both replies, put before the outcomes were committed
+        assertThat(ScriptedLlmProfile.CHECKPOINTS.latest(jobId, "llm.b0")).contains(first).contains("\"ok\"");
+        assertThat(ScriptedLlmProfile.CHECKPOINTS.puts()).isEqualTo(1);
     }
 
     @Test

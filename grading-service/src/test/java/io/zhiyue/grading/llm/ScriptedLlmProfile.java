@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * grading-service with an LLM: the scripted OpenAI-compatible server (a test double, started once
  * per test JVM) as an external provider the default tenant opted in to; a call times out after a
- * second, so stalls cost the tests little.
+ * second, so stalls cost the tests little. checkpoint-service is a stub (a test double) too.
  */
 public class ScriptedLlmProfile implements QuarkusTestProfile {
 
@@ -17,11 +17,12 @@ public class ScriptedLlmProfile implements QuarkusTestProfile {
     static final String NOT_OPTED_IN = "llm-not-opted-in";
 
     static final ScriptedOpenAiServer SERVER = ScriptedOpenAiServer.start(0);
+    static final CheckpointServiceStub CHECKPOINTS = new CheckpointServiceStub();
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("zhiyue.llm.base-url", SERVER.baseUrl(), "zhiyue.llm.model", "scripted",
                 "zhiyue.llm.external", "true", "zhiyue.llm.opted-in-tenants", TenantHeaders.DEFAULT_TENANT,
-                "zhiyue.llm.timeout", "PT1S");
+                "zhiyue.llm.timeout", "PT1S", "quarkus.rest-client.checkpoint.url", CHECKPOINTS.url());
     }
 }
