@@ -14,8 +14,8 @@ import java.util.StringJoiner;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The services as a user runs them, from the packaged jars: N grading-service processes and the
- * gateway balancing over all of them, against the given PostgreSQL and Redis.
+ * The services as a user runs them, from the packaged jars: checkpoint-service, N grading-service
+ * processes and the gateway balancing over all of them, against the given PostgreSQL and Redis.
  */
 final class SuiteProcesses implements AutoCloseable {
 
@@ -23,6 +23,7 @@ final class SuiteProcesses implements AutoCloseable {
 
     private final List<ServiceProcess> grading = new ArrayList<>();
     private final List<ServiceProcess> all = new ArrayList<>();
+    private ServiceProcess checkpoint;
     private ServiceProcess gateway;
 
     static SuiteProcesses start(String prefix, Endpoints infrastructure, int gradingInstances,
@@ -40,6 +41,10 @@ final class SuiteProcesses implements AutoCloseable {
         env.put("ZHIYUE_REDIS_URL", infrastructure.redisUrl());
         SuiteProcesses suite = new SuiteProcesses();
         try {
+            // first: the services started after it call it
+            suite.checkpoint = suite.track(ServiceProcess.start(prefix + "-checkpoint",
+                    root.resolve("checkpoint-service/target/quarkus-app/quarkus-run.jar"), ServiceProcess.freePort(),
+                    env, logs, maxHeap));
             StringJoiner instances = new StringJoiner(",");
             for (int i = 0; i < gradingInstances; i++) {
                 int port = ServiceProcess.freePort();
@@ -49,6 +54,7 @@ final class SuiteProcesses implements AutoCloseable {
             }
             Map<String, String> gatewayEnv = new HashMap<>(env);
             gatewayEnv.put("ZHIYUE_GRADING_INSTANCES", instances.toString());
+            gatewayEnv.put("ZHIYUE_CHECKPOINT_INSTANCES", "127.0.0.1:" + suite.checkpoint.port());
             suite.gateway = suite.track(ServiceProcess.start(prefix + "-api-gateway",
                     root.resolve("api-gateway/target/quarkus-app/quarkus-run.jar"), ServiceProcess.freePort(),
                     gatewayEnv, logs, maxHeap));
@@ -70,6 +76,10 @@ final class SuiteProcesses implements AutoCloseable {
 
     List<ServiceProcess> grading() {
         return List.copyOf(grading);
+    }
+
+    ServiceProcess checkpointProcess() {
+        return checkpoint;
     }
 
     ServiceProcess gatewayProcess() {

@@ -1,5 +1,6 @@
 package io.zhiyue.gateway.client;
 
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
@@ -17,6 +18,21 @@ public record DownstreamResponse(int status, Map<String, String> headers, byte[]
     public static final List<String> RELAYED_HEADERS = List.of(
             HttpHeaders.CONTENT_TYPE, HttpHeaders.LOCATION, HttpHeaders.RETRY_AFTER,
             "Content-Disposition", HttpHeaders.ETAG, HttpHeaders.LAST_MODIFIED);
+
+    /**
+     * A downstream call as every client makes it: a refused connection becomes
+     * {@link DownstreamUnreachable} (safe to retry anywhere), a 4xx an ordinary answer, a 5xx a
+     * {@link DownstreamServerError} (counted by the breaker, relayed as it came).
+     */
+    static Uni<DownstreamResponse> of(Uni<Response> call) {
+        return call.onFailure(DownstreamUnreachable::isConnectionRefused).transform(DownstreamUnreachable::new)
+                .map(DownstreamResponse::read).map(response -> {
+                    if (response.isServerError()) {
+                        throw new DownstreamServerError(response);
+                    }
+                    return response;
+                });
+    }
 
     static DownstreamResponse read(Response response) {
         try {

@@ -239,12 +239,6 @@ public class GradingClient {
     }
 
     private static Uni<DownstreamResponse> read(Uni<Response> call) {
-        return call.onFailure(DownstreamUnreachable::isConnectionRefused).transform(DownstreamUnreachable::new)
-                .map(DownstreamResponse::read).map(response -> {
-                    if (response.isServerError()) {
-                        throw new DownstreamServerError(response);
-                    }
-                    return response;
-                });
+        return DownstreamResponse.of(call);
     }
 }

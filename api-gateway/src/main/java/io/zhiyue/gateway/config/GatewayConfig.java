@@ -29,7 +29,7 @@ public interface GatewayConfig {
     @WithDefault("500")
     int replayPageSize();
 
-    /** Seconds a caller is told to wait (Retry-After) when grading-service is unavailable. */
+    /** Seconds a caller is told to wait (Retry-After) when a downstream service is unavailable. */
     @WithDefault("5")
     int dependencyRetryAfterSeconds();
 

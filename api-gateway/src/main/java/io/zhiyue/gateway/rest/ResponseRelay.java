@@ -31,29 +31,38 @@ import java.util.Map;
 @ApplicationScoped
 public class ResponseRelay {
 
+    /** The names a 503 gives the dependency that did not answer. */
+    static final String GRADING = "grading-service";
+    static final String CHECKPOINT = "checkpoint-service";
+
     private final GatewayConfig config;
 
     ResponseRelay(GatewayConfig config) {
         this.config = config;
     }
 
-    /** Reads and quick writes: the read budget (5 s by default). */
+    /** Reads and quick writes of grading-service: the read budget (5 s by default). */
     Uni<Response> relay(Uni<DownstreamResponse> call) {
-        return relay(call, config.readBudget());
+        return relay(call, GRADING);
+    }
+
+    /** Reads and quick writes of {@code dependency}: the read budget. */
+    Uni<Response> relay(Uni<DownstreamResponse> call, String dependency) {
+        return relay(call, config.readBudget(), dependency);
     }
 
     /** Uploads, exports and job actions, which do real work before they answer. */
     Uni<Response> relaySlow(Uni<DownstreamResponse> call) {
-        return relay(call, config.longBudget());
+        return relay(call, config.longBudget(), GRADING);
     }
 
-    private static Uni<Response> relay(Uni<DownstreamResponse> call, Duration budget) {
+    private static Uni<Response> relay(Uni<DownstreamResponse> call, Duration budget, String dependency) {
         return call
                 .ifNoItem().after(budget).fail()
                 .onFailure(DownstreamServerError.class)
                 .recoverWithItem(failure -> ((DownstreamServerError) failure).response())
                 .map(ResponseRelay::toResponse)
-                .onFailure(DependencyFailures::isUnavailable).transform(ResponseRelay::unavailable);
+                .onFailure(DependencyFailures::isUnavailable).transform(failure -> unavailable(dependency, failure));
     }
 
     /**
@@ -64,17 +73,16 @@ public class ResponseRelay {
     RestMulti<byte[]> relayStream(Uni<HttpClientResponse> opening) {
         Duration budget = config.longBudget();
         Uni<HttpClientResponse> opened = opening.ifNoItem().after(budget).fail()
-                .onFailure(DependencyFailures::isUnavailable).transform(ResponseRelay::unavailable);
+                .onFailure(DependencyFailures::isUnavailable).transform(failure -> unavailable(GRADING, failure));
         return RestMulti.fromUniResponse(opened,
                 response -> GradingStreams.body(response).map(Buffer::getBytes).ifNoItem().after(budget).fail(),
                 ResponseRelay::relayedHeaders,
                 HttpClientResponse::statusCode);
     }
 
-    private static ZhiyueException unavailable(Throwable failure) {
-        Log.warnf("grading-service unavailable: %s", failure.toString());
-        return new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
-                "grading-service is unavailable, try again shortly");
+    private static ZhiyueException unavailable(String dependency, Throwable failure) {
+        Log.warnf("%s unavailable: %s", dependency, failure.toString());
+        return new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE, dependency + " is unavailable, try again shortly");
     }
 
     private static Map<String, List<String>> relayedHeaders(HttpClientResponse response) {
@@ -115,8 +123,8 @@ public class ResponseRelay {
     }
 
     /**
-     * grading-service serves the same paths as the gateway, so an absolute Location that names
-     * grading-service's host is rewritten to the path alone, which resolves against the gateway.
+     * Services serve the same paths as the gateway, so an absolute Location that names a
+     * service's host is rewritten to the path alone, which resolves against the gateway.
      */
     private static String gatewayRelative(String location) {
         try {

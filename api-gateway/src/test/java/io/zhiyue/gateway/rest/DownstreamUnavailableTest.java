@@ -58,4 +58,23 @@ class DownstreamUnavailableTest {
                     .body("code", equalTo("DEPENDENCY_UNAVAILABLE"));
         }
     }
+
+    @Test
+    void checkpointRoutesAnswer503ProblemNamingCheckpointService() {
+        String thread = UUID.randomUUID().toString();
+        given().when().get("/api/v1/checkpoints/{thread}/llm/latest", thread)
+                .then()
+                .statusCode(503)
+                .header("Retry-After", equalTo("5"))
+                .contentType(startsWith("application/problem+json"))
+                .body("code", equalTo("DEPENDENCY_UNAVAILABLE"))
+                .body("detail", containsString("checkpoint-service"))
+                .body(not(containsString("Exception")));
+        given().contentType("application/json").body("{\"state\":{}}")
+                .when().put("/api/v1/checkpoints/{thread}/llm/{id}", thread, UUID.randomUUID())
+                .then()
+                .statusCode(503)
+                .contentType(startsWith("application/problem+json"))
+                .body("code", equalTo("DEPENDENCY_UNAVAILABLE"));
+    }
 }

@@ -20,8 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A stand-in for grading-service on a free port. Answers what a test programmed for a
- * "METHOD path", otherwise 200 with a JSON echo of the request; records every request.
+ * A stand-in for a downstream service (grading-service, checkpoint-service) on a free port.
+ * Answers what a test programmed for a "METHOD path", otherwise 200 with a JSON echo of the
+ * request; records every request.
  */
 public final class GradingStub {
 

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Real PostgreSQL and Redis, grading-service replaced by a stub, fast heartbeats, small limits,
- * and (through MicroProfile Fault Tolerance's {@code <class>/<method>/Timeout/*} keys) a short
- * timeout on submission uploads.
+ * Real PostgreSQL and Redis, grading-service and checkpoint-service replaced by stubs, fast
+ * heartbeats, small limits, and (through MicroProfile Fault Tolerance's
+ * {@code <class>/<method>/Timeout/*} keys) a short timeout on submission uploads.
  */
 public class StubbedGradingProfile implements QuarkusTestProfile {
 
@@ -30,6 +30,6 @@ public class StubbedGradingProfile implements QuarkusTestProfile {
     @Override
     public List<TestResourceEntry> testResources() {
         return List.of(new TestResourceEntry(DevstackTestResource.class),
-                new TestResourceEntry(GradingStubResource.class));
+                new TestResourceEntry(GradingStubResource.class), new TestResourceEntry(CheckpointStubResource.class));
     }
 }

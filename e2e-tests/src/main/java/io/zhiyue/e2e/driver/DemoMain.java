@@ -1,5 +1,7 @@
 package io.zhiyue.e2e.driver;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -11,20 +13,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * {@code ./zhiyue demo}: grades a sample exam of 200 students through the gateway, shows the live
  * progress from the WebSocket, prints per-question statistics, then marks a short-answer question
- * in ai mode with people in the loop ({@link MarkingDemo}) and says where to look next.
+ * in ai mode with people in the loop ({@link MarkingDemo}), checkpoints the first job's results
+ * twice (a snapshot, then a delta) and says where to look next.
  *
  * <pre>DemoMain [--gateway http://localhost:8080] [--students 200] [--seed 2024]</pre>
  */
 public final class DemoMain {
 
     private static final int PAGE_SIZE = 200;
+    private static final String CHECKPOINT_NAMESPACE = "demo";
 
     private DemoMain() {
     }
@@ -100,7 +106,11 @@ public final class DemoMain {
         boolean marked = new MarkingDemo(gateway, out).run();
 
         out.println();
-        out.println("6. Where to look next");
+        out.println("6. Checkpoints of job " + job.id() + " (checkpoint-service, through /api/v1/checkpoints)");
+        boolean checkpointed = printCheckpoints(gateway, job, out);
+
+        out.println();
+        out.println("7. Where to look next");
         out.println("   API description      " + base + "/q/openapi");
         out.println("   Metrics (Prometheus) " + base + "/q/metrics   (every service has one)");
         out.println("   Health               " + base + "/q/health/ready");
@@ -110,13 +120,48 @@ public final class DemoMain {
         out.println("   Its statistics       curl -s " + base + "/api/v1/grading-jobs/" + job.id() + "/statistics");
         out.println("   CSV export           curl -s '" + base + "/api/v1/grading-jobs/" + job.id()
                 + "/export?format=csv'");
+        out.println("   Its checkpoints      curl -s " + base + "/api/v1/checkpoints/" + job.id() + "/"
+                + CHECKPOINT_NAMESPACE);
         out.println("   Live channel         websocat " + gateway.liveChannel()
                 + "  then send {\"type\":\"SUBSCRIBE\",\"channel\":\"job:" + job.id() + "\"}");
         out.println("   Processes and logs   ./zhiyue status   ./zhiyue logs grading-service");
         out.println("   Throughput           ./zhiyue bench grading --submissions 20000");
         out.println("   More                 README.md");
         out.println();
-        return "COMPLETED".equals(job.state()) && allMatch && marked ? 0 : 1;
+        return "COMPLETED".equals(job.state()) && allMatch && marked && checkpointed ? 0 : 1;
+    }
+
+    /**
+     * The job's scores as a checkpoint, then the same once checked against the answer plan: the
+     * second is stored as a patch from the first. Prints what each one stored against its state's size.
+     */
+    private static boolean printCheckpoints(GatewayClient gateway, Job job, PrintStream out) {
+        Map<String, Object> scores = new LinkedHashMap<>();
+        for (Result result : allResults(gateway, job.id())) {
+            scores.put(result.submissionId(), result.score());
+        }
+        Map<String, Object> graded = new LinkedHashMap<>();
+        graded.put("stage", "graded");
+        graded.put("scores", scores);
+        Map<String, Object> checked = new LinkedHashMap<>(graded);
+        checked.put("stage", "checked");
+        long now = System.currentTimeMillis();
+        String thread = "checkpoints/" + job.id() + "/" + CHECKPOINT_NAMESPACE + "/";
+        try {
+            int step = 1;
+            for (Map<String, Object> state : List.of(graded, checked)) {
+                JsonNode saved = gateway.putJson(thread + CheckpointIds.at(now + step),
+                        Map.of("state", state, "metadata", Map.of("stage", state.get("stage"))), 201);
+                out.printf(Locale.ROOT, "   %d %s  %-8s %,7d bytes stored for a %,d-byte state (%d scores, stage %s)%n",
+                        step++, saved.path("id").asText(), saved.path("isDelta").asBoolean() ? "delta" : "snapshot",
+                        saved.path("dataSizeBytes").asInt(), saved.path("stateSizeBytes").asInt(), scores.size(),
+                        state.get("stage"));
+            }
+            return true;
+        } catch (GatewayException e) {
+            out.println("   checkpoint failed: " + e.getMessage());
+            return false;
+        }
     }
 
     private static void printJobFigures(Job job, JobFollower.Outcome outcome, PrintStream out) {

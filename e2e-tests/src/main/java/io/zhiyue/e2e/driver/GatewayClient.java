@@ -143,7 +143,17 @@ public final class GatewayClient {
 
     /** PUT {@code body} as JSON to {@code /api/v1/<path>}, answered 200. */
     public JsonNode putJson(String path, Object body) {
-        return sendJson("PUT", path, body, 200);
+        return putJson(path, body, 200);
+    }
+
+    /** PUT {@code body} as JSON to {@code /api/v1/<path>}; any other status than expected is a {@link GatewayException}. */
+    public JsonNode putJson(String path, Object body, int expectedStatus) {
+        return sendJson("PUT", path, body, expectedStatus);
+    }
+
+    /** DELETE {@code /api/v1/<path>}; any other status than expected is a {@link GatewayException}. */
+    public void delete(String path, int expectedStatus) {
+        send(request(path).DELETE().build(), expectedStatus);
     }
 
     private JsonNode sendJson(String method, String path, Object body, int expectedStatus) {
