@@ -46,11 +46,14 @@ final class SuiteProcesses implements AutoCloseable {
                     root.resolve("checkpoint-service/target/quarkus-app/quarkus-run.jar"), ServiceProcess.freePort(),
                     env, logs, maxHeap));
             StringJoiner instances = new StringJoiner(",");
+            Map<String, String> gradingEnv = new HashMap<>(env);
+            gradingEnv.put("ZHIYUE_CHECKPOINT_URL", "http://127.0.0.1:" + suite.checkpoint.port());
             for (int i = 0; i < gradingInstances; i++) {
                 int port = ServiceProcess.freePort();
                 instances.add("127.0.0.1:" + port);
                 suite.grading.add(suite.track(ServiceProcess.start(prefix + "-grading-" + (char) ('a' + i),
-                        root.resolve("grading-service/target/quarkus-app/quarkus-run.jar"), port, env, logs, maxHeap)));
+                        root.resolve("grading-service/target/quarkus-app/quarkus-run.jar"), port, gradingEnv, logs,
+                        maxHeap)));
             }
             Map<String, String> gatewayEnv = new HashMap<>(env);
             gatewayEnv.put("ZHIYUE_GRADING_INSTANCES", instances.toString());
