@@ -97,6 +97,10 @@ class LlmCrashResumeIT {
         assertThat(job.state()).isEqualTo("COMPLETED");
         assertThat(job.failed()).isZero();
         assertThat(job.graded() + job.pendingReview()).isEqualTo(ANSWERS);
+        // the batches taken over said what they did: resumed from a checkpoint, or restarted and why
+        JsonNode recovery = gateway.getJson("grading-jobs/" + jobId).path("recovery");
+        assertThat(recovery.path("decision").asText()).isIn("RESUMED", "RESTARTED");
+        assertThat(recovery.path("reason").asText()).isNotBlank();
 
         // one result per answer
         Set<String> submissions = new HashSet<>();

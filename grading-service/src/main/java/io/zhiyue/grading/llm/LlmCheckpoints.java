@@ -40,6 +40,22 @@ public class LlmCheckpoints {
     public record Saved(String reply, String outcome) {
     }
 
+    /**
+     * What a batch found when it started: the replies of its latest checkpoint ({@code checkpointId}
+     * null: none), or why there are none to resume from ({@code missing}: null when resumable or a
+     * plain first delivery).
+     */
+    public record Restored(Map<UUID, Saved> replies, UUID checkpointId, String missing) {
+
+        static Restored none(String missing) {
+            return new Restored(Map.of(), null, missing);
+        }
+
+        public boolean found() {
+            return checkpointId != null;
+        }
+    }
+
     private final CheckpointApi api;
     private final MeterRegistry registry;
     private final AtomicBoolean degraded = new AtomicBoolean();
@@ -55,32 +71,33 @@ public class LlmCheckpoints {
 
     /**
      * The replies a batch already got, by submission: resumed from its latest checkpoint, or none
-     * (no checkpoint: a first delivery; a corrupt one or checkpoint-service unreachable: the
-     * unfinished part starts again).
+     * (no checkpoint: a first delivery, or one that crashed before its first; a corrupt one or
+     * checkpoint-service unreachable: the unfinished part starts again).
      */
-    public Uni<Map<UUID, Saved>> restore(String tenant, UUID jobId, int batchNo) {
+    public Uni<Restored> restore(String tenant, UUID jobId, int batchNo) {
         return api.latest(tenant, jobId, namespace(batchNo)).ifNoItem().after(CALL_LIMIT).fail()
                 .map(response -> {
                     degraded.set(false);
                     int status = response.getStatus();
                     if (status == 404) {
-                        return Map.<UUID, Saved>of();
+                        return Restored.none("no checkpoint of its LLM replies");
                     }
                     if (status != 200) {
                         count("restarted");
-                        Log.warnf("batch %d of job %s restarts its LLM calls: its checkpoint answered %d (%s)",
-                                batchNo, jobId, status, status == 409 ? "corrupt" : "unreadable");
-                        return Map.<UUID, Saved>of();
+                        String why = status == 409 ? "its checkpoint is corrupt" : "its checkpoint answered " + status;
+                        Log.warnf("batch %d of job %s restarts its LLM calls: %s", batchNo, jobId, why);
+                        return Restored.none(why);
                     }
-                    Map<UUID, Saved> saved = read(response.readEntity(String.class));
+                    JsonNode checkpoint = JsonCodec.read(response.readEntity(String.class), JsonNode.class);
+                    Map<UUID, Saved> saved = read(checkpoint);
                     count("resumed");
                     Log.infof("batch %d of job %s resumes from its checkpoint: %d LLM replies reused", batchNo, jobId,
                             saved.size());
-                    return saved;
+                    return new Restored(saved, UUID.fromString(checkpoint.path("id").asText()), null);
                 })
                 .onFailure().recoverWithItem(failure -> {
                     unreachable(failure);
-                    return Map.of();
+                    return Restored.none("checkpoint-service is unreachable");
                 });
     }
 
@@ -116,9 +133,9 @@ public class LlmCheckpoints {
         Log.warnf("checkpoint-service is unreachable, marking goes on without checkpoints: %s", failure.toString());
     }
 
-    private static Map<UUID, Saved> read(String json) {
+    private static Map<UUID, Saved> read(JsonNode checkpoint) {
         Map<UUID, Saved> saved = new HashMap<>();
-        JsonNode replies = JsonCodec.read(json, JsonNode.class).path("state").path("replies");
+        JsonNode replies = checkpoint.path("state").path("replies");
         Iterator<Map.Entry<String, JsonNode>> fields = replies.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();

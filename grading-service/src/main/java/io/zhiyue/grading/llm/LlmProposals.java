@@ -95,11 +95,19 @@ public class LlmProposals {
         this.registry = registry;
     }
 
-    /** The outcomes by submission id of the tasks the LLM grader is asked about (none when it is not offered). */
-    public Uni<Map<UUID, Outcome>> propose(String tenant, UUID jobId, int batchNo, List<PendingTask> pending,
+    /**
+     * What the LLM grader said about a batch: the outcomes by submission id of the tasks it was asked
+     * about, and what the batch found in its checkpoint (null: the LLM grader had nothing to do).
+     */
+    public record Proposals(Map<UUID, Outcome> outcomes, LlmCheckpoints.Restored restored) {
+
+        static final Proposals NONE = new Proposals(Map.of(), null);
+    }
+
+    public Uni<Proposals> propose(String tenant, UUID jobId, int batchNo, List<PendingTask> pending,
             Map<UUID, Proposed> exemplars) {
         if (!client.serves(tenant)) {
-            return Uni.createFrom().item(Map.of());
+            return Uni.createFrom().item(Proposals.NONE);
         }
         Map<Asked, List<PendingTask>> asked = new LinkedHashMap<>();
         for (PendingTask task : pending) {
@@ -109,13 +117,14 @@ public class LlmProposals {
             }
         }
         if (asked.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
+            return Uni.createFrom().item(Proposals.NONE);
         }
         long deadline = System.nanoTime() + config.batchDeadline().toNanos();
         List<UUID> versions = asked.keySet().stream().map(Asked::version).distinct().toList();
-        return checkpoints.restore(tenant, jobId, batchNo).chain(saved -> repository.tokens(jobId)
+        return checkpoints.restore(tenant, jobId, batchNo).chain(restored -> repository.tokens(jobId)
                 .chain(spent -> questions(versions).chain(questions -> {
                     AtomicReference<GradingJob.Llm> spending = new AtomicReference<>(spent);
+                    Map<UUID, LlmCheckpoints.Saved> saved = restored.replies();
                     Replies replies = new Replies(saved);
                     return Multi.createFrom().iterable(asked.entrySet())
                             .onItem().transformToUni(entry -> {
@@ -140,7 +149,7 @@ public class LlmProposals {
                                 for (Map.Entry<List<PendingTask>, Outcome> result : results) {
                                     result.getKey().forEach(task -> outcomes.put(task.submissionId(), result.getValue()));
                                 }
-                                return outcomes;
+                                return new Proposals(outcomes, restored);
                             });
                 })));
     }

@@ -1,6 +1,7 @@
 package io.zhiyue.grading.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.zhiyue.shared.event.JobStateChanged;
 import io.zhiyue.shared.job.JobState;
 
 import java.math.BigDecimal;
@@ -28,6 +29,8 @@ public record GradingJob(
         Stages stages,
         Timings timings,
         Llm llm,
+        // the latest decision taken when part of the job was taken up again (null: none so far)
+        JobStateChanged.Recovery recovery,
         @JsonIgnore OffsetDateTime updatedAt,
         // submissions per task batch, fixed when the job is created so a config change cannot split it differently
         @JsonIgnore int batchSize) {

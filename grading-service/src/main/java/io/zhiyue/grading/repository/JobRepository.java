@@ -5,7 +5,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.grading.model.GradingJob;
+import io.zhiyue.shared.event.JobStateChanged;
 import io.zhiyue.shared.job.JobState;
+import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -46,6 +48,12 @@ public class JobRepository {
      * Moves the job to {@code target} if it is in one of {@code from}; answers null when it was not
      * (another request moved it first).
      */
+    /** Records a recovery decision on a job that still runs; null when it ended meanwhile. */
+    public Uni<GradingJob> recordRecovery(SqlConnection tx, UUID id, JobStateChanged.Recovery recovery) {
+        return tx.preparedQuery(SqlQueries.RECORD_RECOVERY).execute(Tuple.of(id, JsonCodec.write(recovery)))
+                .map(rows -> Rows.first(rows, Rows::job));
+    }
+
     public Uni<GradingJob> transition(SqlConnection tx, String tenant, UUID id, JobState target, Set<JobState> from) {
         return tx.preparedQuery(SqlQueries.TRANSITION)
                 .execute(Tuple.from(List.of(tenant, id, target.name(), Rows.stateNames(from), target.isOutcome())))

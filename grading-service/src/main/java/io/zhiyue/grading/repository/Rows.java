@@ -10,6 +10,7 @@ import io.zhiyue.grading.model.GradingJob;
 import io.zhiyue.grading.model.GradingResult.Marker;
 import io.zhiyue.grading.model.GradingResult.PointOutcome;
 import io.zhiyue.shared.api.PageResponse;
+import io.zhiyue.shared.event.JobStateChanged;
 import io.zhiyue.shared.job.JobState;
 import io.zhiyue.shared.json.JsonCodec;
 
@@ -66,6 +67,8 @@ final class Rows {
                         row.getBigDecimal("publish_commit_p99_ms")),
                 new GradingJob.Llm(row.getLong("llm_token_budget"), row.getLong("llm_tokens_in"),
                         row.getLong("llm_tokens_out")),
+                row.getString("recovery") == null ? null
+                        : JsonCodec.read(row.getString("recovery"), JobStateChanged.Recovery.class),
                 row.getOffsetDateTime("updated_at"),
                 row.getInteger("batch_size"));
     }

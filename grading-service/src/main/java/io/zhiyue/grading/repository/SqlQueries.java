@@ -93,10 +93,14 @@ final class SqlQueries {
     static final String JOB_COLUMNS = """
             id, tenant_id, exam_id, state, total, graded, failed, cancelled, pending_review, created_at, started_at,
             analyzed_at, split_at, executing_at, completed_at, updated_at, batch_size,
-            publish_commit_p50_ms, publish_commit_p99_ms, llm_token_budget, llm_tokens_in, llm_tokens_out""";
+            publish_commit_p50_ms, publish_commit_p99_ms, llm_token_budget, llm_tokens_in, llm_tokens_out,
+            recovery::text AS recovery""";
     static final String INSERT_JOB = "INSERT INTO grading_jobs (id, tenant_id, exam_id, state, batch_size, llm_token_budget) "
             + "VALUES ($1, $2, $3, 'CREATED', $4, $5) RETURNING " + JOB_COLUMNS;
     static final String FIND_JOB = "SELECT " + JOB_COLUMNS + " FROM grading_jobs WHERE tenant_id = $1 AND id = $2";
+    /** A recovery decision on a job that still runs; the job after it (no row: it ended meanwhile). */
+    static final String RECORD_RECOVERY = "UPDATE grading_jobs SET recovery = $2::text::jsonb, updated_at = now() "
+            + "WHERE id = $1 AND state = 'EXECUTING' RETURNING " + JOB_COLUMNS;
     /** The rubric version and marking settings of each question, as they are when the job is analysed. */
     static final String FREEZE_RUBRICS = """
             INSERT INTO job_rubrics (job_id, question_id, rubric_id, marking_mode, auto_accept, min_confidence,

@@ -10,6 +10,7 @@ import io.zhiyue.grading.grader.GradeResult;
 import io.zhiyue.grading.grader.ProposalBlend;
 import io.zhiyue.grading.grader.RuleBasedGrader;
 import io.zhiyue.grading.grader.RuleBasedGrader.PreparedQuestion;
+import io.zhiyue.grading.llm.LlmCheckpoints;
 import io.zhiyue.grading.llm.LlmProposals;
 import io.zhiyue.grading.marking.MarkingPolicy;
 import io.zhiyue.grading.model.ReviewStatus;
@@ -17,7 +18,11 @@ import io.zhiyue.grading.repository.BatchRepository;
 import io.zhiyue.grading.repository.BatchRepository.Outcome;
 import io.zhiyue.grading.repository.BatchRepository.PendingTask;
 import io.zhiyue.grading.repository.BatchRepository.Recorded;
+import io.zhiyue.grading.repository.JobRepository;
+import io.zhiyue.grading.stream.JobEvents;
 import io.zhiyue.shared.event.GradingTaskBatch;
+import io.zhiyue.shared.event.JobStateChanged;
+import io.zhiyue.streams.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -43,14 +48,21 @@ public class BatchGradingService {
     private final PreparedRubrics rubrics;
     private final ExemplarProposals exemplars;
     private final LlmProposals llm;
+    private final Outbox outbox;
+    private final JobRepository jobs;
+    private final JobEvents jobEvents;
     private final Counter graded;
     private final Counter failed;
     private final Counter pendingReview;
     private final Timer batchTimer;
 
     public BatchGradingService(BatchRepository batches, JobCompletion completion, RuleBasedGrader grader,
-            PreparedRubrics rubrics, ExemplarProposals exemplars, LlmProposals llm, MeterRegistry registry) {
+            PreparedRubrics rubrics, ExemplarProposals exemplars, LlmProposals llm, Outbox outbox, JobRepository jobs,
+            JobEvents jobEvents, MeterRegistry registry) {
         this.llm = llm;
+        this.outbox = outbox;
+        this.jobs = jobs;
+        this.jobEvents = jobEvents;
         this.batches = batches;
         this.completion = completion;
         this.grader = grader;
@@ -68,7 +80,8 @@ public class BatchGradingService {
      * unknown job, of another tenant, or of a job that is not being graded (paused: its batches
      * are republished on resume; ended) has nothing pending.
      */
-    public Uni<Void> process(String tenant, GradingTaskBatch batch, Instant publishedAt, String traceparent) {
+    public Uni<Void> process(String tenant, GradingTaskBatch batch, Instant publishedAt, String traceparent,
+            boolean redelivered) {
         Timer.Sample sample = Timer.start();
         UUID jobId = batch.jobId();
         return batches.loadPending(tenant, jobId, batch.batchNo()).chain(pending -> pending.isEmpty()
@@ -76,12 +89,44 @@ public class BatchGradingService {
                         // both hand over on a worker thread: grading is CPU work
                         : exemplars.propose(tenant, pending)
                                 .chain(proposed -> llm.propose(tenant, jobId, batch.batchNo(), pending, proposed)
-                                        .chain(llmSaid -> rubrics.resolve(rubricIds(pending))
-                                                .map(questions -> grade(jobId, pending, questions, proposed, llmSaid))))
+                                        .call(said -> recovered(jobId, batch.batchNo(), said, redelivered, traceparent))
+                                        .chain(said -> rubrics.resolve(rubricIds(pending))
+                                                .map(questions -> grade(jobId, pending, questions, proposed,
+                                                        said.outcomes()))))
                                 .chain(outcomes -> batches.record(jobId, tenant,
                                         OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC), outcomes))
                                 .chain(recorded -> counted(recorded, traceparent)))
                 .invoke(() -> sample.stop(batchTimer));
+    }
+
+    /**
+     * A batch taken up again (delivered again after a crash, or found with a checkpoint) says on
+     * its job what it did: resumed from its checkpoint, or restarted and why. Nothing for a first
+     * delivery with nothing to resume, nor for a batch the LLM grader had nothing to do in.
+     */
+    private Uni<Void> recovered(UUID jobId, int batchNo, LlmProposals.Proposals said, boolean redelivered,
+            String traceparent) {
+        LlmCheckpoints.Restored restored = said.restored();
+        if (restored == null || !redelivered && !restored.found()) {
+            return Uni.createFrom().voidItem();
+        }
+        JobStateChanged.Recovery recovery = restored.found()
+                ? new JobStateChanged.Recovery(JobStateChanged.Recovery.RESUMED, batchNo, "resumed from its checkpoint",
+                        restored.checkpointId(), restored.replies().size(), Instant.now())
+                : new JobStateChanged.Recovery(JobStateChanged.Recovery.RESTARTED, batchNo,
+                        restored.missing() + ": its LLM calls were made again", null, 0, Instant.now());
+        return outbox.inTransaction((tx, events) -> jobs.recordRecovery(tx, jobId, recovery).invoke(job -> {
+                    if (job != null) {
+                        jobEvents.recovered(events, job, recovery, traceparent);
+                    }
+                }))
+                .replaceWithVoid()
+                // the decision is information; failing to record it must not fail the batch
+                .onFailure().recoverWithItem(failure -> {
+                    Log.warnf("the recovery decision of batch %d of job %s was not recorded: %s", batchNo, jobId,
+                            failure.toString());
+                    return null;
+                });
     }
 
     /** Gives up on a batch that was delivered too often: its tasks without an outcome fail. */

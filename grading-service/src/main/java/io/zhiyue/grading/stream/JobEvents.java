@@ -48,6 +48,14 @@ public class JobEvents {
         events.add(Streams.EVENTS, Envelope.of(EventType.JOB_STATE_CHANGED, job.tenantId(), key, payload, traceparent));
     }
 
+    /** Part of a running job was taken up again: what was decided (resumed or restarted) and why. */
+    public void recovered(OutboxEvents events, GradingJob job, JobStateChanged.Recovery recovery, String traceparent) {
+        JobStateChanged payload = new JobStateChanged(job.id(), job.examId(), job.state().name(), job.state().name(),
+                job.total(), job.graded(), job.failed(), Instant.now(), recovery);
+        String key = "recovery:" + job.id() + ":" + recovery.batchNo() + ":" + recovery.at().toEpochMilli();
+        events.add(Streams.EVENTS, Envelope.of(EventType.JOB_STATE_CHANGED, job.tenantId(), key, payload, traceparent));
+    }
+
     /** The job's counters as they are now, unconditionally (cancel, completion). */
     public void progress(OutboxEvents events, GradingJob job, String traceparent) {
         GradingProgress payload = new GradingProgress(job.id(), job.examId(), job.state().name(), job.total(),

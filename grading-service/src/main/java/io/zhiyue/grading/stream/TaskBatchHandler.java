@@ -39,7 +39,7 @@ public class TaskBatchHandler implements StreamHandler {
     @Override
     public Uni<Void> handle(Delivery delivery) {
         return grading.process(delivery.envelope().tenantId(), delivery.envelope().payloadAs(GradingTaskBatch.class),
-                delivery.envelope().occurredAt(), delivery.traceparent());
+                delivery.envelope().occurredAt(), delivery.traceparent(), delivery.deliveries() > 1);
     }
 
     /** A batch that keeps failing: its tasks without an outcome get FAILED, so the job can still finish. */

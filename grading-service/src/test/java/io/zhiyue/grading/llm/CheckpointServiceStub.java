@@ -39,9 +39,9 @@ final class CheckpointServiceStub implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** What a GET of latest answers for the namespace: a checkpoint holding {@code state}. */
-    void seed(String thread, String namespace, String state) {
-        latest.put(thread + "/" + namespace, "{\"state\":" + state + "}");
+    /** What a GET of latest answers for the namespace: checkpoint {@code id} holding {@code state}. */
+    void seed(String thread, String namespace, String id, String state) {
+        latest.put(thread + "/" + namespace, "{\"id\":\"" + id + "\",\"state\":" + state + "}");
     }
 
     String latest(String thread, String namespace) {
@@ -66,7 +66,9 @@ final class CheckpointServiceStub implements AutoCloseable {
         String[] path = exchange.getRequestURI().getPath().substring("/api/v1/checkpoints/".length()).split("/");
         String key = path[0] + "/" + path[1];
         if ("PUT".equals(exchange.getRequestMethod()) && path.length == 3) {
-            latest.put(key, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            // the checkpoint as a GET shows it: its id, then the body's fields
+            latest.put(key, "{\"id\":\"" + path[2] + "\"," + body.substring(body.indexOf('{') + 1));
             puts.incrementAndGet();
             answer(exchange, 201, "{}");
         } else if ("GET".equals(exchange.getRequestMethod()) && path.length == 3 && "latest".equals(path[2])) {

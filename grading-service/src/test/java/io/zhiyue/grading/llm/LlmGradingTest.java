@@ -85,7 +85,8 @@ class LlmGradingTest {
                 .extract().path("id");
         // an earlier delivery of batch 0 got this reply for the first answer and checkpointed it
         String reply = verdict(2, 0.7, "kw", "光合作用", null, null);
-        ScriptedLlmProfile.CHECKPOINTS.seed(jobId, "llm.b0", "{\"batch\":0,\"replies\":{\"" + first
+        String checkpointId = UUID.randomUUID().toString();
+        ScriptedLlmProfile.CHECKPOINTS.seed(jobId, "llm.b0", checkpointId, "{\"batch\":0,\"replies\":{\"" + first
                 + "\":{\"reply\":" + io.zhiyue.shared.json.JsonCodec.write(reply) + ",\"outcome\":\"ok\"}}}");
         LLM.otherwise(request -> new Content(verdict(2, 0.7, "kw", "光合作用", null, null)));
         control(jobId, "start").statusCode(200);
@@ -98,6 +99,25 @@ class LlmGradingTest {
         // and the batch's checkpoint now holds both replies, put before the outcomes were committed
         assertThat(ScriptedLlmProfile.CHECKPOINTS.latest(jobId, "llm.b0")).contains(first).contains("\"ok\"");
         assertThat(ScriptedLlmProfile.CHECKPOINTS.puts()).isEqualTo(1);
+        // and the job says what was decided, and why
+        job(jobId).body("recovery.decision", equalTo("RESUMED")).body("recovery.batchNo", equalTo(0))
+                .body("recovery.checkpointId", equalTo(checkpointId)).body("recovery.reused", equalTo(1));
+        assertThat(count("SELECT count(*) FROM outbox WHERE type = 'JOB_STATE_CHANGED' AND payload LIKE '%RESUMED%' "
+                + "AND payload LIKE '%" + jobId + "%'")).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchDeliveredWithoutACheckpointIsNotARecovery() {
+        String tag = tag();
+        String examId = aiExamWithTwoPoints(tag);
+        LLM.otherwise(request -> new Content(verdict(2, 0.7, "kw", "光合作用", null, null)));
+        uploadCsv(examId, "student_id,question_number,answer\ni-" + tag + ",1,光合作用 only\n").statusCode(200);
+        String jobId = gradeToCompletion(examId);
+        job(jobId).body("recovery", nullValue());
+    }
+
+    private long count(String sql) {
+        return pool.query(sql).execute().await().indefinitely().iterator().next().getLong(0);
     }
 
     @Test

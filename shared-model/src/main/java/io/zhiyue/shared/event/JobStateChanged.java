@@ -1,12 +1,18 @@
 package io.zhiyue.shared.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
 import java.util.UUID;
 
-/** Payload of JOB_STATE_CHANGED, published after the transition commits. */
+/**
+ * Payload of JOB_STATE_CHANGED, published after the transition commits. {@code recovery} is set
+ * (with {@code from} = {@code to}) when part of a running job was taken up again after a crash or
+ * a resume: what was decided and why.
+ */
 @RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStateChanged(
         UUID jobId,
         UUID examId,
@@ -15,5 +21,23 @@ public record JobStateChanged(
         int total,
         int graded,
         int failed,
-        Instant at) {
+        Instant at,
+        Recovery recovery) {
+
+    public JobStateChanged(UUID jobId, UUID examId, String from, String to, int total, int graded, int failed,
+            Instant at) {
+        this(jobId, examId, from, to, total, graded, failed, at, null);
+    }
+
+    /**
+     * How a batch taken up again went on: {@code RESUMED} from checkpoint {@code checkpointId} (its
+     * {@code reused} LLM replies not paid for again), or {@code RESTARTED} (the unfinished part done
+     * again) because the checkpoint was missing, corrupt or unreachable ({@code reason}).
+     */
+    @RegisterForReflection
+    public record Recovery(String decision, int batchNo, String reason, UUID checkpointId, int reused, Instant at) {
+
+        public static final String RESUMED = "RESUMED";
+        public static final String RESTARTED = "RESTARTED";
+    }
 }
