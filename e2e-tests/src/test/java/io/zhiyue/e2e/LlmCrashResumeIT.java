@@ -127,6 +127,7 @@ class LlmCrashResumeIT {
                         reply.path("reply").asText())));
             }
         }
+        assertThat(checkpointed).as("replies checkpointed while the job ran").isNotEmpty();
         // the calls per answer, in the order the double received them
         Map<String, List<String>> callsByAnswer = new HashMap<>();
         for (ScriptedOpenAiServer.Request request : LLM.requests()) {

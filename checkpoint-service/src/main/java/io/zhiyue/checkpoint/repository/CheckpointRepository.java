@@ -36,11 +36,17 @@ public class CheckpointRepository {
     private static final String COLUMNS = """
             id, thread_id, namespace, parent_id, metadata::text AS metadata, is_delta, base_checkpoint_id, delta_depth,
             is_compressed, data_size_bytes, payload_raw_bytes, state_size_bytes, state_sha256, created_at""";
+    /**
+     * The row, unless its id is taken, or it is a delta whose base snapshot is gone (deleted by
+     * retention or with its thread since the parent was read): a delta is only stored while the
+     * snapshot it is rebuilt from exists, and that snapshot is held (FOR KEY SHARE) until it is.
+     */
     private static final String INSERT = """
             INSERT INTO checkpoints (id, tenant_id, thread_id, namespace, parent_id, metadata, is_delta,
                                      base_checkpoint_id, delta_depth, payload, is_compressed, data_size_bytes,
                                      payload_raw_bytes, state_size_bytes, state_sha256)
-            VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            SELECT $1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15
+            WHERE $8::uuid IS NULL OR EXISTS (SELECT 1 FROM checkpoints b WHERE b.id = $8 FOR KEY SHARE)
             ON CONFLICT (id) DO NOTHING RETURNING created_at""";
     private static final String BY_ID = "SELECT " + COLUMNS + " FROM checkpoints WHERE tenant_id = $1 AND id = $2";
     private static final String LATEST = "SELECT " + COLUMNS + """
@@ -81,7 +87,7 @@ public class CheckpointRepository {
             WHERE c.tenant_id = old.tenant_id AND c.thread_id = old.thread_id""";
     private static final String FAILED_SAVE = """
             INSERT INTO failed_saves (id, tenant_id, thread_id, namespace, checkpoint_id, state, attempts, error)
-            VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8)""";
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
 
     private final Pool pool;
 
@@ -89,7 +95,7 @@ public class CheckpointRepository {
         this.pool = pool;
     }
 
-    /** Inserts the row; answers when it was stored, null when a row with its id was there already (a repeated save). */
+    /** Inserts the row; answers when it was stored, null when it was not (its id taken, or a delta's base gone). */
     public Uni<java.time.OffsetDateTime> insert(NewRow row) {
         return pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {row.id(), row.tenant(), row.threadId(),
                 row.namespace(), row.parentId(), JsonCodec.write(row.metadata()), row.isDelta(), row.baseCheckpointId(),

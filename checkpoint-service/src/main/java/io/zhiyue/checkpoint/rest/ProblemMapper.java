@@ -3,6 +3,7 @@ package io.zhiyue.checkpoint.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.pgclient.PgException;
 import io.zhiyue.checkpoint.store.CheckpointCorruptException;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem;
@@ -54,6 +55,19 @@ public class ProblemMapper {
                 status == 404 ? "no such resource: " + request.path() : e.getMessage(), code.name(), request.path(),
                 requestId(request), null);
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(body).build();
+    }
+
+    /** A value PostgreSQL cannot store (SQLSTATE 22xxx, e.g. a NUL character) is the caller's 400; other SQL errors are not an outage. */
+    @ServerExceptionMapper
+    public Response database(PgException e, HttpServerRequest request) {
+        if (e.getSqlState() != null && e.getSqlState().startsWith("22")) {
+            return problem(ErrorCode.VALIDATION_ERROR, "a value in the request cannot be stored: " + e.getErrorMessage(),
+                    List.of(new Problem.FieldError("body", "cannot be stored")), request);
+        }
+        String requestId = requestId(request);
+        Log.errorf(e, "database error on %s %s (requestId %s)", request.method(), request.path(), requestId);
+        return problem(ErrorCode.INTERNAL_ERROR, "an unexpected error occurred; quote requestId " + requestId,
+                List.of(), request);
     }
 
     @ServerExceptionMapper

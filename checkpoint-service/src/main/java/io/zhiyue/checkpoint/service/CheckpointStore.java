@@ -180,8 +180,15 @@ public class CheckpointStore {
                                 "parentId", "is not a checkpoint of thread " + threadId + " in " + namespace)));
                     }
                 });
+        // a parent that cannot be rebuilt must not block every later checkpoint: the new one is a
+        // snapshot that still names it as its parent
         return row.chain(stored -> stored == null ? Uni.createFrom().nullItem()
-                : state(tenant, stored, true).map(state -> new Parent(stored, state)));
+                : state(tenant, stored, true).map(state -> new Parent(stored, state))
+                        .onFailure(CheckpointCorruptException.class).recoverWithItem(failure -> {
+                            Log.warnf("checkpoint %s cannot be rebuilt, so its child is stored whole: %s",
+                                    stored.id(), failure.getMessage());
+                            return new Parent(stored, null);
+                        }));
     }
 
     private record Parent(Checkpoint checkpoint, Known known) {
@@ -194,7 +201,8 @@ public class CheckpointStore {
         boolean delta = false;
         int depth = 0;
         UUID base = null;
-        if (parent != null && !Chain.snapshotDue(parent.known().depth() + 1, config.snapshotEvery())) {
+        // up to snapshot-every deltas follow a snapshot, then the next one is a snapshot again
+        if (parent != null && parent.known() != null && !Chain.snapshotDue(parent.known().depth(), config.snapshotEvery())) {
             byte[] patch = bytes(StateDelta.diff(parent.known().state(), state));
             if (patch.length < full.length) {
                 stored = patch;
@@ -209,14 +217,19 @@ public class CheckpointStore {
                 sha256);
         Known now = new Known(state, depth, base, full.length);
         return insertRetried(row)
-                .onFailure(PgException.class).recoverWithUni(failure -> leftToOperator(row, state, failure))
-                .onFailure(DependencyFailures::isUnavailable).transform(failure -> new ZhiyueException(
+                .onFailure(CheckpointStore::refusedForNow).recoverWithUni(failure -> leftToOperator(row, state, failure))
+                // unreachable, not refusing (a PgException is an answer from PostgreSQL, if an unwelcome one)
+                .onFailure(failure -> !(failure instanceof PgException) && DependencyFailures.isUnavailable(failure))
+                .transform(failure -> new ZhiyueException(
                         ErrorCode.DEPENDENCY_UNAVAILABLE, "PostgreSQL is unavailable: checkpoint " + id
                         + " was not saved; carry on without it"))
                 .chain(createdAt -> {
                     if (createdAt == null) {
-                        // this id was saved before (a repeated save): that one stands
-                        return repository.find(tenant, id).map(existing -> new Saved(existing, false));
+                        return repository.find(tenant, id).chain(existing -> existing == null && row.isDelta()
+                                // its base snapshot went while this was diffed: stored whole instead
+                                ? save(tenant, threadId, namespace, id, new Parent(parent.checkpoint(), null), state,
+                                        full, metadata)
+                                : repeated(existing, row));
                     }
                     known.put(id, now);
                     storedBytes.increment(encoded.stored().length);
@@ -229,14 +242,41 @@ public class CheckpointStore {
     }
 
     /**
+     * A put whose id is taken: the same checkpoint saved again (same tenant, thread, namespace and
+     * state) answers the stored one; anything else is a conflict, never another checkpoint's data.
+     */
+    private static Uni<Saved> repeated(Checkpoint existing, NewRow row) {
+        if (existing == null || !existing.threadId().equals(row.threadId())
+                || !existing.namespace().equals(row.namespace()) || !existing.sha256().equals(row.sha256())) {
+            throw new ZhiyueException(ErrorCode.DUPLICATE_RECORD, "checkpoint id " + row.id()
+                    + " is taken by another checkpoint; a repeated save must send the same thread, namespace and state");
+        }
+        return Uni.createFrom().item(new Saved(existing, false));
+    }
+
+    /**
      * The insert, tried again {@code save-retries} times with backoff when PostgreSQL refused it (a
      * lock timeout, a trigger, a full disk); not when it is unreachable (nothing could be recorded)
      * nor on a bug of ours.
      */
     private Uni<OffsetDateTime> insertRetried(NewRow row) {
         return repository.insert(row)
-                .onFailure(PgException.class)
+                .onFailure(CheckpointStore::refusedForNow)
                 .retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1)).atMost(config.saveRetries());
+    }
+
+    /**
+     * A refusal that may pass: a lock or statement timeout, a serialisation failure or deadlock, the
+     * server out of resources, or an error raised by a trigger. A data error (22xxx: a value that
+     * cannot be stored) is the caller's and fails at once.
+     */
+    static boolean refusedForNow(Throwable failure) {
+        if (!(failure instanceof PgException pg) || pg.getSqlState() == null) {
+            return false;
+        }
+        String state = pg.getSqlState();
+        return state.equals("55P03") || state.equals("57014") || state.equals("40001") || state.equals("40P01")
+                || state.equals("P0001") || state.startsWith("53");
     }
 
     private Uni<OffsetDateTime> leftToOperator(NewRow row, JsonNode state, Throwable failure) {
@@ -273,7 +313,8 @@ public class CheckpointStore {
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
-        return repository.chain(tenant, checkpoint.id(), config.snapshotEvery() + 1).map(rows -> {
+        // bounded by the row's own depth, not today's setting: a chain written under another stays readable
+        return repository.chain(tenant, checkpoint.id(), checkpoint.deltaDepth() + 1).map(rows -> {
             Stored first = rows.isEmpty() ? null : rows.getFirst();
             UUID base = checkpoint.isDelta() ? checkpoint.baseCheckpointId() : checkpoint.id();
             if (first == null || first.checkpoint().isDelta() || !first.checkpoint().id().equals(base)) {

@@ -52,9 +52,9 @@ class CheckpointResourceTest {
             put(thread, "llm", id, Map.of("state", state(i), "metadata", Map.of("step", String.valueOf(i))))
                     .statusCode(201).body("id", equalTo(id.toString())).body("state", nullValue());
         }
-        // the first is a snapshot, then nine deltas, then the tenth delta would be due: a snapshot again
+        // the first is a snapshot, then ten deltas, then a snapshot again
         for (int i = 0; i < 12; i++) {
-            boolean delta = i != 0 && i != 10;
+            boolean delta = i != 0 && i != 11;
             get(thread, "llm", ids.get(i)).statusCode(200).body("isDelta", equalTo(delta))
                     .body("state.answers", hasSize(i + 1)).body("state.answers[" + i + "].score", equalTo(i % 5))
                     .body("parentId", i == 0 ? nullValue() : equalTo(ids.get(i - 1).toString()));
@@ -72,6 +72,13 @@ class CheckpointResourceTest {
         put(thread, "llm", id, Map.of("state", state(1))).statusCode(201);
         put(thread, "llm", id, Map.of("state", state(1))).statusCode(200).body("id", equalTo(id.toString()));
         assertThat(count("SELECT count(*) FROM checkpoints WHERE id = $1", id)).isEqualTo(1);
+        // the same id for something else is a conflict, never the other checkpoint's data
+        put(thread, "llm", id, Map.of("state", state(2))).statusCode(409).contentType(PROBLEM)
+                .body("code", equalTo("DUPLICATE_RECORD"));
+        put(UUID.randomUUID(), "llm", id, Map.of("state", state(1))).statusCode(409);
+        given().header("X-ZhiYue-Tenant", "another-school").contentType(ContentType.JSON)
+                .body(Map.of("state", state(1))).when().put("/api/v1/checkpoints/{t}/llm/{id}", thread, id).then()
+                .statusCode(409);
     }
 
     @Test
@@ -151,9 +158,17 @@ class CheckpointResourceTest {
                 .contentType(PROBLEM);
         given().contentType(ContentType.JSON).body(Map.of("state", state(1))).when()
                 .put("/api/v1/checkpoints/{t}/llm/{id}", thread, "not-an-id").then().statusCode(404).contentType(PROBLEM);
+        given().contentType(ContentType.JSON).body("{\"state\": {\"huge\": 1e400, \"exact\": 1.10}}").when()
+                .put("/api/v1/checkpoints/{t}/numbers/{id}", thread, UUID.randomUUID()).then().statusCode(201);
+        // numbers are kept by value, exactly (1.10 is 1.1), and a huge one is a number, not an infinity
+        given().when().get("/api/v1/checkpoints/{t}/numbers/latest", thread).then().statusCode(200)
+                .body(containsString("\"exact\":1.1")).body(containsString("\"huge\":1E+400"));
+        put(thread, "llm", UUID.randomUUID(), Map.of("state", state(1), "metadata", Map.of("bad", "nul\u0000")))
+                .statusCode(400).contentType(PROBLEM);
         Map<String, Object> big = Map.of("text", "x".repeat(250_000));
         put(thread, "llm", UUID.randomUUID(), Map.of("state", big)).statusCode(413).contentType(PROBLEM);
-        assertThat(count("SELECT count(*) FROM checkpoints WHERE thread_id = $1", thread)).isZero();
+        assertThat(count("SELECT count(*) FROM checkpoints WHERE thread_id = $1 AND namespace <> 'numbers'", thread))
+                .isZero();
     }
 
     @Test
@@ -172,6 +187,11 @@ class CheckpointResourceTest {
         execute("DELETE FROM checkpoints WHERE id = $1", ids.get(0));
         get(thread, "llm", ids.get(3), 409).body("code", equalTo("CHECKPOINT_CORRUPT"))
                 .body("detail", containsString(ids.get(3).toString())).body("detail", containsString("chain is broken"));
+        // a corrupt latest does not block the thread: the next checkpoint is stored whole, naming it as parent
+        UUID next = UUID.randomUUID();
+        put(thread, "llm", next, Map.of("state", state(5))).statusCode(201).body("isDelta", equalTo(false))
+                .body("parentId", equalTo(ids.get(3).toString()));
+        get(thread, "llm", next).body("state.answers", hasSize(6));
     }
 
     @Test

@@ -59,6 +59,7 @@ public class LlmCheckpoints {
     private final CheckpointApi api;
     private final MeterRegistry registry;
     private final AtomicBoolean degraded = new AtomicBoolean();
+    private final Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
 
     public LlmCheckpoints(@RestClient CheckpointApi api, MeterRegistry registry) {
         this.api = api;
@@ -77,8 +78,9 @@ public class LlmCheckpoints {
     public Uni<Restored> restore(String tenant, UUID jobId, int batchNo) {
         return api.latest(tenant, jobId, namespace(batchNo)).ifNoItem().after(CALL_LIMIT).fail()
                 .map(response -> {
-                    degraded.set(false);
                     int status = response.getStatus();
+                    // a 5xx (its database down) is checkpoint-service unable to help, like no answer at all
+                    degraded.set(status >= 500);
                     if (status == 404) {
                         return Restored.none("no checkpoint of its LLM replies");
                     }
@@ -111,7 +113,7 @@ public class LlmCheckpoints {
         String body = JsonCodec.write(Map.of("state", state, "metadata", Map.of("kind", "llm-replies")));
         return api.put(tenant, jobId, namespace(batchNo), UUID.randomUUID(), body).ifNoItem().after(CALL_LIMIT).fail()
                 .invoke(response -> {
-                    degraded.set(false);
+                    degraded.set(response.getStatus() >= 500);
                     if (response.getStatus() >= 300) {
                         count("save-refused");
                         Log.warnf("the checkpoint of batch %d of job %s was refused (%d)", batchNo, jobId,
@@ -150,6 +152,7 @@ public class LlmCheckpoints {
     }
 
     private void count(String outcome) {
-        Counter.builder("zhiyue.llm.checkpoints").tag("outcome", outcome).register(registry).increment();
+        counters.computeIfAbsent(outcome, name -> Counter.builder("zhiyue.llm.checkpoints").tag("outcome", name)
+                .register(registry)).increment();
     }
 }

@@ -97,11 +97,12 @@ public class LlmProposals {
 
     /**
      * What the LLM grader said about a batch: the outcomes by submission id of the tasks it was asked
-     * about, and what the batch found in its checkpoint (null: the LLM grader had nothing to do).
+     * about, what the batch found in its checkpoint (null: the LLM grader had nothing to do), and how
+     * many of the checkpointed replies it reused.
      */
-    public record Proposals(Map<UUID, Outcome> outcomes, LlmCheckpoints.Restored restored) {
+    public record Proposals(Map<UUID, Outcome> outcomes, LlmCheckpoints.Restored restored, int reused) {
 
-        static final Proposals NONE = new Proposals(Map.of(), null);
+        static final Proposals NONE = new Proposals(Map.of(), null, 0);
     }
 
     public Uni<Proposals> propose(String tenant, UUID jobId, int batchNo, List<PendingTask> pending,
@@ -132,8 +133,11 @@ public class LlmProposals {
                                 Proposed nearest = exemplars.get(first.submissionId());
                                 Call call = new Call(tenant, jobId, entry.getKey(), questions.get(entry.getKey().version()),
                                         first, spending, replies);
-                                LlmCheckpoints.Saved before = saved.get(first.submissionId());
-                                return (before != null ? reused(call, before)
+                                // any answer of the group: a batch read again may list identical answers in another order
+                                LlmCheckpoints.Saved before = entry.getValue().stream()
+                                        .map(task -> saved.get(task.submissionId())).filter(java.util.Objects::nonNull)
+                                        .findFirst().orElse(null);
+                                return (before != null ? reused(call, before, replies)
                                         : outcome(call, nearest == null ? List.of() : nearest.nearest(), deadline))
                                         .map(outcome -> Map.entry(entry.getValue(), outcome));
                             }).merge(inFlight)
@@ -149,7 +153,7 @@ public class LlmProposals {
                                 for (Map.Entry<List<PendingTask>, Outcome> result : results) {
                                     result.getKey().forEach(task -> outcomes.put(task.submissionId(), result.getValue()));
                                 }
-                                return new Proposals(outcomes, restored);
+                                return new Proposals(outcomes, restored, replies.reusedCount());
                             });
                 })));
     }
@@ -162,6 +166,15 @@ public class LlmProposals {
 
         private final Map<UUID, LlmCheckpoints.Saved> all;
         private int unsaved;
+        private int reused;
+
+        synchronized void reused() {
+            reused++;
+        }
+
+        synchronized int reusedCount() {
+            return reused;
+        }
 
         Replies(Map<UUID, LlmCheckpoints.Saved> restored) {
             this.all = new HashMap<>(restored);
@@ -187,8 +200,9 @@ public class LlmProposals {
     }
 
     /** A reply checkpointed by an earlier delivery of the batch: checked again, not paid for again. */
-    private Uni<Outcome> reused(Call call, LlmCheckpoints.Saved saved) {
+    private Uni<Outcome> reused(Call call, LlmCheckpoints.Saved saved, Replies replies) {
         count("reused");
+        replies.reused();
         if (call.question() == null || saved.reply() == null) {
             return Uni.createFrom().item(Outcome.toPeople(UNAVAILABLE));
         }

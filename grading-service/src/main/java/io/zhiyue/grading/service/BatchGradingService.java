@@ -112,7 +112,7 @@ public class BatchGradingService {
         }
         JobStateChanged.Recovery recovery = restored.found()
                 ? new JobStateChanged.Recovery(JobStateChanged.Recovery.RESUMED, batchNo, "resumed from its checkpoint",
-                        restored.checkpointId(), restored.replies().size(), Instant.now())
+                        restored.checkpointId(), said.reused(), Instant.now())
                 : new JobStateChanged.Recovery(JobStateChanged.Recovery.RESTARTED, batchNo,
                         restored.missing() + ": its LLM calls were made again", null, 0, Instant.now());
         return outbox.inTransaction((tx, events) -> jobs.recordRecovery(tx, jobId, recovery).invoke(job -> {
