@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CheckpointEndToEndIT {
 
-    private static final int CHECKPOINTS = 12;
+    private static final int CHECKPOINTS = 13;
     private static SuiteProcesses suite;
     private static GatewayClient gateway;
 
