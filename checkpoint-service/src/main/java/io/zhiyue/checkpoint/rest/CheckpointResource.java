@@ -146,7 +146,7 @@ public class CheckpointResource {
     }
 
     private static String tenant(String header) {
-        return header == null || header.isBlank() ? TenantHeaders.DEFAULT_TENANT : header.trim();
+        return TenantHeaders.tenantOrDefault(header);
     }
 
     /**

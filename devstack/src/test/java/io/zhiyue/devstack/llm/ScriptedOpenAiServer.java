@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -76,6 +78,7 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final CountDownLatch closing = new CountDownLatch(1);
     private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger closedByClient = new AtomicInteger();
@@ -161,6 +164,7 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
         threads.shutdownNow();
     }
@@ -175,7 +179,7 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
             if (reply == null) {
                 reply = otherwise.apply(request);
             }
-            sleep(latency);
+            pause(latency);
             switch (reply) {
                 case Content content when request.stream() -> stream(exchange, words(content.content()), Duration.ZERO,
                         request);
@@ -184,7 +188,7 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
                         "{\"error\":{\"message\":\"scripted " + status.code() + "\",\"type\":\"scripted\"}}",
                         status.retryAfter());
                 case Stall stall -> {
-                    sleep(stall.duration());
+                    pause(stall.duration());
                     exchange.close();
                 }
                 case Drop ignored -> throw new IOException("scripted: connection dropped");
@@ -210,7 +214,7 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
                     firstTokenSentNanos.set(System.nanoTime());
                     first = false;
                 }
-                sleep(between);
+                pause(between);
             }
             int completion = tokens.size();
             out.write(("data: {\"id\":\"scripted\",\"object\":\"chat.completion.chunk\",\"model\":\"scripted\","
@@ -271,12 +275,17 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         return tokens;
     }
 
-    private static void sleep(Duration duration) {
+    /**
+     * The scripted delay a provider takes (its latency, a stall, the pace of its tokens): that is
+     * the behaviour being played, not a test waiting for something. It ends early when the double
+     * closes, so a closing test never waits out a stall.
+     */
+    private void pause(Duration duration) {
         if (duration.isZero()) {
             return;
         }
         try {
-            Thread.sleep(duration);
+            closing.await(duration.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

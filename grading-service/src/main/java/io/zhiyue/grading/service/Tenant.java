@@ -9,6 +9,6 @@ public final class Tenant {
     }
 
     public static String of(String header) {
-        return header == null || header.isBlank() ? TenantHeaders.DEFAULT_TENANT : header.trim();
+        return TenantHeaders.tenantOrDefault(header);
     }
 }

@@ -25,6 +25,11 @@ public final class TenantHeaders {
     private TenantHeaders() {
     }
 
+    /** The tenant a request runs as: the gateway's header, else the default school. */
+    public static String tenantOrDefault(String header) {
+        return header == null || header.isBlank() ? DEFAULT_TENANT : header.trim();
+    }
+
     public static boolean isSaneRequestId(String requestId) {
         return requestId != null && SANE_REQUEST_ID.matcher(requestId).matches();
     }
