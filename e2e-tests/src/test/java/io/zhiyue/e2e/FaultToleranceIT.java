@@ -25,6 +25,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -122,8 +123,13 @@ class FaultToleranceIT {
         long readMillis;
         HttpResponse<String> read;
         long[] readiness;
+        HttpResponse<String> saved;
+        long saveMillis;
         try {
             long started = System.nanoTime();
+            // a checkpoint save beside the read: checkpoint-service must not hold its caller either
+            var save = HTTP.sendAsync(checkpointPut(), HttpResponse.BodyHandlers.ofString())
+                    .thenApply(response -> Map.entry(response, (System.nanoTime() - started) / 1_000_000));
             read = get("/api/v1/exams");
             readMillis = (System.nanoTime() - started) / 1_000_000;
             readiness = grading.readiness();
@@ -133,6 +139,9 @@ class FaultToleranceIT {
             await("grading-service unready while PostgreSQL is frozen").during(frozenFor)
                     .atMost(frozenFor.plusSeconds(15)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> grading.readiness()[0] == 503);
+            var answered = save.join();
+            saved = answered.getKey();
+            saveMillis = answered.getValue();
         } finally {
             OsProcesses.signal("CONT", postgres);
         }
@@ -147,8 +156,16 @@ class FaultToleranceIT {
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> get("/api/v1/exams").statusCode() == 200);
         await("grading-service ready again").atMost(Duration.ofSeconds(20)).until(grading::isReady);
-        System.out.printf("e2e: with PostgreSQL frozen a read answered 503 in %d ms, readiness %d in %d ms; "
-                + "reads succeed again after it resumed%n", readMillis, readiness[0], readiness[1]);
+        assertThat(saved.statusCode()).as("checkpoint save with PostgreSQL frozen: %s", saved.body()).isEqualTo(503);
+        assertThat(saved.headers().firstValue("Retry-After")).isPresent();
+        assertThat(saved.body()).contains("DEPENDENCY_UNAVAILABLE");
+        assertThat(saveMillis).as("ms until the checkpoint save's 503").isLessThan(12_000);
+        await("checkpoint saves succeed again after PostgreSQL resumes").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> HTTP.send(checkpointPut(), HttpResponse.BodyHandlers.ofString()).statusCode() == 201);
+        System.out.printf("e2e: with PostgreSQL frozen a read answered 503 in %d ms, readiness %d in %d ms, a "
+                + "checkpoint save 503 in %d ms; both succeed again after it resumed%n", readMillis, readiness[0],
+                readiness[1], saveMillis);
     }
 
     /** What is left of {@code total} since {@code startedNanos} (at least a millisecond, as Awaitility needs). */
@@ -165,6 +182,14 @@ class FaultToleranceIT {
     private static HttpResponse<String> post(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(gatewayUri(path)).timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A new checkpoint straight to checkpoint-service (a fresh thread and id each time). */
+    private static HttpRequest checkpointPut() {
+        URI uri = suite.checkpointProcess().url().resolve("/api/v1/checkpoints/" + UUID.randomUUID() + "/llm.b0/"
+                + UUID.randomUUID());
+        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"state\":{\"replies\":{}}}")).build();
     }
 
     private static URI gatewayUri(String path) {

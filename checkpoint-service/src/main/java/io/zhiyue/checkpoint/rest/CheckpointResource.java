@@ -27,18 +27,28 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.net.URI;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Checkpoints of a thread (a grading job) in a namespace; the internal API, routed for operators by the gateway. */
+/**
+ * Checkpoints of a thread (a grading job) in a namespace; the internal API, routed for operators
+ * by the gateway. Every call has {@value #BUDGET_SECONDS} s: a PostgreSQL that does not answer at
+ * all (frozen, a dead peer) fails it with a 503 instead of holding the caller, and a save's three
+ * tries under a held lock fit in it.
+ */
 @Path("/api/v1/checkpoints")
 @Produces(MediaType.APPLICATION_JSON)
+@Timeout(value = CheckpointResource.BUDGET_SECONDS, unit = ChronoUnit.SECONDS)
 public class CheckpointResource {
+
+    static final long BUDGET_SECONDS = 10;
 
     private static final int DEFAULT_PAGE = 50;
     private static final String METADATA_FILTER = "filter[metadata.";

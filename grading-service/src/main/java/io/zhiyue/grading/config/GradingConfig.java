@@ -17,6 +17,10 @@ public interface GradingConfig {
     @WithDefault("100")
     int batchSize();
 
+    /** Distinct texts embedded per round; a question's embedding stage is checkpointed after each. */
+    @WithDefault("1000")
+    int embeddingRound();
+
     /** At most one GRADING_PROGRESS per job per interval and process (the final one always goes). */
     @WithDefault("PT0.25S")
     Duration progressInterval();

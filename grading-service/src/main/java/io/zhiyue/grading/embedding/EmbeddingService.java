@@ -1,13 +1,22 @@
 package io.zhiyue.grading.embedding;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.zhiyue.grading.checkpoint.Checkpoints;
+import io.zhiyue.grading.config.GradingConfig;
 import io.zhiyue.grading.grader.TextNormalizer;
 import io.zhiyue.grading.repository.EmbeddingRepository;
 import io.zhiyue.grading.service.ExamService;
+import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,30 +26,49 @@ import java.util.UUID;
  * Embeddings of answers as the exemplar grader needs them: by normalised text (the answers the
  * rule-based grader treats as equal share one vector), each distinct text embedded once per model
  * and stored, later asks served from the store.
+ *
+ * <p>Embedding a whole question is a stage of minutes on a big exam; it goes in rounds of
+ * {@code zhiyue.grading.embedding-round} distinct texts (sorted, so every run sees them in one
+ * order), and after each round its progress is checkpointed in checkpoint-service (thread = the
+ * question, namespace {@value #STAGE}): how many texts are done, and a SHA-256 over their keys.
+ * A stage started again — after a crash, or a call that ran out of its time — resumes after the
+ * last checkpointed round when the texts before it are still the same ones (else it starts over,
+ * and says why).
  */
 @ApplicationScoped
 public class EmbeddingService {
 
-    /** Distinct texts looked up and embedded per round: bounds the memory of a big question. */
-    private static final int ROUND = 1_000;
+    /** The namespace of a question's embedding stage in checkpoint-service. */
+    static final String STAGE = "embedding";
 
     /** What one call did: answers asked for, distinct normalised texts, how many were embedded now. */
     public record Embedded(Map<String, float[]> byText, int distinct, int embeddedNow, long embedNanos) {
     }
 
-    /** The report of embedding a question's answers. */
+    /**
+     * The report of embedding a question's answers: {@code resumedAfter} distinct texts were done
+     * by checkpoint {@code checkpointId} of an earlier run (0 and null: it started from the first);
+     * {@code resumeNote} says why an earlier run's checkpoint was not resumed from, if there was one.
+     */
     public record QuestionEmbeddings(UUID questionId, int answers, int distinct, int embeddedNow, int reused,
-            String model, double embedSeconds, Double embeddedPerSecond) {
+            String model, double embedSeconds, Double embeddedPerSecond, int resumedAfter, UUID checkpointId,
+            String resumeNote) {
     }
 
     private final AnswerEmbedder embedder;
     private final EmbeddingRepository store;
     private final ExamService exams;
+    private final Checkpoints checkpoints;
+    /** Distinct texts looked up and embedded per round: bounds the memory of a big question. */
+    private final int round;
 
-    public EmbeddingService(AnswerEmbedder embedder, EmbeddingRepository store, ExamService exams) {
+    public EmbeddingService(AnswerEmbedder embedder, EmbeddingRepository store, ExamService exams,
+            Checkpoints checkpoints, GradingConfig config) {
         this.embedder = embedder;
         this.store = store;
         this.exams = exams;
+        this.checkpoints = checkpoints;
+        this.round = config.embeddingRound();
     }
 
     /** The unit vectors of the answers' normalised texts, by normalised text. */
@@ -56,9 +84,9 @@ public class EmbeddingService {
         }
         List<String> texts = new ArrayList<>(hashes.keySet());
         Uni<Embedded> result = Uni.createFrom().item(new Embedded(new LinkedHashMap<>(), texts.size(), 0, 0));
-        for (int from = 0; from < texts.size(); from += ROUND) {
-            List<String> round = texts.subList(from, Math.min(texts.size(), from + ROUND));
-            result = result.chain(soFar -> embedRound(round, hashes).map(done -> {
+        for (int from = 0; from < texts.size(); from += round) {
+            List<String> chunk = texts.subList(from, Math.min(texts.size(), from + round));
+            result = result.chain(soFar -> embedRound(chunk, hashes).map(done -> {
                 soFar.byText().putAll(done.byText());
                 return new Embedded(soFar.byText(), soFar.distinct(), soFar.embeddedNow() + done.embeddedNow(),
                         soFar.embedNanos() + done.embedNanos());
@@ -67,16 +95,91 @@ public class EmbeddingService {
         return result;
     }
 
-    /** Embeds every answer of the question that has no stored vector yet; answers what it did. */
+    /**
+     * Embeds every answer of the question that has no stored vector yet, resuming after the last
+     * checkpointed round of an earlier run; answers what it did.
+     */
     @WithSpan
     public Uni<QuestionEmbeddings> embedQuestion(String tenant, UUID questionId) {
         return exams.findQuestion(tenant, questionId).chain(() -> store.answers(tenant, questionId))
-                .chain(answers -> embeddings(answers).map(done -> {
-                    double seconds = done.embedNanos() / 1e9;
-                    return new QuestionEmbeddings(questionId, answers.size(), done.distinct(), done.embeddedNow(),
-                            done.distinct() - done.embeddedNow(), AnswerEmbedder.MODEL, seconds,
-                            done.embeddedNow() == 0 || seconds == 0 ? null : done.embeddedNow() / seconds);
-                }));
+                .chain(answers -> {
+                    Map<String, byte[]> hashes = new LinkedHashMap<>();
+                    for (String answer : answers) {
+                        hashes.computeIfAbsent(TextNormalizer.normalize(answer), TextNormalizer::key);
+                    }
+                    List<String> texts = new ArrayList<>(hashes.keySet());
+                    List<byte[]> keys = new ArrayList<>(hashes.values());
+                    return checkpoints.restore(tenant, questionId, STAGE, "the embedding stage of question " + questionId)
+                            .chain(found -> {
+                                Resume resume = Resume.of(found, keys);
+                                Uni<Stage> stage = Uni.createFrom().item(new Stage(resume.after(), 0, 0));
+                                for (int from = resume.after(); from < texts.size(); from += round) {
+                                    int to = Math.min(texts.size(), from + round);
+                                    List<String> chunk = texts.subList(from, to);
+                                    stage = stage.chain(soFar -> embedRound(chunk, hashes)
+                                            .call(done -> checkpoints.save(tenant, questionId, STAGE,
+                                                    progress(keys, to), "embedding-stage"))
+                                            .map(done -> soFar.plus(done, to)));
+                                }
+                                return stage.map(done -> report(questionId, answers.size(), texts.size(), done, resume));
+                            });
+                });
+    }
+
+    /** Where a question's embedding stage takes up: after {@code after} texts of checkpoint {@code id}. */
+    private record Resume(int after, UUID id, String note) {
+
+        static Resume of(Checkpoints.Found found, List<byte[]> keys) {
+            if (!found.found()) {
+                return new Resume(0, null, found.why());
+            }
+            JsonNode state = found.state();
+            int done = state.path("texts").asInt(-1);
+            if (!AnswerEmbedder.MODEL.equals(state.path("model").asText())) {
+                return new Resume(0, null, "checkpoint " + found.id() + " was made with another model");
+            }
+            if (done < 0 || done > keys.size() || !fingerprint(keys, done).equals(state.path("fingerprint").asText())) {
+                return new Resume(0, null, "the answers changed since checkpoint " + found.id());
+            }
+            Log.infof("the embedding stage resumes after %d of %d texts (checkpoint %s)", done, keys.size(), found.id());
+            return new Resume(done, found.id(), found.why());
+        }
+    }
+
+    /** A stage so far: texts done, embedded by this run, model time. */
+    private record Stage(int done, int embeddedNow, long embedNanos) {
+
+        Stage plus(Embedded round, int to) {
+            return new Stage(to, embeddedNow + round.embeddedNow(), embedNanos + round.embedNanos());
+        }
+    }
+
+    private static QuestionEmbeddings report(UUID questionId, int answers, int distinct, Stage done, Resume resume) {
+        double seconds = done.embedNanos() / 1e9;
+        return new QuestionEmbeddings(questionId, answers, distinct, done.embeddedNow(), distinct - done.embeddedNow(),
+                AnswerEmbedder.MODEL, seconds, done.embeddedNow() == 0 || seconds == 0 ? null : done.embeddedNow() / seconds,
+                resume.after(), resume.id(), resume.note());
+    }
+
+    /** The checkpointed progress of a stage that has done the first {@code done} texts. */
+    private static ObjectNode progress(List<byte[]> keys, int done) {
+        ObjectNode state = JsonCodec.mapper().createObjectNode();
+        state.put("model", AnswerEmbedder.MODEL).put("texts", done).put("distinct", keys.size())
+                .put("fingerprint", fingerprint(keys, done));
+        return state;
+    }
+
+    /** SHA-256 over the keys of the first {@code done} texts, in order: the same only for the same texts. */
+    static String fingerprint(List<byte[]> keys, int done) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (int i = 0; i < done; i++) {
+                digest.update(keys.get(i));
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Uni<Embedded> embedRound(List<String> texts, Map<String, byte[]> hashes) {

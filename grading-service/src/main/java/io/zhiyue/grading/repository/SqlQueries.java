@@ -631,10 +631,10 @@ final class SqlQueries {
             INSERT INTO answer_embeddings (model, text_hash, vector)
             SELECT $1, e.text_hash, e.vector FROM unnest($2::bytea[], $3::bytea[]) AS e(text_hash, vector)
             ON CONFLICT DO NOTHING""";
-    /** The distinct answers to a question (as written; the caller normalises). */
+    /** The distinct answers to a question (as written; the caller normalises), in one order for every run. */
     static final String DISTINCT_ANSWERS = """
             SELECT DISTINCT s.answer FROM submissions s JOIN questions q ON q.id = s.question_id
-            WHERE q.tenant_id = $1 AND q.id = $2""";
+            WHERE q.tenant_id = $1 AND q.id = $2 ORDER BY s.answer""";
     /** The question's answers without a teacher mark under its current version, in a stable order. */
     static final String UNMARKED_ANSWERS = """
             SELECT s.id, s.student_id, s.answer FROM submissions s JOIN questions q ON q.id = s.question_id

@@ -111,10 +111,11 @@ public class BatchGradingService {
             return Uni.createFrom().voidItem();
         }
         JobStateChanged.Recovery recovery = restored.found()
-                ? new JobStateChanged.Recovery(JobStateChanged.Recovery.RESUMED, batchNo, "resumed from its checkpoint",
+                ? new JobStateChanged.Recovery(JobStateChanged.Recovery.RESUMED, batchNo,
+                        restored.why() == null ? "resumed from its checkpoint" : restored.why(),
                         restored.checkpointId(), said.reused(), Instant.now())
                 : new JobStateChanged.Recovery(JobStateChanged.Recovery.RESTARTED, batchNo,
-                        restored.missing() + ": its LLM calls were made again", null, 0, Instant.now());
+                        restored.why() + ": its LLM calls were made again", null, 0, Instant.now());
         return outbox.inTransaction((tx, events) -> jobs.recordRecovery(tx, jobId, recovery).invoke(job -> {
                     if (job != null) {
                         jobEvents.recovered(events, job, recovery, traceparent);

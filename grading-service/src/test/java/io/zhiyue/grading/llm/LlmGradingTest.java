@@ -4,6 +4,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.restassured.response.ValidatableResponse;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -16,6 +17,7 @@ import io.zhiyue.devstack.llm.ScriptedOpenAiServer.Stall;
 import io.zhiyue.devstack.llm.ScriptedOpenAiServer.Status;
 import io.zhiyue.devstack.llm.ScriptedOpenAiServer.Tokens;
 import io.zhiyue.grading.grader.RuleBasedGrader;
+import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,9 @@ class LlmGradingTest {
     @Inject
     LlmAuditRetention retention;
 
+    @Inject
+    LlmCheckpoints checkpoints;
+
     @BeforeEach
     void freshScript() {
         LLM.reset();
@@ -104,6 +109,59 @@ class LlmGradingTest {
                 .body("recovery.checkpointId", equalTo(checkpointId)).body("recovery.reused", equalTo(1));
         assertThat(count("SELECT count(*) FROM outbox WHERE type = 'JOB_STATE_CHANGED' AND payload LIKE '%RESUMED%' "
                 + "AND payload LIKE '%" + jobId + "%'")).isEqualTo(1);
+    }
+
+    @Test
+    void aCorruptLatestCheckpointIsPassedOverForTheNewestValidOneBeforeIt() {
+        String tag = tag();
+        String examId = aiExamWithTwoPoints(tag);
+        uploadCsv(examId, "student_id,question_number,answer\nc1-" + tag + ",1,光合作用 first\nc2-" + tag
+                + ",1,光合作用 second\n").statusCode(200);
+        String first = given().queryParam("filter[studentId]", "c1-" + tag).when()
+                .get("/api/v1/exams/" + examId + "/submissions").then().statusCode(200)
+                .extract().path("items[0].id");
+        String jobId = given().when().post("/api/v1/exams/" + examId + "/grading-jobs").then().statusCode(201)
+                .extract().path("id");
+        // an earlier delivery checkpointed the first answer's reply, then a checkpoint that no longer reads back
+        String valid = UUID.randomUUID().toString();
+        String broken = UUID.randomUUID().toString();
+        String replies = "{\"batch\":0,\"replies\":{\"" + first + "\":{\"reply\":"
+                + io.zhiyue.shared.json.JsonCodec.write(verdict(2, 0.7, "kw", "光合作用", null, null))
+                + ",\"outcome\":\"ok\"}}}";
+        ScriptedLlmProfile.CHECKPOINTS.seed(jobId, "llm.b0", valid, replies);
+        ScriptedLlmProfile.CHECKPOINTS.seed(jobId, "llm.b0", broken, replies);
+        ScriptedLlmProfile.CHECKPOINTS.corrupt(broken);
+        LLM.otherwise(request -> new Content(verdict(2, 0.7, "kw", "光合作用", null, null)));
+        control(jobId, "start").statusCode(200);
+        awaitState(jobId, "COMPLETED");
+
+        assertThat(LLM.requests()).hasSize(1);
+        assertThat(LLM.requests().getFirst().body()).contains("光合作用 second").doesNotContain("光合作用 first");
+        job(jobId).body("recovery.decision", equalTo("RESUMED")).body("recovery.checkpointId", equalTo(valid))
+                .body("recovery.reused", equalTo(1))
+                .body("recovery.reason", containsString("latest checkpoint " + broken + " is corrupt"));
+    }
+
+    @Test
+    void aCheckpointServiceThatKeepsFailingIsLeftAloneForAWhile() {
+        UUID jobId = UUID.randomUUID();
+        CircuitBreakerMaintenance.get().resetAll();
+        ScriptedLlmProfile.CHECKPOINTS.down(true);
+        try {
+            for (int call = 0; call < 8; call++) {
+                LlmCheckpoints.Restored restored = checkpoints.restore(TenantHeaders.DEFAULT_TENANT, jobId, 0)
+                        .await().atMost(Duration.ofSeconds(10));
+                assertThat(restored.found()).isFalse();
+                assertThat(restored.why()).isEqualTo("checkpoint-service is unreachable");
+            }
+            // four failed calls opened the breaker: the other four never reached the service
+            assertThat(ScriptedLlmProfile.CHECKPOINTS.requests()).isEqualTo(4);
+            given().when().get("/q/health/ready").then().statusCode(200)
+                    .body("checks.find { it.name == 'checkpoint-service' }.data.degraded", equalTo(true));
+        } finally {
+            ScriptedLlmProfile.CHECKPOINTS.down(false);
+            CircuitBreakerMaintenance.get().resetAll();
+        }
     }
 
     @Test

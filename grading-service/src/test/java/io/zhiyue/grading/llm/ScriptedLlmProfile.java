@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * grading-service with an LLM: the scripted OpenAI-compatible server (a test double, started once
  * per test JVM) as an external provider the default tenant opted in to; a call times out after a
- * second, so stalls cost the tests little. checkpoint-service is a stub (a test double) too.
+ * second, so stalls cost the tests little. checkpoint-service is a stub (a test double) too
+ * ({@link CheckpointStubResource}).
  */
 public class ScriptedLlmProfile implements QuarkusTestProfile {
 
@@ -17,7 +18,7 @@ public class ScriptedLlmProfile implements QuarkusTestProfile {
     static final String NOT_OPTED_IN = "llm-not-opted-in";
 
     static final ScriptedOpenAiServer SERVER = ScriptedOpenAiServer.start(0);
-    static final CheckpointServiceStub CHECKPOINTS = new CheckpointServiceStub();
+    public static final CheckpointServiceStub CHECKPOINTS = new CheckpointServiceStub();
 
     @Override
     public Map<String, String> getConfigOverrides() {

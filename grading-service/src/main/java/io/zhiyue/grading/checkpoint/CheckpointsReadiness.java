@@ -1,4 +1,4 @@
-package io.zhiyue.grading.llm;
+package io.zhiyue.grading.checkpoint;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -6,17 +6,17 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Whether the LLM replies are being checkpointed. Always UP: without checkpoint-service marking
- * goes on (a crashed batch pays for its calls again), so it is a degradation to see in the
- * readiness details, not a reason to take the instance out of rotation.
+ * Whether marking is being checkpointed. Always UP: without checkpoint-service marking goes on (a
+ * crashed batch pays for its LLM calls again, an embedding stage starts over), so it is a
+ * degradation to see in the readiness details, not a reason to take the instance out of rotation.
  */
 @Readiness
 @ApplicationScoped
 public class CheckpointsReadiness implements HealthCheck {
 
-    private final LlmCheckpoints checkpoints;
+    private final Checkpoints checkpoints;
 
-    public CheckpointsReadiness(LlmCheckpoints checkpoints) {
+    public CheckpointsReadiness(Checkpoints checkpoints) {
         this.checkpoints = checkpoints;
     }
 
