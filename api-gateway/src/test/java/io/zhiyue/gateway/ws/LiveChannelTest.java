@@ -334,7 +334,7 @@ class LiveChannelTest {
     private String progress(UUID job, UUID exam, int graded, int total) {
         BigDecimal percent = BigDecimal.valueOf(graded * 100L).divide(BigDecimal.valueOf(total), 2, RoundingMode.DOWN);
         return append(EventType.GRADING_PROGRESS, "progress:" + job + ":" + graded,
-                new GradingProgress(job, exam, "EXECUTING", total, graded, 0, 0, 0, percent));
+                new GradingProgress(job, exam, "EXECUTING", total, graded, 0, 0, 0, percent, graded + 3L));
     }
 
     private String stateChanged(UUID job, String from, String to) {

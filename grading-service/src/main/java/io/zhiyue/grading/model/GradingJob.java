@@ -31,6 +31,8 @@ public record GradingJob(
         Llm llm,
         // the latest decision taken when part of the job was taken up again (null: none so far)
         JobStateChanged.Recovery recovery,
+        // incremented by every write in the write's transaction: ask a read model for at least this
+        long version,
         @JsonIgnore OffsetDateTime updatedAt,
         // submissions per task batch, fixed when the job is created so a config change cannot split it differently
         @JsonIgnore int batchSize) {

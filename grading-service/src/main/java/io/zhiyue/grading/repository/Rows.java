@@ -69,6 +69,7 @@ final class Rows {
                         row.getLong("llm_tokens_out")),
                 row.getString("recovery") == null ? null
                         : JsonCodec.read(row.getString("recovery"), JobStateChanged.Recovery.class),
+                row.getLong("version"),
                 row.getOffsetDateTime("updated_at"),
                 row.getInteger("batch_size"));
     }

@@ -94,7 +94,7 @@ final class SqlQueries {
             id, tenant_id, exam_id, state, total, graded, failed, cancelled, pending_review, created_at, started_at,
             analyzed_at, split_at, executing_at, completed_at, updated_at, batch_size,
             publish_commit_p50_ms, publish_commit_p99_ms, llm_token_budget, llm_tokens_in, llm_tokens_out,
-            recovery::text AS recovery""";
+            recovery::text AS recovery, version""";
     static final String INSERT_JOB = "INSERT INTO grading_jobs (id, tenant_id, exam_id, state, batch_size, llm_token_budget) "
             + "VALUES ($1, $2, $3, 'CREATED', $4, $5) RETURNING " + JOB_COLUMNS;
     static final String FIND_JOB = "SELECT " + JOB_COLUMNS + " FROM grading_jobs WHERE tenant_id = $1 AND id = $2";

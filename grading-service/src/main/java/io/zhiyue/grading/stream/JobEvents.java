@@ -42,7 +42,7 @@ public class JobEvents {
 
     public void stateChanged(OutboxEvents events, GradingJob job, JobState from, String traceparent) {
         JobStateChanged payload = new JobStateChanged(job.id(), job.examId(), from == null ? null : from.name(),
-                job.state().name(), job.total(), job.graded(), job.failed(), Instant.now());
+                job.state().name(), job.total(), job.graded(), job.failed(), Instant.now(), null, job.version());
         // the commit time tells a second PAUSED → EXECUTING cycle apart from the first
         String key = "state:" + job.id() + ":" + job.state() + ":" + job.updatedAt();
         events.add(Streams.EVENTS, Envelope.of(EventType.JOB_STATE_CHANGED, job.tenantId(), key, payload, traceparent));
@@ -51,7 +51,7 @@ public class JobEvents {
     /** Part of a running job was taken up again: what was decided (resumed or restarted) and why. */
     public void recovered(OutboxEvents events, GradingJob job, JobStateChanged.Recovery recovery, String traceparent) {
         JobStateChanged payload = new JobStateChanged(job.id(), job.examId(), job.state().name(), job.state().name(),
-                job.total(), job.graded(), job.failed(), Instant.now(), recovery);
+                job.total(), job.graded(), job.failed(), Instant.now(), recovery, job.version());
         String key = "recovery:" + job.id() + ":" + recovery.batchNo() + ":" + recovery.at().toEpochMilli();
         events.add(Streams.EVENTS, Envelope.of(EventType.JOB_STATE_CHANGED, job.tenantId(), key, payload, traceparent));
     }
@@ -59,7 +59,7 @@ public class JobEvents {
     /** The job's counters as they are now, unconditionally (cancel, completion). */
     public void progress(OutboxEvents events, GradingJob job, String traceparent) {
         GradingProgress payload = new GradingProgress(job.id(), job.examId(), job.state().name(), job.total(),
-                job.graded(), job.failed(), job.cancelled(), job.pendingReview(), job.percent());
+                job.graded(), job.failed(), job.cancelled(), job.pendingReview(), job.percent(), job.version());
         long now = System.nanoTime();
         if (payload.isFinal() || job.state().isFinal()) {
             lastProgress.remove(job.id());

@@ -4,6 +4,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.zhiyue.devstack.DevstackTestResource;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +37,9 @@ class JobControlTest {
 
     private final List<String> jobs = new ArrayList<>();
 
+    @Inject
+    Pool pool;
+
     /** Leaves no job that a later application with workers would pick up. */
     @AfterEach
     void cancelLeftovers() {
@@ -57,6 +62,26 @@ class JobControlTest {
         given().when().get("/api/v1/grading-jobs/" + jobId + "/results").then().statusCode(200).body("total", equalTo(0));
         given().when().get("/api/v1/grading-jobs/" + jobId + "/statistics").then().statusCode(200)
                 .body("questions", hasSize(0));
+    }
+
+    @Test
+    void everyWriteRaisesTheJobsVersionAnswersItAndItsEventCarriesIt() {
+        String jobId = startedJob("versions");
+        long started = job(jobId).extract().jsonPath().getLong("version");
+        long paused = control(jobId, "pause").statusCode(200).extract().jsonPath().getLong("version");
+        // a refused transition writes nothing
+        expectIllegal(control(jobId, "pause"), "PAUSED");
+        assertThat(job(jobId).extract().jsonPath().getLong("version")).isEqualTo(paused);
+        long resumed = control(jobId, "resume").statusCode(200).extract().jsonPath().getLong("version");
+        assertThat(started).isGreaterThan(1);
+        assertThat(paused).isGreaterThan(started);
+        assertThat(resumed).isGreaterThan(paused);
+        assertThat(job(jobId).extract().jsonPath().getLong("version")).isEqualTo(resumed);
+        String event = pool.preparedQuery("SELECT payload FROM outbox WHERE type = 'JOB_STATE_CHANGED' "
+                        + "AND payload LIKE $1 AND payload LIKE '%\"to\":\"PAUSED\"%'")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of("%" + jobId + "%")).await().indefinitely()
+                .iterator().next().getString(0);
+        assertThat(event).contains("\"version\":" + paused);
     }
 
     @Test

@@ -5,7 +5,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.math.BigDecimal;
 import java.util.UUID;
 
-/** Payload of GRADING_PROGRESS: counters of one job right after a commit. */
+/** Payload of GRADING_PROGRESS: counters of one job right after a commit, and the job's version that commit made. */
 @RegisterForReflection
 public record GradingProgress(
         UUID jobId,
@@ -16,7 +16,8 @@ public record GradingProgress(
         int failed,
         int cancelled,
         int pendingReview,
-        BigDecimal percent) {
+        BigDecimal percent,
+        long version) {
 
     /** Graded, failed, cancelled, or waiting for people: nothing more for the graders to do. */
     public int done() {

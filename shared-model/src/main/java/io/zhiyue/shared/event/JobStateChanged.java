@@ -9,7 +9,8 @@ import java.util.UUID;
 /**
  * Payload of JOB_STATE_CHANGED, published after the transition commits. {@code recovery} is set
  * (with {@code from} = {@code to}) when part of a running job was taken up again after a crash or
- * a resume: what was decided and why.
+ * a resume: what was decided and why. {@code version} is the job's version that write made (null
+ * from a publisher that does not know it).
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -22,11 +23,12 @@ public record JobStateChanged(
         int graded,
         int failed,
         Instant at,
-        Recovery recovery) {
+        Recovery recovery,
+        Long version) {
 
     public JobStateChanged(UUID jobId, UUID examId, String from, String to, int total, int graded, int failed,
             Instant at) {
-        this(jobId, examId, from, to, total, graded, failed, at, null);
+        this(jobId, examId, from, to, total, graded, failed, at, null, null);
     }
 
     /**
