@@ -1,5 +1,6 @@
 package io.zhiyue.grading.stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.zhiyue.grading.config.GradingConfig;
 import io.zhiyue.grading.model.GradingJob;
 import io.zhiyue.shared.event.Envelope;
@@ -10,6 +11,7 @@ import io.zhiyue.shared.event.QualityAlert;
 import io.zhiyue.shared.event.ReviewItemChanged;
 import io.zhiyue.shared.event.ScoreChanged;
 import io.zhiyue.shared.job.JobState;
+import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.shared.stream.Streams;
 import io.zhiyue.streams.outbox.OutboxEvents;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,7 +44,8 @@ public class JobEvents {
 
     public void stateChanged(OutboxEvents events, GradingJob job, JobState from, String traceparent) {
         JobStateChanged payload = new JobStateChanged(job.id(), job.examId(), from == null ? null : from.name(),
-                job.state().name(), job.total(), job.graded(), job.failed(), Instant.now(), null, job.version());
+                job.state().name(), job.total(), job.graded(), job.failed(), Instant.now(), null, job.version(),
+                snapshot(job));
         // the commit time tells a second PAUSED → EXECUTING cycle apart from the first
         String key = "state:" + job.id() + ":" + job.state() + ":" + job.updatedAt();
         events.add(Streams.EVENTS, Envelope.of(EventType.JOB_STATE_CHANGED, job.tenantId(), key, payload, traceparent));
@@ -51,9 +54,15 @@ public class JobEvents {
     /** Part of a running job was taken up again: what was decided (resumed or restarted) and why. */
     public void recovered(OutboxEvents events, GradingJob job, JobStateChanged.Recovery recovery, String traceparent) {
         JobStateChanged payload = new JobStateChanged(job.id(), job.examId(), job.state().name(), job.state().name(),
-                job.total(), job.graded(), job.failed(), Instant.now(), recovery, job.version());
+                job.total(), job.graded(), job.failed(), Instant.now(), recovery, job.version(),
+                snapshot(job));
         String key = "recovery:" + job.id() + ":" + recovery.batchNo() + ":" + recovery.at().toEpochMilli();
         events.add(Streams.EVENTS, Envelope.of(EventType.JOB_STATE_CHANGED, job.tenantId(), key, payload, traceparent));
+    }
+
+    /** The job as the API shows it, for the read model a JOB_STATE_CHANGED feeds. */
+    private static JsonNode snapshot(GradingJob job) {
+        return JsonCodec.mapper().valueToTree(job);
     }
 
     /** The job's counters as they are now, unconditionally (cancel, completion). */

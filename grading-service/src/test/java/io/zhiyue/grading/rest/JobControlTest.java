@@ -81,7 +81,7 @@ class JobControlTest {
                         + "AND payload LIKE $1 AND payload LIKE '%\"to\":\"PAUSED\"%'")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of("%" + jobId + "%")).await().indefinitely()
                 .iterator().next().getString(0);
-        assertThat(event).contains("\"version\":" + paused);
+        assertThat(event).contains("\"version\":" + paused).contains("\"job\":{\"id\":\"" + jobId);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.zhiyue.shared.event;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
@@ -9,8 +10,9 @@ import java.util.UUID;
 /**
  * Payload of JOB_STATE_CHANGED, published after the transition commits. {@code recovery} is set
  * (with {@code from} = {@code to}) when part of a running job was taken up again after a crash or
- * a resume: what was decided and why. {@code version} is the job's version that write made (null
- * from a publisher that does not know it).
+ * a resume: what was decided and why. {@code version} is the job's version that write made, and
+ * {@code job} the job as grading-service's API shows it right after that write (both null from a
+ * publisher that does not know them): what cache-service's read model serves until the next one.
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -24,11 +26,12 @@ public record JobStateChanged(
         int failed,
         Instant at,
         Recovery recovery,
-        Long version) {
+        Long version,
+        JsonNode job) {
 
     public JobStateChanged(UUID jobId, UUID examId, String from, String to, int total, int graded, int failed,
             Instant at) {
-        this(jobId, examId, from, to, total, graded, failed, at, null, null);
+        this(jobId, examId, from, to, total, graded, failed, at, null, null, null);
     }
 
     /**
