@@ -47,8 +47,15 @@ public final class GradingStub {
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Canned> canned = new ConcurrentHashMap<>();
     private final CountDownLatch released = new CountDownLatch(1);
+    /** Whether a request nothing was programmed for is echoed (200), or answered 404. */
+    private final boolean echoUnprogrammed;
 
     public GradingStub() throws IOException {
+        this(true);
+    }
+
+    public GradingStub(boolean echoUnprogrammed) throws IOException {
+        this.echoUnprogrammed = echoUnprogrammed;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/", this::handle);
@@ -124,7 +131,11 @@ public final class GradingStub {
 
             Canned answer = canned.get(request.method() + " " + path);
             if (answer == null) {
-                answer = new Canned(200, "application/json", echo(request), Map.of(), java.time.Duration.ZERO);
+                answer = echoUnprogrammed
+                        ? new Canned(200, "application/json", echo(request), Map.of(), java.time.Duration.ZERO)
+                        : new Canned(404, "application/problem+json",
+                                "{\"status\":404,\"code\":\"NOT_FOUND\"}".getBytes(StandardCharsets.UTF_8), Map.of(),
+                                java.time.Duration.ZERO);
             }
             if (!answer.delay().isZero()) {
                 // a hung dependency: hold the answer back until the delay passes or the stub stops
