@@ -1,0 +1,10 @@
+package io.zhiyue.cache.model;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+
+/**
+ * A result found: its address, its value (the JSON object as stored), its version and the layer that answered
+ * ({@code local}, {@code redis} or {@code postgres}).
+ */
+public record ResultHit(String questionVersion, String key, @JsonRawValue String value, long version, String source) {
+}

@@ -1,0 +1,7 @@
+package io.zhiyue.cache.model;
+
+import java.util.List;
+
+/** The answer to a lookup: the entries found, in the order asked; an entry not found is left out. */
+public record ResultHits(List<ResultHit> hits) {
+}
