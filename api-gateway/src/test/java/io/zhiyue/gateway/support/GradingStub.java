@@ -134,7 +134,7 @@ public final class GradingStub {
                 answer = echoUnprogrammed
                         ? new Canned(200, "application/json", echo(request), Map.of(), java.time.Duration.ZERO)
                         : new Canned(404, "application/problem+json",
-                                "{\"status\":404,\"code\":\"NOT_FOUND\"}".getBytes(StandardCharsets.UTF_8), Map.of(),
+                                "{\"status\":404,\"code\":\"RECORD_NOT_FOUND\"}".getBytes(StandardCharsets.UTF_8), Map.of(),
                                 java.time.Duration.ZERO);
             }
             if (!answer.delay().isZero()) {

@@ -1,0 +1,182 @@
+package io.zhiyue.cache.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+import io.zhiyue.cache.jobs.JobStateRepository.JobState;
+import io.zhiyue.cache.layered.LayeredCache;
+import io.zhiyue.shared.event.Envelope;
+import io.zhiyue.shared.event.EventType;
+import io.zhiyue.shared.event.GradingProgress;
+import io.zhiyue.shared.event.JobStateChanged;
+import io.zhiyue.shared.json.JsonCodec;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * The live state of every grading job, from {@code zhiyue:events}: PostgreSQL ({@code job_states})
+ * holds it, Redis a copy for fast reads ({@code zhiyue:cache:job:<tenant>:<job>}, a hash of version
+ * and JSON). Both only ever move a job to a newer version (the PostgreSQL statement and a Lua
+ * script compare), so late, repeated or concurrently handled events cannot set a job back.
+ *
+ * <p>Every event writes the row's current state to Redis, applied or not: an event handled again
+ * because a Redis write failed repairs the copy. Reads go to Redis, and to PostgreSQL when Redis
+ * misses or the cache is degraded (refilling Redis). A read that names a version waits up to
+ * {@link #WAIT} for it, then answers without the job (the caller asks grading-service).
+ */
+@ApplicationScoped
+public class JobReadModel {
+
+    /** How long a read waits for the version it asked for. */
+    static final Duration WAIT = Duration.ofMillis(300);
+    private static final Duration POLL = Duration.ofMillis(25);
+    private static final Duration TTL = Duration.ofDays(1);
+    private static final String PREFIX = "zhiyue:cache:job:";
+    /** Sets the copy unless Redis holds a newer version; the same version is written again (a fuller state). */
+    private static final String PUT_IF_NOT_OLDER = """
+            local current = redis.call('HGET', KEYS[1], 'v')
+            if current and tonumber(current) > tonumber(ARGV[1]) then return 0 end
+            redis.call('HSET', KEYS[1], 'v', ARGV[1], 'j', ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return 1""";
+
+    private final JobStateRepository rows;
+    private final ReactiveRedisDataSource redis;
+    private final LayeredCache cache;
+    private final Counter fromRedis;
+    private final Counter fromPostgres;
+    private final Counter notThere;
+    private final Counter applied;
+
+    public JobReadModel(JobStateRepository rows, ReactiveRedisDataSource redis, LayeredCache cache,
+            MeterRegistry registry) {
+        this.rows = rows;
+        this.redis = redis;
+        this.cache = cache;
+        this.fromRedis = reads(registry, "redis");
+        this.fromPostgres = reads(registry, "postgres");
+        this.notThere = reads(registry, "none");
+        this.applied = Counter.builder("zhiyue.cache.jobs.events").description("job events applied to the read model")
+                .register(registry);
+    }
+
+    private static Counter reads(MeterRegistry registry, String source) {
+        return Counter.builder("zhiyue.cache.jobs.reads").tag("source", source).register(registry);
+    }
+
+    /** Applies a JOB_STATE_CHANGED or GRADING_PROGRESS; other events, and ones without a version, change nothing. */
+    public Uni<Void> apply(Envelope envelope) {
+        String tenant = envelope.tenantId();
+        if (envelope.type() == EventType.JOB_STATE_CHANGED) {
+            JobStateChanged changed = envelope.payloadAs(JobStateChanged.class);
+            if (changed.version() == null || changed.job() == null) {
+                return Uni.createFrom().voidItem();
+            }
+            return copy(tenant, changed.jobId(), rows.putSnapshot(tenant, changed.jobId(),
+                    JsonCodec.write(changed.job()), changed.version()));
+        }
+        if (envelope.type() == EventType.GRADING_PROGRESS) {
+            GradingProgress progress = envelope.payloadAs(GradingProgress.class);
+            if (progress.version() < 1) {
+                return Uni.createFrom().voidItem();
+            }
+            ObjectNode counters = JsonCodec.mapper().createObjectNode();
+            counters.put("state", progress.state()).put("total", progress.total()).put("graded", progress.graded())
+                    .put("failed", progress.failed()).put("cancelled", progress.cancelled())
+                    .put("pendingReview", progress.pendingReview()).put("percent", progress.percent())
+                    .put("version", progress.version());
+            return copy(tenant, progress.jobId(), rows.patchCounters(tenant, progress.jobId(),
+                    JsonCodec.write(counters), progress.version()));
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * The job as the read model has it (null: it has not seen the job); with {@code minVersion},
+     * null too unless it reaches that version within {@link #WAIT}.
+     */
+    public Uni<JobState> read(String tenant, UUID jobId, Long minVersion) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        return readUntil(tenant, jobId, minVersion == null ? 0 : minVersion, deadline).invoke(found -> {
+            if (found == null) {
+                notThere.increment();
+            }
+        });
+    }
+
+    private Uni<JobState> readUntil(String tenant, UUID jobId, long minVersion, long deadline) {
+        return readOnce(tenant, jobId).chain(found -> {
+            if (found != null && found.version() >= minVersion) {
+                return Uni.createFrom().item(found);
+            }
+            if (minVersion == 0 || System.nanoTime() + POLL.toNanos() > deadline) {
+                return Uni.createFrom().nullItem();
+            }
+            return Uni.createFrom().voidItem().onItem().delayIt().by(POLL)
+                    .chain(() -> readUntil(tenant, jobId, minVersion, deadline));
+        });
+    }
+
+    private Uni<JobState> readOnce(String tenant, UUID jobId) {
+        if (cache.degraded()) {
+            return fromPostgres(tenant, jobId, false);
+        }
+        return redis.execute("HMGET", key(tenant, jobId), "v", "j")
+                .map(JobReadModel::state)
+                .onFailure().recoverWithItem(failure -> {
+                    Log.debugf("the job read model reads %s from PostgreSQL: Redis failed (%s)", jobId, failure);
+                    return null;
+                })
+                .chain(found -> {
+                    if (found != null) {
+                        fromRedis.increment();
+                        return Uni.createFrom().item(found);
+                    }
+                    return fromPostgres(tenant, jobId, true);
+                });
+    }
+
+    private Uni<JobState> fromPostgres(String tenant, UUID jobId, boolean refill) {
+        return rows.find(tenant, jobId).call(found -> {
+            if (found == null) {
+                return Uni.createFrom().voidItem();
+            }
+            fromPostgres.increment();
+            // refilling is a favour to the next read; its failure is not this read's
+            return refill ? put(tenant, jobId, found).onFailure().recoverWithNull() : Uni.createFrom().voidItem();
+        });
+    }
+
+    /** Writes the row's state after {@code change} (the current row when the change was not newer) to Redis. */
+    private Uni<Void> copy(String tenant, UUID jobId, Uni<JobState> change) {
+        return change.chain(changed -> {
+            if (changed != null) {
+                applied.increment();
+                return Uni.createFrom().item(changed);
+            }
+            return rows.find(tenant, jobId);
+        }).chain(current -> current == null || cache.degraded() ? Uni.createFrom().voidItem() : put(tenant, jobId, current));
+    }
+
+    private Uni<Void> put(String tenant, UUID jobId, JobState state) {
+        return redis.execute("EVAL", PUT_IF_NOT_OLDER, "1", key(tenant, jobId), Long.toString(state.version()),
+                state.job(), Long.toString(TTL.toMillis())).replaceWithVoid();
+    }
+
+    private static JobState state(Response reply) {
+        if (reply == null || reply.size() < 2 || reply.get(0) == null || reply.get(1) == null) {
+            return null;
+        }
+        return new JobState(reply.get(1).toString(), reply.get(0).toLong());
+    }
+
+    static String key(String tenant, UUID jobId) {
+        return PREFIX + tenant + ":" + jobId;
+    }
+}
