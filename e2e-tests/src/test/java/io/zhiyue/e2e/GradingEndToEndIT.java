@@ -321,6 +321,32 @@ class GradingEndToEndIT {
     }
 
     @Test
+    @Order(3)
+    void jobStatusIsServedFromCacheServicesReadModelAtTheVersionGradingServiceWrote() {
+        SampleExam exam = SampleExam.generate(60, 3L);
+        String examId = gateway.createExam("Read model " + exam.title(), exam.subject());
+        exam.questions().forEach(q -> gateway.addQuestion(examId, q));
+        gateway.uploadCsv(examId, exam.csv());
+        String jobId = gateway.startJob(gateway.createJob(examId).id()).id();
+        await().atMost(GRADING).until(() -> gateway.job(jobId).isFinal());
+
+        // straight to each service: the read model reaches the version grading-service holds, with the same state
+        Job fromGrading = new GatewayClient(suite.grading(0).url()).job(jobId);
+        GatewayClient cache = new GatewayClient(suite.cacheProcess().url());
+        await("the read model at the job's last version").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(cache.getJson("jobs/" + jobId).path("version").asLong())
+                        .isEqualTo(fromGrading.version()));
+        JsonNode fromReadModel = cache.getJson("jobs/" + jobId);
+        assertThat(fromReadModel.path("state").asText()).isEqualTo(fromGrading.state());
+        assertThat(fromReadModel.path("graded").asInt()).isEqualTo(fromGrading.graded());
+        assertThat(fromReadModel.path("stages").path("completed").path("ready").asBoolean()).isTrue();
+        assertThat(fromReadModel.path("timings").path("totalMs").isNumber()).isTrue();
+        // and the gateway answered job reads from it
+        assertThat(suite.gatewayProcess().metrics())
+                .containsPattern("zhiyue_gateway_job_reads_total\\{[^}]*source=\"read-model\"[^}]*} [1-9]");
+    }
+
+    @Test
     @Order(4)
     void aKilledInstanceStopsNeitherTheApiNorTheJob() throws Exception {
         SampleExam exam = SampleExam.generate(STUDENTS, 20_24L);

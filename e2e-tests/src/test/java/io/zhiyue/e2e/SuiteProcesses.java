@@ -14,7 +14,7 @@ import java.util.StringJoiner;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The services as a user runs them, from the packaged jars: checkpoint-service, N grading-service
+ * The services as a user runs them, from the packaged jars: checkpoint-service, cache-service, N grading-service
  * processes and the gateway balancing over all of them, against the given PostgreSQL and Redis.
  */
 final class SuiteProcesses implements AutoCloseable {
@@ -24,6 +24,7 @@ final class SuiteProcesses implements AutoCloseable {
     private final List<ServiceProcess> grading = new ArrayList<>();
     private final List<ServiceProcess> all = new ArrayList<>();
     private ServiceProcess checkpoint;
+    private ServiceProcess cache;
     private ServiceProcess gateway;
 
     static SuiteProcesses start(String prefix, Endpoints infrastructure, int gradingInstances,
@@ -41,9 +42,12 @@ final class SuiteProcesses implements AutoCloseable {
         env.put("ZHIYUE_REDIS_URL", infrastructure.redisUrl());
         SuiteProcesses suite = new SuiteProcesses();
         try {
-            // first: the services started after it call it
+            // first: the services started after them call them
             suite.checkpoint = suite.track(ServiceProcess.start(prefix + "-checkpoint",
                     root.resolve("checkpoint-service/target/quarkus-app/quarkus-run.jar"), ServiceProcess.freePort(),
+                    env, logs, maxHeap));
+            suite.cache = suite.track(ServiceProcess.start(prefix + "-cache",
+                    root.resolve("cache-service/target/quarkus-app/quarkus-run.jar"), ServiceProcess.freePort(),
                     env, logs, maxHeap));
             StringJoiner instances = new StringJoiner(",");
             Map<String, String> gradingEnv = new HashMap<>(env);
@@ -58,6 +62,7 @@ final class SuiteProcesses implements AutoCloseable {
             Map<String, String> gatewayEnv = new HashMap<>(env);
             gatewayEnv.put("ZHIYUE_GRADING_INSTANCES", instances.toString());
             gatewayEnv.put("ZHIYUE_CHECKPOINT_INSTANCES", "127.0.0.1:" + suite.checkpoint.port());
+            gatewayEnv.put("ZHIYUE_CACHE_INSTANCES", "127.0.0.1:" + suite.cache.port());
             suite.gateway = suite.track(ServiceProcess.start(prefix + "-api-gateway",
                     root.resolve("api-gateway/target/quarkus-app/quarkus-run.jar"), ServiceProcess.freePort(),
                     gatewayEnv, logs, maxHeap));
@@ -83,6 +88,10 @@ final class SuiteProcesses implements AutoCloseable {
 
     ServiceProcess checkpointProcess() {
         return checkpoint;
+    }
+
+    ServiceProcess cacheProcess() {
+        return cache;
     }
 
     ServiceProcess gatewayProcess() {

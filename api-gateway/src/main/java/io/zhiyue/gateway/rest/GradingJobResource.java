@@ -27,7 +27,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Grading jobs: state machine commands, progress, results, export and statistics. */
@@ -37,6 +39,8 @@ import java.util.UUID;
 public class GradingJobResource {
 
     private static final String MIN_VERSION = "minVersion";
+    /** Which service answered a job read: {@code cache-service} (its read model) or {@code grading-service}. */
+    public static final String SOURCE = "X-ZhiYue-Source";
 
     private final GradingClient grading;
     private final CacheClient cache;
@@ -102,18 +106,24 @@ public class GradingJobResource {
         Caller who = caller.caller();
         Uni<DownstreamResponse> fromGradingService = Uni.createFrom().deferred(() -> {
             fromGrading.increment();
-            return grading.getJob(who, jobId, query);
+            return grading.getJob(who, jobId, query).map(answer -> from(answer, "grading-service"));
         });
         // the read model answers only a plain read it can answer in full; anything else goes to the source
         Uni<DownstreamResponse> read = !query.isEmpty() ? fromGradingService
                 : cache.job(who, jobId, minVersion).onFailure().recoverWithNull().chain(answer -> {
                     if (answer != null && answer.status() == 200) {
                         fromReadModel.increment();
-                        return Uni.createFrom().item(answer);
+                        return Uni.createFrom().item(from(answer, "cache-service"));
                     }
                     return fromGradingService;
                 });
         return relay.relay(read);
+    }
+
+    private static DownstreamResponse from(DownstreamResponse answer, String service) {
+        Map<String, String> headers = new LinkedHashMap<>(answer.headers());
+        headers.put(SOURCE, service);
+        return new DownstreamResponse(answer.status(), headers, answer.body());
     }
 
     private static Long minVersion(List<String> given) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.zhiyue.gateway.client.CacheClient;
 import io.zhiyue.gateway.client.Caller;
 import io.zhiyue.gateway.client.DownstreamResponse;
 import io.zhiyue.gateway.client.GradingClient;
@@ -23,9 +24,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The current job as grading-service reports it, so a progress bar can start before the next
- * event. A subscription storm on one job costs a handful of downstream calls, not one per socket:
- * subscribers share a fetch that started after they registered (an older one could miss a state
+ * The current job as cache-service's read model (else grading-service) reports it, so a
+ * progress bar can start before the next event. A subscription storm on one job costs a handful
+ * of downstream calls, not one per socket: subscribers share a fetch that started after they registered (an older one could miss a state
  * change that happened before their registration), at most one fetch per job is in flight with
  * one more round gathering behind it, and at most {@code snapshot-concurrency} fetches run at once
  * over all jobs. Best effort: a subscriber that gets no snapshot in time is confirmed with null.
@@ -34,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class JobSnapshots {
 
     private final GradingClient grading;
+    private final CacheClient cache;
     private final GatewayConfig config;
     private final ChannelHub hub;
     private final Map<UUID, JobRounds> byJob = new ConcurrentHashMap<>();
@@ -42,8 +44,10 @@ public class JobSnapshots {
     private final Counter fetches;
     private final Counter missed;
 
-    JobSnapshots(GradingClient grading, GatewayConfig config, ChannelHub hub, MeterRegistry registry) {
+    JobSnapshots(GradingClient grading, CacheClient cache, GatewayConfig config, ChannelHub hub,
+            MeterRegistry registry) {
         this.grading = grading;
+        this.cache = cache;
         this.config = config;
         this.hub = hub;
         this.permits = new AtomicInteger(config.snapshotConcurrency());
@@ -108,7 +112,12 @@ public class JobSnapshots {
 
     private void fetch(Round round) {
         fetches.increment();
-        grading.jobSnapshot(platformCaller(), round.rounds.jobId.toString())
+        Caller caller = platformCaller();
+        String jobId = round.rounds.jobId.toString();
+        // cache-service's read model first; grading-service when it has not seen the job or cannot answer
+        cache.job(caller, jobId, null).onFailure().recoverWithNull()
+                .chain(answer -> answer != null && answer.status() == 200 ? Uni.createFrom().item(answer)
+                        : grading.jobSnapshot(caller, jobId))
                 .subscribe().with(response -> finish(round, parse(response)), failure -> {
                     Log.debugf("no snapshot of job %s: %s", round.rounds.jobId, failure.toString());
                     finish(round, null);

@@ -39,6 +39,7 @@ class JobReadModelRoutingTest {
                 "{\"id\":\"" + job + "\",\"state\":\"EXECUTING\",\"version\":7}");
 
         given().when().get("/api/v1/grading-jobs/" + job).then().statusCode(200)
+                .header("X-ZhiYue-Source", "cache-service")
                 .body("state", equalTo("EXECUTING")).body("version", equalTo(7));
 
         assertThat(cache.count("GET", "/api/v1/jobs/" + job)).isEqualTo(1);
@@ -51,6 +52,7 @@ class JobReadModelRoutingTest {
         String job = UUID.randomUUID().toString();
 
         given().queryParam("minVersion", "12").when().get("/api/v1/grading-jobs/" + job).then().statusCode(200)
+                .header("X-ZhiYue-Source", "grading-service")
                 .body("path", equalTo("/api/v1/grading-jobs/" + job));
 
         assertThat(cache.last("GET", "/api/v1/jobs/" + job).query().get("minVersion")).isEqualTo(List.of("12"));

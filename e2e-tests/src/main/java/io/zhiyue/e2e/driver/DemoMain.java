@@ -97,6 +97,8 @@ public final class DemoMain {
 
         out.println();
         out.println("4. Summary");
+        out.println("   Job status (GET /grading-jobs/" + job.id() + "?minVersion=" + job.version() + ") answered by "
+                + gateway.jobSource(job.id()) + ", version " + gateway.job(job.id()).version());
         printJobFigures(job, outcome, out);
         printStatistics(gateway.statistics(job.id()), exam, out);
         boolean allMatch = printCheck(gateway, job, exam, out);

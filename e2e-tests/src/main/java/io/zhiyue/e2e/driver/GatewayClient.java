@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The public REST API of the gateway ({@code /api/v1}), as a teacher's script would call it. */
 public final class GatewayClient {
@@ -24,6 +25,8 @@ public final class GatewayClient {
     private final URI base;
     private final HttpClient http;
     private final ObjectMapper mapper = JsonCodec.mapper();
+    /** The newest version of each job this client wrote or read: its reads ask for at least that (read your writes). */
+    private final Map<String, Long> jobVersions = new ConcurrentHashMap<>();
 
     /** @param gateway e.g. {@code http://localhost:8080} */
     public GatewayClient(URI gateway) {
@@ -97,15 +100,38 @@ public final class GatewayClient {
     }
 
     public Job createJob(String examId) {
-        return read(sendJson("POST", "exams/" + examId + "/grading-jobs", Map.of(), 201), Job.class);
+        return seen(read(sendJson("POST", "exams/" + examId + "/grading-jobs", Map.of(), 201), Job.class));
     }
 
     public Job startJob(String jobId) {
-        return read(sendJson("POST", "grading-jobs/" + jobId + "/start", Map.of(), 200), Job.class);
+        return seen(read(sendJson("POST", "grading-jobs/" + jobId + "/start", Map.of(), 200), Job.class));
     }
 
+    /**
+     * The job, never older than what this client last wrote or read of it: the gateway may answer
+     * from cache-service's read model, and {@code minVersion} makes it wait for (or go around) a
+     * read model that is behind.
+     */
     public Job job(String jobId) {
-        return read(send(request("grading-jobs/" + jobId).GET().build(), 200), Job.class);
+        return seen(read(send(jobRead(jobId), 200), Job.class));
+    }
+
+    /** Which service answered a read of the job ({@code X-ZhiYue-Source}: cache-service or grading-service). */
+    public String jobSource(String jobId) {
+        HttpResponse<String> response = exchange(jobRead(jobId), 200);
+        seen(read(response.body(), Job.class));
+        return response.headers().firstValue("X-ZhiYue-Source").orElse("(not said)");
+    }
+
+    private HttpRequest jobRead(String jobId) {
+        Long version = jobVersions.get(jobId);
+        String query = version == null ? "" : "?minVersion=" + version;
+        return request("grading-jobs/" + jobId + query).GET().build();
+    }
+
+    private Job seen(Job job) {
+        jobVersions.merge(job.id(), job.version(), Math::max);
+        return job;
     }
 
     public ResultPage results(String jobId, int page, int pageSize) {
@@ -175,12 +201,16 @@ public final class GatewayClient {
     }
 
     private String send(HttpRequest request, int expectedStatus) {
+        return exchange(request, expectedStatus).body();
+    }
+
+    private HttpResponse<String> exchange(HttpRequest request, int expectedStatus) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (response.statusCode() != expectedStatus) {
                 throw new GatewayException(request.method() + " " + request.uri(), response.statusCode(), response.body());
             }
-            return response.body();
+            return response;
         } catch (IOException e) {
             throw new UncheckedIOException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -3,7 +3,10 @@ package io.zhiyue.e2e.driver;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 
-/** A grading job as {@code GET /grading-jobs/{jobId}} shows it. Timings stay null until the job completes. */
+/**
+ * A grading job as {@code GET /grading-jobs/{jobId}} shows it. Timings stay null until the job
+ * completes; {@code version} grows with every write to the job.
+ */
 public record Job(
         String id,
         String examId,
@@ -18,7 +21,8 @@ public record Job(
         OffsetDateTime startedAt,
         OffsetDateTime completedAt,
         Stages stages,
-        Timings timings) {
+        Timings timings,
+        long version) {
 
     public int done() {
         return graded + failed + cancelled + pendingReview;
