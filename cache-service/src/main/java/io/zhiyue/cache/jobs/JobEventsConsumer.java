@@ -12,12 +12,14 @@ import jakarta.enterprise.event.Observes;
 /**
  * Feeds the job read model: consumer group {@value #GROUP} of {@code zhiyue:events} (each event to
  * one instance; shared-streams handles delivery, redelivery and dead letters), acknowledged after
- * the event is in PostgreSQL and Redis.
+ * the event is in PostgreSQL and Redis. {@value #WORKERS} workers per instance: the read model
+ * takes events in any order (versions decide), and a new group reads the stream's whole history.
  */
 @ApplicationScoped
 public class JobEventsConsumer implements StreamHandler {
 
     static final String GROUP = "cache-service";
+    private static final int WORKERS = 4;
 
     private final JobReadModel jobs;
     private final StreamConsumers consumers;
@@ -28,7 +30,7 @@ public class JobEventsConsumer implements StreamHandler {
     }
 
     void onStart(@Observes StartupEvent event) {
-        consumers.start(Streams.EVENTS, GROUP, 1, this);
+        consumers.start(Streams.EVENTS, GROUP, WORKERS, this);
     }
 
     @Override
