@@ -50,8 +50,8 @@ final class InvalidationChannel implements AutoCloseable {
     Uni<Void> subscribe() {
         return client.connect().chain(opened -> {
             opened.handler(this::received);
-            opened.exceptionHandler(failure -> lost(opened, failure.toString()));
-            opened.endHandler(() -> lost(opened, "connection closed"));
+            opened.exceptionHandler(failure -> lost(opened, failure.toString(), true));
+            opened.endHandler(() -> lost(opened, "connection closed", false));
             return opened.send(Request.cmd(Command.SUBSCRIBE).arg(channel))
                     .invoke(() -> connection.set(opened))
                     .onFailure().call(() -> opened.close())
@@ -69,10 +69,12 @@ final class InvalidationChannel implements AutoCloseable {
         }
     }
 
-    private void lost(RedisConnection lostConnection, String why) {
+    private void lost(RedisConnection lostConnection, String why, boolean stillOpen) {
         if (connection.compareAndSet(lostConnection, null)) {
             Log.warnf("invalidation channel %s lost: %s", channel, why);
-            lostConnection.closeAndForget();
+            if (stillOpen) {
+                lostConnection.closeAndForget();
+            }
             onLost.run();
         }
     }

@@ -1,5 +1,6 @@
 package io.zhiyue.cache.layered;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.mutiny.core.Vertx;
 import io.zhiyue.cache.config.CacheConfig;
@@ -40,9 +41,15 @@ final class TestCaches {
     static LayeredCache instance(Vertx vertx, CacheConfig config, CacheEntryRepository repository, String redisUrl,
             Function<CacheSettings, CacheSettings> tuning, Function<CacheSettings, RedisLayer> redisLayer,
             Consumer<CacheStatus> listener) {
+        return instance(vertx, config, repository, redisUrl, tuning, redisLayer, listener, new SimpleMeterRegistry());
+    }
+
+    static LayeredCache instance(Vertx vertx, CacheConfig config, CacheEntryRepository repository, String redisUrl,
+            Function<CacheSettings, CacheSettings> tuning, Function<CacheSettings, RedisLayer> redisLayer,
+            Consumer<CacheStatus> listener, MeterRegistry registry) {
         CacheSettings settings = tuning.apply(CacheSettings.from(config));
         RedisLayer redis = redisLayer != null ? redisLayer.apply(settings) : new RedisLayer(vertx, redisUrl, settings);
-        LayeredCache cache = new LayeredCache(vertx, settings, repository, redis, new SimpleMeterRegistry(),
+        LayeredCache cache = new LayeredCache(vertx, settings, repository, redis, registry,
                 "test-" + UUID.randomUUID(), listener);
         cache.start();
         return cache;
