@@ -1,6 +1,8 @@
 package io.zhiyue.cache.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -15,6 +17,7 @@ import io.zhiyue.shared.event.GradingProgress;
 import io.zhiyue.shared.event.JobStateChanged;
 import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -26,9 +29,13 @@ import java.util.UUID;
  * script compare), so late, repeated or concurrently handled events cannot set a job back.
  *
  * <p>Every event writes the row's current state to Redis, applied or not: an event handled again
- * because a Redis write failed repairs the copy. Reads go to Redis, and to PostgreSQL when Redis
- * misses or the cache is degraded (refilling Redis). A read that names a version waits up to
- * {@link #WAIT} for it, then answers without the job (the caller asks grading-service).
+ * because a Redis write failed repairs the copy. Reads go to an in-process copy kept at most
+ * {@code zhiyue.jobs.local-ttl} (100 ms; dashboards poll one job thousands of times a minute): the
+ * instance that applies an event updates its own copy at once, another one is at most that much
+ * behind. Then Redis, then
+ * PostgreSQL when Redis misses or the cache is degraded (refilling Redis). A read that names a
+ * version never takes an older in-process copy; it waits up to {@link #WAIT} for the version, then
+ * answers without the job (the caller asks grading-service).
  */
 @ApplicationScoped
 public class JobReadModel {
@@ -49,16 +56,21 @@ public class JobReadModel {
     private final JobStateRepository rows;
     private final ReactiveRedisDataSource redis;
     private final LayeredCache cache;
+    private final Cache<String, JobState> local;
+    private final Counter fromLocal;
     private final Counter fromRedis;
     private final Counter fromPostgres;
     private final Counter notThere;
     private final Counter applied;
 
     public JobReadModel(JobStateRepository rows, ReactiveRedisDataSource redis, LayeredCache cache,
-            MeterRegistry registry) {
+            MeterRegistry registry, @ConfigProperty(name = "zhiyue.jobs.local-ttl", defaultValue = "PT0.1S")
+            Duration localTtl) {
+        this.local = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(localTtl).build();
         this.rows = rows;
         this.redis = redis;
         this.cache = cache;
+        this.fromLocal = reads(registry, "local");
         this.fromRedis = reads(registry, "redis");
         this.fromPostgres = reads(registry, "postgres");
         this.notThere = reads(registry, "none");
@@ -111,7 +123,7 @@ public class JobReadModel {
     }
 
     private Uni<JobState> readUntil(String tenant, UUID jobId, long minVersion, long deadline) {
-        return readOnce(tenant, jobId).chain(found -> {
+        return readOnce(tenant, jobId, minVersion).chain(found -> {
             if (found != null && found.version() >= minVersion) {
                 return Uni.createFrom().item(found);
             }
@@ -123,11 +135,17 @@ public class JobReadModel {
         });
     }
 
-    private Uni<JobState> readOnce(String tenant, UUID jobId) {
+    private Uni<JobState> readOnce(String tenant, UUID jobId, long minVersion) {
+        String key = key(tenant, jobId);
+        JobState held = local.getIfPresent(key);
+        if (held != null && held.version() >= minVersion) {
+            fromLocal.increment();
+            return Uni.createFrom().item(held);
+        }
         if (cache.degraded()) {
             return fromPostgres(tenant, jobId, false);
         }
-        return redis.execute("HMGET", key(tenant, jobId), "v", "j")
+        return redis.execute("HMGET", key, "v", "j")
                 .map(JobReadModel::state)
                 .onFailure().recoverWithItem(failure -> {
                     Log.debugf("the job read model reads %s from PostgreSQL: Redis failed (%s)", jobId, failure);
@@ -139,7 +157,20 @@ public class JobReadModel {
                         return Uni.createFrom().item(found);
                     }
                     return fromPostgres(tenant, jobId, true);
-                });
+                })
+                .invoke(found -> keep(key, found));
+    }
+
+    /** Forgets the in-process copies (tests: to read what is below them). */
+    void forgetLocal() {
+        local.invalidateAll();
+    }
+
+    /** Keeps {@code state} in process unless a newer one is held already. */
+    private void keep(String key, JobState state) {
+        if (state != null) {
+            local.asMap().merge(key, state, (held, now) -> now.version() >= held.version() ? now : held);
+        }
     }
 
     private Uni<JobState> fromPostgres(String tenant, UUID jobId, boolean refill) {
@@ -161,7 +192,9 @@ public class JobReadModel {
                 return Uni.createFrom().item(changed);
             }
             return rows.find(tenant, jobId);
-        }).chain(current -> current == null || cache.degraded() ? Uni.createFrom().voidItem() : put(tenant, jobId, current));
+        }).invoke(current -> keep(key(tenant, jobId), current))
+                .chain(current -> current == null || cache.degraded() ? Uni.createFrom().voidItem()
+                        : put(tenant, jobId, current));
     }
 
     private Uni<Void> put(String tenant, UUID jobId, JobState state) {

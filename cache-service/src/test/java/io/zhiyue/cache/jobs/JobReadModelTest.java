@@ -1,6 +1,7 @@
 package io.zhiyue.cache.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,6 +49,9 @@ class JobReadModelTest {
 
     @Inject
     ReactiveRedisDataSource redis;
+
+    @Inject
+    MeterRegistry registry;
 
     @Test
     void snapshotsAndCountersOnlyEverMoveAJobForward() {
@@ -112,9 +116,30 @@ class JobReadModelTest {
         apply(changed(job, "SPLIT_COMPLETE", "EXECUTING", 3, 0));
         String key = JobReadModel.key(TENANT, job);
         redis.key().del(key).await().indefinitely();
+        jobs.forgetLocal();
 
         read(job).statusCode(200).body("version", equalTo(3));
         assertThat(redis.hash(String.class).hget(key, "v").await().indefinitely()).isEqualTo("3");
+    }
+
+    @Test
+    void repeatedReadsAreServedInProcessButNeverOlderThanTheVersionAskedFor() {
+        UUID job = UUID.randomUUID();
+        apply(changed(job, "SPLIT_COMPLETE", "EXECUTING", 3, 0));
+        double before = readsFrom("local");
+        for (int i = 0; i < 5; i++) {
+            read(job).statusCode(200).body("version", equalTo(3));
+        }
+        assertThat(readsFrom("local") - before).isGreaterThanOrEqualTo(5);
+        // another instance applied version 4: this one's copy is older, and a read asking for 4 goes past it
+        String key = JobReadModel.key(TENANT, job);
+        redis.hash(String.class).hset(key, java.util.Map.of("v", "4", "j", "{\"id\":\"" + job + "\",\"version\":4}"))
+                .await().indefinitely();
+        read(job, 4).statusCode(200).body("version", equalTo(4));
+    }
+
+    private double readsFrom(String source) {
+        return registry.counter("zhiyue.cache.jobs.reads", "source", source).count();
     }
 
     @Test
