@@ -10,6 +10,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import io.zhiyue.cache.jobs.JobStateRepository.JobState;
+import io.zhiyue.cache.layered.Layer;
 import io.zhiyue.cache.layered.LayeredCache;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
@@ -109,11 +110,15 @@ public class JobReadModel {
         return Uni.createFrom().voidItem();
     }
 
+    /** A job as a read found it, and the layer it came from. */
+    public record Found(JobState state, Layer source) {
+    }
+
     /**
      * The job as the read model has it (null: it has not seen the job); with {@code minVersion},
      * null too unless it reaches that version within {@link #WAIT}.
      */
-    public Uni<JobState> read(String tenant, UUID jobId, Long minVersion) {
+    public Uni<Found> read(String tenant, UUID jobId, Long minVersion) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         return readUntil(tenant, jobId, minVersion == null ? 0 : minVersion, deadline).invoke(found -> {
             if (found == null) {
@@ -122,9 +127,9 @@ public class JobReadModel {
         });
     }
 
-    private Uni<JobState> readUntil(String tenant, UUID jobId, long minVersion, long deadline) {
+    private Uni<Found> readUntil(String tenant, UUID jobId, long minVersion, long deadline) {
         return readOnce(tenant, jobId, minVersion).chain(found -> {
-            if (found != null && found.version() >= minVersion) {
+            if (found != null && found.state().version() >= minVersion) {
                 return Uni.createFrom().item(found);
             }
             if (minVersion == 0 || System.nanoTime() + POLL.toNanos() > deadline) {
@@ -135,12 +140,12 @@ public class JobReadModel {
         });
     }
 
-    private Uni<JobState> readOnce(String tenant, UUID jobId, long minVersion) {
+    private Uni<Found> readOnce(String tenant, UUID jobId, long minVersion) {
         String key = key(tenant, jobId);
         JobState held = local.getIfPresent(key);
         if (held != null && held.version() >= minVersion) {
             fromLocal.increment();
-            return Uni.createFrom().item(held);
+            return Uni.createFrom().item(new Found(held, Layer.LOCAL));
         }
         if (cache.degraded()) {
             return fromPostgres(tenant, jobId, false);
@@ -154,11 +159,15 @@ public class JobReadModel {
                 .chain(found -> {
                     if (found != null) {
                         fromRedis.increment();
-                        return Uni.createFrom().item(found);
+                        return Uni.createFrom().item(new Found(found, Layer.REDIS));
                     }
                     return fromPostgres(tenant, jobId, true);
                 })
-                .invoke(found -> keep(key, found));
+                .invoke(found -> {
+                    if (found != null) {
+                        keep(key, found.state());
+                    }
+                });
     }
 
     /** Forgets the in-process copies (tests: to read what is below them). */
@@ -173,7 +182,7 @@ public class JobReadModel {
         }
     }
 
-    private Uni<JobState> fromPostgres(String tenant, UUID jobId, boolean refill) {
+    private Uni<Found> fromPostgres(String tenant, UUID jobId, boolean refill) {
         return rows.find(tenant, jobId).call(found -> {
             if (found == null) {
                 return Uni.createFrom().voidItem();
@@ -181,7 +190,7 @@ public class JobReadModel {
             fromPostgres.increment();
             // refilling is a favour to the next read; its failure is not this read's
             return refill ? put(tenant, jobId, found).onFailure().recoverWithNull() : Uni.createFrom().voidItem();
-        });
+        }).map(found -> found == null ? null : new Found(found, Layer.POSTGRES));
     }
 
     /** Writes the row's state after {@code change} (the current row when the change was not newer) to Redis. */

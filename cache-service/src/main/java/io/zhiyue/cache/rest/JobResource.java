@@ -13,12 +13,16 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.util.List;
 import java.util.UUID;
 
-/** The job read model, for the gateway (internal: the tenant comes from the gateway's header). */
+/**
+ * The job read model, for the gateway (internal: the tenant comes from the gateway's header); a
+ * read answers {@code X-Cache-Source: local|redis|postgres}.
+ */
 @Path("/api/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class JobResource {
@@ -33,7 +37,7 @@ public class JobResource {
     @Path("/{jobId}")
     @Operation(summary = "A grading job as grading-service last announced it; with minVersion, at least that version "
             + "(waits up to 300 ms); 404 when the read model has not seen it (ask grading-service)")
-    public Uni<String> job(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") String jobId,
+    public Uni<Response> job(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") String jobId,
             @QueryParam("minVersion") String minVersion) {
         UUID id = parse(jobId);
         Long version = minVersion(minVersion);
@@ -43,7 +47,8 @@ public class JobResource {
                         ? "the read model has not seen job " + jobId
                         : "the read model has not seen version " + version + " of job " + jobId);
             }
-            return found.job();
+            return Response.ok(found.state().job(), MediaType.APPLICATION_JSON)
+                    .header(ResultCacheResource.CACHE_SOURCE, found.source().label()).build();
         });
     }
 

@@ -118,8 +118,11 @@ class JobReadModelTest {
         redis.key().del(key).await().indefinitely();
         jobs.forgetLocal();
 
-        read(job).statusCode(200).body("version", equalTo(3));
+        read(job).statusCode(200).header("X-Cache-Source", "postgres").body("version", equalTo(3));
         assertThat(redis.hash(String.class).hget(key, "v").await().indefinitely()).isEqualTo("3");
+        jobs.forgetLocal();
+        read(job).statusCode(200).header("X-Cache-Source", "redis");
+        read(job).statusCode(200).header("X-Cache-Source", "local");
     }
 
     @Test
