@@ -125,7 +125,8 @@ public class LayeredCache implements AutoCloseable {
 
     /**
      * Loads the keys below the local layer, sharing loads in flight: a key another caller is loading is waited
-     * for, not loaded again. A key whose load ended just now is found in the local layer it back-filled.
+     * for, not loaded again. A key whose load ended just now is found in the local layer it back-filled. Every load
+     * ends (Redis calls and PostgreSQL statements are bounded), so no waiter waits forever.
      */
     private Uni<Map<EntryKey, Hit>> loadOnce(List<EntryKey> missing, boolean useLocal) {
         Map<EntryKey, CompletableFuture<Hit>> owned = new LinkedHashMap<>();
@@ -146,19 +147,19 @@ public class LayeredCache implements AutoCloseable {
             }
             awaited.add(mine);
         }
-        Uni<Void> load = owned.isEmpty() ? Uni.createFrom().voidItem()
-                : loadBelowLocal(List.copyOf(owned.keySet()), useLocal)
-                        .invoke(found -> owned.forEach((key, future) -> {
-                            inFlight.remove(key, future);
-                            future.complete(found.get(key));
-                        }))
-                        .onFailure().invoke(failure -> owned.forEach((key, future) -> {
-                            inFlight.remove(key, future);
-                            future.completeExceptionally(failure);
-                        }))
-                        .replaceWithVoid();
-        return load.chain(() -> Uni.createFrom().completionStage(
-                        CompletableFuture.allOf(awaited.toArray(CompletableFuture[]::new))))
+        if (!owned.isEmpty()) {
+            // subscribed apart from this caller: a caller who gives up does not fail the others waiting on it
+            loadBelowLocal(List.copyOf(owned.keySet()), useLocal).subscribe().with(
+                    found -> owned.forEach((key, future) -> {
+                        inFlight.remove(key, future);
+                        future.complete(found.get(key));
+                    }),
+                    failure -> owned.forEach((key, future) -> {
+                        inFlight.remove(key, future);
+                        future.completeExceptionally(failure);
+                    }));
+        }
+        return Uni.createFrom().completionStage(CompletableFuture.allOf(awaited.toArray(CompletableFuture[]::new)))
                 .onFailure(CompletionException.class).transform(Throwable::getCause)
                 .map(done -> {
                     Map<EntryKey, Hit> found = new HashMap<>();

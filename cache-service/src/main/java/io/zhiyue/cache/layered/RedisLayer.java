@@ -8,6 +8,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.RedisOptions;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The Redis layer: values as strings with a TTL, read with one MGET per batch, and changed only through two Lua
@@ -206,7 +208,7 @@ public class RedisLayer implements AutoCloseable {
     }
 
     /** A dedicated connection for the invalidation channel, to the same server. */
-    InvalidationChannel channel(String channel, java.util.function.Consumer<String> onMessage, Runnable onLost) {
+    InvalidationChannel channel(String channel, Consumer<String> onMessage, Runnable onLost) {
         return new InvalidationChannel(vertx, url, channel, timeout, onMessage, onLost);
     }
 
@@ -229,7 +231,7 @@ public class RedisLayer implements AutoCloseable {
     }
 
     private static String withoutCredentials(String url) {
-        java.net.URI uri = java.net.URI.create(url);
+        URI uri = URI.create(url);
         return uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 6379)
                 + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "" : uri.getRawPath());
     }

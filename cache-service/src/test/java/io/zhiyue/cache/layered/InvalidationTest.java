@@ -3,6 +3,7 @@ package io.zhiyue.cache.layered;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.zhiyue.cache.config.CacheConfig;
 import io.zhiyue.cache.repository.CacheEntryRepository;
@@ -133,7 +134,7 @@ class InvalidationTest {
         redis.pubsub(String.class).publish(config.redis().invalidationChannel(), JsonCodec.write(message));
     }
 
-    private static long version(io.smallrye.mutiny.Uni<List<CacheEntryRepository.StoredEntry>> put) {
+    private static long version(Uni<List<CacheEntryRepository.StoredEntry>> put) {
         return put.await().atMost(WAIT).getFirst().value().version();
     }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -68,7 +69,7 @@ class ResultCacheResourceTest {
     void aNewPutReplacesTheValueWithAHigherVersion() {
         int v1 = put(tenant, entry("k", Map.of("score", 1))).statusCode(200).extract().path("versions[0]");
         int v2 = put(tenant, entry("k", Map.of("score", 2))).statusCode(200).extract().path("versions[0]");
-        org.assertj.core.api.Assertions.assertThat(v2).isGreaterThan(v1);
+        assertThat(v2).isGreaterThan(v1);
         lookup(tenant, ref("k")).statusCode(200).body("hits[0].value.score", equalTo(2))
                 .body("hits[0].version", equalTo(v2));
     }
