@@ -7,9 +7,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import io.zhiyue.cache.jobs.JobStateRepository.JobState;
+import io.zhiyue.cache.layered.CacheStatus;
 import io.zhiyue.cache.layered.Layer;
 import io.zhiyue.cache.layered.LayeredCache;
 import io.zhiyue.shared.event.Envelope;
@@ -18,16 +20,24 @@ import io.zhiyue.shared.event.GradingProgress;
 import io.zhiyue.shared.event.JobStateChanged;
 import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The live state of every grading job, from {@code zhiyue:events}: PostgreSQL ({@code job_states})
- * holds it, Redis a copy for fast reads ({@code zhiyue:cache:job:<tenant>:<job>}, a hash of version
- * and JSON). Both only ever move a job to a newer version (the PostgreSQL statement and a Lua
- * script compare), so late, repeated or concurrently handled events cannot set a job back.
+ * holds it — the last snapshot and the last counters, each with its version — and Redis a copy of
+ * the merged job for fast reads ({@code zhiyue:cache:job:<tenant>:<job>}: a hash of version, rank
+ * and JSON). The rank (snapshot version + counters version) grows with every change of either
+ * part, and a copy is only ever replaced by one of a higher or equal rank (a Lua script, and the
+ * same rule in process), so late, repeated or concurrently handled events cannot set a job back.
+ * After Redis was unusable, the rows changed meanwhile are copied to it again.
  *
  * <p>Every event writes the row's current state to Redis, applied or not: an event handled again
  * because a Redis write failed repairs the copy. Reads go to an in-process copy kept at most
@@ -35,29 +45,34 @@ import java.util.UUID;
  * instance that applies an event updates its own copy at once, another one is at most that much
  * behind. Then Redis, then
  * PostgreSQL when Redis misses or the cache is degraded (refilling Redis). A read that names a
- * version never takes an older in-process copy; it waits up to {@link #WAIT} for the version, then
+ * version never takes an older in-process copy; it waits up to {@code zhiyue.jobs.wait} for the version, then
  * answers without the job (the caller asks grading-service).
  */
 @ApplicationScoped
 public class JobReadModel {
 
-    /** How long a read waits for the version it asked for. */
-    static final Duration WAIT = Duration.ofMillis(300);
     private static final Duration POLL = Duration.ofMillis(25);
     private static final Duration TTL = Duration.ofDays(1);
+    /** Clock and commit slack when looking for the rows changed while Redis was unusable. */
+    private static final Duration RECOPY_MARGIN = Duration.ofSeconds(5);
     private static final String PREFIX = "zhiyue:cache:job:";
-    /** Sets the copy unless Redis holds a newer version; the same version is written again (a fuller state). */
+    /** Sets the copy unless Redis holds one of a higher rank (the same rank is the same state). */
     private static final String PUT_IF_NOT_OLDER = """
-            local current = redis.call('HGET', KEYS[1], 'v')
-            if current and tonumber(current) > tonumber(ARGV[1]) then return 0 end
-            redis.call('HSET', KEYS[1], 'v', ARGV[1], 'j', ARGV[2])
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            local current = redis.call('HGET', KEYS[1], 'r')
+            if current and tonumber(current) > tonumber(ARGV[2]) then return 0 end
+            redis.call('HSET', KEYS[1], 'v', ARGV[1], 'r', ARGV[2], 'j', ARGV[3])
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
             return 1""";
+    /** Rows copied to Redis again after it came back, at most. */
+    private static final int RECOPY_LIMIT = 10_000;
 
     private final JobStateRepository rows;
     private final ReactiveRedisDataSource redis;
     private final LayeredCache cache;
     private final Cache<String, JobState> local;
+    private final AtomicReference<Instant> degradedSince = new AtomicReference<>();
+    /** How long a read waits for the version it asked for. */
+    private final Duration wait;
     private final Counter fromLocal;
     private final Counter fromRedis;
     private final Counter fromPostgres;
@@ -66,7 +81,8 @@ public class JobReadModel {
 
     public JobReadModel(JobStateRepository rows, ReactiveRedisDataSource redis, LayeredCache cache,
             MeterRegistry registry, @ConfigProperty(name = "zhiyue.jobs.local-ttl", defaultValue = "PT0.1S")
-            Duration localTtl) {
+            Duration localTtl, @ConfigProperty(name = "zhiyue.jobs.wait", defaultValue = "PT0.3S") Duration wait) {
+        this.wait = wait;
         this.local = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(localTtl).build();
         this.rows = rows;
         this.redis = redis;
@@ -104,7 +120,7 @@ public class JobReadModel {
                     .put("failed", progress.failed()).put("cancelled", progress.cancelled())
                     .put("pendingReview", progress.pendingReview()).put("percent", progress.percent())
                     .put("version", progress.version());
-            return copy(tenant, progress.jobId(), rows.patchCounters(tenant, progress.jobId(),
+            return copy(tenant, progress.jobId(), rows.putCounters(tenant, progress.jobId(),
                     JsonCodec.write(counters), progress.version()));
         }
         return Uni.createFrom().voidItem();
@@ -116,10 +132,10 @@ public class JobReadModel {
 
     /**
      * The job as the read model has it (null: it has not seen the job); with {@code minVersion},
-     * null too unless it reaches that version within {@link #WAIT}.
+     * null too unless it reaches that version within {@code zhiyue.jobs.wait} (300 ms).
      */
     public Uni<Found> read(String tenant, UUID jobId, Long minVersion) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        long deadline = System.nanoTime() + wait.toNanos();
         return readUntil(tenant, jobId, minVersion == null ? 0 : minVersion, deadline).invoke(found -> {
             if (found == null) {
                 notThere.increment();
@@ -150,7 +166,7 @@ public class JobReadModel {
         if (cache.degraded()) {
             return fromPostgres(tenant, jobId, false);
         }
-        return redis.execute("HMGET", key, "v", "j")
+        return redis.execute("HMGET", key, "v", "r", "j")
                 .map(JobReadModel::state)
                 .onFailure().recoverWithItem(failure -> {
                     Log.debugf("the job read model reads %s from PostgreSQL: Redis failed (%s)", jobId, failure);
@@ -175,15 +191,38 @@ public class JobReadModel {
         local.invalidateAll();
     }
 
-    /** Keeps {@code state} in process unless a newer one is held already. */
+    /** Keeps {@code state} in process unless one of a higher rank is held already. */
     private void keep(String key, JobState state) {
-        if (state != null) {
-            local.asMap().merge(key, state, (held, now) -> now.version() >= held.version() ? now : held);
+        if (state != null && state.served()) {
+            local.asMap().merge(key, state, (held, now) -> now.rank() >= held.rank() ? now : held);
         }
     }
 
+    /** Redis went unusable, or came back: then the rows changed meanwhile are copied to it again. */
+    void onStatus(@Observes CacheStatus status) {
+        if (status.degraded()) {
+            degradedSince.compareAndSet(null, status.at());
+            return;
+        }
+        Instant since = degradedSince.getAndSet(null);
+        if (since != null) {
+            recopy(since.minus(RECOPY_MARGIN)).subscribe().with(
+                    copied -> Log.infof("the job read model copied %d jobs changed while Redis was unusable", copied),
+                    failure -> Log.warnf("the job read model could not copy the jobs changed while Redis was unusable: %s",
+                            failure.toString()));
+        }
+    }
+
+    /** Copies the servable jobs changed since {@code since} to Redis; answers how many. */
+    Uni<Integer> recopy(Instant since) {
+        return rows.changedSince(since.atOffset(ZoneOffset.UTC), RECOPY_LIMIT).chain(changed -> Multi.createFrom()
+                .iterable(changed)
+                .onItem().transformToUniAndConcatenate(row -> put(row.tenant(), row.jobId(), row.state()))
+                .collect().asList().map(List::size));
+    }
+
     private Uni<Found> fromPostgres(String tenant, UUID jobId, boolean refill) {
-        return rows.find(tenant, jobId).call(found -> {
+        return rows.find(tenant, jobId).map(found -> found == null || !found.served() ? null : found).call(found -> {
             if (found == null) {
                 return Uni.createFrom().voidItem();
             }
@@ -202,20 +241,21 @@ public class JobReadModel {
             }
             return rows.find(tenant, jobId);
         }).invoke(current -> keep(key(tenant, jobId), current))
-                .chain(current -> current == null || cache.degraded() ? Uni.createFrom().voidItem()
+                // a failed copy fails the event: it is handled again (and after an outage the rows are copied anyway)
+                .chain(current -> current == null || !current.served() ? Uni.createFrom().voidItem()
                         : put(tenant, jobId, current));
     }
 
     private Uni<Void> put(String tenant, UUID jobId, JobState state) {
         return redis.execute("EVAL", PUT_IF_NOT_OLDER, "1", key(tenant, jobId), Long.toString(state.version()),
-                state.job(), Long.toString(TTL.toMillis())).replaceWithVoid();
+                Long.toString(state.rank()), state.job(), Long.toString(TTL.toMillis())).replaceWithVoid();
     }
 
     private static JobState state(Response reply) {
-        if (reply == null || reply.size() < 2 || reply.get(0) == null || reply.get(1) == null) {
+        if (reply == null || reply.size() < 3 || reply.get(0) == null || reply.get(1) == null || reply.get(2) == null) {
             return null;
         }
-        return new JobState(reply.get(1).toString(), reply.get(0).toLong());
+        return new JobState(reply.get(2).toString(), reply.get(0).toLong(), reply.get(1).toLong());
     }
 
     static String key(String tenant, UUID jobId) {
