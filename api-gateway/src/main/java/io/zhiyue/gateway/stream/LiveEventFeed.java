@@ -24,11 +24,13 @@ public class LiveEventFeed implements TailListener {
 
     private final StreamTails tails;
     private final ChannelHub hub;
+    private final JobVersions versions;
     private final RecentKeys recent = new RecentKeys(RecentKeys.LIVE_CAPACITY);
 
-    LiveEventFeed(StreamTails tails, ChannelHub hub) {
+    LiveEventFeed(StreamTails tails, ChannelHub hub, JobVersions versions) {
         this.tails = tails;
         this.hub = hub;
+        this.versions = versions;
     }
 
     void onStart(@Observes @Priority(100) StartupEvent event) {
@@ -42,6 +44,9 @@ public class LiveEventFeed implements TailListener {
 
     @Override
     public void onEntry(StreamId id, Envelope envelope) {
+        if (envelope != null) {
+            versions.saw(envelope);
+        }
         List<LiveEvent> events = LiveEvent.of(id, envelope);
         if (events.isEmpty() || !recent.firstTime(envelope.key())) {
             hub.advanceTo(id);

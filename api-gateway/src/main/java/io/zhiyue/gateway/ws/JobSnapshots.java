@@ -10,6 +10,7 @@ import io.zhiyue.gateway.client.Caller;
 import io.zhiyue.gateway.client.DownstreamResponse;
 import io.zhiyue.gateway.client.GradingClient;
 import io.zhiyue.gateway.config.GatewayConfig;
+import io.zhiyue.gateway.stream.JobVersions;
 import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +37,7 @@ public class JobSnapshots {
 
     private final GradingClient grading;
     private final CacheClient cache;
+    private final JobVersions versions;
     private final GatewayConfig config;
     private final ChannelHub hub;
     private final Map<UUID, JobRounds> byJob = new ConcurrentHashMap<>();
@@ -44,10 +46,11 @@ public class JobSnapshots {
     private final Counter fetches;
     private final Counter missed;
 
-    JobSnapshots(GradingClient grading, CacheClient cache, GatewayConfig config, ChannelHub hub,
+    JobSnapshots(GradingClient grading, CacheClient cache, JobVersions versions, GatewayConfig config, ChannelHub hub,
             MeterRegistry registry) {
         this.grading = grading;
         this.cache = cache;
+        this.versions = versions;
         this.config = config;
         this.hub = hub;
         this.permits = new AtomicInteger(config.snapshotConcurrency());
@@ -114,8 +117,9 @@ public class JobSnapshots {
         fetches.increment();
         Caller caller = platformCaller();
         String jobId = round.rounds.jobId.toString();
-        // cache-service's read model first; grading-service when it has not seen the job or cannot answer
-        cache.job(caller, jobId, null).onFailure().recoverWithNull()
+        // cache-service's read model first, at least as new as the events this replica has seen of the
+        // job; grading-service when the read model has not seen it, is behind or cannot answer
+        cache.job(caller, jobId, versions.newest(round.rounds.jobId)).onFailure().recoverWithNull()
                 .chain(answer -> answer != null && answer.status() == 200 ? Uni.createFrom().item(answer)
                         : grading.jobSnapshot(caller, jobId))
                 .subscribe().with(response -> finish(round, parse(response)), failure -> {

@@ -1,13 +1,21 @@
 package io.zhiyue.gateway.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.zhiyue.gateway.stream.JobVersions;
 import io.zhiyue.gateway.support.GradingStub;
 import io.zhiyue.gateway.support.InjectCacheStub;
 import io.zhiyue.gateway.support.InjectGradingStub;
 import io.zhiyue.gateway.support.StubbedGradingProfile;
+import io.zhiyue.gateway.ws.JobSnapshots;
+import io.zhiyue.shared.event.Envelope;
+import io.zhiyue.shared.event.EventType;
+import io.zhiyue.shared.event.GradingProgress;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -31,6 +39,12 @@ class JobReadModelRoutingTest {
 
     @InjectGradingStub
     GradingStub grading;
+
+    @Inject
+    JobVersions versions;
+
+    @Inject
+    JobSnapshots snapshots;
 
     @Test
     void aJobTheReadModelHasIsAnsweredFromItAndGradingServiceIsNotAsked() {
@@ -67,6 +81,22 @@ class JobReadModelRoutingTest {
         given().when().get("/api/v1/grading-jobs/" + job).then().statusCode(200)
                 .body("path", equalTo("/api/v1/grading-jobs/" + job));
         assertThat(grading.count("GET", "/api/v1/grading-jobs/" + job)).isEqualTo(1);
+    }
+
+    @Test
+    void aLiveSnapshotIsAtLeastAsNewAsTheEventsThisReplicaHasSeen() {
+        UUID job = UUID.randomUUID();
+        versions.saw(Envelope.of(EventType.GRADING_PROGRESS, "demo-school", "p:" + job,
+                new GradingProgress(job, UUID.randomUUID(), "EXECUTING", 10, 4, 0, 0, 0, BigDecimal.valueOf(40), 9L),
+                null));
+        cache.respond("GET", "/api/v1/jobs/" + job, 200, "application/json",
+                "{\"id\":\"" + job + "\",\"state\":\"EXECUTING\",\"version\":9}");
+
+        JsonNode snapshot = snapshots.snapshotOf("job:" + job, 0).await().atMost(Duration.ofSeconds(10));
+
+        assertThat(snapshot.path("version").asLong()).isEqualTo(9);
+        assertThat(cache.last("GET", "/api/v1/jobs/" + job).query().get("minVersion")).isEqualTo(List.of("9"));
+        assertThat(grading.count("GET", "/api/v1/grading-jobs/" + job)).isZero();
     }
 
     @Test
