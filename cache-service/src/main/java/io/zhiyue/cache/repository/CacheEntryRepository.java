@@ -49,11 +49,13 @@ public class CacheEntryRepository {
      * An update takes its version after it holds the row's lock, so a row's versions grow in commit order. A new
      * row's number is drawn before the conflict check; if a deletion of the key commits in between, the row keeps
      * a number below the deletion's and is served from PostgreSQL until the tombstone expires: slower, never stale.
+     * Rows are taken in key order, so two batches sharing keys lock them in one order and cannot deadlock.
      */
     private static final String UPSERT = """
             INSERT INTO entries AS e (region, tenant_id, scope, key, value, version)
             SELECT region, tenant_id, scope, key, value::jsonb, nextval('entry_version')
               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS n(region, tenant_id, scope, key, value)
+             ORDER BY region, tenant_id, scope, key
             ON CONFLICT (region, tenant_id, scope, key)
             DO UPDATE SET value = EXCLUDED.value, version = nextval('entry_version'), updated_at = now()
             RETURNING e.region, e.tenant_id, e.scope, e.key, e.value::text AS value, e.version""";
