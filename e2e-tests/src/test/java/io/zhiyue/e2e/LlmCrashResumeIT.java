@@ -5,6 +5,7 @@ import io.zhiyue.devstack.Devstack;
 import io.zhiyue.devstack.llm.ScriptedOpenAiServer;
 import io.zhiyue.devstack.llm.ScriptedOpenAiServer.Content;
 import io.zhiyue.e2e.driver.GatewayClient;
+import io.zhiyue.e2e.driver.GatewayException;
 import io.zhiyue.e2e.driver.Job;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,7 +103,12 @@ class LlmCrashResumeIT {
         assertThat(recovery.path("decision").asText()).isIn("RESUMED", "RESTARTED");
         assertThat(recovery.path("reason").asText()).isNotBlank();
 
-        // one result per answer
+        // one result per answer. Three of the gateway's four grading-service instances are dead; job
+        // reads came from cache-service, so the balancer has not yet learnt which: a read may try
+        // only dead ones within its retries (a 503) until it has, so the pages are read when one answers.
+        await("a grading-service the gateway reaches").atMost(Duration.ofSeconds(30))
+                .ignoreException(GatewayException.class)
+                .until(() -> gateway.getJson("grading-jobs/" + jobId + "/results?page_size=1").has("items"));
         Set<String> submissions = new HashSet<>();
         String cursor = null;
         do {
