@@ -1,6 +1,7 @@
 package io.zhiyue.checkpoint.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.pgclient.PgException;
@@ -8,92 +9,52 @@ import io.zhiyue.checkpoint.store.CheckpointCorruptException;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem;
 import io.zhiyue.shared.error.ZhiyueException;
-import io.zhiyue.shared.tenant.TenantHeaders;
-import io.zhiyue.streams.health.DependencyFailures;
+import io.zhiyue.streams.http.Problems;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
 
-/** Errors as RFC 9457 problem+json with a stable code; never a stack trace. */
+/** Errors as RFC 9457 problem+json with a stable code ({@link Problems}); never a stack trace. */
 public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response zhiyue(ZhiyueException e, HttpServerRequest request) {
-        return problem(e.code(), e.getMessage(), e.errors(), request);
+        return Problems.zhiyue(e, request);
     }
 
     /** Names the checkpoint that cannot be trusted; never an empty or partial state in its place. */
     @ServerExceptionMapper
     public Response corrupt(CheckpointCorruptException e, HttpServerRequest request) {
         Log.errorf("checkpoint %s is corrupt: %s", e.checkpointId(), e.reason());
-        return problem(ErrorCode.CHECKPOINT_CORRUPT, "checkpoint " + e.checkpointId() + " is corrupt: " + e.reason(),
-                List.of(new Problem.FieldError("checkpointId", e.checkpointId().toString())), request);
+        return Problems.problem(ErrorCode.CHECKPOINT_CORRUPT, "checkpoint " + e.checkpointId() + " is corrupt: "
+                + e.reason(), List.of(new Problem.FieldError("checkpointId", e.checkpointId().toString())), request);
     }
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, HttpServerRequest request) {
-        return problem(ErrorCode.VALIDATION_ERROR, "the body is not the JSON expected here",
-                List.of(new Problem.FieldError("body", "is not valid JSON of the expected shape")), request);
+        return Problems.json(e, request);
+    }
+
+    /** Quarkus REST maps this subtype itself (plain JSON, or no body at all) unless we claim it. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, HttpServerRequest request) {
+        return Problems.json(e, request);
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, HttpServerRequest request) {
-        if (e.getCause() instanceof JsonProcessingException json) {
-            return json(json, request);
-        }
-        int status = e.getResponse().getStatus();
-        ErrorCode code = switch (status) {
-            case 404 -> ErrorCode.RECORD_NOT_FOUND;
-            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
-            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
-            default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.VALIDATION_ERROR;
-        };
-        Problem body = new Problem(code.type(), code.title(), status,
-                status == 404 ? "no such resource: " + request.path() : e.getMessage(), code.name(), request.path(),
-                requestId(request), null);
-        return Response.status(status).type(Problem.MEDIA_TYPE).entity(body).build();
+        return Problems.web(e, request);
     }
 
-    /** A value PostgreSQL cannot store (SQLSTATE 22xxx, e.g. a NUL character) is the caller's 400; other SQL errors are not an outage. */
     @ServerExceptionMapper
     public Response database(PgException e, HttpServerRequest request) {
-        if (e.getSqlState() != null && e.getSqlState().startsWith("22")) {
-            return problem(ErrorCode.VALIDATION_ERROR, "a value in the request cannot be stored: " + e.getErrorMessage(),
-                    List.of(new Problem.FieldError("body", "cannot be stored")), request);
-        }
-        String requestId = requestId(request);
-        Log.errorf(e, "database error on %s %s (requestId %s)", request.method(), request.path(), requestId);
-        return problem(ErrorCode.INTERNAL_ERROR, "an unexpected error occurred; quote requestId " + requestId,
-                List.of(), request);
+        return Problems.database(e, request);
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, HttpServerRequest request) {
-        if (DependencyFailures.isUnavailable(e)) {
-            Log.warnf("%s %s: PostgreSQL is unavailable: %s", request.method(), request.path(), e.toString());
-            return problem(ErrorCode.DEPENDENCY_UNAVAILABLE, "PostgreSQL did not answer in time; try again shortly",
-                    List.of(), request);
-        }
-        String requestId = requestId(request);
-        Log.errorf(e, "unexpected error on %s %s (requestId %s)", request.method(), request.path(), requestId);
-        return problem(ErrorCode.INTERNAL_ERROR, "an unexpected error occurred; quote requestId " + requestId,
-                List.of(), request);
-    }
-
-    private static Response problem(ErrorCode code, String detail, List<Problem.FieldError> errors,
-            HttpServerRequest request) {
-        Problem body = Problem.of(code, detail, request.path(), requestId(request), errors);
-        Response.ResponseBuilder response = Response.status(code.status()).type(Problem.MEDIA_TYPE).entity(body);
-        if (code == ErrorCode.DEPENDENCY_UNAVAILABLE) {
-            response.header(HttpHeaders.RETRY_AFTER, "2");
-        }
-        return response.build();
-    }
-
-    private static String requestId(HttpServerRequest request) {
-        return TenantHeaders.requestIdOrNew(request.getHeader(TenantHeaders.REQUEST_ID));
+        return Problems.unexpected(e, request);
     }
 }
