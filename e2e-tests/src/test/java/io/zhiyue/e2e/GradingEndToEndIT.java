@@ -356,6 +356,19 @@ class GradingEndToEndIT {
         UploadReport upload = gateway.uploadCsv(examId, exam.csv());
         assertThat(upload.rejected()).isEmpty();
         assertThat(upload.accepted()).isEqualTo(exam.size()).isGreaterThanOrEqualTo(2_000);
+        // a job of 2,000 rule-mode answers takes about a second: when it ends before the victim could be
+        // caught holding a batch (nothing was killed), the scenario is run again with a new job
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            if (killDuringAJob(exam, examId)) {
+                return;
+            }
+            System.out.printf("e2e: the job ended before %s held a batch; again with a new job%n", firstUsed.name());
+        }
+        org.junit.jupiter.api.Assertions.fail("in three jobs " + firstUsed.name() + " never held a batch while the job ran");
+    }
+
+    /** Whether the scenario ran (the victim was killed holding a batch); false when the job ended first. */
+    private boolean killDuringAJob(SampleExam exam, String examId) throws Exception {
         Job created = gateway.createJob(examId);
         String channel = "job:" + created.id();
         ServiceProcess victim = firstUsed;
@@ -367,6 +380,9 @@ class GradingEndToEndIT {
                     .until(() -> live.messages("SYSTEM_STATUS").stream()
                             .anyMatch(m -> m.data().path("subscribed").asBoolean(false)));
             long held = startWithTheVictimHoldingBatches(victim, created.id());
+            if (held == 0) {
+                return false;
+            }
             long killedAt = System.nanoTime();
             Job atKill = gateway.job(created.id());
             assertThat(atKill.isFinal()).as("the instance must be killed while the job runs").isFalse();
@@ -414,6 +430,7 @@ class GradingEndToEndIT {
                     afterKill.finalAfterMillis(), afterKill.longestStallMillis(), afterKill.requests(),
                     afterKill.failed(), afterKill.errorWindowMillis(), afterKill.worstLatencyMillis());
         }
+        return true;
     }
 
     /** Redis stream ids: {@code <millis>-<sequence>}, compared numerically. */
@@ -432,7 +449,8 @@ class GradingEndToEndIT {
      * the gateway might pick the frozen one. A grading job of 2,000 rule-mode answers takes about a
      * second, too short to catch an instance holding a batch by polling alone (that was flaky); when
      * the frozen workers happened to be between two reads and got nothing, the victim is thawed and
-     * caught by polling as before. Answers how many batches it held.
+     * caught by polling as before. Answers how many batches it held (0: the job ended first,
+     * nothing was killed).
      */
     private static long startWithTheVictimHoldingBatches(ServiceProcess victim, String jobId) throws Exception {
         ServiceProcess starter = suite.grading().stream().filter(process -> process != victim).findFirst()
@@ -444,7 +462,9 @@ class GradingEndToEndIT {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(started.statusCode()).as("start: %s", started.body()).isEqualTo(200);
         try (RespClient redis = new RespClient(Devstack.shared().redisUrl())) {
-            long held = await("the frozen " + victim.name() + " handed a batch").atMost(Duration.ofSeconds(2))
+            // the batches go out through the outbox relay after the start commits: on a loaded machine that
+            // can take seconds, and Redis hands a frozen consumer's blocked read its entry however long it waits
+            long held = await("the frozen " + victim.name() + " handed a batch").atMost(Duration.ofSeconds(10))
                     .pollInterval(Duration.ofMillis(5)).until(() -> pendingOf(redis, victim), pending -> pending > 0);
             victim.kill();
             return held;
@@ -452,32 +472,34 @@ class GradingEndToEndIT {
             // its workers were between two reads when it froze: thaw it and catch it by polling
         }
         OsProcesses.signal("CONT", List.of(victim.pid()));
-        return killWhileItHoldsABatch(victim);
+        return killWhileItHoldsABatch(victim, jobId);
     }
 
     /**
      * Kills {@code victim} while it holds a batch it has not acknowledged, so the job can only
      * finish if that batch is taken over: the process is frozen (SIGSTOP) once Redis shows it
      * holding one, checked again while frozen (it cannot acknowledge any more), then killed with
-     * SIGKILL. Answers how many batches it held.
+     * SIGKILL. Answers how many batches it held, or 0 when the job ended before it held one.
      */
-    private static long killWhileItHoldsABatch(ServiceProcess victim) {
+    private static long killWhileItHoldsABatch(ServiceProcess victim, String jobId) {
         try (RespClient redis = new RespClient(Devstack.shared().redisUrl())) {
-            return await(victim.name() + " holding an unacknowledged batch").atMost(GRADING)
+            // -1 while it holds none and the job goes on; 0 once the job ended first (nothing killed)
+            long held = await(victim.name() + " holding an unacknowledged batch").atMost(GRADING)
                     .pollInterval(Duration.ofMillis(2))
                     .until(() -> {
                         if (pendingOf(redis, victim) == 0) {
-                            return 0L;
+                            return gateway.job(jobId).isFinal() ? 0L : -1L;
                         }
                         OsProcesses.signal("STOP", victim.pid());
-                        long held = pendingOf(redis, victim);
-                        if (held > 0) {
+                        long frozenWith = pendingOf(redis, victim);
+                        if (frozenWith > 0) {
                             victim.kill();
-                            return held;
+                            return frozenWith;
                         }
                         OsProcesses.signal("CONT", victim.pid());
-                        return 0L;
-                    }, held -> held > 0);
+                        return -1L;
+                    }, result -> result >= 0);
+            return held;
         }
     }
 

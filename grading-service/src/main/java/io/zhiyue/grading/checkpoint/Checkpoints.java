@@ -36,9 +36,9 @@ public class Checkpoints {
 
     /**
      * What a piece of work found when it started: checkpoint {@code id} with its {@code state}, or
-     * none ({@code id} null). {@code why} says why there is nothing to resume from, or why an older
-     * checkpoint than the latest was resumed from; null for the plain cases (the latest resumed, or
-     * a first start with no checkpoint at all).
+     * none ({@code id} null). {@code why} says why there is nothing to resume from (corrupt,
+     * unreachable), or why an older checkpoint than the latest was resumed from; null for the plain
+     * cases: the latest resumed, or none at all yet.
      */
     public record Found(UUID id, JsonNode state, String why) {
 
@@ -77,7 +77,7 @@ public class Checkpoints {
                 return Uni.createFrom().item(found(response, null));
             }
             if (status == 404) {
-                return Uni.createFrom().item(Found.none("no checkpoint of " + what));
+                return Uni.createFrom().item(Found.none(null));
             }
             if (status == 409) {
                 String corrupt = corruptId(response);

@@ -34,7 +34,7 @@ public class LlmCheckpoints {
     /**
      * What a batch found when it started: the replies of the checkpoint it resumes from
      * ({@code checkpointId} null: none), and why there is none or why an older one was taken
-     * ({@code why}; null when the latest was resumed, or for a plain first delivery).
+     * ({@code why}; null when the latest was resumed).
      */
     public record Restored(Map<UUID, Saved> replies, UUID checkpointId, String why) {
 
@@ -54,7 +54,8 @@ public class LlmCheckpoints {
         return checkpoints.restore(tenant, jobId, namespace(batchNo), "batch " + batchNo + "'s LLM replies")
                 .map(found -> {
                     if (!found.found()) {
-                        return new Restored(Map.of(), null, found.why());
+                        return new Restored(Map.of(), null,
+                                found.why() == null ? "no checkpoint of its LLM replies" : found.why());
                     }
                     Map<UUID, Saved> saved = read(found.state());
                     Log.infof("batch %d of job %s resumes from checkpoint %s: %d LLM replies there", batchNo, jobId,

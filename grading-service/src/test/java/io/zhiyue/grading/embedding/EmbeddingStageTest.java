@@ -49,7 +49,7 @@ class EmbeddingStageTest {
         // the first run: five texts, three rounds, a checkpoint after each
         given().when().post("/api/v1/questions/" + questionId + "/embeddings").then().statusCode(200)
                 .body("distinct", equalTo(5)).body("embeddedNow", equalTo(5)).body("resumedAfter", equalTo(0))
-                .body("checkpointId", nullValue());
+                .body("checkpointId", nullValue()).body("resumeNote", nullValue());
         List<String> rounds = CHECKPOINTS.ids(questionId, "embedding");
         assertThat(rounds).hasSize(3);
         assertThat(CHECKPOINTS.latest(questionId, "embedding")).contains("\"texts\":5");
