@@ -108,17 +108,17 @@ public class EmbeddingService {
                         hashes.computeIfAbsent(TextNormalizer.normalize(answer), TextNormalizer::key);
                     }
                     List<String> texts = new ArrayList<>(hashes.keySet());
-                    List<byte[]> keys = new ArrayList<>(hashes.values());
+                    Fingerprint fingerprint = new Fingerprint(new ArrayList<>(hashes.values()));
                     return checkpoints.restore(tenant, questionId, STAGE, "the embedding stage of question " + questionId)
                             .chain(found -> {
-                                Resume resume = Resume.of(found, keys);
+                                Resume resume = Resume.of(found, fingerprint);
                                 Uni<Stage> stage = Uni.createFrom().item(new Stage(resume.after(), 0, 0));
                                 for (int from = resume.after(); from < texts.size(); from += round) {
                                     int to = Math.min(texts.size(), from + round);
                                     List<String> chunk = texts.subList(from, to);
                                     stage = stage.chain(soFar -> embedRound(chunk, hashes)
                                             .call(done -> checkpoints.save(tenant, questionId, STAGE,
-                                                    progress(keys, to), "embedding-stage"))
+                                                    progress(fingerprint, to), "embedding-stage"))
                                             .map(done -> soFar.plus(done, to)));
                                 }
                                 return stage.map(done -> report(questionId, answers.size(), texts.size(), done, resume));
@@ -129,7 +129,7 @@ public class EmbeddingService {
     /** Where a question's embedding stage takes up: after {@code after} texts of checkpoint {@code id}. */
     private record Resume(int after, UUID id, String note) {
 
-        static Resume of(Checkpoints.Found found, List<byte[]> keys) {
+        static Resume of(Checkpoints.Found found, Fingerprint fingerprint) {
             if (!found.found()) {
                 return new Resume(0, null, found.why());
             }
@@ -138,10 +138,12 @@ public class EmbeddingService {
             if (!AnswerEmbedder.MODEL.equals(state.path("model").asText())) {
                 return new Resume(0, null, "checkpoint " + found.id() + " was made with another model");
             }
-            if (done < 0 || done > keys.size() || !fingerprint(keys, done).equals(state.path("fingerprint").asText())) {
+            if (done < 0 || done > fingerprint.texts()
+                    || !fingerprint.upTo(done).equals(state.path("fingerprint").asText())) {
                 return new Resume(0, null, "the answers changed since checkpoint " + found.id());
             }
-            Log.infof("the embedding stage resumes after %d of %d texts (checkpoint %s)", done, keys.size(), found.id());
+            Log.infof("the embedding stage resumes after %d of %d texts (checkpoint %s)", done, fingerprint.texts(),
+                    found.id());
             return new Resume(done, found.id(), found.why());
         }
     }
@@ -162,23 +164,44 @@ public class EmbeddingService {
     }
 
     /** The checkpointed progress of a stage that has done the first {@code done} texts. */
-    private static ObjectNode progress(List<byte[]> keys, int done) {
+    private static ObjectNode progress(Fingerprint fingerprint, int done) {
         ObjectNode state = JsonCodec.mapper().createObjectNode();
-        state.put("model", AnswerEmbedder.MODEL).put("texts", done).put("distinct", keys.size())
-                .put("fingerprint", fingerprint(keys, done));
+        state.put("model", AnswerEmbedder.MODEL).put("texts", done).put("distinct", fingerprint.texts())
+                .put("fingerprint", fingerprint.upTo(done));
         return state;
     }
 
-    /** SHA-256 over the keys of the first {@code done} texts, in order: the same only for the same texts. */
-    static String fingerprint(List<byte[]> keys, int done) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (int i = 0; i < done; i++) {
-                digest.update(keys.get(i));
+    /**
+     * SHA-256 over the keys of the first n texts, in order: the same only for the same texts. Asked
+     * for growing n (the rounds of one run), each key is hashed once; a smaller n starts over.
+     */
+    static final class Fingerprint {
+
+        private final List<byte[]> keys;
+        private MessageDigest digest;
+        private int hashed;
+
+        Fingerprint(List<byte[]> keys) {
+            this.keys = keys;
+        }
+
+        int texts() {
+            return keys.size();
+        }
+
+        String upTo(int n) {
+            try {
+                if (digest == null || n < hashed) {
+                    digest = MessageDigest.getInstance("SHA-256");
+                    hashed = 0;
+                }
+                while (hashed < n) {
+                    digest.update(keys.get(hashed++));
+                }
+                return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
+            } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
+                throw new IllegalStateException(e);
             }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

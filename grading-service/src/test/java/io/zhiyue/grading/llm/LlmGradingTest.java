@@ -80,19 +80,12 @@ class LlmGradingTest {
     @Test
     void aBatchDeliveredAgainReusesTheRepliesItsCheckpointHolds() {
         String tag = tag();
-        String examId = aiExamWithTwoPoints(tag);
-        uploadCsv(examId, "student_id,question_number,answer\nh1-" + tag + ",1,光合作用 first\nh2-" + tag
-                + ",1,光合作用 second\n").statusCode(200);
-        String first = given().queryParam("filter[studentId]", "h1-" + tag).when()
-                .get("/api/v1/exams/" + examId + "/submissions").then().statusCode(200)
-                .extract().path("items[0].id");
-        String jobId = given().when().post("/api/v1/exams/" + examId + "/grading-jobs").then().statusCode(201)
-                .extract().path("id");
+        TwoAnswers job = twoAnswersJob("h", tag);
+        String first = job.first();
+        String jobId = job.jobId();
         // an earlier delivery of batch 0 got this reply for the first answer and checkpointed it
-        String reply = verdict(2, 0.7, "kw", "光合作用", null, null);
         String checkpointId = UUID.randomUUID().toString();
-        ScriptedLlmProfile.CHECKPOINTS.seed(jobId, "llm.b0", checkpointId, "{\"batch\":0,\"replies\":{\"" + first
-                + "\":{\"reply\":" + io.zhiyue.shared.json.JsonCodec.write(reply) + ",\"outcome\":\"ok\"}}}");
+        ScriptedLlmProfile.CHECKPOINTS.seed(jobId, "llm.b0", checkpointId, job.firstReplied());
         LLM.otherwise(request -> new Content(verdict(2, 0.7, "kw", "光合作用", null, null)));
         control(jobId, "start").statusCode(200);
         awaitState(jobId, "COMPLETED");
@@ -115,21 +108,12 @@ class LlmGradingTest {
 
     @Test
     void aCorruptLatestCheckpointIsPassedOverForTheNewestValidOneBeforeIt() {
-        String tag = tag();
-        String examId = aiExamWithTwoPoints(tag);
-        uploadCsv(examId, "student_id,question_number,answer\nc1-" + tag + ",1,光合作用 first\nc2-" + tag
-                + ",1,光合作用 second\n").statusCode(200);
-        String first = given().queryParam("filter[studentId]", "c1-" + tag).when()
-                .get("/api/v1/exams/" + examId + "/submissions").then().statusCode(200)
-                .extract().path("items[0].id");
-        String jobId = given().when().post("/api/v1/exams/" + examId + "/grading-jobs").then().statusCode(201)
-                .extract().path("id");
+        TwoAnswers job = twoAnswersJob("c", tag());
+        String jobId = job.jobId();
         // an earlier delivery checkpointed the first answer's reply, then a checkpoint that no longer reads back
         String valid = UUID.randomUUID().toString();
         String broken = UUID.randomUUID().toString();
-        String replies = "{\"batch\":0,\"replies\":{\"" + first + "\":{\"reply\":"
-                + io.zhiyue.shared.json.JsonCodec.write(verdict(2, 0.7, "kw", "光合作用", null, null))
-                + ",\"outcome\":\"ok\"}}}";
+        String replies = job.firstReplied();
         ScriptedLlmProfile.CHECKPOINTS.seed(jobId, "llm.b0", valid, replies);
         ScriptedLlmProfile.CHECKPOINTS.seed(jobId, "llm.b0", broken, replies);
         ScriptedLlmProfile.CHECKPOINTS.corrupt(broken);
@@ -164,6 +148,29 @@ class LlmGradingTest {
             ScriptedLlmProfile.CHECKPOINTS.down(false);
             CircuitBreakerMaintenance.get().resetAll();
         }
+    }
+
+    /** A job (created, not started) over two ai-mode answers: "光合作用 first" by {@code <prefix>1-<tag>} and a second. */
+    private record TwoAnswers(String jobId, String first) {
+
+        /** Batch 0's checkpointed replies when an earlier delivery got a usable reply for the first answer. */
+        String firstReplied() {
+            return "{\"batch\":0,\"replies\":{\"" + first + "\":{\"reply\":"
+                    + io.zhiyue.shared.json.JsonCodec.write(verdict(2, 0.7, "kw", "光合作用", null, null))
+                    + ",\"outcome\":\"ok\"}}}";
+        }
+    }
+
+    private TwoAnswers twoAnswersJob(String prefix, String tag) {
+        String examId = aiExamWithTwoPoints(tag);
+        uploadCsv(examId, "student_id,question_number,answer\n" + prefix + "1-" + tag + ",1,光合作用 first\n" + prefix
+                + "2-" + tag + ",1,光合作用 second\n").statusCode(200);
+        String first = given().queryParam("filter[studentId]", prefix + "1-" + tag).when()
+                .get("/api/v1/exams/" + examId + "/submissions").then().statusCode(200)
+                .extract().path("items[0].id");
+        String jobId = given().when().post("/api/v1/exams/" + examId + "/grading-jobs").then().statusCode(201)
+                .extract().path("id");
+        return new TwoAnswers(jobId, first);
     }
 
     @Test
