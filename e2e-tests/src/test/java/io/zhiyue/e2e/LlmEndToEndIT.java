@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,10 +58,90 @@ class LlmEndToEndIT {
         LLM.close();
     }
 
+    /**
+     * An ai-mode exam where 60 % of the answers are copies, the LLM taking 200 ms a call: a job that does not reuse
+     * results asks about all 50; the first job that does asks about each of the 20 texts once, and the next one asks
+     * nothing, every answer coming from cache-service; all three mark every answer alike.
+     */
+    @Test
+    void identicalAnswersAreMarkedFromTheCacheWithTheResultsOfAnUncachedRun() {
+        LLM.reset();
+        LLM.latency(Duration.ofMillis(200));
+        try {
+            String examId = gateway.createExam("copied answers", "biology");
+            gateway.postJson("exams/" + examId + "/questions", Map.of("number", 1, "prompt", "植物的能量从哪里来？ "
+                    + UUID.randomUUID(), "maxScore", 4, "scoreStep", 1, "marking", Map.of("mode", "ai"),
+                    "rubric", Map.of("points", List.of(Map.of("id", "kw", "description", "names photosynthesis",
+                            "points", 4, "match", Map.of("anyOf", List.of("光合作用")))))), 201);
+            LLM.otherwise(request -> {
+                boolean names = request.lastUserMessage().contains("<<<植物通过光合作用");
+                return new Content("{\"points\":[{\"id\":\"kw\",\"awarded\":" + names + ",\"evidence\":\""
+                        + (names ? "光合作用" : "") + "\"}],\"score\":" + (names ? 4 : 0)
+                        + ",\"confidence\":0.8,\"reason\":\"scripted\"}");
+            });
+            // 50 answers, 20 texts: the first 20 distinct, the other 30 copies of them
+            StringBuilder csv = new StringBuilder("student_id,question_number,answer\n");
+            for (int i = 0; i < 50; i++) {
+                int text = i < 20 ? i : (i * 7) % 20;
+                csv.append("copy-").append(i).append(",1,")
+                        .append(text % 2 == 0 ? "植物通过光合作用获得能量 " : "植物从土壤里吸收能量 ").append(text).append('\n');
+            }
+            gateway.uploadCsv(examId, csv.toString());
+
+            JsonNode uncached = graded(examId, Map.of("reuseResults", false));
+            assertThat(LLM.requests()).hasSize(50);
+            assertThat(reusedOf(uncached)).containsOnlyNulls();
+
+            int before = LLM.requests().size();
+            JsonNode first = graded(examId, Map.of());
+            List<String> asked = LLM.requests().subList(before, LLM.requests().size()).stream()
+                    .map(request -> request.lastUserMessage()).toList();
+            // each text asked about once: no call for an answer whose text was already marked
+            assertThat(asked).hasSize(20).doesNotHaveDuplicates();
+            assertThat(reusedOf(first).stream().filter(java.util.Objects::nonNull)).hasSizeGreaterThanOrEqualTo(30);
+            assertThat(marks(first)).isEqualTo(marks(uncached));
+
+            before = LLM.requests().size();
+            JsonNode next = graded(examId, Map.of());
+            assertThat(LLM.requests()).hasSize(before);
+            assertThat(reusedOf(next)).hasSize(50).allMatch(source -> Set.of("local", "redis", "postgres")
+                    .contains(source));
+            assertThat(marks(next)).isEqualTo(marks(uncached));
+        } finally {
+            LLM.reset();
+        }
+    }
+
+    private static JsonNode graded(String examId, Map<String, Object> settings) {
+        String jobId = gateway.startJob(gateway.createJob(examId, settings).id()).id();
+        await().atMost(Duration.ofMinutes(2)).until(() -> gateway.job(jobId).isFinal());
+        assertThat(gateway.job(jobId).state()).isEqualTo("COMPLETED");
+        JsonNode results = gateway.getJson("grading-jobs/" + jobId + "/results?sort_by=studentId&page_size=100");
+        assertThat(results.path("items")).hasSize(50);
+        return results.path("items");
+    }
+
+    private static List<String> reusedOf(JsonNode items) {
+        List<String> reused = new ArrayList<>();
+        items.forEach(item -> reused.add(item.path("reused").isNull() || item.path("reused").isMissingNode() ? null
+                : item.path("reused").asText()));
+        return reused;
+    }
+
+    /** Each student's proposed score, confidence and point decisions. */
+    private static Map<String, String> marks(JsonNode items) {
+        Map<String, String> marks = new java.util.TreeMap<>();
+        items.forEach(item -> marks.put(item.path("studentId").asText(), item.path("proposedScore").decimalValue()
+                .stripTrailingZeros().toPlainString() + " " + item.path("confidence").asText() + " "
+                + item.path("points")));
+        return marks;
+    }
+
     @Test
     void anAiJobIsGradedThroughTheLlmAndItsExplanationStreamsThroughTheGateway() throws Exception {
         String examId = gateway.createExam("the LLM grader", "biology");
-        gateway.postJson("exams/" + examId + "/questions", Map.of("number", 1, "prompt", "植物的能量从哪里来？",
+        // a question of this run only: the calls counted below are not answered from an earlier run's results
+        gateway.postJson("exams/" + examId + "/questions", Map.of("number", 1, "prompt", "植物的能量从哪里来？ " + UUID.randomUUID(),
                 "maxScore", 4, "scoreStep", 1, "referenceAnswer", "光合作用把光能转化为化学能",
                 "marking", Map.of("mode", "ai"),
                 "rubric", Map.of("points", List.of(Map.of("id", "kw", "description", "names photosynthesis",

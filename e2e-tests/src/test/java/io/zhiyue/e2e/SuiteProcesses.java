@@ -52,6 +52,7 @@ final class SuiteProcesses implements AutoCloseable {
             StringJoiner instances = new StringJoiner(",");
             Map<String, String> gradingEnv = new HashMap<>(env);
             gradingEnv.put("ZHIYUE_CHECKPOINT_URL", "http://127.0.0.1:" + suite.checkpoint.port());
+            gradingEnv.put("ZHIYUE_CACHE_URL", "http://127.0.0.1:" + suite.cache.port());
             for (int i = 0; i < gradingInstances; i++) {
                 int port = ServiceProcess.freePort();
                 instances.add("127.0.0.1:" + port);

@@ -40,10 +40,9 @@ public final class CacheMetrics {
                     .description("keys answered by the layer").register(registry));
             misses.put(layer, Counter.builder("zhiyue.cache.misses").tag("layer", layer.label())
                     .description("keys the layer did not hold").register(registry));
-            if (layer != Layer.LOCAL) {
-                loads.put(layer, Timer.builder("zhiyue.cache.load").tag("layer", layer.label())
-                        .description("batches read from the layer").publishPercentiles(0.5, 0.99).register(registry));
-            }
+            loads.put(layer, Timer.builder("zhiyue.cache.load").tag("layer", layer.label())
+                    .description("batches read from the layer (local: the in-process map, inside the service)")
+                    .publishPercentiles(0.5, 0.99).register(registry));
         }
         Gauge.builder("zhiyue.cache.degraded", () -> degraded.getAsBoolean() ? 1 : 0)
                 .description("1 while Redis is unusable and the cache serves from PostgreSQL").register(registry);

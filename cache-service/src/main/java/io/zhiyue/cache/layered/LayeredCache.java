@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -107,7 +108,9 @@ public class LayeredCache implements AutoCloseable {
             boolean useLocal = localLayerActive();
             Map<EntryKey, Hit> hits = new HashMap<>();
             if (useLocal) {
+                long started = System.nanoTime();
                 local.getAll(keys).forEach((key, value) -> hits.put(key, new Hit(value, Layer.LOCAL)));
+                metrics.load(Layer.LOCAL).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 metrics.looked(Layer.LOCAL, hits.size(), keys.size() - hits.size());
             }
             if (hits.size() == keys.size()) {

@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * parameter the read model does not answer ({@code ?via=grading-service}), which the gateway sends
  * on to grading-service.
  *
+ * Then the result cache under a Zipf workload: its hit ratio and each layer's p50/p99 as cache-service times it.
+ *
  * <pre>CacheBenchMain [--gateway URL] [--grading URL] [--cache URL] [--seconds 4] [--clients 16] [--runs 3]</pre>
  */
 public final class CacheBenchMain {
@@ -112,6 +114,105 @@ public final class CacheBenchMain {
                 medians.get(targets.get(0)) / grading);
         out.printf(Locale.ROOT, "  through the gateway: read model / grading-service = %.2fx (target ≥ 1.5x)%n",
                 medians.get(targets.get(2)) / viaGatewayToGrading);
+        zipf(http, cacheUrl, out, seconds * runs, clients);
+    }
+
+    /** The result cache's key space of the Zipf phase, and how many of its most asked keys are stored. */
+    private static final int KEYS = 50_000;
+    private static final int STORED = 25_000;
+
+    /**
+     * The result cache under a Zipf workload (s = 1: a few answers very common, a long tail of rare ones): the
+     * {@value #STORED} most common of {@value #KEYS} answers are stored, then single-key lookups drawn from the
+     * whole space for {@code seconds}. Prints the hit ratio and, from cache-service's own timers, each layer's
+     * p50/p99 (local: the in-process map inside the service; Redis and PostgreSQL: their round trips).
+     */
+    private static void zipf(HttpClient http, URI cacheUrl, PrintStream out, int seconds, int clients)
+            throws Exception {
+        String questionVersion = "bench-zipf-" + System.nanoTime();
+        URI results = cacheUrl.resolve("/api/v1/cache/results");
+        for (int from = 1; from <= STORED; from += 1000) {
+            StringBuilder body = new StringBuilder("{\"entries\":[");
+            for (int rank = from; rank < from + 1000 && rank <= STORED; rank++) {
+                body.append(rank == from ? "" : ",").append("{\"questionVersion\":\"").append(questionVersion)
+                        .append("\",\"key\":\"k").append(rank).append("\",\"value\":{\"score\":1,\"confidence\":0.95}}");
+            }
+            HttpResponse<String> stored = http.send(HttpRequest.newBuilder(results).header("Content-Type",
+                    "application/json").PUT(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (stored.statusCode() != 200) {
+                throw new IllegalStateException("PUT " + results + " answered " + stored.statusCode());
+            }
+        }
+        double[] cumulative = new double[KEYS];
+        double sum = 0;
+        for (int rank = 1; rank <= KEYS; rank++) {
+            sum += 1.0 / rank;
+            cumulative[rank - 1] = sum;
+        }
+        double total = sum;
+        URI lookup = cacheUrl.resolve("/api/v1/cache/results/lookup");
+        AtomicLong asked = new AtomicLong();
+        AtomicLong found = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                running.add(callers.submit(() -> {
+                    java.util.SplittableRandom random = new java.util.SplittableRandom();
+                    while (System.nanoTime() < end) {
+                        int index = java.util.Arrays.binarySearch(cumulative, random.nextDouble() * total);
+                        int rank = (index < 0 ? -index - 1 : index) + 1;
+                        String body = "{\"entries\":[{\"questionVersion\":\"" + questionVersion + "\",\"key\":\"k"
+                                + rank + "\"}]}";
+                        try {
+                            HttpResponse<String> response = http.send(HttpRequest.newBuilder(lookup)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            asked.incrementAndGet();
+                            if (response.statusCode() != 200) {
+                                failed.incrementAndGet();
+                            } else if (response.body().contains("\"key\"")) {
+                                found.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> caller : running) {
+                caller.get();
+            }
+        }
+        out.printf(Locale.ROOT, "result cache, Zipf (s = 1) over %,d answers, the %,d most common stored: %,d lookups "
+                + "in %d s, hit ratio %.3f, failed %d%n", KEYS, STORED, asked.get(), seconds,
+                found.get() / (double) Math.max(1, asked.get()), failed.get());
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(cacheUrl.resolve("/q/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        for (String layer : List.of("local", "redis", "postgres")) {
+            out.printf(Locale.ROOT, "  %-8s layer, as cache-service times it: p50 %.3f ms  p99 %.3f ms%s%n", layer,
+                    quantile(metrics.body(), layer, "0.5"), quantile(metrics.body(), layer, "0.99"),
+                    switch (layer) {
+                        case "local" -> "  (target p99 < 0.1 ms)";
+                        case "redis" -> "  (target p99 < 2 ms)";
+                        default -> "";
+                    });
+        }
+    }
+
+    /** A quantile of {@code zhiyue_cache_load_seconds} for the layer, in ms (NaN: not reported). */
+    private static double quantile(String metrics, String layer, String quantile) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("zhiyue_cache_load_seconds{") && line.contains("layer=\"" + layer + "\"")
+                    && line.contains("quantile=\"" + quantile + "\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) * 1000;
+            }
+        }
+        return Double.NaN;
     }
 
     /** A small exam graded to the end through the gateway: the job whose status is read. */

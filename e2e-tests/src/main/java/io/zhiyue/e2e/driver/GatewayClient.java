@@ -100,7 +100,12 @@ public final class GatewayClient {
     }
 
     public Job createJob(String examId) {
-        return wrote(read(sendJson("POST", "exams/" + examId + "/grading-jobs", Map.of(), 201), Job.class));
+        return createJob(examId, Map.of());
+    }
+
+    /** A job with settings ({@code llmTokenBudget}, {@code reuseResults}). */
+    public Job createJob(String examId, Map<String, Object> settings) {
+        return wrote(read(sendJson("POST", "exams/" + examId + "/grading-jobs", settings, 201), Job.class));
     }
 
     public Job startJob(String jobId) {

@@ -43,6 +43,23 @@ public final class RubricHashes {
         return JsonCodec.sha256Hex(JsonCodec.canonical(structure));
     }
 
+    /**
+     * Only the ordered {@code [{id, match}]}: unchanged when only point values or descriptions are
+     * edited, so a result of the older version can be re-scored from its point decisions.
+     */
+    public static String matchHash(Rubric rubric) {
+        Objects.requireNonNull(rubric, "rubric");
+        ArrayNode structure = JsonCodec.mapper().createArrayNode();
+        if (rubric.points() != null) {
+            for (ScoringPoint point : rubric.points()) {
+                ObjectNode entry = structure.addObject();
+                entry.put("id", point == null ? null : point.id());
+                entry.set("match", point == null ? null : withoutNulls(JsonCodec.mapper().valueToTree(point.match())));
+            }
+        }
+        return JsonCodec.sha256Hex(JsonCodec.canonical(structure));
+    }
+
     // Only Match declares NON_NULL; dropping nulls everywhere keeps the hash independent of annotations.
     private static JsonNode withoutNulls(JsonNode node) {
         if (node.isObject()) {

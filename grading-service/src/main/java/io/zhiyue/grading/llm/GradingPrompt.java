@@ -21,6 +21,12 @@ import java.util.List;
  */
 public final class GradingPrompt {
 
+    /**
+     * Raised whenever the instructions or the reply format change: a result the LLM gave under other
+     * instructions is not reused for an identical answer ({@code ResultReuse}).
+     */
+    public static final String VERSION = "1";
+
     static final String GRADE_INSTRUCTIONS = """
             You mark one student's answer to an exam question for a teacher, who reviews your proposal.
             Decide every rubric point: award it only when the answer itself contains what the point asks \

@@ -37,8 +37,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The LLM grader's proposals for a batch's ai-mode answers, when an LLM is configured and may see
  * the tenant's answers ({@link LlmClient#serves}). One call per distinct answer text of a question
- * version (copied answers are asked about once; a text already proposed for under the version is
- * not asked about again), as many of a batch at once as the client's bulkhead lets through (so
+ * version in the batch (copied answers are asked about once; across batches, jobs and instances
+ * {@code ResultReuse} keeps an answer already proposed for from reaching this grader; a job that
+ * does not reuse results has every answer asked about), as many of a batch at once as the client's bulkhead lets through (so
  * a spent budget is seen before the next call, not after a queue of them). Each reply is checked ({@link LlmVerdict}); a malformed one is asked again once, with
  * the problem named; a second malformed reply, an unavailable provider (after its retries) or a
  * spent token budget sends the answer to people ({@link Outcome#review()}), never to FAILED.
@@ -68,15 +69,14 @@ public class LlmProposals {
         }
     }
 
-    private record Asked(UUID version, String text) {
+    /** What one call asks about; {@code alone}: the submission, when its job does not reuse results. */
+    private record Asked(UUID version, String text, UUID alone) {
     }
 
     private final LlmClient client;
     private final LlmRepository repository;
     private final LlmConfig config;
     private final LlmCheckpoints checkpoints;
-    /** Validated proposals by version and normalised text: under one version a text is asked about once. */
-    private final Cache<Asked, GradeResult> proposed = Caffeine.newBuilder().maximumSize(100_000).build();
     private final Cache<UUID, LlmQuestion> questions = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(1)).build();
     private final Map<String, Counter> calls = new ConcurrentHashMap<>();
@@ -113,7 +113,8 @@ public class LlmProposals {
         Map<Asked, List<PendingTask>> asked = new LinkedHashMap<>();
         for (PendingTask task : pending) {
             if (task.marking().ai() && task.teacherScore() == null) {
-                asked.computeIfAbsent(new Asked(task.rubricId(), TextNormalizer.normalize(task.answer())),
+                asked.computeIfAbsent(new Asked(task.rubricId(), TextNormalizer.normalize(task.answer()),
+                                task.reuse() ? null : task.submissionId()),
                         ignored -> new ArrayList<>()).add(task);
             }
         }
@@ -208,10 +209,7 @@ public class LlmProposals {
         }
         return Uni.createFrom().item(switch (LlmVerdict.check(saved.reply(), call.question(), call.task().answer(),
                 config.maxConfidence())) {
-            case LlmVerdict.Usable usable -> {
-                proposed.put(call.asked(), usable.proposal());
-                yield Outcome.proposed(usable.proposal());
-            }
+            case LlmVerdict.Usable usable -> Outcome.proposed(usable.proposal());
             case LlmVerdict.Malformed malformed -> Outcome.toPeople(MALFORMED);
         });
     }
@@ -227,10 +225,6 @@ public class LlmProposals {
      * answered by then goes to people.
      */
     private Uni<Outcome> outcome(Call call, List<MarkedAnswer> nearest, long deadline) {
-        GradeResult known = proposed.getIfPresent(call.asked());
-        if (known != null) {
-            return Uni.createFrom().item(Outcome.proposed(known));
-        }
         if (call.question() == null) {
             return Uni.createFrom().item(Outcome.toPeople(UNAVAILABLE));
         }
@@ -286,7 +280,6 @@ public class LlmProposals {
         return switch (checked) {
             case LlmVerdict.Usable usable -> {
                 count("proposed");
-                proposed.put(call.asked(), usable.proposal());
                 call.replies().add(call.task().submissionId(), reply, "ok");
                 yield Uni.createFrom().item(Outcome.proposed(usable.proposal()));
             }

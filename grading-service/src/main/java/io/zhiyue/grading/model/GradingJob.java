@@ -35,7 +35,9 @@ public record GradingJob(
         long version,
         @JsonIgnore OffsetDateTime updatedAt,
         // submissions per task batch, fixed when the job is created so a config change cannot split it differently
-        @JsonIgnore int batchSize) {
+        @JsonIgnore int batchSize,
+        // identical answers are marked once (cache-service); false: every answer graded on its own
+        boolean reuseResults) {
 
     public record Stage(boolean ready, OffsetDateTime at) {
 

@@ -10,7 +10,11 @@ import java.util.UUID;
 /**
  * A graded answer. {@code score} is the final score, null while it is NEEDS_REVIEW;
  * {@code proposedScore}, {@code confidence} and {@code points} are the grader's proposal (null when
- * no grader could propose); {@code markers} lists every mark made on it.
+ * no grader could propose); {@code markers} lists every mark made on it. {@code reused}: how the
+ * proposal came when no grader was asked about this answer — {@code batch} (an identical answer of
+ * its batch was graded), {@code local}/{@code redis}/{@code postgres} (the result cache layer that
+ * had it), {@code rescored} (an older rubric version's point decisions with the new values); null:
+ * graded.
  */
 @RegisterForReflection
 public record GradingResult(
@@ -24,7 +28,8 @@ public record GradingResult(
         List<PointOutcome> points,
         ReviewStatus reviewStatus,
         BigDecimal proposedScore,
-        List<Marker> markers) {
+        List<Marker> markers,
+        String reused) {
 
     @RegisterForReflection
     public record PointOutcome(String id, boolean awarded, BigDecimal points, String evidence) {

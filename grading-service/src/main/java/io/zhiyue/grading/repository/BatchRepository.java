@@ -33,16 +33,27 @@ import java.util.UUID;
 @ApplicationScoped
 public class BatchRepository {
 
-    /** A task to grade; {@code teacherScore}: the final teacher mark of its submission under the job's version. */
+    /**
+     * A task to grade; {@code teacherScore}: the final teacher mark of its submission under the job's version;
+     * {@code reuse}: whether its job reuses results of identical answers.
+     */
     public record PendingTask(UUID submissionId, String studentId, int questionNumber, UUID questionId,
-            String answer, UUID rubricId, MarkingPolicy.Frozen marking, BigDecimal teacherScore) {
+            String answer, UUID rubricId, MarkingPolicy.Frozen marking, BigDecimal teacherScore, boolean reuse) {
     }
 
     /**
      * What became of a task: a review status (null: grading failed) and the grader's proposal
-     * behind it (null: none, the answer waits for people).
+     * behind it (null: none, the answer waits for people). {@code reused}: how the proposal came
+     * when it was not graded afresh (null: graded); {@code reuseVersion}/{@code reuseKey}: its
+     * result cache address (null: no part in reuse); {@code store}: graded afresh, to be written
+     * back to the cache.
      */
-    public record Outcome(PendingTask task, ReviewStatus review, GradeResult proposal) {
+    public record Outcome(PendingTask task, ReviewStatus review, GradeResult proposal, String reused,
+            String reuseVersion, String reuseKey, boolean store) {
+
+        public Outcome(PendingTask task, ReviewStatus review, GradeResult proposal) {
+            this(task, review, proposal, null, null, null, false);
+        }
     }
 
     /** What one statement recorded: the job after it, and how many outcomes of each kind it counted. */
@@ -69,7 +80,8 @@ public class BatchRepository {
                                 Marking.AI.equals(row.getString("marking_mode")), row.getBoolean("auto_accept"),
                                 row.getBigDecimal("min_confidence"), row.getBoolean("double_marking"),
                                 row.getInteger("rubric_points") > 0, row.getBigDecimal("max_score"),
-                                row.getBigDecimal("audit_rate")), row.getBigDecimal("teacher_score"))));
+                                row.getBigDecimal("audit_rate")), row.getBigDecimal("teacher_score"),
+                        row.getBoolean("reuse_results"))));
     }
 
     public Uni<Map<UUID, GradingQuestion>> loadRubrics(Collection<UUID> rubricIds) {
@@ -104,6 +116,9 @@ public class BatchRepository {
         String[] confidences = new String[n];
         String[] points = new String[n];
         String[] graders = new String[n];
+        String[] reused = new String[n];
+        String[] reuseVersions = new String[n];
+        String[] reuseKeys = new String[n];
         for (int i = 0; i < n; i++) {
             Outcome outcome = outcomes.get(i);
             PendingTask task = outcome.task();
@@ -113,6 +128,9 @@ public class BatchRepository {
                 continue;
             }
             reviews[i] = outcome.review().name();
+            reused[i] = outcome.reused();
+            reuseVersions[i] = outcome.reuseVersion();
+            reuseKeys[i] = outcome.reuseKey();
             questionIds[i] = task.questionId();
             rubricIds[i] = task.rubricId();
             students[i] = task.studentId();
@@ -131,7 +149,7 @@ public class BatchRepository {
         }
         List<Object> parameters = new ArrayList<>(Arrays.asList(jobId, OPEN, tenant, graders, publishedAt,
                 submissionIds, statuses, questionIds, rubricIds, students, numbers, scores, maxScores, confidences,
-                points, reviews, teacherScores));
+                points, reviews, teacherScores, reused, reuseVersions, reuseKeys));
         // only a batch with answers for people (or drawn for the audit sample) pays for the review queue's insert
         List<UUID> audited = audited(outcomes);
         boolean queue = !audited.isEmpty()

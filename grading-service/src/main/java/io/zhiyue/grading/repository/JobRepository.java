@@ -33,9 +33,10 @@ public class JobRepository {
         this.pool = pool;
     }
 
-    public Uni<GradingJob> insert(SqlConnection tx, String tenant, UUID examId, int batchSize, long llmTokenBudget) {
+    public Uni<GradingJob> insert(SqlConnection tx, String tenant, UUID examId, int batchSize, long llmTokenBudget,
+            boolean reuseResults) {
         return tx.preparedQuery(SqlQueries.INSERT_JOB)
-                .execute(Tuple.of(UUID.randomUUID(), tenant, examId, batchSize, llmTokenBudget))
+                .execute(Tuple.of(UUID.randomUUID(), tenant, examId, batchSize, llmTokenBudget, reuseResults))
                 .map(rows -> Rows.first(rows, Rows::job));
     }
 

@@ -114,7 +114,7 @@ public class QuestionRepository {
             matches[i] = JsonCodec.write(point.match());
         }
         Tuple rubricRow = Tuple.from(List.of(rubricId, tenant, questionId, version, JsonCodec.write(rubric),
-                RubricHashes.contentHash(rubric), RubricHashes.structureHash(rubric)));
+                RubricHashes.contentHash(rubric), RubricHashes.structureHash(rubric), RubricHashes.matchHash(rubric)));
         return connection.preparedQuery(SqlQueries.INSERT_RUBRIC).execute(rubricRow)
                 .chain(() -> connection.preparedQuery(SqlQueries.INSERT_SCORING_POINTS)
                         .execute(Tuple.of(rubricId, positions, ids, descriptions, values, matches)))

@@ -104,6 +104,6 @@ public class ResultRepository {
         return new GradingResult(row.getUUID("submission_id"), row.getString("student_id"),
                 row.getInteger("question_number"), row.getBigDecimal("score"), row.getBigDecimal("max_score"),
                 row.getBigDecimal("confidence"), grader, Rows.points(row.getString("points")),
-                ReviewStatus.valueOf(row.getString("review_status")), proposed, markers);
+                ReviewStatus.valueOf(row.getString("review_status")), proposed, markers, row.getString("reused"));
     }
 }

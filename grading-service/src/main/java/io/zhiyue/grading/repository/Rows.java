@@ -71,7 +71,8 @@ final class Rows {
                         : JsonCodec.read(row.getString("recovery"), JobStateChanged.Recovery.class),
                 row.getLong("version"),
                 row.getOffsetDateTime("updated_at"),
-                row.getInteger("batch_size"));
+                row.getInteger("batch_size"),
+                row.getBoolean("reuse_results"));
     }
 
     /**

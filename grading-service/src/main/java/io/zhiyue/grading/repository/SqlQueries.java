@@ -37,8 +37,8 @@ final class SqlQueries {
                    auto_accept_since = CASE WHEN $3 AND NOT auto_accept THEN now() ELSE auto_accept_since END
             WHERE tenant_id = $1 AND id = $2""";
     static final String INSERT_RUBRIC = """
-            INSERT INTO rubrics (id, tenant_id, question_id, version, content, content_hash, structure_hash)
-            VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7)""";
+            INSERT INTO rubrics (id, tenant_id, question_id, version, content, content_hash, structure_hash, match_hash)
+            VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8)""";
     static final String INSERT_SCORING_POINTS = """
             INSERT INTO scoring_points (rubric_id, position, point_id, description, points, match)
             SELECT $1, p.position, p.point_id, p.description, p.points::numeric, p.match::jsonb
@@ -94,9 +94,9 @@ final class SqlQueries {
             id, tenant_id, exam_id, state, total, graded, failed, cancelled, pending_review, created_at, started_at,
             analyzed_at, split_at, executing_at, completed_at, updated_at, batch_size,
             publish_commit_p50_ms, publish_commit_p99_ms, llm_token_budget, llm_tokens_in, llm_tokens_out,
-            recovery::text AS recovery, version""";
-    static final String INSERT_JOB = "INSERT INTO grading_jobs (id, tenant_id, exam_id, state, batch_size, llm_token_budget) "
-            + "VALUES ($1, $2, $3, 'CREATED', $4, $5) RETURNING " + JOB_COLUMNS;
+            recovery::text AS recovery, version, reuse_results""";
+    static final String INSERT_JOB = "INSERT INTO grading_jobs (id, tenant_id, exam_id, state, batch_size, llm_token_budget, "
+            + "reuse_results) VALUES ($1, $2, $3, 'CREATED', $4, $5, $6) RETURNING " + JOB_COLUMNS;
     static final String FIND_JOB = "SELECT " + JOB_COLUMNS + " FROM grading_jobs WHERE tenant_id = $1 AND id = $2";
     /** A recovery decision on a job that still runs; the job after it (no row: it ended meanwhile). */
     static final String RECORD_RECOVERY = "UPDATE grading_jobs SET recovery = $2::text::jsonb, updated_at = now() "
@@ -198,7 +198,7 @@ final class SqlQueries {
     static final String LOAD_BATCH = """
             SELECT t.submission_id, s.student_id, s.question_number, s.question_id, s.answer, jr.rubric_id,
                    jr.marking_mode, jr.auto_accept, jr.min_confidence, jr.double_marking, jr.rubric_points, jr.max_score,
-                   jr.audit_rate, tm.score AS teacher_score
+                   jr.audit_rate, tm.score AS teacher_score, j.reuse_results
             FROM grading_jobs j
             JOIN grading_tasks t ON t.job_id = j.id AND t.batch_no = $2
             JOIN submissions s ON s.id = t.submission_id
@@ -208,6 +208,32 @@ final class SqlQueries {
                                  AND m.rubric_id = jr.rubric_id
                                ORDER BY m.created_at DESC LIMIT 1) tm ON true
             WHERE j.id = $1 AND j.tenant_id = $3 AND j.state = ANY($4::text[]) AND %s""".formatted(PENDING);
+    /**
+     * What addresses a version's results in the result cache ($1 tenant, $2 versions): its content hash, what the
+     * graders see besides the rubric (question, reference answer, scale), the stamp of its teacher marks (the
+     * exemplar set), its point values, and the newest older version of the question whose point ids and match rules
+     * are the same (its results are re-scored with the new values) with that version's stamp.
+     */
+    static final String REUSE_CONTEXT = """
+            SELECT r.id, r.content_hash, q.prompt, q.reference_answer, q.max_score, q.score_step,
+                   (SELECT jsonb_object_agg(p.point_id, p.points) FROM scoring_points p WHERE p.rubric_id = r.id)::text
+                       AS point_values,
+                   ms.marks, ms.latest, prior.id AS prior_id, prior.content_hash AS prior_hash,
+                   ps.marks AS prior_marks, ps.latest AS prior_latest
+            FROM rubrics r JOIN questions q ON q.id = r.question_id
+            LEFT JOIN LATERAL (SELECT count(*) AS marks, max(created_at) AS latest FROM teacher_marks m
+                               WHERE m.rubric_id = r.id AND m.tenant_id = $1) ms ON true
+            LEFT JOIN LATERAL (SELECT o.id, o.content_hash FROM rubrics o
+                               WHERE o.question_id = r.question_id AND o.match_hash = r.match_hash
+                                 AND o.version < r.version AND o.content_hash <> r.content_hash
+                               ORDER BY o.version DESC LIMIT 1) prior ON true
+            LEFT JOIN LATERAL (SELECT count(*) AS marks, max(created_at) AS latest FROM teacher_marks m
+                               WHERE m.rubric_id = prior.id AND m.tenant_id = $1) ps ON true
+            WHERE r.tenant_id = $1 AND r.id = ANY($2::uuid[])""";
+    /** A result's cache address, for a review mark to invalidate ($1 tenant, $2 job, $3 submission). */
+    static final String REUSE_ADDRESS = """
+            SELECT reuse_version, reuse_key, score FROM results
+            WHERE tenant_id = $1 AND job_id = $2 AND submission_id = $3 AND reuse_version IS NOT NULL""";
     static final String LOAD_RUBRICS = """
             SELECT r.id, r.content::text AS content, q.max_score, q.score_step
             FROM rubrics r JOIN questions q ON q.id = r.question_id WHERE r.id = ANY($1::uuid[])""";
@@ -252,11 +278,12 @@ final class SqlQueries {
      * tasks (those that have none yet; a redelivered batch records nothing twice) and the job's
      * counters. $3 tenant, $4 the grader behind each proposal, $5 when the batch was published, then one
      * array per column; score, confidence and points are the grader's proposal (null: none), final when the review
-     * status is AUTO_ACCEPTED; a HUMAN outcome takes the teacher's mark (last array) as final.
+     * status is AUTO_ACCEPTED; a HUMAN outcome takes the teacher's mark ($17) as final; $18..$20 how a result was
+     * reused and its result cache address (null: graded afresh / no part in reuse).
      */
     static final String RECORD_OUTCOMES = recordOutcomes("");
     /** The same, for a batch with answers left NEEDS_REVIEW. */
-    static final String RECORD_OUTCOMES_AND_QUEUE = recordOutcomes(",\n" + queueForReview("$18::uuid[]"));
+    static final String RECORD_OUTCOMES_AND_QUEUE = recordOutcomes(",\n" + queueForReview("$21::uuid[]"));
 
     private static String recordOutcomes(String more) {
         return """
@@ -264,19 +291,21 @@ final class SqlQueries {
             recorded AS (
                 INSERT INTO results (job_id, submission_id, tenant_id, status, review_status, question_id, rubric_id,
                                      student_id, question_number, score, final_score, final_source, max_score,
-                                     confidence, grader_id, points, published_at, finished_at)
+                                     confidence, grader_id, points, published_at, finished_at, reused, reuse_version,
+                                     reuse_key)
                 SELECT job.id, x.submission_id, $3, x.status, x.review, x.question_id, x.rubric_id, x.student_id,
                        x.question_number, x.score::numeric,
                        CASE WHEN x.review = 'HUMAN' THEN x.teacher_score::numeric
                             WHEN x.review <> 'NEEDS_REVIEW' THEN x.score::numeric END,
                        CASE WHEN x.review = 'HUMAN' THEN 'HUMAN' WHEN x.review <> 'NEEDS_REVIEW' THEN 'GRADER' END,
                        x.max_score::numeric, x.confidence::numeric, x.grader,
-                       x.points::jsonb, $5, clock_timestamp()
+                       x.points::jsonb, $5, clock_timestamp(), x.reused, x.reuse_version, x.reuse_key
                 FROM job, unnest($6::uuid[], $7::text[], $8::uuid[], $9::uuid[], $10::text[], $11::int[],
                                  $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
-                                 $4::text[])
+                                 $4::text[], $18::text[], $19::text[], $20::text[])
                      AS x(submission_id, status, question_id, rubric_id, student_id, question_number, score,
-                          max_score, confidence, points, review, teacher_score, grader)
+                          max_score, confidence, points, review, teacher_score, grader, reused, reuse_version,
+                          reuse_key)
                 ON CONFLICT (job_id, submission_id) DO NOTHING
                 RETURNING %s)%s
             %s""".formatted(OPEN_JOB, RECORDED_COLUMNS, more, COUNT_OUTCOMES);
@@ -332,7 +361,7 @@ final class SqlQueries {
     static final String LIST_RESULTS = """
             SELECT r.submission_id, r.student_id, r.question_number, %s AS score, r.max_score, r.confidence,
                    r.grader_id, r.points::text AS points, r.review_status, r.score AS proposed_score, r.finished_at,
-                   %s AS score_order, %s AS proposed_order, %s AS confidence_order, %s AS peoples_marks
+                   r.reused, %s AS score_order, %s AS proposed_order, %s AS confidence_order, %s AS peoples_marks
             FROM results r
             WHERE %s""".formatted(FINAL_SCORE, SCORE_ORDER, PROPOSED_ORDER, CONFIDENCE_ORDER, PEOPLES_MARKS,
             GRADED_OF_JOB);

@@ -19,6 +19,7 @@ import io.zhiyue.grading.repository.BatchRepository.Outcome;
 import io.zhiyue.grading.repository.BatchRepository.PendingTask;
 import io.zhiyue.grading.repository.BatchRepository.Recorded;
 import io.zhiyue.grading.repository.JobRepository;
+import io.zhiyue.grading.reuse.ResultReuse;
 import io.zhiyue.grading.stream.JobEvents;
 import io.zhiyue.shared.event.GradingTaskBatch;
 import io.zhiyue.shared.event.JobStateChanged;
@@ -48,6 +49,7 @@ public class BatchGradingService {
     private final PreparedRubrics rubrics;
     private final ExemplarProposals exemplars;
     private final LlmProposals llm;
+    private final ResultReuse reuse;
     private final Outbox outbox;
     private final JobRepository jobs;
     private final JobEvents jobEvents;
@@ -57,9 +59,10 @@ public class BatchGradingService {
     private final Timer batchTimer;
 
     public BatchGradingService(BatchRepository batches, JobCompletion completion, RuleBasedGrader grader,
-            PreparedRubrics rubrics, ExemplarProposals exemplars, LlmProposals llm, Outbox outbox, JobRepository jobs,
-            JobEvents jobEvents, MeterRegistry registry) {
+            PreparedRubrics rubrics, ExemplarProposals exemplars, LlmProposals llm, ResultReuse reuse, Outbox outbox,
+            JobRepository jobs, JobEvents jobEvents, MeterRegistry registry) {
         this.llm = llm;
+        this.reuse = reuse;
         this.outbox = outbox;
         this.jobs = jobs;
         this.jobEvents = jobEvents;
@@ -78,7 +81,9 @@ public class BatchGradingService {
     /**
      * Completes once the batch needs no more work, so the entry can be acknowledged. A batch of an
      * unknown job, of another tenant, or of a job that is not being graded (paused: its batches
-     * are republished on resume; ended) has nothing pending.
+     * are republished on resume; ended) has nothing pending. Identical answers are marked once
+     * ({@link ResultReuse}): the batch is looked up in the result cache first, and only what it
+     * did not have reaches the graders; what they graded is written back once recorded.
      */
     public Uni<Void> process(String tenant, GradingTaskBatch batch, Instant publishedAt, String traceparent,
             boolean redelivered) {
@@ -86,17 +91,26 @@ public class BatchGradingService {
         UUID jobId = batch.jobId();
         return batches.loadPending(tenant, jobId, batch.batchNo()).chain(pending -> pending.isEmpty()
                         ? Uni.createFrom().voidItem()
-                        // both hand over on a worker thread: grading is CPU work
-                        : exemplars.propose(tenant, pending)
-                                .chain(proposed -> llm.propose(tenant, jobId, batch.batchNo(), pending, proposed)
-                                        .call(said -> recovered(jobId, batch.batchNo(), said, redelivered, traceparent))
-                                        .chain(said -> rubrics.resolve(rubricIds(pending))
-                                                .map(questions -> grade(jobId, pending, questions, proposed,
-                                                        said.outcomes()))))
+                        : reuse.plan(tenant, pending)
+                                .chain(plan -> graded(tenant, jobId, batch.batchNo(), plan, redelivered, traceparent)
+                                        .map(plan::complete))
                                 .chain(outcomes -> batches.record(jobId, tenant,
-                                        OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC), outcomes))
+                                                OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC), outcomes)
+                                        .call(() -> reuse.remember(tenant, outcomes)))
                                 .chain(recorded -> counted(recorded, traceparent)))
                 .invoke(() -> sample.stop(batchTimer));
+    }
+
+    /** The outcomes of the answers the plan leaves to the graders. */
+    private Uni<List<Outcome>> graded(String tenant, UUID jobId, int batchNo, ResultReuse.Plan plan,
+            boolean redelivered, String traceparent) {
+        List<PendingTask> pending = plan.toGrade();
+        // both hand over on a worker thread: grading is CPU work
+        return exemplars.propose(tenant, pending)
+                .chain(proposed -> llm.propose(tenant, jobId, batchNo, pending, proposed)
+                        .call(said -> recovered(jobId, batchNo, said, redelivered, traceparent))
+                        .chain(said -> rubrics.resolve(rubricIds(pending))
+                                .map(questions -> grade(jobId, pending, questions, proposed, said.outcomes(), plan))));
     }
 
     /**
@@ -152,10 +166,12 @@ public class BatchGradingService {
      * than five teacher marks). In ai mode the exemplar grader's proposal ({@code proposed}, by
      * submission) and the LLM grader's ({@code llmSaid}) are blended with the rule-based one
      * ({@link ProposalBlend}); an answer the LLM grader could not say anything about goes to people. A task with a
-     * teacher's mark under the job's version takes that mark (HUMAN) without grading.
+     * teacher's mark under the job's version takes that mark (HUMAN) without grading. An answer with a result cache
+     * address carries it, and is written back unless the LLM grader that its address names could not say.
      */
     private List<Outcome> grade(UUID jobId, List<PendingTask> pending, Map<UUID, PreparedQuestion> questions,
-            Map<UUID, ExemplarProposals.Proposed> proposed, Map<UUID, LlmProposals.Outcome> llmSaid) {
+            Map<UUID, ExemplarProposals.Proposed> proposed, Map<UUID, LlmProposals.Outcome> llmSaid,
+            ResultReuse.Plan plan) {
         List<Outcome> outcomes = new ArrayList<>(pending.size());
         for (PendingTask task : pending) {
             if (task.teacherScore() != null) {
@@ -169,9 +185,13 @@ public class BatchGradingService {
             GradeResult proposal = ProposalBlend.of(exemplar == null ? null : exemplar.proposal(),
                     llmOutcome == null ? null : llmOutcome.proposal(), rule, task.marking().maxScore());
             // the LLM could not say (malformed twice, unavailable, budget spent): people decide
-            ReviewStatus review = llmOutcome != null && llmOutcome.review() != null ? ReviewStatus.NEEDS_REVIEW
+            boolean llmCouldNotSay = llmOutcome != null && llmOutcome.review() != null;
+            ReviewStatus review = llmCouldNotSay ? ReviewStatus.NEEDS_REVIEW
                     : MarkingPolicy.decide(task.marking(), proposal == null ? null : proposal.confidence());
-            outcomes.add(new Outcome(task, review, proposal));
+            ResultReuse.Address address = plan.address(task.submissionId());
+            outcomes.add(address == null ? new Outcome(task, review, proposal)
+                    : new Outcome(task, review, proposal, null, address.questionVersion(), address.key(),
+                            review != null && proposal != null && !llmCouldNotSay));
         }
         return outcomes;
     }

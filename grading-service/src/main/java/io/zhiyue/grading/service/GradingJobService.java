@@ -61,7 +61,8 @@ public class GradingJobService {
     public Uni<GradingJob> create(String tenant, UUID examId, JobCreate settings) {
         long budget = tokenBudget(settings);
         return exams.find(tenant, examId).chain(() -> outbox.inTransaction((tx, added) ->
-                jobs.insert(tx, tenant, examId, config.batchSize(), budget)
+                jobs.insert(tx, tenant, examId, config.batchSize(), budget,
+                        settings == null || settings.reuseResults() == null || settings.reuseResults())
                         .invoke(job -> events.stateChanged(added, job, null, CALLERS_TRACE))));
     }
 

@@ -19,6 +19,7 @@ import io.zhiyue.grading.model.ReviewItem.Proposal;
 import io.zhiyue.grading.repository.ListQuery;
 import io.zhiyue.grading.repository.MarkerRepository;
 import io.zhiyue.grading.repository.ReviewRepository;
+import io.zhiyue.grading.reuse.ResultReuse;
 import io.zhiyue.grading.repository.ReviewRepository.ReviewRow;
 import io.zhiyue.grading.stream.JobEvents;
 import io.zhiyue.shared.api.PageResponse;
@@ -34,6 +35,7 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.UUID;
 
 /**
@@ -59,9 +61,11 @@ public class ReviewService {
     private final Outbox outbox;
     private final JobEvents jobEvents;
     private final Pool pool;
+    private final ResultReuse reuse;
 
     public ReviewService(ReviewRepository reviews, MarkerRepository markers, QualityService quality, ExamService exams,
-            Outbox outbox, JobEvents jobEvents, Pool pool) {
+            Outbox outbox, JobEvents jobEvents, Pool pool, ResultReuse reuse) {
+        this.reuse = reuse;
         this.reviews = reviews;
         this.markers = markers;
         this.quality = quality;
@@ -90,6 +94,8 @@ public class ReviewService {
         validate(request);
         String markerId = request.markerId().trim();
         BigDecimal score = ScoreScale.normalise(request.score());
+        // the item a mark made final: once committed, a proposal it overrode is not reused for identical answers
+        AtomicReference<ReviewRow> decided = new AtomicReference<>();
         return outbox.inTransaction((tx, events) -> reviews.lock(tx, tenant, itemId).chain(item -> {
             if (item == null) {
                 return Uni.createFrom().failure(ZhiyueException.notFound("review item", itemId));
@@ -116,15 +122,17 @@ public class ReviewService {
                     // chief is a role for arbitration only: a chief's other marks are ordinary (blind) marks
                     boolean chief = ReviewState.ARBITRATION.name().equals(item.state())
                             && (Boolean.TRUE.equals(request.chief()) || assignment.chief());
-                    return record(tx, events, tenant, item, markerId, chief, score, request);
+                    return record(tx, events, tenant, item, markerId, chief, score, request, decided);
                 });
             });
-        }));
+        })).call(() -> decided.get() == null ? Uni.createFrom().voidItem()
+                : reuse.overridden(tenant, decided.get().jobId(), decided.get().submissionId(),
+                        decided.get().finalScore()));
     }
 
     /** The mark under the item's rules, its events, and the quality alert when it was a blind check. */
     private Uni<ReviewItem> record(SqlConnection tx, OutboxEvents events, String tenant, ReviewRow item,
-            String markerId, boolean chief, BigDecimal score, MarkRequest request) {
+            String markerId, boolean chief, BigDecimal score, MarkRequest request, AtomicReference<ReviewRow> decided) {
         // outside double marking no earlier mark matters: the first one resolves the item
         Uni<List<Mark>> earlier = item.doubleMarking() ? reviews.marks(tx, item.id()) : Uni.createFrom().item(List.of());
         return earlier.chain(stored -> {
@@ -139,6 +147,9 @@ public class ReviewService {
             return reviews.mark(tx, item, mark, request.reason(), points, after.state().name(), after.finalScore(),
                             startedAt)
                     .call(marked -> {
+                        if (after.finalScore() != null) {
+                            decided.set(item.with(after.state().name(), after.finalScore()));
+                        }
                         if (marked.scoreChanged()) {
                             jobEvents.scoreChanged(events, tenant, item.jobId(), item.examId(), item.id(),
                                     item.questionNumber(), after.finalScore(), CALLERS_TRACE);

@@ -67,6 +67,25 @@ class RubricHashesTest {
     }
 
     @Test
+    void theMatchHashIgnoresValuesAndDescriptionsButNotIdsMatchesOrOrder() {
+        Rubric reweighted = rubric("2", "0.1", "photosynthesis", "reworded");
+        assertThat(RubricHashes.matchHash(reweighted)).isEqualTo(RubricHashes.matchHash(base()))
+                .isEqualTo(RubricHashes.matchHash(rubric("1.50", "0.10", "photosynthesis", "first")))
+                .matches("[0-9a-f]{64}");
+
+        List<ScoringPoint> points = base().points();
+        Rubric phrase = rubric("1.5", "0.1", "光合作用", "first");
+        Rubric tolerance = rubric("1.5", "0.2", "photosynthesis", "first");
+        Rubric renamed = new Rubric(List.of(
+                new ScoringPoint("p1-renamed", points.get(0).description(), points.get(0).points(), points.get(0).match()),
+                points.get(1)));
+        Rubric reordered = new Rubric(List.of(points.get(1), points.get(0)));
+        for (Rubric changed : List.of(phrase, tolerance, renamed, reordered)) {
+            assertThat(RubricHashes.matchHash(changed)).isNotEqualTo(RubricHashes.matchHash(base()));
+        }
+    }
+
+    @Test
     void contentAndStructureHashesDiffer() {
         assertThat(RubricHashes.contentHash(base())).isNotEqualTo(RubricHashes.structureHash(base()));
     }

@@ -75,6 +75,8 @@ class LlmGradingTest {
     void freshScript() {
         LLM.reset();
         ScriptedLlmProfile.CHECKPOINTS.reset();
+        // every test here counts its LLM calls: nothing reused from another test's identical answers
+        ScriptedLlmProfile.RESULTS.reset();
     }
 
     @Test

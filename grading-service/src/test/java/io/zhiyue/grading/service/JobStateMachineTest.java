@@ -110,6 +110,6 @@ class JobStateMachineTest {
     private static GradingJob job(JobState state) {
         return new GradingJob(UUID.randomUUID(), "demo-school", UUID.randomUUID(), state, 10, 0, 0, 0, 0,
                 BigDecimal.ZERO, OffsetDateTime.now(), null, null,
-                GradingJob.stages(null, null, null, null), null, new GradingJob.Llm(0, 0, 0), null, 1, null, 100);
+                GradingJob.stages(null, null, null, null), null, new GradingJob.Llm(0, 0, 0), null, 1, null, 100, true);
     }
 }
