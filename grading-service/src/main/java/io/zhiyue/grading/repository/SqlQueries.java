@@ -128,10 +128,14 @@ final class SqlQueries {
             RETURNING\s""" + JOB_COLUMNS;
     static final String LOCK_JOB_FOR_CONTROL =
             "SELECT state FROM grading_jobs WHERE tenant_id = $1 AND id = $2 FOR UPDATE";
-    /** Only submissions whose question has a frozen rubric: a question added after analysis waits for the next job. */
+    /**
+     * Only submissions whose question has a frozen rubric: a question added after analysis waits for the next job.
+     * Copies of an answer go into the same batch (ordered by the answer's hash), where they are graded once and
+     * reused ({@code ResultReuse}); batches graded at the same time would each miss the cache for them.
+     */
     static final String INSERT_TASKS = """
             INSERT INTO grading_tasks (job_id, submission_id, tenant_id, batch_no)
-            SELECT $1, s.id, $2, ((row_number() OVER (ORDER BY s.question_number, s.id)) - 1) / $4
+            SELECT $1, s.id, $2, ((row_number() OVER (ORDER BY s.question_number, md5(s.answer), s.id)) - 1) / $4
             FROM submissions s JOIN job_rubrics jr ON jr.job_id = $1 AND jr.question_id = s.question_id
             WHERE s.tenant_id = $2 AND s.exam_id = $3
             ON CONFLICT DO NOTHING""";

@@ -1,0 +1,104 @@
+package io.zhiyue.e2e.driver;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * One kept-alive HTTP/1.1 connection that sends the same GET again and again and reads each answer to its end
+ * (Content-Length or chunked). The read benchmarks use it instead of {@code java.net.http.HttpClient}, whose own
+ * CPU per request on this two-core machine capped the figures below what the services answer: the bench shares
+ * the cores with the services it measures, so the lighter the caller, the more the figures say about the service.
+ */
+final class KeepAliveGet implements AutoCloseable {
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+    private final byte[] request;
+
+    KeepAliveGet(URI uri) throws IOException {
+        socket = new Socket(uri.getHost(), uri.getPort());
+        socket.setTcpNoDelay(true);
+        out = socket.getOutputStream();
+        in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        request = ("GET " + target + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Sends the GET and reads the whole answer; its status. */
+    int send() throws IOException {
+        out.write(request);
+        out.flush();
+        String status = line();
+        int code = Integer.parseInt(status.substring(9, 12));
+        long length = -1;
+        boolean chunked = false;
+        boolean close = false;
+        for (String header = line(); !header.isEmpty(); header = line()) {
+            String lower = header.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
+                length = Long.parseLong(lower.substring(15).trim());
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                chunked = true;
+            } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                close = true;
+            }
+        }
+        if (chunked) {
+            for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
+                    size = Long.parseLong(line().split(";")[0].trim(), 16)) {
+                skip(size);
+                line();
+            }
+            // trailers, then the blank line
+            while (!line().isEmpty()) {
+                // nothing to keep
+            }
+        } else if (length > 0) {
+            skip(length);
+        }
+        if (close) {
+            throw new IOException("the server closed the connection");
+        }
+        return code;
+    }
+
+    private String line() throws IOException {
+        StringBuilder line = new StringBuilder(64);
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("the connection ended mid-answer");
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
+    private void skip(long bytes) throws IOException {
+        long left = bytes;
+        while (left > 0) {
+            long skipped = in.skip(left);
+            if (skipped <= 0) {
+                if (in.read() < 0) {
+                    throw new IOException("the connection ended mid-body");
+                }
+                skipped = 1;
+            }
+            left -= skipped;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
