@@ -9,5 +9,9 @@ public enum EventType {
     REVIEW_ITEM_CHANGED,
     SYSTEM_STATUS,
     USER_NOTIFICATION,
-    SLOW_SPAN
+    SLOW_SPAN,
+    /** A saga step for a participant ({@code zhiyue:saga:commands:<participant>}). */
+    SAGA_COMMAND,
+    /** A participant's answer to a saga step ({@code zhiyue:saga:replies}). */
+    SAGA_REPLY
 }

@@ -7,11 +7,19 @@ public final class Streams {
     public static final String EVENTS = "zhiyue:events";
     public static final String GRADERS_GROUP = "graders";
     public static final String DLQ_SUFFIX = ":dlq";
+    /** Every participant's answers to saga steps; saga-service reads them. */
+    public static final String SAGA_REPLIES = "zhiyue:saga:replies";
+    private static final String SAGA_COMMANDS = "zhiyue:saga:commands:";
 
     /** An entry delivered this many times without an ack goes to the dead-letter stream. */
     public static final int MAX_DELIVERIES = 5;
 
     private Streams() {
+    }
+
+    /** The saga steps for one participant (a service name: {@code grading-service}, {@code cache-service}). */
+    public static String sagaCommands(String participant) {
+        return SAGA_COMMANDS + participant;
     }
 
     public static String deadLetter(String stream) {

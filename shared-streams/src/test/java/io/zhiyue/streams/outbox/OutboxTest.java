@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, restrictToAnnotatedClass = false)
 @TestProfile(OutboxTest.RelayByHand.class)
-class OutboxTest {
+public class OutboxTest {
 
     /** No background relay: each test runs the relay itself, so it decides what happens when. */
     public static class RelayByHand implements QuarkusTestProfile {
