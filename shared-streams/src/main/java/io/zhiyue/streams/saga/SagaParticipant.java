@@ -34,9 +34,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code STALE} and does nothing — a forward write that arrives after its timeout's cleanup never lands;</li>
  * <li>the idempotency key ({@link SagaCommand#key()}) in {@code processed_keys}: a command seen before does
  * nothing (its reply went out through the outbox with its work);</li>
- * <li>the step: {@code FORWARD} runs {@link SagaStep#forward}, {@code COMPENSATE} {@link SagaStep#compensate};
- * {@code CLEANUP} runs the compensation only if a forward attempt of the step landed, and answers whether it
- * did ({@code {"undone": true|false}});</li>
+ * <li>the step: {@code FORWARD} runs {@link SagaStep#forward}; {@code COMPENSATE} and {@code CLEANUP} run
+ * {@link SagaStep#compensate} at most once per saga step (a key {@code sagaId:step:undone} records it), and a
+ * cleanup only if a forward attempt of the step landed; both answer whether they undid it now
+ * ({@code {"undone": true|false}});</li>
  * <li>the reply on {@code zhiyue:saga:replies}, through the outbox, committed with the work.</li>
  * </ol>
  * A step that refuses ({@link SagaStepRefused}, or a 4xx {@link ZhiyueException}) is rolled back and answered
@@ -105,7 +106,7 @@ public class SagaParticipant {
                         if (step == null) {
                             throw new SagaStepRefused(participant + " has no saga step " + command.name());
                         }
-                        return run(tx, events, consumer, step, command).invoke(result -> {
+                        return run(tx, events, consumer, step, command, envelope).invoke(result -> {
                             count(participant, "done");
                             reply(events, envelope, command, participant, SagaReply.Outcome.DONE, null, result);
                         }).replaceWithVoid();
@@ -116,15 +117,24 @@ public class SagaParticipant {
     }
 
     private Uni<JsonNode> run(SqlConnection tx, OutboxEvents events, String consumer, SagaStep step,
-            SagaCommand command) {
+            SagaCommand command, Envelope envelope) {
         return switch (command.kind()) {
             case FORWARD -> step.forward(tx, events, command);
-            case COMPENSATE -> step.compensate(tx, events, command);
+            case COMPENSATE -> undo(tx, events, consumer, step, command, envelope);
             case CLEANUP -> tx.preparedQuery(LANDED).execute(Tuple.of(consumer, command.forwardKeyPrefix()))
-                    .chain(rows -> rows.size() == 0
-                            ? Uni.createFrom().item(undone(false))
-                            : step.compensate(tx, events, command).map(ignored -> undone(true)));
+                    .chain(rows -> rows.size() == 0 ? Uni.createFrom().item(undone(false))
+                            : undo(tx, events, consumer, step, command, envelope));
         };
+    }
+
+    /** The step's compensation, unless an earlier compensation or cleanup of the step undid it already. */
+    private Uni<JsonNode> undo(SqlConnection tx, OutboxEvents events, String consumer, SagaStep step,
+            SagaCommand command, Envelope envelope) {
+        Envelope once = new Envelope(envelope.id(), envelope.type(), envelope.version(), envelope.occurredAt(),
+                envelope.tenantId(), envelope.traceparent(), command.forwardKeyPrefix() + "undone", envelope.payload());
+        return keys.firstTime(tx, consumer, once).chain(first -> first
+                ? step.compensate(tx, events, command).map(ignored -> undone(true))
+                : Uni.createFrom().item(undone(false)));
     }
 
     /** The refusal, recorded with its key in a transaction of its own: the step's writes are rolled back. */

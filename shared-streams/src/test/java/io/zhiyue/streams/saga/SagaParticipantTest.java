@@ -137,6 +137,13 @@ class SagaParticipantTest {
         assertThat(step.compensations).hasValue(1);
         assertThat(notes(saga)).isZero();
         assertThat(replies(saga).getLast().result().path("undone").asBoolean()).isTrue();
+
+        // a second cleanup (the first one's reply was late) and a compensation do not undo it again
+        handle(step, command(saga, Kind.CLEANUP, 2, 3));
+        handle(step, command(saga, Kind.COMPENSATE, 1, 4));
+        assertThat(step.compensations).hasValue(1);
+        assertThat(replies(saga)).extracting(reply -> reply.result().path("undone").asBoolean())
+                .containsExactly(false, true, false, false);
     }
 
     @Test

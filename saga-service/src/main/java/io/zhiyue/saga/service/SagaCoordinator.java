@@ -1,0 +1,296 @@
+package io.zhiyue.saga.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.zhiyue.saga.definition.SagaDefinition;
+import io.zhiyue.saga.definition.SagaDefinitions;
+import io.zhiyue.saga.definition.StepDefinition;
+import io.zhiyue.saga.model.SagaState;
+import io.zhiyue.saga.repository.SagaRepository;
+import io.zhiyue.saga.repository.SagaRow;
+import io.zhiyue.shared.error.ErrorCode;
+import io.zhiyue.shared.error.ZhiyueException;
+import io.zhiyue.shared.event.Envelope;
+import io.zhiyue.shared.event.EventType;
+import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.shared.saga.SagaCommand;
+import io.zhiyue.shared.saga.SagaCommand.Kind;
+import io.zhiyue.shared.saga.SagaReply;
+import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.streams.outbox.Outbox;
+import io.zhiyue.streams.outbox.OutboxEvents;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs sagas from their log. Every move — a start, a reply, a timeout, a retry after its pause, a cancel, an
+ * operator's action — happens in one transaction that holds the saga's row lock, writes the log and puts the next
+ * command in the outbox, so a coordinator that dies loses nothing (the next one finds the saga due, or its reply in
+ * the stream) and two coordinators never move one saga at once (replies lock the row; due sagas are claimed with
+ * {@code FOR UPDATE SKIP LOCKED}).
+ *
+ * <p>Forward, each step's command goes to its participant; a reply that is not for the command in flight (an
+ * earlier attempt, a timed-out one) is logged as late and changes nothing. A compensable step that fails was rolled
+ * back by its participant, so compensation starts below it: completed compensable steps are undone in reverse
+ * order, each tried {@code maxAttempts} times with backoff and then parked for an operator. A step whose reply does
+ * not come in time is unknown: its participant gets a CLEANUP (a newer fencing token: the late forward write can no
+ * longer land; if it landed, it is undone), then the saga compensates. Retriable steps, and every step after a
+ * pivot, are tried again instead (a new attempt, a newer token) and never compensated. A cancelled saga stops going
+ * forward once the command in flight is answered and compensates to the end.
+ */
+@ApplicationScoped
+public class SagaCoordinator {
+
+    /** Sagas moved per claim of the due ones. */
+    static final int CLAIM = 50;
+
+    private final SagaRepository sagas;
+    private final SagaDefinitions definitions;
+    private final Outbox outbox;
+    private final MeterRegistry registry;
+    private final Map<String, Counter> ends = new ConcurrentHashMap<>();
+
+    public SagaCoordinator(SagaRepository sagas, SagaDefinitions definitions, Outbox outbox, MeterRegistry registry) {
+        this.sagas = sagas;
+        this.definitions = definitions;
+        this.outbox = outbox;
+        this.registry = registry;
+    }
+
+    /** What a start answered: the saga, and whether this call started it (false: the key started it before). */
+    public record Started(SagaRow saga, boolean created) {
+    }
+
+    /** Starts {@code definition} with {@code data}, once per tenant and request key; sends its first command. */
+    public Uni<Started> start(String tenant, String definition, String requestKey, JsonNode data, String startedBy) {
+        SagaDefinition saga = definitions.latest(definition);
+        if (requestKey == null || requestKey.isBlank() || requestKey.length() > 200) {
+            throw ZhiyueException.validation("requestKey", "is required (1 to 200 characters): the same key starts "
+                    + "the saga once");
+        }
+        if (data != null && !data.isObject()) {
+            throw ZhiyueException.validation("data", "must be a JSON object");
+        }
+        JsonNode input = data == null ? JsonCodec.mapper().createObjectNode() : data;
+        return outbox.inTransaction((tx, events) -> sagas.insert(tx, UUID.randomUUID(), tenant, saga.name(),
+                saga.version(), requestKey, input, startedBy).chain(row -> {
+                    if (row == null) {
+                        return sagas.byKey(tx, tenant, saga.name(), requestKey).map(existing -> new Started(existing, false));
+                    }
+                    return send(tx, events, row, saga).replaceWith(new Started(row, true));
+                }));
+    }
+
+    /** A participant's reply: moves the saga when it answers the command in flight; logged as late otherwise. */
+    public Uni<Void> onReply(SagaReply reply) {
+        return outbox.inTransaction((tx, events) -> sagas.lock(tx, reply.sagaId()).chain(row -> {
+            if (row == null) {
+                Log.warnf("a reply for unknown saga %s", reply.sagaId());
+                return Uni.createFrom().voidItem();
+            }
+            boolean current = row.awaiting && !row.state.ended() && row.step == reply.step() && row.kind == reply.kind()
+                    && row.attempt == reply.attempt() && row.token == reply.fencingToken();
+            return sagas.recordReply(tx, reply, !current).chain(() -> current
+                    ? moved(tx, events, row, reply.outcome() == SagaReply.Outcome.DONE, reply.error(), reply.result())
+                    : Uni.createFrom().voidItem());
+        }));
+    }
+
+    /**
+     * Moves the sagas that are due: an awaited command past its timeout, or a retry whose pause ended. Answers how
+     * many it moved (each in the claim's one transaction; other coordinators skip them).
+     */
+    public Uni<Integer> tick() {
+        return outbox.inTransaction((tx, events) -> sagas.claimDue(tx, CLAIM).chain(due -> Multi.createFrom()
+                .iterable(due)
+                .onItem().transformToUniAndConcatenate(row -> row.awaiting ? timedOut(tx, events, row)
+                        : send(tx, events, row, definitions.version(row.definition, row.definitionVersion)))
+                .collect().asList()
+                .map(List::size)));
+    }
+
+    /**
+     * Cancels a running saga: once the command in flight is answered it compensates instead of going on (at once
+     * when none is in flight). A saga compensating runs to its end; an ended one cannot be cancelled.
+     */
+    public Uni<SagaRow> cancel(String tenant, UUID id) {
+        return outbox.inTransaction((tx, events) -> sagas.lock(tx, tenant, id).chain(row -> {
+            if (row == null) {
+                throw ZhiyueException.notFound("saga", id);
+            }
+            if (row.state.ended()) {
+                throw new ZhiyueException(ErrorCode.ILLEGAL_STATE, "saga " + id + " has ended " + row.state);
+            }
+            if (row.state != SagaState.RUNNING || row.cancelRequested) {
+                return Uni.createFrom().item(row);
+            }
+            row.cancelRequested = true;
+            SagaDefinition saga = definitions.version(row.definition, row.definitionVersion);
+            if (!row.awaiting && !saga.pastPivot(row.completed)) {
+                return compensate(tx, events, row, saga, row.completed, "cancelled").replaceWith(row);
+            }
+            return sagas.update(tx, row).replaceWith(row);
+        }));
+    }
+
+    /** An operator's action on a parked saga (see {@code SagaAction}), recorded with who and why. */
+    public Uni<SagaRow> act(String tenant, UUID id, String action, int step, String reason, String actor) {
+        return outbox.inTransaction((tx, events) -> sagas.lock(tx, tenant, id).chain(row -> {
+            if (row == null) {
+                throw ZhiyueException.notFound("saga", id);
+            }
+            if (row.state != SagaState.PARKED) {
+                throw new ZhiyueException(ErrorCode.ILLEGAL_STATE, "saga " + id + " is " + row.state
+                        + ": operators act on PARKED sagas only");
+            }
+            if (row.step != step) {
+                throw new ZhiyueException(ErrorCode.ILLEGAL_STATE, "saga " + id + " is parked at step " + row.step
+                        + ", not " + step);
+            }
+            SagaDefinition saga = definitions.version(row.definition, row.definitionVersion);
+            Uni<Void> done = switch (action) {
+                case "retry" -> {
+                    row.state = row.kind == Kind.FORWARD ? SagaState.RUNNING : SagaState.COMPENSATING;
+                    row.next(row.step, row.kind, row.attempt + 1);
+                    yield send(tx, events, row, saga);
+                }
+                case "skip" -> {
+                    if (row.kind != Kind.FORWARD) {
+                        row.skipped = true;
+                    }
+                    row.state = row.kind == Kind.FORWARD ? SagaState.RUNNING : SagaState.COMPENSATING;
+                    yield moved(tx, events, row, true, null,
+                            JsonCodec.mapper().createObjectNode().put("skippedBy", actor));
+                }
+                case "resolve" -> {
+                    row.end(SagaState.RESOLVED);
+                    ended(row);
+                    yield sagas.update(tx, row);
+                }
+                default -> throw ZhiyueException.validation("action", "must be retry, skip or resolve");
+            };
+            return done.chain(() -> sagas.insertAction(tx, id, action, step, reason, actor)).replaceWith(row);
+        }));
+    }
+
+    /** The command in flight was answered: DONE ({@code ok}) or not. */
+    private Uni<Void> moved(SqlConnection tx, OutboxEvents events, SagaRow row, boolean ok, String error,
+            JsonNode result) {
+        SagaDefinition saga = definitions.version(row.definition, row.definitionVersion);
+        StepDefinition step = saga.step(row.step);
+        return switch (row.kind) {
+            case FORWARD -> ok ? forwardDone(tx, events, row, saga, step, result)
+                    : forwardFailed(tx, events, row, saga, step, error);
+            case CLEANUP -> ok ? compensate(tx, events, row, saga, row.step,
+                    "step " + step.name() + " did not answer in " + step.timeout().toMillis() + " ms")
+                    : again(tx, events, row, saga, step, "cleanup of step " + step.name() + " failed: " + error);
+            case COMPENSATE -> ok ? compensate(tx, events, row, saga, row.step, row.error)
+                    : again(tx, events, row, saga, step, "compensation of step " + step.name() + " failed: " + error);
+        };
+    }
+
+    private Uni<Void> forwardDone(SqlConnection tx, OutboxEvents events, SagaRow row, SagaDefinition saga,
+            StepDefinition step, JsonNode result) {
+        row.results.set(step.name(), result == null ? JsonCodec.mapper().nullNode() : result);
+        row.completed = row.step + 1;
+        if (row.completed == saga.size()) {
+            row.end(SagaState.COMPLETED);
+            ended(row);
+            return sagas.update(tx, row);
+        }
+        if (row.cancelRequested && !saga.pastPivot(row.completed)) {
+            return compensate(tx, events, row, saga, row.completed, "cancelled");
+        }
+        row.next(row.step + 1, Kind.FORWARD, 1);
+        return send(tx, events, row, saga);
+    }
+
+    private Uni<Void> forwardFailed(SqlConnection tx, OutboxEvents events, SagaRow row, SagaDefinition saga,
+            StepDefinition step, String error) {
+        String why = "step " + step.name() + " failed: " + error;
+        if (step.kind() == StepDefinition.Kind.RETRIABLE || saga.pastPivot(row.completed)) {
+            return again(tx, events, row, saga, step, why);
+        }
+        // the participant rolled the step back: undo what completed below it
+        return compensate(tx, events, row, saga, row.step, why);
+    }
+
+    /** The awaited command timed out. */
+    private Uni<Void> timedOut(SqlConnection tx, OutboxEvents events, SagaRow row) {
+        SagaDefinition saga = definitions.version(row.definition, row.definitionVersion);
+        StepDefinition step = saga.step(row.step);
+        String why = row.kind.name().toLowerCase(java.util.Locale.ROOT) + " of step " + step.name()
+                + " had no reply in " + step.timeout().toMillis() + " ms";
+        return sagas.recordTimeout(tx, row, why).chain(() -> {
+            if (row.kind == Kind.FORWARD && step.kind() != StepDefinition.Kind.RETRIABLE
+                    && !saga.pastPivot(row.completed)) {
+                // unknown: the participant cleans up (and fences the late write off), then the saga compensates
+                row.next(row.step, Kind.CLEANUP, 1);
+                return send(tx, events, row, saga);
+            }
+            return again(tx, events, row, saga, step, why);
+        });
+    }
+
+    /** The command again after a pause (a new attempt, a newer token), or the saga parked once attempts ran out. */
+    private Uni<Void> again(SqlConnection tx, OutboxEvents events, SagaRow row, SagaDefinition saga,
+            StepDefinition step, String why) {
+        if (row.attempt >= step.maxAttempts()) {
+            row.end(SagaState.PARKED);
+            row.error = why + " (" + row.attempt + " attempts): waits for an operator";
+            ended(row);
+            Log.warnf("saga %s (%s) parked: %s", row.id, row.definition, row.error);
+            return sagas.update(tx, row);
+        }
+        row.next(row.step, row.kind, row.attempt + 1);
+        row.dueAt = OffsetDateTime.now(ZoneOffset.UTC).plus(step.pauseBefore(row.attempt));
+        return sagas.update(tx, row);
+    }
+
+    /** Undoes the completed compensable step nearest below {@code below}; COMPENSATED once none is left. */
+    private Uni<Void> compensate(SqlConnection tx, OutboxEvents events, SagaRow row, SagaDefinition saga, int below,
+            String why) {
+        row.error = why;
+        int next = saga.compensableBelow(below);
+        if (next < 0) {
+            // a compensation an operator skipped never ran: the saga ends resolved by hand, not compensated
+            row.end(row.skipped ? SagaState.RESOLVED : SagaState.COMPENSATED);
+            ended(row);
+            return sagas.update(tx, row);
+        }
+        row.state = SagaState.COMPENSATING;
+        row.next(next, Kind.COMPENSATE, 1);
+        return send(tx, events, row, saga);
+    }
+
+    /** Sends the row's command now: its log entry, the command through the outbox, and its timeout. */
+    private Uni<Void> send(SqlConnection tx, OutboxEvents events, SagaRow row, SagaDefinition saga) {
+        StepDefinition step = saga.step(row.step);
+        ObjectNode data = row.data.deepCopy();
+        data.set("results", row.results);
+        SagaCommand command = new SagaCommand(row.id, saga.name(), saga.version(), row.step, step.name(), row.kind,
+                row.attempt, row.token, data);
+        events.add(Streams.sagaCommands(step.participant()), Envelope.of(EventType.SAGA_COMMAND, row.tenant,
+                command.key(), command, null));
+        row.awaiting = true;
+        row.dueAt = OffsetDateTime.now(ZoneOffset.UTC).plus(step.timeout());
+        return sagas.insertAttempt(tx, row, step.name(), step.participant(), command).chain(() -> sagas.update(tx, row));
+    }
+
+    private void ended(SagaRow row) {
+        ends.computeIfAbsent(row.definition + "/" + row.state, name -> Counter.builder("zhiyue.sagas")
+                .tag("definition", row.definition).tag("state", row.state.name()).register(registry)).increment();
+    }
+}
