@@ -322,6 +322,22 @@ class GradingEndToEndIT {
 
     @Test
     @Order(3)
+    void theSagaOperatorRoutesReachSagaServiceThroughTheGateway() {
+        assertThat(suite.sagaProcess().readiness()[0]).isEqualTo(200);
+        JsonNode page = gateway.getJson("sagas?page_size=5&filter[state]=PARKED");
+        assertThat(page.path("items").isArray()).isTrue();
+        assertThat(page.path("pageSize").asInt()).isEqualTo(5);
+        String unknown = java.util.UUID.randomUUID().toString();
+        assertThatThrownBy(() -> gateway.getJson("sagas/" + unknown))
+                .isInstanceOfSatisfying(io.zhiyue.e2e.driver.GatewayException.class,
+                        e -> assertThat(e.status()).isEqualTo(404));
+        assertThatThrownBy(() -> gateway.getJson("sagas?filter[state]=HAPPY"))
+                .isInstanceOfSatisfying(io.zhiyue.e2e.driver.GatewayException.class,
+                        e -> assertThat(e.status()).isEqualTo(400));
+    }
+
+    @Test
+    @Order(3)
     void jobStatusIsServedFromCacheServicesReadModelAtTheVersionGradingServiceWrote() {
         SampleExam exam = SampleExam.generate(60, 3L);
         String examId = gateway.createExam("Read model " + exam.title(), exam.subject());

@@ -25,6 +25,7 @@ final class SuiteProcesses implements AutoCloseable {
     private final List<ServiceProcess> all = new ArrayList<>();
     private ServiceProcess checkpoint;
     private ServiceProcess cache;
+    private ServiceProcess saga;
     private ServiceProcess gateway;
 
     static SuiteProcesses start(String prefix, Endpoints infrastructure, int gradingInstances,
@@ -49,6 +50,9 @@ final class SuiteProcesses implements AutoCloseable {
             suite.cache = suite.track(ServiceProcess.start(prefix + "-cache",
                     root.resolve("cache-service/target/quarkus-app/quarkus-run.jar"), ServiceProcess.freePort(),
                     env, logs, maxHeap));
+            suite.saga = suite.track(ServiceProcess.start(prefix + "-saga",
+                    root.resolve("saga-service/target/quarkus-app/quarkus-run.jar"), ServiceProcess.freePort(),
+                    env, logs, maxHeap));
             StringJoiner instances = new StringJoiner(",");
             Map<String, String> gradingEnv = new HashMap<>(env);
             gradingEnv.put("ZHIYUE_CHECKPOINT_URL", "http://127.0.0.1:" + suite.checkpoint.port());
@@ -64,6 +68,7 @@ final class SuiteProcesses implements AutoCloseable {
             gatewayEnv.put("ZHIYUE_GRADING_INSTANCES", instances.toString());
             gatewayEnv.put("ZHIYUE_CHECKPOINT_INSTANCES", "127.0.0.1:" + suite.checkpoint.port());
             gatewayEnv.put("ZHIYUE_CACHE_INSTANCES", "127.0.0.1:" + suite.cache.port());
+            gatewayEnv.put("ZHIYUE_SAGA_INSTANCES", "127.0.0.1:" + suite.saga.port());
             suite.gateway = suite.track(ServiceProcess.start(prefix + "-api-gateway",
                     root.resolve("api-gateway/target/quarkus-app/quarkus-run.jar"), ServiceProcess.freePort(),
                     gatewayEnv, logs, maxHeap));
@@ -89,6 +94,10 @@ final class SuiteProcesses implements AutoCloseable {
 
     ServiceProcess checkpointProcess() {
         return checkpoint;
+    }
+
+    ServiceProcess sagaProcess() {
+        return saga;
     }
 
     ServiceProcess cacheProcess() {

@@ -34,6 +34,7 @@ public class ResponseRelay {
     /** The names a 503 gives the dependency that did not answer. */
     static final String GRADING = "grading-service";
     static final String CHECKPOINT = "checkpoint-service";
+    static final String SAGA = "saga-service";
 
     private final GatewayConfig config;
 

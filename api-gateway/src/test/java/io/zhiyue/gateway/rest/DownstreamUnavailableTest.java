@@ -60,6 +60,17 @@ class DownstreamUnavailableTest {
     }
 
     @Test
+    void sagaRoutesAnswer503ProblemNamingSagaService() {
+        given().when().get("/api/v1/sagas")
+                .then()
+                .statusCode(503)
+                .header("Retry-After", equalTo("5"))
+                .contentType(startsWith("application/problem+json"))
+                .body("code", equalTo("DEPENDENCY_UNAVAILABLE"))
+                .body("detail", containsString("saga-service"));
+    }
+
+    @Test
     void checkpointRoutesAnswer503ProblemNamingCheckpointService() {
         String thread = UUID.randomUUID().toString();
         given().when().get("/api/v1/checkpoints/{thread}/llm/latest", thread)

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Real PostgreSQL and Redis, grading-service, checkpoint-service and cache-service replaced by stubs, fast
+ * Real PostgreSQL and Redis, grading-service, checkpoint-service, cache-service and saga-service replaced by stubs, fast
  * heartbeats, small limits, and (through MicroProfile Fault Tolerance's
  * {@code <class>/<method>/Timeout/*} keys) a short timeout on submission uploads.
  */
@@ -31,6 +31,6 @@ public class StubbedGradingProfile implements QuarkusTestProfile {
     public List<TestResourceEntry> testResources() {
         return List.of(new TestResourceEntry(DevstackTestResource.class),
                 new TestResourceEntry(GradingStubResource.class), new TestResourceEntry(CheckpointStubResource.class),
-                new TestResourceEntry(CacheStubResource.class));
+                new TestResourceEntry(CacheStubResource.class), new TestResourceEntry(SagaStubResource.class));
     }
 }

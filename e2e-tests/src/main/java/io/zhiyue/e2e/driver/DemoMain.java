@@ -124,6 +124,7 @@ public final class DemoMain {
                 + "/export?format=csv'");
         out.println("   Its checkpoints      curl -s " + base + "/api/v1/checkpoints/" + job.id() + "/"
                 + CHECKPOINT_NAMESPACE);
+        out.println("   Sagas                curl -s " + base + "/api/v1/sagas   (" + sagas(gateway) + ")");
         out.println("   Live channel         websocat " + gateway.liveChannel()
                 + "  then send {\"type\":\"SUBSCRIBE\",\"channel\":\"job:" + job.id() + "\"}");
         out.println("   Processes and logs   ./zhiyue status   ./zhiyue logs grading-service");
@@ -131,6 +132,13 @@ public final class DemoMain {
         out.println("   More                 README.md");
         out.println();
         return "COMPLETED".equals(job.state()) && allMatch && marked && checkpointed ? 0 : 1;
+    }
+
+    /** How many sagas saga-service holds for this tenant, and how many wait for an operator. */
+    private static String sagas(GatewayClient gateway) {
+        long all = gateway.getJson("sagas?page_size=1").path("total").asLong();
+        long parked = gateway.getJson("sagas?page_size=1&filter[state]=PARKED").path("total").asLong();
+        return all + " so far, " + parked + " waiting for an operator";
     }
 
     /**
