@@ -57,6 +57,7 @@ final class SuiteProcesses implements AutoCloseable {
             Map<String, String> gradingEnv = new HashMap<>(env);
             gradingEnv.put("ZHIYUE_CHECKPOINT_URL", "http://127.0.0.1:" + suite.checkpoint.port());
             gradingEnv.put("ZHIYUE_CACHE_URL", "http://127.0.0.1:" + suite.cache.port());
+            gradingEnv.put("ZHIYUE_SAGA_URL", "http://127.0.0.1:" + suite.saga.port());
             for (int i = 0; i < gradingInstances; i++) {
                 int port = ServiceProcess.freePort();
                 instances.add("127.0.0.1:" + port);

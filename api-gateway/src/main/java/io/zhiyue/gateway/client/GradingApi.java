@@ -80,6 +80,12 @@ interface GradingApi {
             @RestQuery MultivaluedMap<String, String> query);
 
     @POST
+    @Path("/submissions/{submissionId}/override")
+    Uni<Response> overrideScore(@BeanParam DownstreamHeaders headers, @PathParam("submissionId") String submissionId,
+            @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
+    @POST
     @Path("/review-items/{itemId}/marks")
     Uni<Response> markReviewItem(@BeanParam DownstreamHeaders headers, @PathParam("itemId") String itemId,
             @RestQuery MultivaluedMap<String, String> query,

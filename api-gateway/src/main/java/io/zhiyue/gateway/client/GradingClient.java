@@ -110,6 +110,14 @@ public class GradingClient {
         return read(api.listReviewItems(DownstreamHeaders.of(caller), examId, query));
     }
 
+    /** Retried only unreached (an override that arrived started its saga; its request key makes a second one the same). */
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
+    public Uni<DownstreamResponse> overrideScore(Caller caller, String submissionId,
+            MultivaluedMap<String, String> query, RequestBody body) {
+        return read(api.overrideScore(DownstreamHeaders.of(caller), submissionId, query, body.contentType(),
+                body.bytes()));
+    }
+
     /** Retried only unreached: a mark that arrived is stored once (a second one is refused as a duplicate). */
     @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> markReviewItem(Caller caller, String itemId, MultivaluedMap<String, String> query,

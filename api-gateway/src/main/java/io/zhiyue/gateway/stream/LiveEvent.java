@@ -42,7 +42,7 @@ public record LiveEvent(StreamId id, EventType type, String channel, JsonNode da
      * The channels an entry belongs to: job events (scores changed by people included) to
      * {@code job:<jobId>} and to {@code exam:<examId>}; review-queue changes to {@code exam:<examId>};
      * SYSTEM_STATUS to {@code system}, and to the exam's channel when it is about one exam (a
-     * quality alert).
+     * quality alert); a USER_NOTIFICATION to the exam's channel and the student's ({@code user:<studentId>}).
      */
     public static List<String> channelsOf(EventType type, JsonNode payload) {
         List<String> channels = new ArrayList<>(2);
@@ -52,6 +52,10 @@ public record LiveEvent(StreamId id, EventType type, String channel, JsonNode da
                 idOf(payload, "examId").ifPresent(examId -> channels.add("exam:" + examId));
             }
             case REVIEW_ITEM_CHANGED -> idOf(payload, "examId").ifPresent(examId -> channels.add("exam:" + examId));
+            case USER_NOTIFICATION -> {
+                idOf(payload, "examId").ifPresent(examId -> channels.add("exam:" + examId));
+                idOf(payload, "studentId").ifPresent(student -> channels.add("user:" + student));
+            }
             case SYSTEM_STATUS -> {
                 channels.add("system");
                 idOf(payload, "examId").ifPresent(examId -> channels.add("exam:" + examId));

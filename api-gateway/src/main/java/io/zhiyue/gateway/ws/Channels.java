@@ -4,12 +4,18 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** The channels the live endpoint serves: {@code job:<uuid>}, {@code exam:<uuid>} and {@code system}. */
+/**
+ * The channels the live endpoint serves: {@code job:<uuid>}, {@code exam:<uuid>}, {@code user:<studentId>} (a
+ * student's notifications) and {@code system}.
+ */
 final class Channels {
 
     static final String SYSTEM = "system";
     private static final String JOB_PREFIX = "job:";
     private static final String EXAM_PREFIX = "exam:";
+    private static final String USER_PREFIX = "user:";
+    /** A student id as uploads take it: letters, digits and {@code . _ @ -}, at most 128. */
+    private static final Pattern USER_ID = Pattern.compile("[\\p{L}\\p{N}._@-]{1,128}");
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
@@ -17,7 +23,9 @@ final class Channels {
     }
 
     static boolean isValid(String channel) {
-        return SYSTEM.equals(channel) || jobId(channel).isPresent() || examId(channel).isPresent();
+        return SYSTEM.equals(channel) || jobId(channel).isPresent() || examId(channel).isPresent()
+                || channel != null && channel.startsWith(USER_PREFIX)
+                && USER_ID.matcher(channel.substring(USER_PREFIX.length())).matches();
     }
 
     /** The one spelling events use: job ids in lower case, as {@code UUID.toString()} writes them. */

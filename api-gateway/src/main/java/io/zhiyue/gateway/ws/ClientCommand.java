@@ -60,7 +60,7 @@ record ClientCommand(Type type, String channel, Optional<StreamId> lastEventId) 
         }
         if (!Channels.isValid(channelNode.asText())) {
             throw new InvalidCommand("unknown channel " + abbreviate(channelNode.asText())
-                    + "; expected job:<uuid>, exam:<uuid> or system", abbreviate(channelNode.asText()));
+                    + "; expected job:<uuid>, exam:<uuid>, user:<studentId> or system", abbreviate(channelNode.asText()));
         }
         String channel = Channels.canonical(channelNode.asText());
         Optional<StreamId> lastEventId = Optional.empty();

@@ -27,4 +27,12 @@ class LiveEventTest {
         assertThat(LiveEvent.channelsOf(EventType.SYSTEM_STATUS, started)).containsExactly("system");
         assertThat(LiveEvent.channelsOf(EventType.GRADING_TASK, review)).isEmpty();
     }
+
+    @Test
+    void aNotificationGoesToTheExamAndTheStudent() {
+        var notice = JsonCodec.mapper().createObjectNode().put("kind", "SCORE_OVERRIDDEN").put("examId", "e-1")
+                .put("jobId", "j-1").put("studentId", "s-42");
+        assertThat(LiveEvent.channelsOf(EventType.USER_NOTIFICATION, notice)).containsExactly("exam:e-1", "user:s-42");
+        assertThat(LiveEvent.channelsOf(EventType.SAGA_REPLY, notice)).isEmpty();
+    }
 }

@@ -1,32 +1,56 @@
 package io.zhiyue.grading.rest;
 
+import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.llm.ExplanationEvent;
 import io.zhiyue.grading.llm.Explanations;
+import io.zhiyue.grading.saga.ScoreOverrides;
 import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.shared.tenant.TenantHeaders;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestMulti;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A submission's LLM explanation, streamed token by token. */
+/** A submission's LLM explanation, streamed token by token, and the override of its final score. */
 @Path("/api/v1/submissions")
 public class SubmissionResource {
 
     private final Explanations explanations;
+    private final ScoreOverrides overrides;
 
-    SubmissionResource(Explanations explanations) {
+    SubmissionResource(Explanations explanations, ScoreOverrides overrides) {
         this.explanations = explanations;
+        this.overrides = overrides;
+    }
+
+    @POST
+    @Path("/{submissionId}/override")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @org.jboss.resteasy.reactive.ResponseStatus(202)
+    @Operation(summary = "Override the final score of an answer of a COMPLETED job {jobId, score, reason, requestKey?}: "
+            + "202 {sagaId, identicalAnswers} with Location /api/v1/sagas/{sagaId}; the score-override saga changes "
+            + "the score here, the result cache and the channels together or not at all")
+    public Uni<Response> override(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @PathParam("submissionId") UUID submissionId,
+            byte[] body) {
+        return overrides.override(Tenant.of(tenant), subject == null || subject.isBlank() ? "teacher" : subject,
+                        submissionId, body)
+                .map(accepted -> Response.accepted(accepted)
+                        .location(URI.create("/api/v1/sagas/" + accepted.sagaId())).build());
     }
 
     @GET

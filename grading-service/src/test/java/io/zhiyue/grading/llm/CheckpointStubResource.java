@@ -17,6 +17,7 @@ public class CheckpointStubResource implements QuarkusTestResourceLifecycleManag
     public Map<String, String> start() {
         return Map.of("quarkus.rest-client.checkpoint.url", ScriptedLlmProfile.CHECKPOINTS.url(),
                 "quarkus.rest-client.cache.url", ScriptedLlmProfile.RESULTS.url(),
+                "quarkus.rest-client.saga.url", ScriptedLlmProfile.SAGAS.url(),
                 "zhiyue.grading.embedding-round", "2");
     }
 

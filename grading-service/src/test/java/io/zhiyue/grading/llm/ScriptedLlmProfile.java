@@ -20,12 +20,13 @@ public class ScriptedLlmProfile implements QuarkusTestProfile {
     static final ScriptedOpenAiServer SERVER = ScriptedOpenAiServer.start(0);
     public static final CheckpointServiceStub CHECKPOINTS = new CheckpointServiceStub();
     public static final ResultCacheStub RESULTS = new ResultCacheStub();
+    public static final SagaServiceStub SAGAS = new SagaServiceStub();
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("zhiyue.llm.base-url", SERVER.baseUrl(), "zhiyue.llm.model", "scripted",
                 "zhiyue.llm.external", "true", "zhiyue.llm.opted-in-tenants", TenantHeaders.DEFAULT_TENANT,
                 "zhiyue.llm.timeout", "PT1S", "quarkus.rest-client.checkpoint.url", CHECKPOINTS.url(),
-                "quarkus.rest-client.cache.url", RESULTS.url());
+                "quarkus.rest-client.cache.url", RESULTS.url(), "quarkus.rest-client.saga.url", SAGAS.url());
     }
 }

@@ -280,8 +280,8 @@ public class SagaCoordinator {
         StepDefinition step = saga.step(row.step);
         ObjectNode data = row.data.deepCopy();
         data.set("results", row.results);
-        SagaCommand command = new SagaCommand(row.id, saga.name(), saga.version(), row.step, step.name(), row.kind,
-                row.attempt, row.token, data);
+        SagaCommand command = new SagaCommand(row.id, row.tenant, saga.name(), saga.version(), row.step, step.name(),
+                row.kind, row.attempt, row.token, data);
         events.add(Streams.sagaCommands(step.participant()), Envelope.of(EventType.SAGA_COMMAND, row.tenant,
                 command.key(), command, null));
         row.awaiting = true;

@@ -12,11 +12,12 @@ import java.util.UUID;
  * ({@link Kind#FORWARD}), undo it ({@link Kind#COMPENSATE}), or clean up after an attempt whose reply never came
  * ({@link Kind#CLEANUP}: undo it if it landed, and make sure it never lands later). {@code fencingToken} grows with
  * every command the coordinator sends for the saga: a participant refuses a command older than one it has seen, so
- * a forward write that arrives after its timeout's cleanup does not land.
+ * a forward write that arrives after its timeout's cleanup does not land. {@code tenantId}: the saga's tenant, whose
+ * data the step may touch.
  */
 @RegisterForReflection
-public record SagaCommand(UUID sagaId, String definition, int definitionVersion, int step, String name, Kind kind,
-        int attempt, long fencingToken, JsonNode data) {
+public record SagaCommand(UUID sagaId, String tenantId, String definition, int definitionVersion, int step,
+        String name, Kind kind, int attempt, long fencingToken, JsonNode data) {
 
     public enum Kind {
         FORWARD, COMPENSATE, CLEANUP
@@ -24,6 +25,7 @@ public record SagaCommand(UUID sagaId, String definition, int definitionVersion,
 
     public SagaCommand {
         Objects.requireNonNull(sagaId, "sagaId");
+        Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
     }

@@ -165,7 +165,7 @@ class SagaParticipantTest {
     @Test
     void aStepTheParticipantDoesNotKnowIsRefused() {
         UUID saga = UUID.randomUUID();
-        SagaCommand unknown = new SagaCommand(saga, "test", 1, 0, "no-such-step", Kind.FORWARD, 1, 1,
+        SagaCommand unknown = new SagaCommand(saga, "demo-school", "test", 1, 0, "no-such-step", Kind.FORWARD, 1, 1,
                 JsonCodec.mapper().createObjectNode());
         participant.handle(PARTICIPANT, Map.of(), envelope(unknown)).await().atMost(Duration.ofSeconds(10));
         assertThat(replies(saga)).singleElement().satisfies(reply -> {
@@ -179,7 +179,7 @@ class SagaParticipantTest {
     }
 
     private static SagaCommand command(UUID saga, Kind kind, int attempt, long token) {
-        return new SagaCommand(saga, "test", 1, 0, "note", kind, attempt, token,
+        return new SagaCommand(saga, "demo-school", "test", 1, 0, "note", kind, attempt, token,
                 JsonCodec.mapper().createObjectNode().put("text", "hello"));
     }
 

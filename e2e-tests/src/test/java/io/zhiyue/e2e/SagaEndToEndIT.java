@@ -1,0 +1,132 @@
+package io.zhiyue.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.zhiyue.devstack.Devstack;
+import io.zhiyue.e2e.driver.GatewayClient;
+import io.zhiyue.e2e.driver.LiveChannelClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The score-override saga across real processes (saga-service coordinating grading-service and cache-service
+ * through Redis Streams), driven through the gateway: an override reaches grading-service, the result cache and a
+ * WebSocket client on the student's and the exam's channels; with cache-service frozen (SIGSTOP) until its step
+ * times out, the saga ends COMPENSATED once it runs again, with the old score everywhere.
+ */
+class SagaEndToEndIT {
+
+    private static SuiteProcesses suite;
+    private static GatewayClient gateway;
+
+    @BeforeAll
+    static void startSystem() {
+        suite = SuiteProcesses.start("e2e-saga", Devstack.shared(), 1, Map.of());
+        gateway = suite.gateway();
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        if (suite != null) {
+            suite.close();
+        }
+    }
+
+    /** A completed job of one answer per student to a keyword question (max 4, the keyword worth 2). */
+    private record Graded(String examId, String jobId, Map<String, JsonNode> byStudent) {
+    }
+
+    @Test
+    void anOverrideChangesTheScoreEverywhereAndTellsTheStudent() {
+        Graded graded = graded();
+        JsonNode result = graded.byStudent().get("first");
+        String student = result.path("studentId").asText();
+        try (LiveChannelClient live = LiveChannelClient.connect(gateway.liveChannel(), Duration.ofSeconds(10))) {
+            live.subscribe("user:" + student);
+            live.subscribe("exam:" + graded.examId());
+            JsonNode accepted = gateway.postJson("submissions/" + result.path("submissionId").asText() + "/override",
+                    Map.of("jobId", graded.jobId(), "score", 3.5, "reason", "a valid second method"), 202);
+            String sagaId = accepted.path("sagaId").asText();
+            assertThat(accepted.path("identicalAnswers")).hasSize(1);
+
+            JsonNode saga = ended(sagaId, "COMPLETED");
+            assertThat(saga.path("steps").findValuesAsText("name"))
+                    .containsExactly("override-score", "invalidate-cache", "notify");
+            assertThat(score(graded, student)).isEqualByComparingTo("3.5");
+            await("the student's notification").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(live.messages("USER_NOTIFICATION")).anySatisfy(message -> {
+                        assertThat(message.channel()).isEqualTo("user:" + student);
+                        assertThat(message.data().path("score").decimalValue()).isEqualByComparingTo("3.5");
+                        assertThat(message.data().path("previousScore").decimalValue()).isEqualByComparingTo("2");
+                    }));
+            await("the exam's score change").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(live.messages("SCORE_CHANGED")).anySatisfy(message ->
+                            assertThat(message.channel()).isEqualTo("exam:" + graded.examId())));
+        }
+    }
+
+    @Test
+    void aFrozenCacheServiceEndsTheOverrideCompensatedWithTheOldScoreEverywhere() {
+        Graded graded = graded();
+        JsonNode result = graded.byStudent().get("other");
+        String student = result.path("studentId").asText();
+        BigDecimal before = score(graded, student);
+        long cache = suite.cacheProcess().pid();
+        String sagaId;
+        OsProcesses.signal("STOP", cache);
+        try {
+            sagaId = gateway.postJson("submissions/" + result.path("submissionId").asText() + "/override",
+                    Map.of("jobId", graded.jobId(), "score", 4, "reason", "re-marked"), 202).path("sagaId").asText();
+            await("the cache step timed out").atMost(Duration.ofSeconds(30)).until(() -> gateway
+                    .getJson("sagas/" + sagaId).path("steps").findValuesAsText("outcome").contains("TIMED_OUT"));
+        } finally {
+            OsProcesses.signal("CONT", cache);
+        }
+        JsonNode saga = ended(sagaId, "COMPENSATED");
+        assertThat(saga.path("error").asText()).contains("invalidate-cache");
+        // the score is the old one, and the history says the override was undone
+        assertThat(score(graded, student)).isEqualByComparingTo(before);
+        assertThat(saga.path("steps").findValuesAsText("kind")).contains("CLEANUP", "COMPENSATE");
+    }
+
+    private static JsonNode ended(String sagaId, String state) {
+        await("saga " + sagaId + " " + state).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    String now = gateway.getJson("sagas/" + sagaId).path("state").asText();
+                    assertThat(now).as("saga " + sagaId).isNotEqualTo("PARKED");
+                    return state.equals(now);
+                });
+        return gateway.getJson("sagas/" + sagaId);
+    }
+
+    private static BigDecimal score(Graded graded, String student) {
+        return gateway.getJson("grading-jobs/" + graded.jobId() + "/results?filter[studentId]=" + student)
+                .path("items").get(0).path("score").decimalValue();
+    }
+
+    private static Graded graded() {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String examId = gateway.createExam("override " + tag, "biology");
+        gateway.postJson("exams/" + examId + "/questions", Map.of("number", 1, "prompt", "植物的能量从哪里来？",
+                "maxScore", 4, "scoreStep", 0.5, "rubric", Map.of("points", List.of(Map.of("id", "kw",
+                        "description", "names photosynthesis", "points", 2,
+                        "match", Map.of("anyOf", List.of("光合作用")))))), 201);
+        gateway.uploadCsv(examId, "student_id,question_number,answer\nfirst-" + tag + ",1,植物通过光合作用获得能量\n"
+                + "copy-" + tag + ",1,植物通过光合作用获得能量\nother-" + tag + ",1,植物通过光合作用获得能量。\n");
+        String jobId = gateway.startJob(gateway.createJob(examId).id()).id();
+        await().atMost(Duration.ofMinutes(2)).until(() -> gateway.job(jobId).isFinal());
+        Map<String, JsonNode> byStudent = new java.util.HashMap<>();
+        gateway.getJson("grading-jobs/" + jobId + "/results?page_size=10").path("items")
+                .forEach(item -> byStudent.put(item.path("studentId").asText().split("-")[0], item));
+        return new Graded(examId, jobId, byStudent);
+    }
+}

@@ -1,0 +1,129 @@
+package io.zhiyue.grading.saga;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.zhiyue.shared.event.Envelope;
+import io.zhiyue.shared.event.EventType;
+import io.zhiyue.shared.event.ScoreChanged;
+import io.zhiyue.shared.event.UserNotification;
+import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.shared.saga.SagaCommand;
+import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.streams.outbox.OutboxEvents;
+import io.zhiyue.streams.saga.SagaParticipant;
+import io.zhiyue.streams.saga.SagaStep;
+import io.zhiyue.streams.saga.SagaStepRefused;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * grading-service's steps of the score-override saga, served through shared-streams' participant piece (participant
+ * {@value #PARTICIPANT}): {@code override-score} writes the new final score with its history and is compensated by
+ * restoring the previous one (the history row says it was undone); {@code notify} (retriable, never compensated)
+ * puts SCORE_CHANGED and a USER_NOTIFICATION for the exam's and the student's channels in the outbox.
+ */
+@ApplicationScoped
+public class ScoreOverrideSteps {
+
+    public static final String PARTICIPANT = "grading-service";
+
+    private static final String LOCK_RESULT = """
+            SELECT final_score, final_source, review_status, reuse_version, reuse_key FROM results
+            WHERE tenant_id = $1 AND job_id = $2 AND submission_id = $3 AND status = 'DONE' FOR UPDATE""";
+    private static final String RECORD = """
+            INSERT INTO score_overrides (saga_id, tenant_id, job_id, submission_id, old_score, old_source,
+                                         old_review_status, new_score, reason, overridden_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""";
+    private static final String SET_FINAL = """
+            UPDATE results SET final_score = $4, final_source = $5, review_status = $6
+            WHERE tenant_id = $1 AND job_id = $2 AND submission_id = $3""";
+    private static final String UNDO = """
+            UPDATE score_overrides SET undone_at = now() WHERE saga_id = $1 AND undone_at IS NULL
+            RETURNING tenant_id, job_id, submission_id, old_score, old_source, old_review_status""";
+
+    void serve(@Observes StartupEvent event, SagaParticipant participant) {
+        participant.serve(PARTICIPANT, Map.of("override-score", new OverrideScore(), "notify", new Notify()));
+    }
+
+    /** The new final score, HUMAN, with the one it replaced kept in {@code score_overrides}. */
+    static final class OverrideScore implements SagaStep {
+
+        @Override
+        public Uni<JsonNode> forward(SqlConnection tx, OutboxEvents events, SagaCommand command) {
+            JsonNode data = command.data();
+            UUID jobId = UUID.fromString(data.path("jobId").asText());
+            UUID submissionId = UUID.fromString(data.path("submissionId").asText());
+            BigDecimal score = data.path("score").decimalValue();
+            return tx.preparedQuery(LOCK_RESULT).execute(Tuple.of(command.tenantId(), jobId, submissionId))
+                    .chain(rows -> {
+                        if (!rows.iterator().hasNext()) {
+                            throw new SagaStepRefused("submission " + submissionId + " has no result in job " + jobId);
+                        }
+                        Row row = rows.iterator().next();
+                        BigDecimal old = row.getBigDecimal("final_score");
+                        if (old == null) {
+                            throw new SagaStepRefused("submission " + submissionId + " has no final score");
+                        }
+                        JsonNode result = JsonCodec.mapper().createObjectNode().put("previousScore", old)
+                                .put("reuseVersion", row.getString("reuse_version"))
+                                .put("reuseKey", row.getString("reuse_key"));
+                        return tx.preparedQuery(RECORD).execute(Tuple.from(java.util.List.of(command.sagaId(),
+                                        command.tenantId(), jobId, submissionId, old, row.getString("final_source"),
+                                        row.getString("review_status"), score, data.path("reason").asText(),
+                                        data.path("by").asText("teacher"))))
+                                .chain(() -> tx.preparedQuery(SET_FINAL).execute(Tuple.from(java.util.List.of(
+                                        command.tenantId(), jobId, submissionId, score, "HUMAN", "HUMAN"))))
+                                .replaceWith(result);
+                    });
+        }
+
+        @Override
+        public Uni<JsonNode> compensate(SqlConnection tx, OutboxEvents events, SagaCommand command) {
+            return tx.preparedQuery(UNDO).execute(Tuple.of(command.sagaId())).chain(rows -> {
+                if (!rows.iterator().hasNext()) {
+                    // nothing of this saga was written here: nothing to restore
+                    return Uni.createFrom().item((JsonNode) null);
+                }
+                Row row = rows.iterator().next();
+                return tx.preparedQuery(SET_FINAL).execute(Tuple.from(java.util.List.of(row.getString("tenant_id"),
+                                row.getUUID("job_id"), row.getUUID("submission_id"), row.getBigDecimal("old_score"),
+                                row.getString("old_source"), row.getString("old_review_status"))))
+                        .replaceWith(JsonCodec.mapper().createObjectNode().put("restored", row.getBigDecimal("old_score")));
+            });
+        }
+    }
+
+    /** SCORE_CHANGED on the job's and exam's channels, and the notification for the exam and the student. */
+    static final class Notify implements SagaStep {
+
+        @Override
+        public Uni<JsonNode> forward(SqlConnection tx, OutboxEvents events, SagaCommand command) {
+            JsonNode data = command.data();
+            UUID jobId = UUID.fromString(data.path("jobId").asText());
+            UUID examId = UUID.fromString(data.path("examId").asText());
+            int question = data.path("questionNumber").asInt();
+            BigDecimal score = data.path("score").decimalValue();
+            JsonNode previous = data.path("results").path("override-score").path("previousScore");
+            Instant now = Instant.now();
+            events.add(Streams.EVENTS, Envelope.of(EventType.SCORE_CHANGED, command.tenantId(),
+                    "override:" + command.sagaId(), new ScoreChanged(jobId, examId, question, score, "HUMAN", now),
+                    null));
+            events.add(Streams.EVENTS, Envelope.of(EventType.USER_NOTIFICATION, command.tenantId(),
+                    "override-notice:" + command.sagaId(), new UserNotification(UserNotification.SCORE_OVERRIDDEN,
+                            examId, jobId, UUID.fromString(data.path("submissionId").asText()),
+                            data.path("studentId").asText(), question, score,
+                            previous.isNumber() ? previous.decimalValue() : null, data.path("reason").asText(), now),
+                    null));
+            return Uni.createFrom().item(JsonCodec.mapper().createObjectNode().put("notified", true));
+        }
+    }
+}

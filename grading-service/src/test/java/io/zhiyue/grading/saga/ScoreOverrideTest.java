@@ -1,0 +1,186 @@
+package io.zhiyue.grading.saga;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.zhiyue.devstack.DevstackTestResource;
+import io.zhiyue.grading.llm.ScriptedLlmProfile;
+import io.zhiyue.shared.event.Envelope;
+import io.zhiyue.shared.event.EventType;
+import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.shared.saga.SagaCommand;
+import io.zhiyue.shared.saga.SagaCommand.Kind;
+import io.zhiyue.shared.tenant.TenantHeaders;
+import io.zhiyue.streams.saga.SagaParticipant;
+import io.zhiyue.streams.saga.SagaStep;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static io.zhiyue.grading.GradingTestData.createExam;
+import static io.zhiyue.grading.GradingTestData.gradeToCompletion;
+import static io.zhiyue.grading.GradingTestData.keywordRubric;
+import static io.zhiyue.grading.GradingTestData.postQuestion;
+import static io.zhiyue.grading.GradingTestData.question;
+import static io.zhiyue.grading.GradingTestData.uploadCsv;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+/**
+ * A score override after the job completed: refused with a clear 4xx before any saga when it cannot apply; else
+ * started as saga-service's score-override saga (a test double records the start) with the job's identical
+ * answers; and grading-service's saga steps, run through the shared participant piece: the new final score with its
+ * history, restored by the compensation, and the notification through the outbox.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = DevstackTestResource.class, restrictToAnnotatedClass = false)
+class ScoreOverrideTest {
+
+    @Inject
+    Pool pool;
+    @Inject
+    SagaParticipant participant;
+
+    /** A graded job of three answers to a keyword question (max 4, kw worth 2): two identical, one not. */
+    private record Graded(String examId, String jobId, Map<String, String> submissions) {
+    }
+
+    @Test
+    void anOverrideThatCannotApplyIsRefusedBeforeAnySaga() {
+        Graded graded = graded();
+        String submission = graded.submissions().get("a1");
+        int before = ScriptedLlmProfile.SAGAS.starts().size();
+        String path = "/api/v1/submissions/" + submission + "/override";
+        given().contentType(ContentType.JSON).body("{").when().post(path).then().statusCode(400);
+        given().contentType(ContentType.JSON).body(Map.of("score", 3, "reason", "r")).when().post(path).then()
+                .statusCode(400).body("errors.field", org.hamcrest.Matchers.hasItem("jobId"));
+        given().contentType(ContentType.JSON).body(Map.of("jobId", graded.jobId(), "score", 3)).when().post(path)
+                .then().statusCode(400).body("errors.field", org.hamcrest.Matchers.hasItem("reason"));
+        given().contentType(ContentType.JSON).body(Map.of("jobId", graded.jobId(), "score", "three", "reason", "r"))
+                .when().post(path).then().statusCode(400);
+        // off the scale: above the maximum, not a multiple of the step
+        given().contentType(ContentType.JSON).body(Map.of("jobId", graded.jobId(), "score", 5, "reason", "r"))
+                .when().post(path).then().statusCode(400).contentType(startsWith("application/problem+json"));
+        given().contentType(ContentType.JSON).body(Map.of("jobId", graded.jobId(), "score", 1.3, "reason", "r"))
+                .when().post(path).then().statusCode(400);
+        // unknown submission, another job, another tenant
+        given().contentType(ContentType.JSON).body(Map.of("jobId", graded.jobId(), "score", 3, "reason", "r"))
+                .when().post("/api/v1/submissions/" + UUID.randomUUID() + "/override").then().statusCode(404);
+        given().contentType(ContentType.JSON).body(Map.of("jobId", UUID.randomUUID().toString(), "score", 3,
+                "reason", "r")).when().post(path).then().statusCode(404);
+        given().header(TenantHeaders.TENANT, "another-school").contentType(ContentType.JSON)
+                .body(Map.of("jobId", graded.jobId(), "score", 3, "reason", "r")).when().post(path).then()
+                .statusCode(404);
+        assertThat(ScriptedLlmProfile.SAGAS.starts()).hasSize(before);
+    }
+
+    @Test
+    void anOverrideStartsTheSagaOnceAndNamesTheJobsIdenticalAnswers() {
+        Graded graded = graded();
+        String submission = graded.submissions().get("a1");
+        Map<String, Object> body = Map.of("jobId", graded.jobId(), "score", 3.5, "reason", "a valid second method");
+        String sagaId = given().header(TenantHeaders.SUBJECT, "teacher-wang").contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/submissions/" + submission + "/override").then().statusCode(202)
+                .body("identicalAnswers", equalTo(List.of(graded.submissions().get("a2"))))
+                .extract().path("sagaId");
+        // the same override again is the same saga (its request key is its content)
+        given().contentType(ContentType.JSON).body(body).when().post("/api/v1/submissions/" + submission + "/override")
+                .then().statusCode(202).body("sagaId", equalTo(sagaId))
+                .header("Location", org.hamcrest.Matchers.endsWith("/api/v1/sagas/" + sagaId));
+        assertThat(sagaId).isNotNull();
+        List<JsonNode> starts = ScriptedLlmProfile.SAGAS.starts();
+        JsonNode start = starts.get(starts.size() - 2);
+        assertThat(start.path("definition").asText()).isEqualTo("score-override");
+        assertThat(start.path("requestKey")).isEqualTo(starts.getLast().path("requestKey"));
+        JsonNode data = start.path("data");
+        assertThat(data.path("jobId").asText()).isEqualTo(graded.jobId());
+        assertThat(data.path("submissionId").asText()).isEqualTo(submission);
+        assertThat(data.path("examId").asText()).isEqualTo(graded.examId());
+        assertThat(data.path("studentId").asText()).startsWith("a1-");
+        assertThat(data.path("score").decimalValue()).isEqualByComparingTo("3.5");
+        assertThat(data.path("reason").asText()).isEqualTo("a valid second method");
+        assertThat(data.path("by").asText()).isEqualTo("teacher-wang");
+    }
+
+    @Test
+    void theOverrideStepWritesTheScoreWithItsHistoryAndItsCompensationRestoresIt() {
+        Graded graded = graded();
+        String submission = graded.submissions().get("a1");
+        UUID saga = UUID.randomUUID();
+        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(),
+                "notify", new ScoreOverrideSteps.Notify());
+        JsonNode data = JsonCodec.mapper().createObjectNode().put("jobId", graded.jobId())
+                .put("submissionId", submission).put("examId", graded.examId()).put("studentId", "a1")
+                .put("questionNumber", 1).put("score", new BigDecimal("3.5")).put("reason", "second method")
+                .put("by", "teacher-wang");
+        run(steps, new SagaCommand(saga, "demo-school", "score-override", 1, 0, "override-score", Kind.FORWARD, 1, 1,
+                data));
+        assertThat(finalScore(graded.jobId(), submission)).isEqualByComparingTo("3.5");
+        Row history = pool.preparedQuery("SELECT old_score, new_score, reason, overridden_by, undone_at "
+                + "FROM score_overrides WHERE saga_id = $1").execute(Tuple.of(saga)).await()
+                .atMost(Duration.ofSeconds(5)).iterator().next();
+        assertThat(history.getBigDecimal("old_score")).isEqualByComparingTo("2");
+        assertThat(history.getString("overridden_by")).isEqualTo("teacher-wang");
+        assertThat(history.getValue("undone_at")).isNull();
+
+        ((com.fasterxml.jackson.databind.node.ObjectNode) data).set("results", JsonCodec.mapper().createObjectNode()
+                .set("override-score", JsonCodec.mapper().createObjectNode().put("previousScore", 2)));
+        run(steps, new SagaCommand(saga, "demo-school", "score-override", 1, 2, "notify", Kind.FORWARD, 1, 2, data));
+        assertThat(outboxTypes(saga)).containsExactly("SCORE_CHANGED", "USER_NOTIFICATION");
+
+        run(steps, new SagaCommand(saga, "demo-school", "score-override", 1, 0, "override-score", Kind.COMPENSATE, 1,
+                3, data));
+        assertThat(finalScore(graded.jobId(), submission)).isEqualByComparingTo("2");
+        assertThat(pool.preparedQuery("SELECT undone_at FROM score_overrides WHERE saga_id = $1").execute(Tuple.of(saga))
+                .await().atMost(Duration.ofSeconds(5)).iterator().next().getValue("undone_at")).isNotNull();
+        given().queryParam("filter[studentId]", "a1-" + graded.examId().substring(0, 8)).when()
+                .get("/api/v1/grading-jobs/" + graded.jobId() + "/results").then().statusCode(200)
+                .body("items[0].reviewStatus", equalTo("AUTO_ACCEPTED"));
+    }
+
+    private void run(Map<String, SagaStep> steps, SagaCommand command) {
+        participant.handle(ScoreOverrideSteps.PARTICIPANT, steps, Envelope.of(EventType.SAGA_COMMAND, "demo-school",
+                command.key(), command, null)).await().atMost(Duration.ofSeconds(10));
+    }
+
+    private BigDecimal finalScore(String jobId, String submission) {
+        return pool.preparedQuery("SELECT final_score FROM results WHERE job_id = $1 AND submission_id = $2")
+                .execute(Tuple.of(UUID.fromString(jobId), UUID.fromString(submission))).await()
+                .atMost(Duration.ofSeconds(5)).iterator().next().getBigDecimal("final_score");
+    }
+
+    private List<String> outboxTypes(UUID saga) {
+        List<String> types = new java.util.ArrayList<>();
+        pool.preparedQuery("SELECT type FROM outbox WHERE key LIKE $1 ORDER BY id").execute(Tuple.of("%" + saga))
+                .await().atMost(Duration.ofSeconds(5)).forEach(row -> types.add(row.getString("type")));
+        return types;
+    }
+
+    private static Graded graded() {
+        String examId = createExam("override " + UUID.randomUUID());
+        Map<String, Object> body = new HashMap<>(question(1, 4, keywordRubric("kw", 2, "光合作用")));
+        postQuestion(null, examId, body).statusCode(201);
+        String tag = examId.substring(0, 8);
+        uploadCsv(examId, "student_id,question_number,answer\na1-" + tag + ",1,光合作用 产生氧气\na2-" + tag
+                + ",1,光合作用  产生氧气\nb1-" + tag + ",1,呼吸作用\n").statusCode(200);
+        String jobId = gradeToCompletion(examId);
+        Map<String, String> submissions = new HashMap<>();
+        List<Map<String, Object>> items = given().when().get("/api/v1/grading-jobs/" + jobId + "/results").then()
+                .statusCode(200).extract().path("items");
+        items.forEach(item -> submissions.put(((String) item.get("studentId")).split("-")[0],
+                (String) item.get("submissionId")));
+        return new Graded(examId, jobId, submissions);
+    }
+}

@@ -1,0 +1,35 @@
+package io.zhiyue.saga.definition;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The score override (DESIGN.md): a teacher changes a final score after the job completed, and three places change
+ * together or not at all.
+ * <ol>
+ * <li>{@code override-score} (grading-service): the new final score, HUMAN, with its history; compensated by
+ * restoring the previous score (the history says it was undone);</li>
+ * <li>{@code invalidate-cache} (cache-service): the answer's AI result leaves the result cache, so it is never
+ * reused;</li>
+ * <li>{@code notify} (grading-service, retriable, never compensated): SCORE_CHANGED and a USER_NOTIFICATION on the
+ * exam's and the student's channels.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class ScoreOverrideSaga {
+
+    public static final String NAME = "score-override";
+
+    @Produces
+    @Singleton
+    SagaDefinition scoreOverride() {
+        return new SagaDefinition(NAME, 1, List.of(
+                StepDefinition.compensable("override-score", "grading-service", Duration.ofSeconds(5)),
+                StepDefinition.compensable("invalidate-cache", "cache-service", Duration.ofSeconds(3)),
+                StepDefinition.retriable("notify", "grading-service", Duration.ofSeconds(5))));
+    }
+}
