@@ -112,7 +112,11 @@ public final class DemoMain {
         boolean checkpointed = printCheckpoints(gateway, job, out);
 
         out.println();
-        out.println("7. Where to look next");
+        out.println("7. A teacher overrides a score after the job completed (the score-override saga, saga-service)");
+        boolean overridden = printOverride(gateway, job, exam, out);
+
+        out.println();
+        out.println("8. Where to look next");
         out.println("   API description      " + base + "/q/openapi");
         out.println("   Metrics (Prometheus) " + base + "/q/metrics   (every service has one)");
         out.println("   Health               " + base + "/q/health/ready");
@@ -131,7 +135,46 @@ public final class DemoMain {
         out.println("   Throughput           ./zhiyue bench grading --submissions 20000");
         out.println("   More                 README.md");
         out.println();
-        return "COMPLETED".equals(job.state()) && allMatch && marked && checkpointed ? 0 : 1;
+        return "COMPLETED".equals(job.state()) && allMatch && marked && checkpointed && overridden ? 0 : 1;
+    }
+
+    /**
+     * Overrides the first result's score by one step (down, or up from zero) and follows its saga to the end:
+     * grading-service's score, the result cache and the channels change together. True when it COMPLETED and the
+     * result shows the new score.
+     */
+    private static boolean printOverride(GatewayClient gateway, Job job, SampleExam exam, PrintStream out)
+            throws InterruptedException {
+        JsonNode result = gateway.getJson("grading-jobs/" + job.id() + "/results?page_size=1").path("items").get(0);
+        int number = result.path("questionNumber").asInt();
+        BigDecimal step = exam.questions().stream().filter(q -> q.number() == number).findFirst().orElseThrow()
+                .scoreStep();
+        BigDecimal old = result.path("score").decimalValue();
+        BigDecimal score = old.signum() > 0 ? old.subtract(step) : old.add(step);
+        String student = result.path("studentId").asText();
+        JsonNode accepted = gateway.postJson("submissions/" + result.path("submissionId").asText() + "/override",
+                Map.of("jobId", job.id(), "score", score, "reason", "demo: re-marked by the teacher"), 202);
+        String sagaId = accepted.path("sagaId").asText();
+        out.printf(Locale.ROOT, "   %s Q%d: %s → %s, saga %s (%d identical answer(s) named for the teacher)%n",
+                student, number, plain(old), plain(score), sagaId, accepted.path("identicalAnswers").size());
+        JsonNode saga = gateway.getJson("sagas/" + sagaId);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!List.of("COMPLETED", "COMPENSATED", "PARKED", "RESOLVED").contains(saga.path("state").asText())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            saga = gateway.getJson("sagas/" + sagaId);
+        }
+        for (JsonNode attempt : saga.path("steps")) {
+            out.printf(Locale.ROOT, "   %-17s %-14s %-8s %5d ms%n", attempt.path("name").asText(),
+                    attempt.path("participant").asText(), attempt.path("outcome").asText(),
+                    attempt.path("durationMs").asLong());
+        }
+        BigDecimal now = gateway.getJson("grading-jobs/" + job.id() + "/results?filter[studentId]=" + student
+                + "&filter[questionNumber]=" + number).path("items").get(0).path("score").decimalValue();
+        boolean done = "COMPLETED".equals(saga.path("state").asText()) && now.compareTo(score) == 0;
+        out.println("   saga " + saga.path("state").asText() + "; the result now shows " + plain(now)
+                + (done ? "" : "  (expected " + plain(score) + ")"));
+        return done;
     }
 
     /** How many sagas saga-service holds for this tenant, and how many wait for an operator. */
