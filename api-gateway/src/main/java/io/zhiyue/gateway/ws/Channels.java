@@ -14,8 +14,8 @@ final class Channels {
     private static final String JOB_PREFIX = "job:";
     private static final String EXAM_PREFIX = "exam:";
     private static final String USER_PREFIX = "user:";
-    /** A student id as uploads take it: letters, digits and {@code . _ @ -}, at most 128. */
-    private static final Pattern USER_ID = Pattern.compile("[\\p{L}\\p{N}._@-]{1,128}");
+    /** A student id as uploads take it: 1 to 64 characters, none of them a control character. */
+    private static final Pattern USER_ID = Pattern.compile("[^\\p{Cntrl}]{1,64}");
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 

@@ -23,10 +23,18 @@ final class KeepAliveGet implements AutoCloseable {
     private final byte[] request;
 
     KeepAliveGet(URI uri) throws IOException {
-        socket = new Socket(uri.getHost(), uri.getPort());
-        socket.setTcpNoDelay(true);
-        out = socket.getOutputStream();
-        in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        socket = new Socket();
+        try {
+            socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
+            socket.setTcpNoDelay(true);
+            // a service that stops answering fails the request instead of hanging the bench
+            socket.setSoTimeout(10_000);
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
         String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         request = ("GET " + target + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
                 + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);

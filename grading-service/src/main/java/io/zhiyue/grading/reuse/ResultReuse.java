@@ -149,6 +149,15 @@ public class ResultReuse {
             // identical answers share an address: looked up once, graded once
             Map<Address, List<PendingTask>> groups = new LinkedHashMap<>();
             Map<Address, Address> priors = new HashMap<>();
+            // per version, once: its question version and its older version's
+            Map<UUID, String> versionOf = new HashMap<>();
+            Map<UUID, String> priorVersionOf = new HashMap<>();
+            contexts.forEach((id, context) -> {
+                versionOf.put(id, questionVersion(context.contentHash(), context));
+                if (context.priorHash() != null) {
+                    priorVersionOf.put(id, questionVersion(context.priorHash(), context));
+                }
+            });
             for (PendingTask task : candidates) {
                 Context context = contexts.get(task.rubricId());
                 if (context == null) {
@@ -156,11 +165,10 @@ public class ResultReuse {
                 }
                 String answer = JsonCodec.sha256Hex(TextNormalizer.normalize(task.answer()));
                 String asked = gradersOf(task, graders);
-                Address address = new Address(questionVersion(context.contentHash(), context),
-                        key(answer, asked, context.stamp()));
+                Address address = new Address(versionOf.get(task.rubricId()), key(answer, asked, context.stamp()));
                 groups.computeIfAbsent(address, ignored -> new ArrayList<>()).add(task);
                 if (context.priorHash() != null) {
-                    priors.put(address, new Address(questionVersion(context.priorHash(), context),
+                    priors.put(address, new Address(priorVersionOf.get(task.rubricId()),
                             key(answer, asked, context.priorStamp())));
                 }
             }

@@ -28,7 +28,8 @@ import java.util.UUID;
 /**
  * grading-service's steps of the score-override saga, served through shared-streams' participant piece (participant
  * {@value #PARTICIPANT}): {@code override-score} writes the new final score with its history and is compensated by
- * restoring the previous one (the history row says it was undone); {@code notify} (retriable, never compensated)
+ * restoring the previous one (the history row says it was undone) — refused, so the saga waits for an operator,
+ * when a later override changed the score since; {@code notify} (retriable, never compensated)
  * puts SCORE_CHANGED and a USER_NOTIFICATION for the exam's and the student's channels in the outbox.
  */
 @ApplicationScoped
@@ -48,7 +49,11 @@ public class ScoreOverrideSteps {
             WHERE tenant_id = $1 AND job_id = $2 AND submission_id = $3""";
     private static final String UNDO = """
             UPDATE score_overrides SET undone_at = now() WHERE saga_id = $1 AND undone_at IS NULL
-            RETURNING tenant_id, job_id, submission_id, old_score, old_source, old_review_status""";
+            RETURNING tenant_id, job_id, submission_id, old_score, old_source, old_review_status, new_score""";
+    /** The previous score back, only while the result still holds this override's score (no later one replaced it). */
+    private static final String RESTORE = """
+            UPDATE results SET final_score = $4, final_source = $5, review_status = $6
+            WHERE tenant_id = $1 AND job_id = $2 AND submission_id = $3 AND final_score = $7 AND final_source = 'HUMAN'""";
 
     void serve(@Observes StartupEvent event, SagaParticipant participant) {
         participant.serve(PARTICIPANT, Map.of("override-score", new OverrideScore(), "notify", new Notify()));
@@ -94,10 +99,19 @@ public class ScoreOverrideSteps {
                     return Uni.createFrom().item((JsonNode) null);
                 }
                 Row row = rows.iterator().next();
-                return tx.preparedQuery(SET_FINAL).execute(Tuple.from(java.util.List.of(row.getString("tenant_id"),
+                return tx.preparedQuery(RESTORE).execute(Tuple.from(java.util.List.of(row.getString("tenant_id"),
                                 row.getUUID("job_id"), row.getUUID("submission_id"), row.getBigDecimal("old_score"),
-                                row.getString("old_source"), row.getString("old_review_status"))))
-                        .replaceWith(JsonCodec.mapper().createObjectNode().put("restored", row.getBigDecimal("old_score")));
+                                row.getString("old_source"), row.getString("old_review_status"),
+                                row.getBigDecimal("new_score"))))
+                        .map(updated -> {
+                            if (updated.rowCount() == 0) {
+                                // a later override (or mark) changed the score since: restoring would lose it
+                                throw new SagaStepRefused("the score was changed again after this override; "
+                                        + "an operator decides what it should be");
+                            }
+                            return (JsonNode) JsonCodec.mapper().createObjectNode()
+                                    .put("restored", row.getBigDecimal("old_score"));
+                        });
             });
         }
     }

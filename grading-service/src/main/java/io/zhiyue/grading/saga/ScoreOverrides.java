@@ -26,7 +26,8 @@ import java.util.UUID;
 /**
  * A teacher's override of a final score after its job completed. Validated here (the job COMPLETED, the answer
  * final, the score on the question's scale, a reason), then started as saga-service's {@value #DEFINITION} saga,
- * idempotent by a request key (the caller's {@code requestKey}, else the override's own content): the final
+ * idempotent by a request key (the caller's {@code requestKey}, else the override's own content and how many
+ * overrides the answer had before): the final
  * score with its history here, the cached results and the job's read model in cache-service, the notification on
  * the exam's and the student's channels. Nothing is written before the saga's first step.
  */
@@ -38,7 +39,9 @@ public class ScoreOverrides {
 
     private static final String RESULT = """
             SELECT r.question_id, r.question_number, r.student_id, r.final_score, r.review_status, r.status,
-                   j.state, j.exam_id, jr.max_score, jr.score_step, s.answer
+                   j.state, j.exam_id, jr.max_score, jr.score_step, s.answer,
+                   (SELECT count(*) FROM score_overrides o WHERE o.job_id = r.job_id AND o.submission_id = r.submission_id)
+                       AS overrides
             FROM results r JOIN grading_jobs j ON j.id = r.job_id
             JOIN job_rubrics jr ON jr.job_id = r.job_id AND jr.question_id = r.question_id
             JOIN submissions s ON s.id = r.submission_id
@@ -89,8 +92,10 @@ public class ScoreOverrides {
                     .put("questionNumber", row.getInteger("question_number")).put("score", score)
                     .put("reason", request.reason()).put("by", by);
             String key = idempotencyKey != null ? idempotencyKey.trim()
-                    : "override:" + request.jobId() + ":" + submissionId + ":" + score.toPlainString() + ":"
-                            + JsonCodec.sha256Hex(request.reason()).substring(0, 16);
+                    // the answer's overrides so far: the same request again is one saga, but after a saga ended
+                    // (compensated, or another score since) the same override is a new one
+                    : "override:" + request.jobId() + ":" + submissionId + ":" + row.getLong("overrides") + ":"
+                            + score.toPlainString() + ":" + JsonCodec.sha256Hex(request.reason()).substring(0, 16);
             ObjectNode start = JsonCodec.mapper().createObjectNode().put("definition", DEFINITION)
                     .put("requestKey", key);
             start.set("data", data);

@@ -150,6 +150,31 @@ class ScoreOverrideTest {
                 .body("items[0].reviewStatus", equalTo("AUTO_ACCEPTED"));
     }
 
+    @Test
+    void aCompensationNeverUndoesALaterOverride() {
+        Graded graded = graded();
+        String submission = graded.submissions().get("b1");
+        UUID saga = UUID.randomUUID();
+        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore());
+        JsonNode data = JsonCodec.mapper().createObjectNode().put("jobId", graded.jobId())
+                .put("submissionId", submission).put("score", new BigDecimal("1")).put("reason", "first");
+        run(steps, new SagaCommand(saga, "demo-school", "score-override", 1, 0, "override-score", Kind.FORWARD, 1, 1,
+                data));
+        // a later override set 3.5 meanwhile
+        pool.preparedQuery("UPDATE results SET final_score = 3.5 WHERE job_id = $1 AND submission_id = $2")
+                .execute(Tuple.of(UUID.fromString(graded.jobId()), UUID.fromString(submission))).await()
+                .atMost(Duration.ofSeconds(5));
+        run(steps, new SagaCommand(saga, "demo-school", "score-override", 1, 0, "override-score", Kind.COMPENSATE, 1,
+                2, data));
+        // refused (the saga parks for an operator): the later score stands, the history is not marked undone
+        assertThat(finalScore(graded.jobId(), submission)).isEqualByComparingTo("3.5");
+        assertThat(pool.preparedQuery("SELECT undone_at FROM score_overrides WHERE saga_id = $1").execute(Tuple.of(saga))
+                .await().atMost(Duration.ofSeconds(5)).iterator().next().getValue("undone_at")).isNull();
+        assertThat(pool.preparedQuery("SELECT payload FROM outbox WHERE key LIKE $1 ORDER BY id DESC LIMIT 1")
+                .execute(Tuple.of(saga + ":0:c1:%")).await().atMost(Duration.ofSeconds(5)).iterator().next()
+                .getString("payload")).contains("\"FAILED\"").contains("changed again");
+    }
+
     private void run(Map<String, SagaStep> steps, SagaCommand command) {
         participant.handle(ScoreOverrideSteps.PARTICIPANT, steps, Envelope.of(EventType.SAGA_COMMAND, "demo-school",
                 command.key(), command, null)).await().atMost(Duration.ofSeconds(10));

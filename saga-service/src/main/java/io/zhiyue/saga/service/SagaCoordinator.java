@@ -115,8 +115,14 @@ public class SagaCoordinator {
     public Uni<Integer> tick() {
         return outbox.inTransaction((tx, events) -> sagas.claimDue(tx, CLAIM).chain(due -> Multi.createFrom()
                 .iterable(due)
-                .onItem().transformToUniAndConcatenate(row -> row.awaiting ? timedOut(tx, events, row)
-                        : send(tx, events, row, definitions.version(row.definition, row.definitionVersion)))
+                .onItem().transformToUniAndConcatenate(row -> Uni.createFrom().deferred(() -> row.awaiting
+                                ? timedOut(tx, events, row)
+                                : send(tx, events, row, definitions.version(row.definition, row.definitionVersion)))
+                        // a saga that cannot be moved (its definition version is no longer deployed) waits for an
+                        // operator instead of failing every tick for every saga; a database error still fails
+                        // the claim, and the next tick tries again
+                        .onFailure(failure -> !(failure instanceof io.vertx.pgclient.PgException))
+                        .recoverWithUni(failure -> parked(tx, row, failure)))
                 .collect().asList()
                 .map(List::size)));
     }
@@ -138,7 +144,7 @@ public class SagaCoordinator {
             }
             row.cancelRequested = true;
             SagaDefinition saga = definitions.version(row.definition, row.definitionVersion);
-            if (!row.awaiting && !saga.pastPivot(row.completed)) {
+            if (!row.awaiting && row.kind == Kind.FORWARD && !saga.pastPivot(row.completed)) {
                 return compensate(tx, events, row, saga, row.completed, "cancelled").replaceWith(row);
             }
             return sagas.update(tx, row).replaceWith(row);
@@ -227,6 +233,14 @@ public class SagaCoordinator {
         return compensate(tx, events, row, saga, row.step, why);
     }
 
+    private Uni<Void> parked(SqlConnection tx, SagaRow row, Throwable failure) {
+        row.end(SagaState.PARKED);
+        row.error = "the coordinator could not move it: " + failure.getMessage();
+        ended(row);
+        Log.errorf("saga %s (%s v%d) parked: %s", row.id, row.definition, row.definitionVersion, failure.toString());
+        return sagas.update(tx, row);
+    }
+
     /** The awaited command timed out. */
     private Uni<Void> timedOut(SqlConnection tx, OutboxEvents events, SagaRow row) {
         SagaDefinition saga = definitions.version(row.definition, row.definitionVersion);
@@ -236,7 +250,9 @@ public class SagaCoordinator {
         return sagas.recordTimeout(tx, row, why).chain(() -> {
             if (row.kind == Kind.FORWARD && step.kind() != StepDefinition.Kind.RETRIABLE
                     && !saga.pastPivot(row.completed)) {
-                // unknown: the participant cleans up (and fences the late write off), then the saga compensates
+                // unknown: the participant cleans up (and fences the late write off), then the saga compensates;
+                // from here on it only goes back, so a cancel has nothing to add
+                row.state = SagaState.COMPENSATING;
                 row.next(row.step, Kind.CLEANUP, 1);
                 return send(tx, events, row, saga);
             }

@@ -36,7 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * nothing (its reply went out through the outbox with its work);</li>
  * <li>the step: {@code FORWARD} runs {@link SagaStep#forward}; {@code COMPENSATE} and {@code CLEANUP} run
  * {@link SagaStep#compensate} at most once per saga step (a key {@code sagaId:step:undone} records it), and a
- * cleanup only if a forward attempt of the step landed; both answer whether they undid it now
+ * cleanup only if a forward attempt of the step landed (a key {@code sagaId:step:landed}, written with the forward's
+ * work; a refused forward writes none); both answer whether they undid it now
  * ({@code {"undone": true|false}});</li>
  * <li>the reply on {@code zhiyue:saga:replies}, through the outbox, committed with the work.</li>
  * </ol>
@@ -57,9 +58,8 @@ public class SagaParticipant {
             INSERT INTO saga_fences (saga_id, token) VALUES ($1, $2)
             ON CONFLICT (saga_id) DO UPDATE SET token = GREATEST(saga_fences.token, EXCLUDED.token), updated_at = now()
             RETURNING token""";
-    /** Whether a forward attempt of the step landed: a key {@code sagaId:step:<digits>} ($2: {@code sagaId:step:}). */
-    private static final String LANDED = """
-            SELECT 1 FROM processed_keys WHERE consumer = $1 AND key LIKE $2 || '%' AND key ~ ('^' || $2 || '[0-9]+$')""";
+    /** Whether a forward attempt of the step landed (committed its work): its marker {@code sagaId:step:landed}. */
+    private static final String LANDED = "SELECT 1 FROM processed_keys WHERE consumer = $1 AND key = $2";
     private static final int WORKERS = 2;
 
     private final Outbox outbox;
@@ -91,14 +91,11 @@ public class SagaParticipant {
         SagaCommand command = envelope.payloadAs(SagaCommand.class);
         SagaStep step = steps.get(command.name());
         String consumer = "saga:" + participant;
-        return outbox.inTransaction((tx, events) -> fenced(tx, command).chain(current -> {
-                    if (current > command.fencingToken()) {
-                        count(participant, "stale");
-                        reply(events, envelope, command, participant, SagaReply.Outcome.STALE,
-                                "fencing token " + command.fencingToken() + " is older than " + current, null);
+        return outbox.inTransaction((tx, events) -> fenced(tx, events, envelope, command, participant).chain(fresh -> {
+                    if (!fresh) {
                         return Uni.createFrom().voidItem();
                     }
-                    return keys.firstTime(tx, consumer, keyed(envelope, command)).chain(first -> {
+                    return keys.firstTime(tx, consumer, keyed(envelope, command, command.key())).chain(first -> {
                         if (!first) {
                             count(participant, "repeated");
                             return Uni.createFrom().voidItem();
@@ -119,9 +116,10 @@ public class SagaParticipant {
     private Uni<JsonNode> run(SqlConnection tx, OutboxEvents events, String consumer, SagaStep step,
             SagaCommand command, Envelope envelope) {
         return switch (command.kind()) {
-            case FORWARD -> step.forward(tx, events, command);
+            case FORWARD -> step.forward(tx, events, command).call(() -> keys.firstTime(tx, consumer,
+                    keyed(envelope, command, command.forwardKeyPrefix() + "landed")));
             case COMPENSATE -> undo(tx, events, consumer, step, command, envelope);
-            case CLEANUP -> tx.preparedQuery(LANDED).execute(Tuple.of(consumer, command.forwardKeyPrefix()))
+            case CLEANUP -> tx.preparedQuery(LANDED).execute(Tuple.of(consumer, command.forwardKeyPrefix() + "landed"))
                     .chain(rows -> rows.size() == 0 ? Uni.createFrom().item(undone(false))
                             : undo(tx, events, consumer, step, command, envelope));
         };
@@ -130,9 +128,8 @@ public class SagaParticipant {
     /** The step's compensation, unless an earlier compensation or cleanup of the step undid it already. */
     private Uni<JsonNode> undo(SqlConnection tx, OutboxEvents events, String consumer, SagaStep step,
             SagaCommand command, Envelope envelope) {
-        Envelope once = new Envelope(envelope.id(), envelope.type(), envelope.version(), envelope.occurredAt(),
-                envelope.tenantId(), envelope.traceparent(), command.forwardKeyPrefix() + "undone", envelope.payload());
-        return keys.firstTime(tx, consumer, once).chain(first -> first
+        return keys.firstTime(tx, consumer, keyed(envelope, command, command.forwardKeyPrefix() + "undone"))
+                .chain(first -> first
                 ? step.compensate(tx, events, command).map(ignored -> undone(true))
                 : Uni.createFrom().item(undone(false)));
     }
@@ -140,13 +137,11 @@ public class SagaParticipant {
     /** The refusal, recorded with its key in a transaction of its own: the step's writes are rolled back. */
     private Uni<Void> refuse(String participant, String consumer, Envelope envelope, SagaCommand command,
             String why) {
-        return outbox.inTransaction((tx, events) -> fenced(tx, command).chain(current -> {
-            if (current > command.fencingToken()) {
-                reply(events, envelope, command, participant, SagaReply.Outcome.STALE,
-                        "fencing token " + command.fencingToken() + " is older than " + current, null);
+        return outbox.inTransaction((tx, events) -> fenced(tx, events, envelope, command, participant).chain(fresh -> {
+            if (!fresh) {
                 return Uni.createFrom().voidItem();
             }
-            return keys.firstTime(tx, consumer, keyed(envelope, command)).invoke(first -> {
+            return keys.firstTime(tx, consumer, keyed(envelope, command, command.key())).invoke(first -> {
                 if (first) {
                     count(participant, "refused");
                     Log.infof("%s refused saga step %s (%s): %s", participant, command.name(), command.key(), why);
@@ -156,9 +151,22 @@ public class SagaParticipant {
         }));
     }
 
-    private static Uni<Long> fenced(SqlConnection tx, SagaCommand command) {
-        return tx.preparedQuery(FENCE).execute(Tuple.of(command.sagaId(), command.fencingToken()))
-                .map(rows -> rows.iterator().next().getLong("token"));
+    /**
+     * Takes the saga's fence (locked to the commit) at the command's token; false, with the STALE reply written,
+     * when a newer command of the saga came here before.
+     */
+    private Uni<Boolean> fenced(SqlConnection tx, OutboxEvents events, Envelope envelope, SagaCommand command,
+            String participant) {
+        return tx.preparedQuery(FENCE).execute(Tuple.of(command.sagaId(), command.fencingToken())).map(rows -> {
+            long current = rows.iterator().next().getLong("token");
+            if (current > command.fencingToken()) {
+                count(participant, "stale");
+                reply(events, envelope, command, participant, SagaReply.Outcome.STALE,
+                        "fencing token " + command.fencingToken() + " is older than " + current, null);
+                return false;
+            }
+            return true;
+        });
     }
 
     private static boolean refused(Throwable failure) {
@@ -166,13 +174,13 @@ public class SagaParticipant {
                 || failure instanceof ZhiyueException e && e.code().status() >= 400 && e.code().status() < 500;
     }
 
-    /** The envelope with the command's idempotency key: the one the participant dedupes on. */
-    private static Envelope keyed(Envelope envelope, SagaCommand command) {
+    /** The envelope under {@code key}: what {@code processed_keys} records for it. */
+    private static Envelope keyed(Envelope envelope, SagaCommand command, String key) {
         return new Envelope(envelope.id(), envelope.type(), envelope.version(), envelope.occurredAt(),
-                envelope.tenantId(), envelope.traceparent(), command.key(), envelope.payload());
+                envelope.tenantId(), envelope.traceparent(), key, envelope.payload());
     }
 
-    private static void reply(OutboxEvents events, Envelope envelope, SagaCommand command, String participant,
+    private void reply(OutboxEvents events, Envelope envelope, SagaCommand command, String participant,
             SagaReply.Outcome outcome, String error, JsonNode result) {
         events.add(Streams.SAGA_REPLIES, Envelope.of(EventType.SAGA_REPLY, envelope.tenantId(),
                 command.key() + ":" + outcome.name().toLowerCase(java.util.Locale.ROOT),

@@ -160,6 +160,10 @@ class SagaParticipantTest {
             assertThat(reply.outcome()).isEqualTo(SagaReply.Outcome.FAILED);
             assertThat(reply.error()).isEqualTo("the note is not wanted");
         });
+        // a refused forward did not land: a cleanup (its FAILED reply came too late) has nothing to undo
+        handle(step, command(saga, Kind.CLEANUP, 1, 2));
+        assertThat(step.compensations).hasValue(0);
+        assertThat(replies(saga).getLast().result().path("undone").asBoolean()).isFalse();
     }
 
     @Test
