@@ -21,7 +21,9 @@ import static org.awaitility.Awaitility.await;
  * The score-override saga across real processes (saga-service coordinating grading-service and cache-service
  * through Redis Streams), driven through the gateway: an override reaches grading-service, the result cache and a
  * WebSocket client on the student's and the exam's channels; with cache-service frozen (SIGSTOP) until its step
- * times out, the saga ends COMPENSATED once it runs again, with the old score everywhere.
+ * times out, the saga ends COMPENSATED once it runs again, with the old score everywhere; a coordinator SIGKILLed
+ * with a step in flight leaves the saga to the one started after it, which finds it in the log; a review mark on a
+ * completed job is the saga's first step, and the student hears of it.
  */
 class SagaEndToEndIT {
 
@@ -96,6 +98,67 @@ class SagaEndToEndIT {
         // the score is the old one, and the history says the override was undone
         assertThat(score(graded, student)).isEqualByComparingTo(before);
         assertThat(saga.path("steps").findValuesAsText("kind")).contains("CLEANUP", "COMPENSATE");
+    }
+
+    @Test
+    void aCoordinatorKilledMidSagaLeavesItToTheNextOneFromTheLog() {
+        Graded graded = graded();
+        JsonNode result = graded.byStudent().get("copy");
+        String student = result.path("studentId").asText();
+        BigDecimal before = score(graded, student);
+        long cache = suite.cacheProcess().pid();
+        String sagaId;
+        OsProcesses.signal("STOP", cache);
+        try {
+            sagaId = gateway.postJson("submissions/" + result.path("submissionId").asText() + "/override",
+                    Map.of("jobId", graded.jobId(), "score", 1, "reason", "re-marked"), 202).path("sagaId").asText();
+            // the cache step is in flight (its participant frozen) when the coordinator dies
+            await("the cache step sent").atMost(Duration.ofSeconds(30)).until(() -> {
+                JsonNode saga = gateway.getJson("sagas/" + sagaId);
+                return "invalidate-cache".equals(saga.path("stepName").asText()) && saga.path("awaiting").asBoolean();
+            });
+            suite.restartSaga("restarted");
+            // the new coordinator found the saga in the log and timed the step out
+            await("the cache step timed out").atMost(Duration.ofSeconds(60)).until(() -> gateway
+                    .getJson("sagas/" + sagaId).path("steps").findValuesAsText("outcome").contains("TIMED_OUT"));
+        } finally {
+            OsProcesses.signal("CONT", cache);
+        }
+        JsonNode saga = ended(sagaId, "COMPENSATED");
+        assertThat(score(graded, student)).isEqualByComparingTo(before);
+        // every command went out once: nothing of the dead coordinator's work was done twice
+        assertThat(saga.path("steps").findValuesAsText("name"))
+                .containsExactly("override-score", "invalidate-cache", "invalidate-cache", "override-score");
+        assertThat(saga.path("steps").findValuesAsText("kind")).containsExactly("FORWARD", "FORWARD", "CLEANUP",
+                "COMPENSATE");
+    }
+
+    @Test
+    void aReviewMarkOnACompletedJobGoesThroughTheSagaToTheStudent() {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String examId = gateway.createExam("review mark " + tag, "biology");
+        gateway.postJson("exams/" + examId + "/questions", Map.of("number", 1, "prompt", "说明植物为什么需要阳光。",
+                "maxScore", 4, "scoreStep", 0.5, "marking", Map.of("mode", "ai")), 201);
+        String student = "marked-" + tag;
+        gateway.uploadCsv(examId, "student_id,question_number,answer\n" + student + ",1,阳光让植物进行光合作用\n");
+        String jobId = gateway.startJob(gateway.createJob(examId).id()).id();
+        await().atMost(Duration.ofMinutes(2)).until(() -> gateway.job(jobId).isFinal());
+        JsonNode item = gateway.getJson("exams/" + examId + "/review-items").path("items").get(0);
+        try (LiveChannelClient live = LiveChannelClient.connect(gateway.liveChannel(), Duration.ofSeconds(10))) {
+            live.subscribe("user:" + student);
+            JsonNode marked = gateway.postJson("review-items/" + item.path("id").asText() + "/marks",
+                    Map.of("score", 3, "markerId", "t1"), 200);
+            assertThat(marked.path("state").asText()).isEqualTo("RESOLVED");
+            JsonNode saga = ended(marked.path("sagaId").asText(), "COMPLETED");
+            // its first step was the mark itself; the cache and the student followed
+            assertThat(saga.path("steps").findValuesAsText("name"))
+                    .containsExactly("override-score", "invalidate-cache", "notify");
+            assertThat(gateway.getJson("grading-jobs/" + jobId + "/results").path("items").get(0).path("score")
+                    .decimalValue()).isEqualByComparingTo("3");
+            await("the student's notification").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(live.messages("USER_NOTIFICATION")).anySatisfy(message ->
+                            assertThat(message.data().path("score").decimalValue()).isEqualByComparingTo("3")));
+        }
     }
 
     private static JsonNode ended(String sagaId, String state) {

@@ -29,12 +29,20 @@ final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Process process;
     private final Path log;
+    /** How it was started, to start it again. */
+    private final Path jar;
+    private final Map<String, String> env;
+    private final String maxHeap;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, Process process, Path log, Path jar, Map<String, String> env,
+            String maxHeap) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.log = log;
+        this.jar = jar;
+        this.env = Map.copyOf(env);
+        this.maxHeap = maxHeap;
     }
 
     static ServiceProcess start(String name, Path quarkusRunJar, int port, Map<String, String> env, Path logDir) {
@@ -60,7 +68,7 @@ final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-            return new ServiceProcess(name, port, builder.start(), log);
+            return new ServiceProcess(name, port, builder.start(), log, quarkusRunJar, env, maxHeap);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
@@ -110,6 +118,14 @@ final class ServiceProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * The same service started again on the same port (after this process died) as {@code name}, logging to a
+     * file of that name.
+     */
+    ServiceProcess again(String newName) {
+        return start(newName, jar, port, env, log.getParent(), maxHeap);
     }
 
     /** SIGKILL: no shutdown hook runs, in-flight work is simply lost. */

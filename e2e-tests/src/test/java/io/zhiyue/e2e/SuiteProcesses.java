@@ -27,6 +27,7 @@ final class SuiteProcesses implements AutoCloseable {
     private ServiceProcess cache;
     private ServiceProcess saga;
     private ServiceProcess gateway;
+    private String prefix;
 
     static SuiteProcesses start(String prefix, Endpoints infrastructure, int gradingInstances,
             Map<String, String> extraEnv) {
@@ -42,6 +43,7 @@ final class SuiteProcesses implements AutoCloseable {
         env.put("ZHIYUE_PG_URL", infrastructure.pgUrl());
         env.put("ZHIYUE_REDIS_URL", infrastructure.redisUrl());
         SuiteProcesses suite = new SuiteProcesses();
+        suite.prefix = prefix;
         try {
             // first: the services started after them call them
             suite.checkpoint = suite.track(ServiceProcess.start(prefix + "-checkpoint",
@@ -99,6 +101,26 @@ final class SuiteProcesses implements AutoCloseable {
 
     ServiceProcess sagaProcess() {
         return saga;
+    }
+
+    /**
+     * SIGKILLs saga-service and starts it again on its port (the gateway and grading-service keep calling it
+     * there), logging as {@code <prefix>-saga-<suffix>}; answers once the new process is ready.
+     */
+    ServiceProcess restartSaga(String suffix) {
+        saga.kill();
+        try {
+            saga.process().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        ServiceProcess next = saga.again(prefix + "-saga-" + suffix);
+        all.set(all.indexOf(saga), next);
+        saga = next;
+        await(next.name() + " ready (log " + next.log() + ")").atMost(STARTUP).pollInterval(Duration.ofMillis(200))
+                .until(next::isReady);
+        return next;
     }
 
     ServiceProcess cacheProcess() {

@@ -9,6 +9,13 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.devstack.DevstackTestResource;
 import io.zhiyue.saga.service.SagaCoordinator;
+import io.zhiyue.shared.event.Envelope;
+import io.zhiyue.shared.event.EventType;
+import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.shared.saga.SagaApplied;
+import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.shared.tenant.TenantHeaders;
+import io.zhiyue.streams.outbox.Outbox;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +41,8 @@ import static org.hamcrest.Matchers.hasItem;
  * reverse order, exactly once each; a retriable step is tried again; a step that answers too late is cleaned up
  * (its late write undone, its late reply logged and ignored) before the saga compensates; a compensation that keeps
  * failing parks the saga for an operator, whose retry or skip is recorded with who and why; a cancelled saga
- * compensates; two coordinators ticking at once move each saga once; the operator API refuses bad requests.
+ * compensates; two coordinators ticking at once move each saga once; a saga whose first step its initiator applied
+ * runs on from the second, once however often it arrives; the operator API refuses bad requests.
  */
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, restrictToAnnotatedClass = false)
@@ -44,6 +52,8 @@ class SagaCoordinatorTest {
     Pool pool;
     @Inject
     SagaCoordinator coordinator;
+    @Inject
+    Outbox outbox;
 
     @Test
     void aSagaWhoseStepsAllSucceedCompletesWithTheirResults() {
@@ -161,6 +171,25 @@ class SagaCoordinatorTest {
     }
 
     @Test
+    void aSagaWhoseFirstStepItsInitiatorAppliedRunsOnFromTheSecondOnceAndCompensatesIt() {
+        UUID done = UUID.randomUUID();
+        UUID failing = UUID.randomUUID();
+        // through the stream as an initiator's outbox sends them, each twice (delivered at least once)
+        for (int i = 0; i < 2; i++) {
+            applied(done, Map.of());
+            applied(failing, Map.of("fail", "beta"));
+        }
+        ended(done.toString(), "COMPLETED").body("startedBy", equalTo("initiator"))
+                .body("results.alpha.by", equalTo("the initiator"))
+                .body("steps.find { it.name == 'alpha' }.outcome", equalTo("DONE"))
+                .body("steps.size()", equalTo(3));
+        assertThat(writes(done.toString())).containsExactly("beta forward", "gamma forward");
+        // alpha's compensation runs at its participant although its forward ran at the initiator
+        ended(failing.toString(), "COMPENSATED");
+        assertThat(writes(failing.toString())).containsExactly("alpha compensate");
+    }
+
+    @Test
     void theSameRequestKeyStartsTheSagaOnceAndTheApiRefusesBadRequests() {
         String key = UUID.randomUUID().toString();
         String id = given().contentType(ContentType.JSON).body(Map.of("definition", TestParticipants.DEFINITION,
@@ -187,6 +216,13 @@ class SagaCoordinatorTest {
                 .body("items.id", hasItem(id)).body("pageSize", equalTo(200));
         // another tenant does not see it
         given().header("X-ZhiYue-Tenant", "other-school").when().get("/api/v1/sagas/" + id).then().statusCode(404);
+    }
+
+    private void applied(UUID id, Map<String, Object> data) {
+        SagaApplied applied = new SagaApplied(id, TestParticipants.DEFINITION, "applied:" + id, "initiator",
+                JsonCodec.mapper().valueToTree(data), JsonCodec.mapper().createObjectNode().put("by", "the initiator"));
+        outbox.publish(Streams.SAGA_STARTS, Envelope.of(EventType.SAGA_START, TenantHeaders.DEFAULT_TENANT,
+                applied.requestKey(), applied, null)).await().atMost(Duration.ofSeconds(5));
     }
 
     private static String start(Map<String, Object> data) {

@@ -36,7 +36,8 @@ public class ReviewItemResource {
     @Path("/{itemId}/marks")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Mark a review item ({score, markerId, chief?, reason?}); double marking and arbitration "
-            + "follow DESIGN.md")
+            + "follow DESIGN.md. On a COMPLETED job a mark that changes the score is the first step of the "
+            + "score-override saga (its sagaId in the answer), which takes it to the cache and the student")
     public Uni<Response> mark(@PathParam("itemId") String itemId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
         return relay.relay(grading.markReviewItem(caller.caller(), itemId, ForwardedQuery.of(uri),

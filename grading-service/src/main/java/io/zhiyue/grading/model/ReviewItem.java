@@ -1,5 +1,6 @@
 package io.zhiyue.grading.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.zhiyue.grading.model.GradingResult.Marker;
@@ -16,7 +17,9 @@ import java.util.UUID;
  * double-marked and not resolved: marking is blind); {@code marks} are the marks the asking
  * marker may see (all once the item is RESOLVED). {@code audit}: an AUTO_ACCEPTED answer drawn for
  * the audit sample, marked once, blind (in the exam's listing; null where a marker meets the item).
- * {@code leaseExpiresAt}: while a marker holds the item.
+ * {@code leaseExpiresAt}: while a marker holds the item. {@code sagaId}: the score-override saga that
+ * takes the mark just given to the cache and the student (its job had COMPLETED: the mark changed a published
+ * score, and is the saga's first step; a compensated saga takes it back); absent otherwise.
  */
 @RegisterForReflection
 public record ReviewItem(
@@ -34,7 +37,14 @@ public record ReviewItem(
         List<Marker> marks,
         BigDecimal finalScore,
         OffsetDateTime createdAt,
-        OffsetDateTime leaseExpiresAt) {
+        OffsetDateTime leaseExpiresAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) UUID sagaId) {
+
+    /** The item, with the saga that carries the mark just given. */
+    public ReviewItem withSaga(UUID saga) {
+        return new ReviewItem(id, examId, jobId, questionNumber, state, doubleMarking, audit, answer, maxScore,
+                scoreStep, proposal, marks, finalScore, createdAt, leaseExpiresAt, saga);
+    }
 
     @RegisterForReflection
     public record Proposal(BigDecimal score, BigDecimal confidence, String graderId, List<PointOutcome> points) {

@@ -51,9 +51,10 @@ public class ReviewRepository {
      * What a mark changed: the job with its counters moved when the mark made a waiting answer final
      * (null otherwise), and whether the answer's final score changed (an audit override counts too).
      */
-    public record Marked(GradingJob job, boolean scoreChanged) {
+    /** {@code teacherMark}: the final score kept for later jobs, when the mark made one. */
+    public record Marked(GradingJob job, boolean scoreChanged, UUID teacherMark) {
 
-        static final Marked NOTHING = new Marked(null, false);
+        static final Marked NOTHING = new Marked(null, false, null);
     }
 
     private static final ListQuery.Column CREATED = new ListQuery.Column("i.created_at", "created_at", ListQuery.Type.TIMESTAMP);
@@ -158,17 +159,37 @@ public class ReviewRepository {
         }
         Tuple result = Tuple.of(item.jobId(), item.submissionId(), finalScore);
         // the final score people gave is a human mark under this version: later jobs take it
-        stored = stored.call(() -> tx.preparedQuery(SqlQueries.KEEP_REVIEWED_MARK).execute(Tuple.of(item.jobId(),
-                item.submissionId(), item.examId(), finalScore, mark.markerId())));
+        Uni<UUID> kept = stored.chain(() -> tx.preparedQuery(SqlQueries.KEEP_REVIEWED_MARK).execute(Tuple.of(
+                item.jobId(), item.submissionId(), item.examId(), finalScore, mark.markerId())))
+                .map(rows -> Rows.first(rows, row -> row.getUUID("id")));
         if (item.audit()) {
             // an audited answer was final already: the job's counters stay, the score may change
-            return stored.chain(() -> tx.preparedQuery(SqlQueries.OVERRIDE_AUDITED_RESULT).execute(result))
-                    .map(rows -> new Marked(null, rows.size() > 0));
+            return kept.chain(teacherMark -> tx.preparedQuery(SqlQueries.OVERRIDE_AUDITED_RESULT).execute(result)
+                    .map(rows -> new Marked(null, rows.size() > 0, teacherMark)));
         }
-        return stored.chain(() -> tx.preparedQuery(SqlQueries.COUNT_REVIEWED).execute(Tuple.of(item.jobId(), item.submissionId())))
+        return kept.chain(teacherMark -> tx.preparedQuery(SqlQueries.COUNT_REVIEWED)
+                .execute(Tuple.of(item.jobId(), item.submissionId()))
                 .map(rows -> Rows.first(rows, Rows::job))
                 .call(() -> tx.preparedQuery(SqlQueries.RESOLVE_RESULT).execute(result))
-                .map(job -> new Marked(job, job != null));
+                .map(job -> new Marked(job, job != null, teacherMark)));
+    }
+
+    /**
+     * Takes back {@code markerId}'s mark on the item: the item back in {@code state} with {@code finalScore}, the
+     * teacher mark it kept forgotten, and (when it had counted the answer graded) the job's counters back;
+     * answers the job then, null when its counters did not move.
+     */
+    public Uni<GradingJob> withdraw(SqlConnection tx, UUID itemId, String markerId, String state,
+            BigDecimal finalScore, UUID jobId, boolean counted, UUID teacherMark) {
+        Uni<Void> done = tx.preparedQuery(SqlQueries.WITHDRAW_REVIEW_MARK).execute(Tuple.of(itemId, markerId))
+                .chain(() -> tx.preparedQuery(SqlQueries.REOPEN_REVIEW_ITEM).execute(Tuple.of(itemId, state,
+                        finalScore)))
+                .replaceWithVoid();
+        if (teacherMark != null) {
+            done = done.call(() -> tx.preparedQuery(SqlQueries.FORGET_REVIEWED_MARK).execute(Tuple.of(teacherMark)));
+        }
+        return counted ? done.chain(() -> tx.preparedQuery(SqlQueries.UNCOUNT_REVIEWED).execute(Tuple.of(jobId)))
+                .map(rows -> Rows.first(rows, Rows::job)) : done.replaceWith((GradingJob) null);
     }
 
     private static ReviewRow row(Row row) {

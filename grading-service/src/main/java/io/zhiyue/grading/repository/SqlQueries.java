@@ -435,10 +435,21 @@ final class SqlQueries {
     static final String KEEP_REVIEWED_MARK = """
             INSERT INTO teacher_marks (id, tenant_id, exam_id, submission_id, rubric_id, score, marker_id, source, job_id)
             SELECT gen_random_uuid(), r.tenant_id, $3, r.submission_id, r.rubric_id, $4, $5, 'REVIEW', r.job_id
-            FROM results r WHERE r.job_id = $1 AND r.submission_id = $2""";
+            FROM results r WHERE r.job_id = $1 AND r.submission_id = $2
+            RETURNING id""";
     static final String RESOLVE_RESULT = """
             UPDATE results SET final_score = $3, final_source = 'HUMAN', review_status = 'HUMAN'
             WHERE job_id = $1 AND submission_id = $2 AND review_status = 'NEEDS_REVIEW'""";
+
+    /** A mark a compensated saga took back (its history stays in score_overrides and the saga's log). */
+    static final String WITHDRAW_REVIEW_MARK = "DELETE FROM review_marks WHERE review_item_id = $1 AND marker_id = $2";
+    static final String REOPEN_REVIEW_ITEM = """
+            UPDATE review_items SET state = $2, final_score = $3, resolved_at = NULL WHERE id = $1""";
+    static final String UNCOUNT_REVIEWED = """
+            UPDATE grading_jobs SET graded = graded - 1, pending_review = pending_review + 1, updated_at = now()
+            WHERE id = $1
+            RETURNING\s""" + JOB_COLUMNS;
+    static final String FORGET_REVIEWED_MARK = "DELETE FROM teacher_marks WHERE id = $1";
 
     /**
      * An audit mark (a person's blind mark of an AUTO_ACCEPTED answer) that differs from the AI's

@@ -30,7 +30,10 @@ public class ReviewItemResource {
         this.reviews = reviews;
     }
 
-    /** Body {@code {score, markerId, chief?, reason?}}; answers the item as that marker may now see it. */
+    /**
+     * Body {@code {score, markerId, chief?, reason?}}; answers the item as that marker may now see it (with the
+     * {@code sagaId} of the score-override saga when the mark changed a COMPLETED job's score).
+     */
     @POST
     @Path("/{itemId}/marks")
     @Consumes(MediaType.APPLICATION_JSON)

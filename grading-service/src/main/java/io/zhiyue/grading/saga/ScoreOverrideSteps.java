@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.zhiyue.grading.service.ReviewService;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.event.ScoreChanged;
@@ -22,6 +23,8 @@ import jakarta.enterprise.event.Observes;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -49,18 +52,33 @@ public class ScoreOverrideSteps {
             WHERE tenant_id = $1 AND job_id = $2 AND submission_id = $3""";
     private static final String UNDO = """
             UPDATE score_overrides SET undone_at = now() WHERE saga_id = $1 AND undone_at IS NULL
-            RETURNING tenant_id, job_id, submission_id, old_score, old_source, old_review_status, new_score""";
-    /** The previous score back, only while the result still holds this override's score (no later one replaced it). */
+            RETURNING tenant_id, job_id, submission_id, old_score, old_source, old_review_status, new_score,
+                      review_item_id, review_marker_id, review_old_state, review_old_final, counted, teacher_mark_id""";
+    /**
+     * The previous score back, only while the result still holds this override's score (no later one replaced it);
+     * an audit mark that agreed with the accepted score changed nothing, and restores nothing.
+     */
     private static final String RESTORE = """
             UPDATE results SET final_score = $4, final_source = $5, review_status = $6
-            WHERE tenant_id = $1 AND job_id = $2 AND submission_id = $3 AND final_score = $7 AND final_source = 'HUMAN'""";
+            WHERE tenant_id = $1 AND job_id = $2 AND submission_id = $3 AND final_score = $7
+              AND (final_source = 'HUMAN' OR final_score = $4)""";
 
-    void serve(@Observes StartupEvent event, SagaParticipant participant) {
-        participant.serve(PARTICIPANT, Map.of("override-score", new OverrideScore(), "notify", new Notify()));
+    void serve(@Observes StartupEvent event, SagaParticipant participant, ReviewService reviews) {
+        participant.serve(PARTICIPANT, Map.of("override-score", new OverrideScore(reviews), "notify", new Notify()));
     }
 
-    /** The new final score, HUMAN, with the one it replaced kept in {@code score_overrides}. */
+    /**
+     * The new final score, HUMAN, with the one it replaced kept in {@code score_overrides}. A review-queue mark
+     * ({@code data.review}) is this step applied with the mark ({@link ScoreOverrides#markApplied}); its
+     * compensation takes the mark back too and puts the item back in the queue as it was.
+     */
     static final class OverrideScore implements SagaStep {
+
+        private final ReviewService reviews;
+
+        OverrideScore(ReviewService reviews) {
+            this.reviews = reviews;
+        }
 
         @Override
         public Uni<JsonNode> forward(SqlConnection tx, OutboxEvents events, SagaCommand command) {
@@ -68,6 +86,10 @@ public class ScoreOverrideSteps {
             UUID jobId = UUID.fromString(data.path("jobId").asText());
             UUID submissionId = UUID.fromString(data.path("submissionId").asText());
             BigDecimal score = data.path("score").decimalValue();
+            if (data.has("review")) {
+                // a review mark is this step, applied with the mark: never sent again
+                throw new SagaStepRefused("a review mark's score is applied with the mark; mark the item again");
+            }
             return tx.preparedQuery(LOCK_RESULT).execute(Tuple.of(command.tenantId(), jobId, submissionId))
                     .chain(rows -> {
                         if (!rows.iterator().hasNext()) {
@@ -81,11 +103,11 @@ public class ScoreOverrideSteps {
                         JsonNode result = JsonCodec.mapper().createObjectNode().put("previousScore", old)
                                 .put("reuseVersion", row.getString("reuse_version"))
                                 .put("reuseKey", row.getString("reuse_key"));
-                        return tx.preparedQuery(RECORD).execute(Tuple.from(java.util.List.of(command.sagaId(),
+                        return tx.preparedQuery(RECORD).execute(Tuple.from(List.of(command.sagaId(),
                                         command.tenantId(), jobId, submissionId, old, row.getString("final_source"),
                                         row.getString("review_status"), score, data.path("reason").asText(),
                                         data.path("by").asText("teacher"))))
-                                .chain(() -> tx.preparedQuery(SET_FINAL).execute(Tuple.from(java.util.List.of(
+                                .chain(() -> tx.preparedQuery(SET_FINAL).execute(Tuple.from(List.of(
                                         command.tenantId(), jobId, submissionId, score, "HUMAN", "HUMAN"))))
                                 .replaceWith(result);
                     });
@@ -99,19 +121,25 @@ public class ScoreOverrideSteps {
                     return Uni.createFrom().item((JsonNode) null);
                 }
                 Row row = rows.iterator().next();
-                return tx.preparedQuery(RESTORE).execute(Tuple.from(java.util.List.of(row.getString("tenant_id"),
+                return tx.preparedQuery(RESTORE).execute(Tuple.from(Arrays.asList(row.getString("tenant_id"),
                                 row.getUUID("job_id"), row.getUUID("submission_id"), row.getBigDecimal("old_score"),
                                 row.getString("old_source"), row.getString("old_review_status"),
                                 row.getBigDecimal("new_score"))))
-                        .map(updated -> {
+                        .chain(updated -> {
                             if (updated.rowCount() == 0) {
                                 // a later override (or mark) changed the score since: restoring would lose it
                                 throw new SagaStepRefused("the score was changed again after this override; "
                                         + "an operator decides what it should be");
                             }
-                            return (JsonNode) JsonCodec.mapper().createObjectNode()
-                                    .put("restored", row.getBigDecimal("old_score"));
-                        });
+                            UUID itemId = row.getUUID("review_item_id");
+                            return itemId == null ? Uni.createFrom().voidItem()
+                                    : reviews.withdrawMark(tx, events, row.getString("tenant_id"), itemId,
+                                            row.getString("review_marker_id"), row.getString("review_old_state"),
+                                            row.getBigDecimal("review_old_final"), row.getBoolean("counted"),
+                                            row.getUUID("teacher_mark_id"));
+                        })
+                        .map(ignored -> (JsonNode) JsonCodec.mapper().createObjectNode()
+                                .put("restored", row.getBigDecimal("old_score")));
             });
         }
     }
@@ -128,9 +156,12 @@ public class ScoreOverrideSteps {
             BigDecimal score = data.path("score").decimalValue();
             JsonNode previous = data.path("results").path("override-score").path("previousScore");
             Instant now = Instant.now();
-            events.add(Streams.EVENTS, Envelope.of(EventType.SCORE_CHANGED, command.tenantId(),
-                    "override:" + command.sagaId(), new ScoreChanged(jobId, examId, question, score, "HUMAN", now),
-                    null));
+            if (!data.has("review")) {
+                // a review mark announced its score change with the mark, as every mark does
+                events.add(Streams.EVENTS, Envelope.of(EventType.SCORE_CHANGED, command.tenantId(),
+                        "override:" + command.sagaId(), new ScoreChanged(jobId, examId, question, score, "HUMAN", now),
+                        null));
+            }
             events.add(Streams.EVENTS, Envelope.of(EventType.USER_NOTIFICATION, command.tenantId(),
                     "override-notice:" + command.sagaId(), new UserNotification(UserNotification.SCORE_OVERRIDDEN,
                             examId, jobId, UUID.fromString(data.path("submissionId").asText()),

@@ -9,10 +9,17 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.grading.grader.TextNormalizer;
 import io.zhiyue.grading.marking.ScoreScale;
+import io.zhiyue.grading.repository.ReviewRepository.ReviewRow;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem.FieldError;
 import io.zhiyue.shared.error.ZhiyueException;
+import io.zhiyue.shared.event.Envelope;
+import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.shared.saga.SagaApplied;
+import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.streams.outbox.OutboxEvents;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.zhiyue.shared.job.JobState;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -20,6 +27,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -29,7 +37,8 @@ import java.util.UUID;
  * idempotent by a request key (the caller's {@code requestKey}, else the override's own content and how many
  * overrides the answer had before): the final
  * score with its history here, the cached results and the job's read model in cache-service, the notification on
- * the exam's and the student's channels. Nothing is written before the saga's first step.
+ * the exam's and the student's channels. Nothing is written before the saga's first step. A review-queue mark that
+ * changes a COMPLETED job's score is that saga's first step, applied with the mark ({@link #markApplied}).
  */
 @ApplicationScoped
 public class ScoreOverrides {
@@ -46,6 +55,14 @@ public class ScoreOverrides {
             JOIN job_rubrics jr ON jr.job_id = r.job_id AND jr.question_id = r.question_id
             JOIN submissions s ON s.id = r.submission_id
             WHERE r.tenant_id = $1 AND r.job_id = $2 AND r.submission_id = $3""";
+    private static final String PRIOR = """
+            SELECT final_score, final_source, review_status, reuse_version, reuse_key, student_id FROM results
+            WHERE job_id = $1 AND submission_id = $2""";
+    private static final String RECORD_MARK = """
+            INSERT INTO score_overrides (saga_id, tenant_id, job_id, submission_id, old_score, old_source,
+                                         old_review_status, new_score, reason, overridden_by, review_item_id,
+                                         review_marker_id, review_old_state, review_old_final, counted, teacher_mark_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)""";
     private static final String SAME_QUESTION = """
             SELECT r.submission_id, s.answer FROM results r JOIN submissions s ON s.id = r.submission_id
             WHERE r.job_id = $1 AND r.question_id = $2 AND r.submission_id <> $3 ORDER BY r.submission_id""";
@@ -96,18 +113,67 @@ public class ScoreOverrides {
                     // (compensated, or another score since) the same override is a new one
                     : "override:" + request.jobId() + ":" + submissionId + ":" + row.getLong("overrides") + ":"
                             + score.toPlainString() + ":" + JsonCodec.sha256Hex(request.reason()).substring(0, 16);
-            ObjectNode start = JsonCodec.mapper().createObjectNode().put("definition", DEFINITION)
-                    .put("requestKey", key);
-            start.set("data", data);
             return identical(request.jobId(), questionId, submissionId, answer)
-                    .chain(identical -> sagas.start(tenant, by, start)
-                            .onFailure().transform(failure -> {
-                                Log.warnf("saga-service did not start the override of %s: %s", submissionId, failure);
-                                return new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
-                                        "saga-service is unavailable: the override was not started; try again");
-                            })
-                            .map(saga -> new Accepted(UUID.fromString(saga.path("id").asText()), identical)));
+                    .chain(identical -> start(tenant, by, key, data, submissionId)
+                            .map(saga -> new Accepted(saga, identical)));
         });
+    }
+
+    /** What an answer's result was before a mark changed it: the history keeps it, a compensation restores it. */
+    public record Prior(BigDecimal score, String source, String reviewStatus, String reuseVersion, String reuseKey,
+            String studentId) {
+    }
+
+    public Uni<Prior> prior(SqlConnection tx, UUID jobId, UUID submissionId) {
+        return tx.preparedQuery(PRIOR).execute(Tuple.of(jobId, submissionId)).map(rows -> {
+            Row row = rows.iterator().next();
+            return new Prior(row.getBigDecimal("final_score"), row.getString("final_source"),
+                    row.getString("review_status"), row.getString("reuse_version"), row.getString("reuse_key"),
+                    row.getString("student_id"));
+        });
+    }
+
+    /**
+     * A review-queue mark changed the published score of a COMPLETED job's answer (in {@code tx}, the mark's own
+     * transaction): its history row, and the {@value #DEFINITION} saga with the mark as its applied first step,
+     * through the outbox (so the cache and the student follow even if saga-service is down right now; a
+     * compensation takes the mark back). Answers the saga's id.
+     */
+    public Uni<UUID> markApplied(SqlConnection tx, OutboxEvents events, String tenant, ReviewRow item, Prior prior,
+            BigDecimal score, String markerId, String reason, boolean counted, UUID teacherMark) {
+        UUID sagaId = UUID.randomUUID();
+        String why = reason == null || reason.isBlank() ? "review mark" : reason.trim();
+        ObjectNode data = JsonCodec.mapper().createObjectNode()
+                .put("jobId", item.jobId().toString()).put("submissionId", item.submissionId().toString())
+                .put("examId", item.examId().toString()).put("studentId", prior.studentId())
+                .put("questionNumber", item.questionNumber()).put("score", score)
+                .put("reason", why).put("by", markerId);
+        data.set("review", JsonCodec.mapper().createObjectNode().put("itemId", item.id().toString())
+                .put("markerId", markerId));
+        ObjectNode result = JsonCodec.mapper().createObjectNode().put("previousScore", prior.score());
+        if (item.proposedScore() == null || item.proposedScore().compareTo(score) != 0) {
+            // the cache step drops the proposal's reuse entry; one the mark agrees with stays
+            result.put("reuseVersion", prior.reuseVersion()).put("reuseKey", prior.reuseKey());
+        }
+        String key = "review-mark:" + sagaId;
+        return tx.preparedQuery(RECORD_MARK).execute(Tuple.from(Arrays.asList(sagaId, tenant, item.jobId(),
+                        item.submissionId(), prior.score(), prior.source(), prior.reviewStatus(), score, why, markerId,
+                        item.id(), markerId, item.state(), item.finalScore(), counted, teacherMark)))
+                .invoke(() -> events.add(Streams.SAGA_STARTS, Envelope.of(EventType.SAGA_START, tenant, key,
+                        new SagaApplied(sagaId, DEFINITION, key, markerId, data, result), null)))
+                .replaceWith(sagaId);
+    }
+
+    private Uni<UUID> start(String tenant, String by, String key, ObjectNode data, UUID submissionId) {
+        ObjectNode start = JsonCodec.mapper().createObjectNode().put("definition", DEFINITION).put("requestKey", key);
+        start.set("data", data);
+        return sagas.start(tenant, by, start)
+                .onFailure().transform(failure -> {
+                    Log.warnf("saga-service did not start the override of %s: %s", submissionId, failure);
+                    return new ZhiyueException(ErrorCode.DEPENDENCY_UNAVAILABLE,
+                            "saga-service is unavailable: the score was not changed; try again");
+                })
+                .map(saga -> UUID.fromString(saga.path("id").asText()));
     }
 
     /** The job's other answers to the question that read the same once normalised. */

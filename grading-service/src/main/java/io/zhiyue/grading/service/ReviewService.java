@@ -20,6 +20,7 @@ import io.zhiyue.grading.repository.ListQuery;
 import io.zhiyue.grading.repository.MarkerRepository;
 import io.zhiyue.grading.repository.ReviewRepository;
 import io.zhiyue.grading.reuse.ResultReuse;
+import io.zhiyue.grading.saga.ScoreOverrides;
 import io.zhiyue.grading.repository.ReviewRepository.ReviewRow;
 import io.zhiyue.grading.stream.JobEvents;
 import io.zhiyue.shared.api.PageResponse;
@@ -35,7 +36,6 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.UUID;
 
 /**
@@ -43,7 +43,8 @@ import java.util.UUID;
  * as final. A double-marked one follows {@link DoubleMarkingRules}: the grader's proposal, when
  * there is one, is the first mark, and a marker sees no other mark or proposal until their own is
  * stored (blind). A resolving mark makes the result final (HUMAN) and counts it graded; SCORE_CHANGED
- * and the job's progress go out through the outbox with it.
+ * and the job's progress go out through the outbox with it. Once the job COMPLETED, a mark that makes a score
+ * final goes through the score-override saga (see {@link #mark}).
  */
 @ApplicationScoped
 public class ReviewService {
@@ -62,10 +63,12 @@ public class ReviewService {
     private final JobEvents jobEvents;
     private final Pool pool;
     private final ResultReuse reuse;
+    private final ScoreOverrides overrides;
 
     public ReviewService(ReviewRepository reviews, MarkerRepository markers, QualityService quality, ExamService exams,
-            Outbox outbox, JobEvents jobEvents, Pool pool, ResultReuse reuse) {
+            Outbox outbox, JobEvents jobEvents, Pool pool, ResultReuse reuse, ScoreOverrides overrides) {
         this.reuse = reuse;
+        this.overrides = overrides;
         this.reviews = reviews;
         this.markers = markers;
         this.quality = quality;
@@ -87,15 +90,15 @@ public class ReviewService {
      * Records a person's mark; answers the item as that marker may now see it. A mark on an item
      * leased to another marker is refused (409), as is one by a marker the exam's allocation does not
      * give the question (403). A mark on an answer served to the marker again (回评) is kept as a
-     * re-check only and changes nothing else.
+     * re-check only and changes nothing else. A mark that changes the score of a COMPLETED job's answer changes a
+     * published result: it is the first step of the score-override saga, which takes it to the cache and the
+     * student (the item names the saga; a compensated saga takes the mark back and the item returns to the queue).
      */
     @WithSpan
     public Uni<ReviewItem> mark(String tenant, UUID itemId, MarkRequest request) {
         validate(request);
         String markerId = request.markerId().trim();
         BigDecimal score = ScoreScale.normalise(request.score());
-        // the item a mark made final: once committed, a proposal it overrode is not reused for identical answers
-        AtomicReference<ReviewRow> decided = new AtomicReference<>();
         return outbox.inTransaction((tx, events) -> reviews.lock(tx, tenant, itemId).chain(item -> {
             if (item == null) {
                 return Uni.createFrom().failure(ZhiyueException.notFound("review item", itemId));
@@ -107,8 +110,8 @@ public class ReviewService {
             return reviews.openRecheck(tx, itemId, markerId).chain(firstScore -> {
                 if (firstScore != null) {
                     new ScoreScale(item.maxScore(), item.scoreStep()).requireValid(score);
-                    return reviews.markRecheck(tx, itemId, markerId, score)
-                            .map(ignored -> markerView(item.with(item.state(), null), List.of(), false));
+                    return reviews.markRecheck(tx, itemId, markerId, score).map(ignored -> new Marked(
+                            markerView(item.with(item.state(), null), List.of(), false), null, null));
                 }
                 return markers.assignment(tx, item.examId(), markerId, item.questionNumber()).chain(assignment -> {
                     if (assignment.allocated() && !assignment.assigned()) {
@@ -122,17 +125,31 @@ public class ReviewService {
                     // chief is a role for arbitration only: a chief's other marks are ordinary (blind) marks
                     boolean chief = ReviewState.ARBITRATION.name().equals(item.state())
                             && (Boolean.TRUE.equals(request.chief()) || assignment.chief());
-                    return record(tx, events, tenant, item, markerId, chief, score, request, decided);
+                    return record(tx, events, tenant, item, markerId, chief, score, request);
                 });
             });
-        })).call(() -> decided.get() == null ? Uni.createFrom().voidItem()
-                : reuse.overridden(tenant, decided.get().jobId(), decided.get().submissionId(),
-                        decided.get().finalScore()));
+        })).chain(marked -> {
+            if (marked.sagaId() != null) {
+                // the saga's cache step drops what the proposal left in the result cache
+                return Uni.createFrom().item(marked.view().withSaga(marked.sagaId()));
+            }
+            // once committed, a proposal the mark overrode is not reused for identical answers
+            return marked.decided() == null ? Uni.createFrom().item(marked.view())
+                    : reuse.overridden(tenant, marked.decided().jobId(), marked.decided().submissionId(),
+                            marked.decided().finalScore()).replaceWith(marked.view());
+        });
     }
 
-    /** The mark under the item's rules, its events, and the quality alert when it was a blind check. */
-    private Uni<ReviewItem> record(SqlConnection tx, OutboxEvents events, String tenant, ReviewRow item,
-            String markerId, boolean chief, BigDecimal score, MarkRequest request, AtomicReference<ReviewRow> decided) {
+    /** What a mark did: the item as the marker now sees it, the item once its score is final, the saga. */
+    private record Marked(ReviewItem view, ReviewRow decided, UUID sagaId) {
+    }
+
+    /**
+     * The mark under the item's rules, its events, and the quality alert when it was a blind check; on a COMPLETED
+     * job, a changed score starts the score-override saga with the mark as its first step.
+     */
+    private Uni<Marked> record(SqlConnection tx, OutboxEvents events, String tenant, ReviewRow item,
+            String markerId, boolean chief, BigDecimal score, MarkRequest request) {
         // outside double marking no earlier mark matters: the first one resolves the item
         Uni<List<Mark>> earlier = item.doubleMarking() ? reviews.marks(tx, item.id()) : Uni.createFrom().item(List.of());
         return earlier.chain(stored -> {
@@ -144,12 +161,14 @@ public class ReviewService {
             // item that has a proposal, or an audit mark
             boolean blindCheck = item.proposedScore() != null && (item.audit() || (item.doubleMarking() && stored.isEmpty()));
             String points = request.points() == null ? null : request.points().toString();
-            return reviews.mark(tx, item, mark, request.reason(), points, after.state().name(), after.finalScore(),
-                            startedAt)
+            // a COMPLETED job's results are published: what the score was goes into the saga's history
+            boolean published = JobState.COMPLETED.name().equals(item.jobState()) && after.finalScore() != null;
+            Uni<ScoreOverrides.Prior> prior = published ? overrides.prior(tx, item.jobId(), item.submissionId())
+                    : Uni.createFrom().nullItem();
+            ReviewRow now = item.with(after.state().name(), after.finalScore());
+            return prior.chain(before -> reviews.mark(tx, item, mark, request.reason(), points, after.state().name(),
+                            after.finalScore(), startedAt)
                     .call(marked -> {
-                        if (after.finalScore() != null) {
-                            decided.set(item.with(after.state().name(), after.finalScore()));
-                        }
                         if (marked.scoreChanged()) {
                             jobEvents.scoreChanged(events, tenant, item.jobId(), item.examId(), item.id(),
                                     item.questionNumber(), after.finalScore(), CALLERS_TRACE);
@@ -166,14 +185,36 @@ public class ReviewService {
                                 item.questionId(), item.questionNumber(), new ScoreScale(item.maxScore(),
                                         item.scoreStep())) : Uni.createFrom().voidItem();
                     })
-                    .map(marked -> {
+                    .chain(marked -> before == null || !marked.scoreChanged() ? Uni.createFrom().<UUID>nullItem()
+                            : overrides.markApplied(tx, events, tenant, item, before, after.finalScore(), markerId,
+                                    request.reason(), marked.job() != null, marked.teacherMark()))
+                    .map(sagaId -> {
                         List<Marker> visible = visible(item, after, markerId);
                         // the proposal shows once the marker may see the grader's mark
                         boolean proposal = !item.blind() || resolved(after)
                                 || visible.stream().anyMatch(marker -> "ai".equals(marker.kind()));
-                        return view(item.with(after.state().name(), after.finalScore()), visible, proposal);
-                    });
+                        return new Marked(view(now, visible, proposal), after.finalScore() == null ? null : now,
+                                sagaId);
+                    }));
         });
+    }
+
+    /**
+     * The compensation of a mark that was a score-override saga's first step: the mark taken back, the item back in the queue as it was, the job's
+     * counters back; the queue and the job's watchers are told.
+     */
+    public Uni<Void> withdrawMark(SqlConnection tx, OutboxEvents events, String tenant, UUID itemId, String markerId,
+            String state, BigDecimal finalScore, boolean counted, UUID teacherMark) {
+        return reviews.lock(tx, tenant, itemId).chain(item -> reviews.withdraw(tx, itemId, markerId, state,
+                        finalScore, item.jobId(), counted, teacherMark)
+                .invoke(job -> {
+                    if (job != null) {
+                        jobEvents.progress(events, job, CALLERS_TRACE);
+                    }
+                    jobEvents.reviewItemChanged(events, tenant, item.examId(), item.jobId(), itemId,
+                            item.questionNumber(), state, CALLERS_TRACE);
+                }))
+                .replaceWithVoid();
     }
 
     /**
@@ -269,7 +310,7 @@ public class ReviewService {
                 : new Proposal(row.proposedScore(), row.confidence(), row.graderId(), row.points());
         return new ReviewItem(row.id(), row.examId(), row.jobId(), row.questionNumber(), row.state(),
                 row.doubleMarking(), audit, row.answer(), row.maxScore(), row.scoreStep(), proposal, marks,
-                row.finalScore(), row.createdAt(), row.leaseExpiresAt());
+                row.finalScore(), row.createdAt(), row.leaseExpiresAt(), null);
     }
 
     private static void validate(MarkRequest request) {

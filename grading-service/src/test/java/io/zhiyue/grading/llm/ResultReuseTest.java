@@ -3,6 +3,7 @@ package io.zhiyue.grading.llm;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.restassured.http.ContentType;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.zhiyue.devstack.DevstackTestResource;
@@ -31,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Result reuse in marking ({@code ResultReuse}) against the scripted LLM and the result cache's test double: an
  * identical answer is asked about once, in its batch and in later jobs; a job may opt out; a review mark that
- * overrides a proposal takes it out of the cache; a rubric whose point values alone changed re-scores from the
+ * overrides a proposal of a completed job has its saga's cache step take it out of the cache; a rubric whose point values alone changed re-scores from the
  * stored decisions; a cache-service that is down costs only the saving.
  */
 @QuarkusTest
@@ -41,6 +42,9 @@ class ResultReuseTest {
 
     private static final ScriptedOpenAiServer LLM = ScriptedLlmProfile.SERVER;
     private static final ResultCacheStub RESULTS = ScriptedLlmProfile.RESULTS;
+
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
 
     /** Six answers, three distinct texts: a ×3, b ×2, c ×1. */
     private record Exam(String examId, String questionId, String tag) {
@@ -94,25 +98,40 @@ class ResultReuseTest {
     }
 
     @Test
-    void aReviewMarkThatOverridesTheProposalTakesItOutOfTheCache() {
+    void aReviewMarkThatOverridesTheProposalHasItsSagaTakeItOutOfTheCache() {
         Exam exam = exam();
         String jobId = grade(exam, null);
         String item = given().queryParam("filter[state]", "SECOND_MARK").when()
                 .get("/api/v1/exams/" + exam.examId() + "/review-items").then().statusCode(200)
                 .extract().path("items[0].id");
         assertThat(item).isNotNull();
-        given().contentType(ContentType.JSON).body(Map.of("score", 0, "markerId", "t1"))
-                .when().post("/api/v1/review-items/" + item + "/marks").then().statusCode(200);
-        assertThat(RESULTS.invalidated()).hasSize(1);
-        assertThat(RESULTS.size()).isEqualTo(2);
+        // the job COMPLETED: the mark is the score-override saga's first step, and its cache step drops the entry
+        String saga = given().contentType(ContentType.JSON).body(Map.of("score", 0, "markerId", "t1"))
+                .when().post("/api/v1/review-items/" + item + "/marks").then().statusCode(200)
+                .extract().path("sagaId");
+        JsonNode cacheStep = sagaStart(saga).path("result");
+        assertThat(cacheStep.path("reuseKey").asText()).isNotBlank();
+        assertThat(cacheStep.path("reuseVersion").asText()).isNotBlank();
+        // not by the mark: the entry stays until the saga's cache step (cache-service) drops it
+        assertThat(RESULTS.size()).isEqualTo(3);
         // a mark that agrees with the proposal leaves its entry alone
         String agreeing = given().queryParam("filter[state]", "SECOND_MARK").when()
                 .get("/api/v1/exams/" + exam.examId() + "/review-items").then().statusCode(200)
                 .extract().path("items[0].id");
-        given().contentType(ContentType.JSON).body(Map.of("score", 2, "markerId", "t1"))
-                .when().post("/api/v1/review-items/" + agreeing + "/marks").then().statusCode(200);
-        assertThat(RESULTS.invalidated()).hasSize(1);
+        String agreed = given().contentType(ContentType.JSON).body(Map.of("score", 2, "markerId", "t1"))
+                .when().post("/api/v1/review-items/" + agreeing + "/marks").then().statusCode(200)
+                .extract().path("sagaId");
+        assertThat(sagaStart(agreed).path("result").has("reuseKey")).isFalse();
+        assertThat(RESULTS.invalidated()).isEmpty();
         assertThat(jobId).isNotNull();
+    }
+
+    /** The saga a review mark started, as its outbox entry carries it. */
+    private JsonNode sagaStart(String sagaId) {
+        assertThat(sagaId).isNotNull();
+        return io.zhiyue.shared.json.JsonCodec.read(pool.preparedQuery("SELECT payload FROM outbox WHERE key = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of("review-mark:" + sagaId)).await()
+                .atMost(java.time.Duration.ofSeconds(5)).iterator().next().getString("payload"), JsonNode.class);
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.devstack.DevstackTestResource;
 import io.zhiyue.grading.llm.ScriptedLlmProfile;
+import io.zhiyue.grading.service.ReviewService;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.json.JsonCodec;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static io.zhiyue.grading.GradingTestData.addAiQuestionWithoutPoints;
 import static io.zhiyue.grading.GradingTestData.createExam;
 import static io.zhiyue.grading.GradingTestData.gradeToCompletion;
 import static io.zhiyue.grading.GradingTestData.keywordRubric;
@@ -42,7 +44,8 @@ import static org.hamcrest.Matchers.startsWith;
  * A score override after the job completed: refused with a clear 4xx before any saga when it cannot apply; else
  * started as saga-service's score-override saga (a test double records the start) with the job's identical
  * answers; and grading-service's saga steps, run through the shared participant piece: the new final score with its
- * history, restored by the compensation, and the notification through the outbox.
+ * history, restored by the compensation, and the notification through the outbox. A review mark that changes a
+ * completed job's score is the saga's first step (started through the outbox); its compensation takes the mark back.
  */
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, restrictToAnnotatedClass = false)
@@ -52,6 +55,8 @@ class ScoreOverrideTest {
     Pool pool;
     @Inject
     SagaParticipant participant;
+    @Inject
+    ReviewService reviews;
 
     /** A graded job of three answers to a keyword question (max 4, kw worth 2): two identical, one not. */
     private record Graded(String examId, String jobId, Map<String, String> submissions) {
@@ -119,7 +124,7 @@ class ScoreOverrideTest {
         Graded graded = graded();
         String submission = graded.submissions().get("a1");
         UUID saga = UUID.randomUUID();
-        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(),
+        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews),
                 "notify", new ScoreOverrideSteps.Notify());
         JsonNode data = JsonCodec.mapper().createObjectNode().put("jobId", graded.jobId())
                 .put("submissionId", submission).put("examId", graded.examId()).put("studentId", "a1")
@@ -155,7 +160,7 @@ class ScoreOverrideTest {
         Graded graded = graded();
         String submission = graded.submissions().get("b1");
         UUID saga = UUID.randomUUID();
-        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore());
+        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews));
         JsonNode data = JsonCodec.mapper().createObjectNode().put("jobId", graded.jobId())
                 .put("submissionId", submission).put("score", new BigDecimal("1")).put("reason", "first");
         run(steps, new SagaCommand(saga, "demo-school", "score-override", 1, 0, "override-score", Kind.FORWARD, 1, 1,
@@ -173,6 +178,63 @@ class ScoreOverrideTest {
         assertThat(pool.preparedQuery("SELECT payload FROM outbox WHERE key LIKE $1 ORDER BY id DESC LIMIT 1")
                 .execute(Tuple.of(saga + ":0:c1:%")).await().atMost(Duration.ofSeconds(5)).iterator().next()
                 .getString("payload")).contains("\"FAILED\"").contains("changed again");
+    }
+
+    @Test
+    void aReviewMarkOnACompletedJobIsTheSagasFirstStepAndItsCompensationTakesTheMarkBack() {
+        String examId = createExam("review mark " + UUID.randomUUID());
+        addAiQuestionWithoutPoints(examId, 1, 4);
+        uploadCsv(examId, "student_id,question_number,answer\nr-" + examId.substring(0, 8) + ",1,free text\n")
+                .statusCode(200);
+        String jobId = gradeToCompletion(examId);
+        given().when().get("/api/v1/grading-jobs/" + jobId).then().statusCode(200).body("state", equalTo("COMPLETED"))
+                .body("pendingReview", equalTo(1));
+        Map<String, Object> item = given().when().get("/api/v1/exams/" + examId + "/review-items").then()
+                .statusCode(200).extract().path("items[0]");
+        String itemId = (String) item.get("id");
+        String stateBefore = (String) item.get("state");
+
+        // the mark is written at once (the marker goes on) and names the saga that takes it further
+        String sagaId = given().contentType(ContentType.JSON)
+                .body(Map.of("score", 3, "markerId", "t1", "reason", "clear working")).when()
+                .post("/api/v1/review-items/" + itemId + "/marks").then().statusCode(200)
+                .body("state", equalTo("RESOLVED")).body("sagaId", org.hamcrest.Matchers.notNullValue())
+                .extract().path("sagaId");
+        given().when().get("/api/v1/grading-jobs/" + jobId).then().body("graded", equalTo(1))
+                .body("pendingReview", equalTo(0));
+        // the saga starts through the outbox, its first step applied: the result as it was, for the cache step
+        Row start = pool.preparedQuery("SELECT type, payload FROM outbox WHERE key = $1")
+                .execute(Tuple.of("review-mark:" + sagaId)).await().atMost(Duration.ofSeconds(5)).iterator().next();
+        assertThat(start.getString("type")).isEqualTo("SAGA_START");
+        JsonNode applied = JsonCodec.read(start.getString("payload"), JsonNode.class);
+        assertThat(applied.path("sagaId").asText()).isEqualTo(sagaId);
+        assertThat(applied.path("definition").asText()).isEqualTo("score-override");
+        assertThat(applied.path("data").path("review").path("itemId").asText()).isEqualTo(itemId);
+        assertThat(applied.path("data").path("score").decimalValue()).isEqualByComparingTo("3");
+        assertThat(applied.path("result").path("previousScore").isNull()).isTrue();
+        String submission = applied.path("data").path("submissionId").asText();
+        assertThat(finalScore(jobId, submission)).isEqualByComparingTo("3");
+
+        // the cache step failed: the compensation takes the mark back and the item returns to the queue
+        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews));
+        run(steps, new SagaCommand(UUID.fromString(sagaId), "demo-school", "score-override", 1, 0, "override-score",
+                Kind.COMPENSATE, 1, 3, applied.path("data")));
+        assertThat(finalScore(jobId, submission)).isNull();
+        given().when().get("/api/v1/grading-jobs/" + jobId).then().body("graded", equalTo(0))
+                .body("pendingReview", equalTo(1));
+        given().when().get("/api/v1/exams/" + examId + "/review-items").then().statusCode(200)
+                .body("items[0].state", equalTo(stateBefore)).body("items[0].finalScore", org.hamcrest.Matchers.nullValue());
+        assertThat(pool.preparedQuery("SELECT count(*) FROM teacher_marks WHERE job_id = $1 AND source = 'REVIEW'")
+                .execute(Tuple.of(UUID.fromString(jobId))).await().atMost(Duration.ofSeconds(5)).iterator().next()
+                .getLong(0)).isZero();
+        assertThat(pool.preparedQuery("SELECT type FROM outbox WHERE key = $1").execute(Tuple.of("review:" + itemId
+                + ":" + stateBefore)).await().atMost(Duration.ofSeconds(5)).iterator().next().getString("type"))
+                .isEqualTo("REVIEW_ITEM_CHANGED");
+        // the same marker marks it again: a new saga
+        given().contentType(ContentType.JSON).body(Map.of("score", 2.5, "markerId", "t1")).when()
+                .post("/api/v1/review-items/" + itemId + "/marks").then().statusCode(200)
+                .body("state", equalTo("RESOLVED")).body("sagaId", org.hamcrest.Matchers.not(equalTo(sagaId)));
+        assertThat(finalScore(jobId, submission)).isEqualByComparingTo("2.5");
     }
 
     private void run(Map<String, SagaStep> steps, SagaCommand command) {

@@ -12,7 +12,9 @@ import java.util.List;
  * together or not at all.
  * <ol>
  * <li>{@code override-score} (grading-service): the new final score, HUMAN, with its history; compensated by
- * restoring the previous score (the history says it was undone);</li>
+ * restoring the previous score (the history says it was undone). A review-queue mark on a completed job is this
+ * step applied by grading-service with the mark, and the saga starts from the second ({@code SagaApplied});
+ * its compensation takes the mark back;</li>
  * <li>{@code invalidate-cache} (cache-service): the answer's AI result leaves the result cache, so it is never
  * reused;</li>
  * <li>{@code notify} (grading-service, retriable, never compensated): SCORE_CHANGED and a USER_NOTIFICATION on the

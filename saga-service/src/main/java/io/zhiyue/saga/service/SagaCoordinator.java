@@ -19,6 +19,7 @@ import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.shared.saga.SagaApplied;
 import io.zhiyue.shared.saga.SagaCommand;
 import io.zhiyue.shared.saga.SagaCommand.Kind;
 import io.zhiyue.shared.saga.SagaReply;
@@ -90,6 +91,30 @@ public class SagaCoordinator {
                         return sagas.byKey(tx, tenant, saga.name(), requestKey).map(existing -> new Started(existing, false));
                     }
                     return send(tx, events, row, saga).replaceWith(new Started(row, true));
+                }));
+    }
+
+    /**
+     * A saga whose first step its initiator applied with its own change ({@link SagaApplied}): recorded with that
+     * step DONE (its result as the participant's), then run on from the second step; once per request key.
+     */
+    public Uni<Void> startApplied(String tenant, SagaApplied applied) {
+        SagaDefinition saga = definitions.latest(applied.definition());
+        JsonNode input = applied.data() == null ? JsonCodec.mapper().createObjectNode() : applied.data();
+        return outbox.inTransaction((tx, events) -> sagas.insert(tx, applied.sagaId(), tenant, saga.name(),
+                saga.version(), applied.requestKey(), input, applied.startedBy()).chain(row -> {
+                    if (row == null) {
+                        // started before: the entry came again
+                        return Uni.createFrom().voidItem();
+                    }
+                    StepDefinition first = saga.step(0);
+                    row.next(0, Kind.FORWARD, 1);
+                    SagaCommand command = new SagaCommand(row.id, row.tenant, saga.name(), saga.version(), 0,
+                            first.name(), Kind.FORWARD, 1, row.token, input);
+                    return sagas.insertAttempt(tx, row, first.name(), first.participant(), command)
+                            .chain(() -> sagas.recordReply(tx, SagaReply.to(command, first.participant(),
+                                    SagaReply.Outcome.DONE, null, applied.result()), false))
+                            .chain(() -> forwardDone(tx, events, row, saga, first, applied.result()));
                 }));
     }
 

@@ -13,5 +13,7 @@ public enum EventType {
     /** A saga step for a participant ({@code zhiyue:saga:commands:<participant>}). */
     SAGA_COMMAND,
     /** A participant's answer to a saga step ({@code zhiyue:saga:replies}). */
-    SAGA_REPLY
+    SAGA_REPLY,
+    /** A saga whose first step its initiator applied in its own transaction ({@code zhiyue:saga:starts}). */
+    SAGA_START
 }

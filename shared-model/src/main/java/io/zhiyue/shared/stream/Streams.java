@@ -9,6 +9,8 @@ public final class Streams {
     public static final String DLQ_SUFFIX = ":dlq";
     /** Every participant's answers to saga steps; saga-service reads them. */
     public static final String SAGA_REPLIES = "zhiyue:saga:replies";
+    /** Sagas whose first step their initiator applied with its own change, through its outbox; saga-service reads them. */
+    public static final String SAGA_STARTS = "zhiyue:saga:starts";
     private static final String SAGA_COMMANDS = "zhiyue:saga:commands:";
 
     /** An entry delivered this many times without an ack goes to the dead-letter stream. */

@@ -20,9 +20,11 @@ import io.zhiyue.streams.idempotency.IdempotentConsumer;
 import io.zhiyue.streams.outbox.Outbox;
 import io.zhiyue.streams.outbox.OutboxEvents;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The participant side of every saga, once for all services: a service names itself and its steps
@@ -43,7 +45,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ol>
  * A step that refuses ({@link SagaStepRefused}, or a 4xx {@link ZhiyueException}) is rolled back and answered
  * {@code FAILED} in a transaction of its own (key recorded: a redelivery does not run it again). Any other failure
- * leaves the entry pending, and the shared stream runtime delivers it again.
+ * leaves the entry pending, and the shared stream runtime delivers it again. For fault runs only,
+ * {@code zhiyue.saga.chaos.failure-rate} (default 0) refuses that share of forward steps after their work.
  *
  * <pre>
  * CREATE TABLE saga_fences (saga_id uuid PRIMARY KEY, token bigint NOT NULL,
@@ -67,8 +70,12 @@ public class SagaParticipant {
     private final StreamConsumers consumers;
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** Fault runs only: the share of forward steps refused after their work (rolled back). 0 in production. */
+    private final double chaos;
 
-    public SagaParticipant(Outbox outbox, IdempotentConsumer keys, StreamConsumers consumers, MeterRegistry registry) {
+    public SagaParticipant(Outbox outbox, IdempotentConsumer keys, StreamConsumers consumers, MeterRegistry registry,
+            @ConfigProperty(name = "zhiyue.saga.chaos.failure-rate", defaultValue = "0") double chaos) {
+        this.chaos = chaos;
         this.outbox = outbox;
         this.keys = keys;
         this.consumers = consumers;
@@ -77,6 +84,10 @@ public class SagaParticipant {
 
     /** Starts taking {@code participant}'s saga commands (consumer group {@code participant}). */
     public void serve(String participant, Map<String, SagaStep> steps) {
+        if (chaos > 0) {
+            Log.warnf("%s refuses %.0f%% of its saga steps at random (zhiyue.saga.chaos.failure-rate): a fault run, "
+                    + "never production", participant, chaos * 100);
+        }
         Map<String, SagaStep> known = Map.copyOf(steps);
         consumers.start(Streams.sagaCommands(participant), participant, WORKERS, new StreamHandler() {
             @Override
@@ -116,8 +127,15 @@ public class SagaParticipant {
     private Uni<JsonNode> run(SqlConnection tx, OutboxEvents events, String consumer, SagaStep step,
             SagaCommand command, Envelope envelope) {
         return switch (command.kind()) {
-            case FORWARD -> step.forward(tx, events, command).call(() -> keys.firstTime(tx, consumer,
-                    keyed(envelope, command, command.forwardKeyPrefix() + "landed")));
+            case FORWARD -> step.forward(tx, events, command)
+                    .invoke(() -> {
+                        if (chaos > 0 && ThreadLocalRandom.current().nextDouble() < chaos) {
+                            throw new SagaStepRefused("refused at random by the fault run (after its work, which "
+                                    + "is rolled back)");
+                        }
+                    })
+                    .call(() -> keys.firstTime(tx, consumer, keyed(envelope, command,
+                            command.forwardKeyPrefix() + "landed")));
             case COMPENSATE -> undo(tx, events, consumer, step, command, envelope);
             case CLEANUP -> tx.preparedQuery(LANDED).execute(Tuple.of(consumer, command.forwardKeyPrefix() + "landed"))
                     .chain(rows -> rows.size() == 0 ? Uni.createFrom().item(undone(false))
