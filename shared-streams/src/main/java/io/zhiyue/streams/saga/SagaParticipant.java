@@ -63,7 +63,6 @@ public class SagaParticipant {
             RETURNING token""";
     /** Whether a forward attempt of the step landed (committed its work): its marker {@code sagaId:step:landed}. */
     private static final String LANDED = "SELECT 1 FROM processed_keys WHERE consumer = $1 AND key = $2";
-    private static final int WORKERS = 2;
 
     private final Outbox outbox;
     private final IdempotentConsumer keys;
@@ -72,10 +71,17 @@ public class SagaParticipant {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     /** Fault runs only: the share of forward steps refused after their work (rolled back). 0 in production. */
     private final double chaos;
+    /**
+     * Commands of one participant handled at once in this process (each worker holds a Redis connection for its
+     * blocking read): a saga waits for every one of its steps, so a queue here is latency for all of them.
+     */
+    private final int workers;
 
     public SagaParticipant(Outbox outbox, IdempotentConsumer keys, StreamConsumers consumers, MeterRegistry registry,
-            @ConfigProperty(name = "zhiyue.saga.chaos.failure-rate", defaultValue = "0") double chaos) {
+            @ConfigProperty(name = "zhiyue.saga.chaos.failure-rate", defaultValue = "0") double chaos,
+            @ConfigProperty(name = "zhiyue.saga.participant-workers", defaultValue = "8") int workers) {
         this.chaos = chaos;
+        this.workers = workers;
         this.outbox = outbox;
         this.keys = keys;
         this.consumers = consumers;
@@ -89,7 +95,7 @@ public class SagaParticipant {
                     + "never production", participant, chaos * 100);
         }
         Map<String, SagaStep> known = Map.copyOf(steps);
-        consumers.start(Streams.sagaCommands(participant), participant, WORKERS, new StreamHandler() {
+        consumers.start(Streams.sagaCommands(participant), participant, workers, new StreamHandler() {
             @Override
             public Uni<Void> handle(Delivery delivery) {
                 return SagaParticipant.this.handle(participant, known, delivery.envelope());
