@@ -82,17 +82,9 @@ class SagaEndToEndIT {
         JsonNode result = graded.byStudent().get("other");
         String student = result.path("studentId").asText();
         BigDecimal before = score(graded, student);
-        long cache = suite.cacheProcess().pid();
-        String sagaId;
-        OsProcesses.signal("STOP", cache);
-        try {
-            sagaId = gateway.postJson("submissions/" + result.path("submissionId").asText() + "/override",
-                    Map.of("jobId", graded.jobId(), "score", 4, "reason", "re-marked"), 202).path("sagaId").asText();
-            await("the cache step timed out").atMost(Duration.ofSeconds(30)).until(() -> gateway
-                    .getJson("sagas/" + sagaId).path("steps").findValuesAsText("outcome").contains("TIMED_OUT"));
-        } finally {
-            OsProcesses.signal("CONT", cache);
-        }
+        String sagaId = overrideWithCacheFrozen(graded, result, 4, id -> await("the cache step timed out")
+                .atMost(Duration.ofSeconds(30)).until(() -> gateway.getJson("sagas/" + id).path("steps")
+                        .findValuesAsText("outcome").contains("TIMED_OUT")));
         JsonNode saga = ended(sagaId, "COMPENSATED");
         assertThat(saga.path("error").asText()).contains("invalidate-cache");
         // the score is the old one, and the history says the override was undone
@@ -106,24 +98,17 @@ class SagaEndToEndIT {
         JsonNode result = graded.byStudent().get("copy");
         String student = result.path("studentId").asText();
         BigDecimal before = score(graded, student);
-        long cache = suite.cacheProcess().pid();
-        String sagaId;
-        OsProcesses.signal("STOP", cache);
-        try {
-            sagaId = gateway.postJson("submissions/" + result.path("submissionId").asText() + "/override",
-                    Map.of("jobId", graded.jobId(), "score", 1, "reason", "re-marked"), 202).path("sagaId").asText();
+        String sagaId = overrideWithCacheFrozen(graded, result, 1, id -> {
             // the cache step is in flight (its participant frozen) when the coordinator dies
             await("the cache step sent").atMost(Duration.ofSeconds(30)).until(() -> {
-                JsonNode saga = gateway.getJson("sagas/" + sagaId);
+                JsonNode saga = gateway.getJson("sagas/" + id);
                 return "invalidate-cache".equals(saga.path("stepName").asText()) && saga.path("awaiting").asBoolean();
             });
             suite.restartSaga("restarted");
             // the new coordinator found the saga in the log and timed the step out
             await("the cache step timed out").atMost(Duration.ofSeconds(60)).until(() -> gateway
-                    .getJson("sagas/" + sagaId).path("steps").findValuesAsText("outcome").contains("TIMED_OUT"));
-        } finally {
-            OsProcesses.signal("CONT", cache);
-        }
+                    .getJson("sagas/" + id).path("steps").findValuesAsText("outcome").contains("TIMED_OUT"));
+        });
         JsonNode saga = ended(sagaId, "COMPENSATED");
         assertThat(score(graded, student)).isEqualByComparingTo(before);
         // every command went out once: nothing of the dead coordinator's work was done twice
@@ -161,6 +146,32 @@ class SagaEndToEndIT {
         }
     }
 
+    /** Overrides {@code result} with cache-service frozen (SIGSTOP) while {@code frozen} runs; the saga's id. */
+    private static String overrideWithCacheFrozen(Graded graded, JsonNode result, int score,
+            java.util.function.Consumer<String> frozen) {
+        long cache = suite.cacheProcess().pid();
+        OsProcesses.signal("STOP", cache);
+        try {
+            String sagaId = gateway.postJson("submissions/" + result.path("submissionId").asText() + "/override",
+                    Map.of("jobId", graded.jobId(), "score", score, "reason", "re-marked"), 202).path("sagaId")
+                    .asText();
+            frozen.accept(sagaId);
+            return sagaId;
+        } finally {
+            OsProcesses.signal("CONT", cache);
+        }
+    }
+
+    /** An exam of one keyword question (max 4, step 0.5, the keyword 光合作用 worth 2); its id. */
+    static String keywordExam(GatewayClient gateway, String title) {
+        String examId = gateway.createExam(title, "biology");
+        gateway.postJson("exams/" + examId + "/questions", Map.of("number", 1, "prompt", "植物的能量从哪里来？",
+                "maxScore", 4, "scoreStep", 0.5, "rubric", Map.of("points", List.of(Map.of("id", "kw",
+                        "description", "names photosynthesis", "points", 2,
+                        "match", Map.of("anyOf", List.of("光合作用")))))), 201);
+        return examId;
+    }
+
     private static JsonNode ended(String sagaId, String state) {
         await("saga " + sagaId + " " + state).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
@@ -178,11 +189,7 @@ class SagaEndToEndIT {
 
     private static Graded graded() {
         String tag = UUID.randomUUID().toString().substring(0, 8);
-        String examId = gateway.createExam("override " + tag, "biology");
-        gateway.postJson("exams/" + examId + "/questions", Map.of("number", 1, "prompt", "植物的能量从哪里来？",
-                "maxScore", 4, "scoreStep", 0.5, "rubric", Map.of("points", List.of(Map.of("id", "kw",
-                        "description", "names photosynthesis", "points", 2,
-                        "match", Map.of("anyOf", List.of("光合作用")))))), 201);
+        String examId = keywordExam(gateway, "override " + tag);
         gateway.uploadCsv(examId, "student_id,question_number,answer\nfirst-" + tag + ",1,植物通过光合作用获得能量\n"
                 + "copy-" + tag + ",1,植物通过光合作用获得能量\nother-" + tag + ",1,植物通过光合作用获得能量。\n");
         String jobId = gateway.startJob(gateway.createJob(examId).id()).id();

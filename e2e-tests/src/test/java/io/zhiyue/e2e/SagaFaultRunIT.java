@@ -53,11 +53,7 @@ class SagaFaultRunIT {
                 Map.of("ZHIYUE_SAGA_CHAOS_FAILURE_RATE", Double.toString(FAILURE_RATE)))) {
             GatewayClient gateway = suite.gateway();
             String tag = UUID.randomUUID().toString().substring(0, 8);
-            String examId = gateway.createExam("fault run " + tag, "biology");
-            gateway.postJson("exams/" + examId + "/questions", Map.of("number", 1, "prompt", "植物的能量从哪里来？",
-                    "maxScore", 4, "scoreStep", 0.5, "rubric", Map.of("points", List.of(Map.of("id", "kw",
-                            "description", "names photosynthesis", "points", 2,
-                            "match", Map.of("anyOf", List.of("光合作用")))))), 201);
+            String examId = SagaEndToEndIT.keywordExam(gateway, "fault run " + tag);
             StringBuilder csv = new StringBuilder("student_id,question_number,answer\n");
             for (int i = 0; i < sagas; i++) {
                 csv.append("f").append(i).append('-').append(tag).append(",1,植物通过光合作用获得能量 第").append(i)
