@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class SagaReplies implements StreamHandler {
 
     static final String GROUP = "saga-service";
-    private static final int WORKERS = 8;
+    private static final int WORKERS = 4;
 
     private final SagaCoordinator coordinator;
     private final StreamConsumers consumers;

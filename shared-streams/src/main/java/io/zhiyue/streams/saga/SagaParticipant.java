@@ -72,14 +72,15 @@ public class SagaParticipant {
     /** Fault runs only: the share of forward steps refused after their work (rolled back). 0 in production. */
     private final double chaos;
     /**
-     * Commands of one participant handled at once in this process (each worker holds a Redis connection for its
-     * blocking read): a saga waits for every one of its steps, so a queue here is latency for all of them.
+     * Commands of one participant handled at once in this process. Each worker holds a Redis connection for its
+     * blocking read, so more workers need a bigger Redis pool (a test application serving three participants
+     * with 8 each starved its pool of 24).
      */
     private final int workers;
 
     public SagaParticipant(Outbox outbox, IdempotentConsumer keys, StreamConsumers consumers, MeterRegistry registry,
             @ConfigProperty(name = "zhiyue.saga.chaos.failure-rate", defaultValue = "0") double chaos,
-            @ConfigProperty(name = "zhiyue.saga.participant-workers", defaultValue = "8") int workers) {
+            @ConfigProperty(name = "zhiyue.saga.participant-workers", defaultValue = "2") int workers) {
         this.chaos = chaos;
         this.workers = workers;
         this.outbox = outbox;
