@@ -78,27 +78,19 @@ class SagaEndToEndIT {
 
     @Test
     void aFrozenCacheServiceEndsTheOverrideCompensatedWithTheOldScoreEverywhere() {
-        Graded graded = graded();
-        JsonNode result = graded.byStudent().get("other");
-        String student = result.path("studentId").asText();
-        BigDecimal before = score(graded, student);
-        String sagaId = overrideWithCacheFrozen(graded, result, 4, id -> await("the cache step timed out")
+        Frozen frozen = overrideWithCacheFrozen("other", 4, id -> await("the cache step timed out")
                 .atMost(Duration.ofSeconds(30)).until(() -> gateway.getJson("sagas/" + id).path("steps")
                         .findValuesAsText("outcome").contains("TIMED_OUT")));
-        JsonNode saga = ended(sagaId, "COMPENSATED");
+        JsonNode saga = ended(frozen.sagaId(), "COMPENSATED");
         assertThat(saga.path("error").asText()).contains("invalidate-cache");
         // the score is the old one, and the history says the override was undone
-        assertThat(score(graded, student)).isEqualByComparingTo(before);
+        assertThat(score(frozen.graded(), frozen.student())).isEqualByComparingTo(frozen.before());
         assertThat(saga.path("steps").findValuesAsText("kind")).contains("CLEANUP", "COMPENSATE");
     }
 
     @Test
     void aCoordinatorKilledMidSagaLeavesItToTheNextOneFromTheLog() {
-        Graded graded = graded();
-        JsonNode result = graded.byStudent().get("copy");
-        String student = result.path("studentId").asText();
-        BigDecimal before = score(graded, student);
-        String sagaId = overrideWithCacheFrozen(graded, result, 1, id -> {
+        Frozen frozen = overrideWithCacheFrozen("copy", 1, id -> {
             // the cache step is in flight (its participant frozen) when the coordinator dies
             await("the cache step sent").atMost(Duration.ofSeconds(30)).until(() -> {
                 JsonNode saga = gateway.getJson("sagas/" + id);
@@ -109,8 +101,8 @@ class SagaEndToEndIT {
             await("the cache step timed out").atMost(Duration.ofSeconds(60)).until(() -> gateway
                     .getJson("sagas/" + id).path("steps").findValuesAsText("outcome").contains("TIMED_OUT"));
         });
-        JsonNode saga = ended(sagaId, "COMPENSATED");
-        assertThat(score(graded, student)).isEqualByComparingTo(before);
+        JsonNode saga = ended(frozen.sagaId(), "COMPENSATED");
+        assertThat(score(frozen.graded(), frozen.student())).isEqualByComparingTo(frozen.before());
         // every command went out once: nothing of the dead coordinator's work was done twice
         assertThat(saga.path("steps").findValuesAsText("name"))
                 .containsExactly("override-score", "invalidate-cache", "invalidate-cache", "override-score");
@@ -146,9 +138,19 @@ class SagaEndToEndIT {
         }
     }
 
-    /** Overrides {@code result} with cache-service frozen (SIGSTOP) while {@code frozen} runs; the saga's id. */
-    private static String overrideWithCacheFrozen(Graded graded, JsonNode result, int score,
-            java.util.function.Consumer<String> frozen) {
+    /** An override made with cache-service frozen: its job, the student, the score before it, its saga. */
+    private record Frozen(Graded graded, String student, BigDecimal before, String sagaId) {
+    }
+
+    /**
+     * Overrides the answer of a fresh job's student {@code who} with cache-service frozen (SIGSTOP) while
+     * {@code frozen} runs with the saga's id.
+     */
+    private static Frozen overrideWithCacheFrozen(String who, int score, java.util.function.Consumer<String> frozen) {
+        Graded graded = graded();
+        JsonNode result = graded.byStudent().get(who);
+        String student = result.path("studentId").asText();
+        BigDecimal before = score(graded, student);
         long cache = suite.cacheProcess().pid();
         OsProcesses.signal("STOP", cache);
         try {
@@ -156,7 +158,7 @@ class SagaEndToEndIT {
                     Map.of("jobId", graded.jobId(), "score", score, "reason", "re-marked"), 202).path("sagaId")
                     .asText();
             frozen.accept(sagaId);
-            return sagaId;
+            return new Frozen(graded, student, before, sagaId);
         } finally {
             OsProcesses.signal("CONT", cache);
         }

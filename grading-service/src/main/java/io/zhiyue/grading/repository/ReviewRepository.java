@@ -49,9 +49,9 @@ public class ReviewRepository {
 
     /**
      * What a mark changed: the job with its counters moved when the mark made a waiting answer final
-     * (null otherwise), and whether the answer's final score changed (an audit override counts too).
+     * (null otherwise), whether the answer's final score changed (an audit override counts too), and the
+     * teacher mark that keeps the final score for later jobs, when the mark made one.
      */
-    /** {@code teacherMark}: the final score kept for later jobs, when the mark made one. */
     public record Marked(GradingJob job, boolean scoreChanged, UUID teacherMark) {
 
         static final Marked NOTHING = new Marked(null, false, null);

@@ -55,13 +55,12 @@ public class ScoreOverrideSteps {
             RETURNING tenant_id, job_id, submission_id, old_score, old_source, old_review_status, new_score,
                       review_item_id, review_marker_id, review_old_state, review_old_final, counted, teacher_mark_id""";
     /**
-     * The previous score back, only while the result still holds this override's score (no later one replaced it);
-     * an audit mark that agreed with the accepted score changed nothing, and restores nothing.
+     * The previous score back, only while the result still holds this override's score (no later one replaced it;
+     * every override and every mark that starts this saga leaves the result HUMAN).
      */
     private static final String RESTORE = """
             UPDATE results SET final_score = $4, final_source = $5, review_status = $6
-            WHERE tenant_id = $1 AND job_id = $2 AND submission_id = $3 AND final_score = $7
-              AND (final_source = 'HUMAN' OR final_score = $4)""";
+            WHERE tenant_id = $1 AND job_id = $2 AND submission_id = $3 AND final_score = $7 AND final_source = 'HUMAN'""";
 
     void serve(@Observes StartupEvent event, SagaParticipant participant, ReviewService reviews) {
         participant.serve(PARTICIPANT, Map.of("override-score", new OverrideScore(reviews), "notify", new Notify()));

@@ -58,8 +58,8 @@ public class SagaReplies implements StreamHandler {
         consumers.start(Streams.SAGA_STARTS, GROUP, 1, delivery -> coordinator.startApplied(
                 delivery.envelope().tenantId(), delivery.envelope().payloadAs(SagaApplied.class)));
         // replies that came while no coordinator ran (new entries, and those a dead instance held, taken over once
-        // its liveness lapsed) are read before any awaited step is judged timed out: a restart alone never
-        // compensates a saga whose participant answered
+        // its liveness lapsed) are read before any awaited step is judged timed out: a restart alone then seldom
+        // compensates a saga whose participant answered (a late reply is still only logged)
         Duration grace = streams.livenessTtl().plus(streams.reclaimInterval());
         timer = vertx.setTimer(Math.max(1, grace.toMillis()), first -> {
             if (running) {

@@ -69,7 +69,10 @@ public class SagaParticipant {
     private final StreamConsumers consumers;
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    /** Fault runs only: the share of forward steps refused after their work (rolled back). 0 in production. */
+    /**
+     * Fault runs only: the share of forward steps refused after their work (its writes in the step's transaction
+     * are rolled back; what a step does elsewhere, such as cache-service's invalidation, stays). 0 in production.
+     */
     private final double chaos;
     /**
      * Commands of one participant handled at once in this process. Each worker holds a Redis connection for its
