@@ -175,21 +175,43 @@ public class ReviewRepository {
     }
 
     /**
-     * Takes back {@code markerId}'s mark on the item: the item back in {@code state} with {@code finalScore}, the
-     * teacher mark it kept forgotten, and (when it had counted the answer graded) the job's counters back;
-     * answers the job then, null when its counters did not move.
+     * A mark a compensation takes back ({@code sagaId}: the saga it started): the item goes back to {@code itemState}
+     * with {@code itemFinal}; {@code counted}: the mark had counted the answer graded in its job; {@code teacherMark}:
+     * the teacher mark it kept (null: none); the answer's result is back at {@code restoredScore} (null: none) with
+     * {@code restoredStatus}.
      */
-    public Uni<GradingJob> withdraw(SqlConnection tx, UUID itemId, String markerId, String state,
-            BigDecimal finalScore, UUID jobId, boolean counted, UUID teacherMark) {
-        Uni<Void> done = tx.preparedQuery(SqlQueries.WITHDRAW_REVIEW_MARK).execute(Tuple.of(itemId, markerId))
-                .chain(() -> tx.preparedQuery(SqlQueries.REOPEN_REVIEW_ITEM).execute(Tuple.of(itemId, state,
-                        finalScore)))
+    public record MarkWithdrawal(UUID sagaId, UUID itemId, String markerId, String itemState, BigDecimal itemFinal,
+            boolean counted, UUID teacherMark, BigDecimal restoredScore, String restoredStatus) {
+    }
+
+    /**
+     * Takes the mark back: its row moves to the withdrawn marks (a later mark of the same marker, who saw the item
+     * resolved, is never a blind check again), their 回评 of it goes, the item is back as it was, the teacher mark it
+     * kept is forgotten, and (when it had counted the answer graded) the job's counters are back; answers the job
+     * then, null when its counters did not move.
+     */
+    public Uni<GradingJob> withdraw(SqlConnection tx, UUID jobId, MarkWithdrawal withdrawal) {
+        Uni<Void> done = tx.preparedQuery(SqlQueries.WITHDRAW_REVIEW_MARK)
+                .execute(Tuple.of(withdrawal.itemId(), withdrawal.markerId(), withdrawal.sagaId()))
+                .chain(() -> tx.preparedQuery(SqlQueries.FORGET_RECHECK)
+                        .execute(Tuple.of(withdrawal.itemId(), withdrawal.markerId())))
+                .chain(() -> tx.preparedQuery(SqlQueries.REOPEN_REVIEW_ITEM).execute(Tuple.of(withdrawal.itemId(),
+                        withdrawal.itemState(), withdrawal.itemFinal())))
                 .replaceWithVoid();
-        if (teacherMark != null) {
-            done = done.call(() -> tx.preparedQuery(SqlQueries.FORGET_REVIEWED_MARK).execute(Tuple.of(teacherMark)));
+        if (withdrawal.teacherMark() != null) {
+            done = done.call(() -> tx.preparedQuery(SqlQueries.FORGET_REVIEWED_MARK)
+                    .execute(Tuple.of(withdrawal.teacherMark())));
         }
-        return counted ? done.chain(() -> tx.preparedQuery(SqlQueries.UNCOUNT_REVIEWED).execute(Tuple.of(jobId)))
-                .map(rows -> Rows.first(rows, Rows::job)) : done.replaceWith((GradingJob) null);
+        return withdrawal.counted()
+                ? done.chain(() -> tx.preparedQuery(SqlQueries.UNCOUNT_REVIEWED).execute(Tuple.of(jobId)))
+                        .map(rows -> Rows.first(rows, Rows::job))
+                : done.replaceWith((GradingJob) null);
+    }
+
+    /** Whether the marker had a mark on the item taken back: they saw it resolved, so they mark it knowing. */
+    public Uni<Boolean> hadWithdrawn(SqlConnection tx, UUID itemId, String markerId) {
+        return tx.preparedQuery(SqlQueries.HAD_WITHDRAWN_MARK).execute(Tuple.of(itemId, markerId))
+                .map(rows -> rows.size() > 0);
     }
 
     private static ReviewRow row(Row row) {

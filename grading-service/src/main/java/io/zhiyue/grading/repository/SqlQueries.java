@@ -442,7 +442,16 @@ final class SqlQueries {
             WHERE job_id = $1 AND submission_id = $2 AND review_status = 'NEEDS_REVIEW'""";
 
     /** A mark a compensated saga took back (its history stays in score_overrides and the saga's log). */
-    static final String WITHDRAW_REVIEW_MARK = "DELETE FROM review_marks WHERE review_item_id = $1 AND marker_id = $2";
+    /** The mark leaves the item's marks and stays on record as withdrawn by its saga. */
+    static final String WITHDRAW_REVIEW_MARK = """
+            WITH gone AS (DELETE FROM review_marks WHERE review_item_id = $1 AND marker_id = $2
+                          RETURNING review_item_id, marker_id, chief, score, reason, started_at, points, created_at)
+            INSERT INTO withdrawn_review_marks (saga_id, review_item_id, marker_id, chief, score, reason, started_at,
+                                                points, marked_at)
+            SELECT $3, review_item_id, marker_id, chief, score, reason, started_at, points, created_at FROM gone""";
+    static final String FORGET_RECHECK = "DELETE FROM marker_rechecks WHERE review_item_id = $1 AND marker_id = $2";
+    static final String HAD_WITHDRAWN_MARK =
+            "SELECT 1 FROM withdrawn_review_marks WHERE review_item_id = $1 AND marker_id = $2 LIMIT 1";
     static final String REOPEN_REVIEW_ITEM = """
             UPDATE review_items SET state = $2, final_score = $3, resolved_at = NULL WHERE id = $1""";
     static final String UNCOUNT_REVIEWED = """
@@ -469,10 +478,12 @@ final class SqlQueries {
             JOIN questions q ON q.id = i.question_id
             JOIN grading_jobs j ON j.id = i.job_id AND j.state <> 'CANCELLED'
             JOIN results r ON r.job_id = i.job_id AND r.submission_id = i.submission_id
-            JOIN LATERAL (SELECT rm.score, rm.created_at FROM review_marks rm
+            JOIN LATERAL (SELECT rm.marker_id, rm.score, rm.created_at FROM review_marks rm
                           WHERE rm.review_item_id = i.id
                           ORDER BY rm.created_at LIMIT 1) m ON true
-            WHERE i.tenant_id = $1 AND (i.audit OR i.double_marking) AND r.score IS NOT NULL""";
+            WHERE i.tenant_id = $1 AND (i.audit OR i.double_marking) AND r.score IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM withdrawn_review_marks w
+                              WHERE w.review_item_id = i.id AND w.marker_id = m.marker_id)""";
     static final String EXAM_BLIND_CHECKS = BLIND_CHECKS + " AND i.exam_id = $2";
     /** Blind checks of one question are weighed one transaction at a time, so none misses another's. */
     static final String LOCK_QUESTION = "SELECT id FROM questions WHERE tenant_id = $1 AND id = $2 FOR NO KEY UPDATE";

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.zhiyue.grading.repository.ReviewRepository.MarkWithdrawal;
 import io.zhiyue.grading.service.ReviewService;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
@@ -52,15 +53,19 @@ public class ScoreOverrideSteps {
             WHERE tenant_id = $1 AND job_id = $2 AND submission_id = $3""";
     private static final String UNDO = """
             UPDATE score_overrides SET undone_at = now() WHERE saga_id = $1 AND undone_at IS NULL
-            RETURNING tenant_id, job_id, submission_id, old_score, old_source, old_review_status, new_score,
+            RETURNING id, tenant_id, job_id, submission_id, old_score, old_source, old_review_status, new_score,
                       review_item_id, review_marker_id, review_old_state, review_old_final, counted, teacher_mark_id""";
     /**
-     * The previous score back, only while the result still holds this override's score (no later one replaced it;
-     * every override and every mark that starts this saga leaves the result HUMAN).
+     * The previous score back, only while the result still holds this override's score and no later override of
+     * the answer stands (one to the same score included; every override and every mark that starts this saga
+     * leaves the result HUMAN).
      */
     private static final String RESTORE = """
-            UPDATE results SET final_score = $4, final_source = $5, review_status = $6
-            WHERE tenant_id = $1 AND job_id = $2 AND submission_id = $3 AND final_score = $7 AND final_source = 'HUMAN'""";
+            UPDATE results r SET final_score = $4, final_source = $5, review_status = $6
+            WHERE r.tenant_id = $1 AND r.job_id = $2 AND r.submission_id = $3 AND r.final_score = $7
+              AND r.final_source = 'HUMAN'
+              AND NOT EXISTS (SELECT 1 FROM score_overrides o WHERE o.job_id = $2 AND o.submission_id = $3
+                                                               AND o.id > $8 AND o.undone_at IS NULL)""";
 
     void serve(@Observes StartupEvent event, SagaParticipant participant, ReviewService reviews) {
         participant.serve(PARTICIPANT, Map.of("override-score", new OverrideScore(reviews), "notify", new Notify()));
@@ -120,25 +125,29 @@ public class ScoreOverrideSteps {
                     return Uni.createFrom().item((JsonNode) null);
                 }
                 Row row = rows.iterator().next();
-                return tx.preparedQuery(RESTORE).execute(Tuple.from(Arrays.asList(row.getString("tenant_id"),
+                String tenant = row.getString("tenant_id");
+                UUID itemId = row.getUUID("review_item_id");
+                // a mark is taken back first, in a mark's own lock order (item, job, result), so the two never
+                // wait on each other; a refused restore rolls it back with everything else
+                Uni<Void> withdrawn = itemId == null ? Uni.createFrom().voidItem()
+                        : reviews.withdrawMark(tx, events, tenant, new MarkWithdrawal(command.sagaId(), itemId,
+                                row.getString("review_marker_id"), row.getString("review_old_state"),
+                                row.getBigDecimal("review_old_final"), row.getBoolean("counted"),
+                                row.getUUID("teacher_mark_id"), row.getBigDecimal("old_score"),
+                                row.getString("old_review_status")));
+                return withdrawn.chain(() -> tx.preparedQuery(RESTORE).execute(Tuple.from(Arrays.asList(tenant,
                                 row.getUUID("job_id"), row.getUUID("submission_id"), row.getBigDecimal("old_score"),
                                 row.getString("old_source"), row.getString("old_review_status"),
-                                row.getBigDecimal("new_score"))))
-                        .chain(updated -> {
+                                row.getBigDecimal("new_score"), row.getLong("id")))))
+                        .map(updated -> {
                             if (updated.rowCount() == 0) {
                                 // a later override (or mark) changed the score since: restoring would lose it
                                 throw new SagaStepRefused("the score was changed again after this override; "
                                         + "an operator decides what it should be");
                             }
-                            UUID itemId = row.getUUID("review_item_id");
-                            return itemId == null ? Uni.createFrom().voidItem()
-                                    : reviews.withdrawMark(tx, events, row.getString("tenant_id"), itemId,
-                                            row.getString("review_marker_id"), row.getString("review_old_state"),
-                                            row.getBigDecimal("review_old_final"), row.getBoolean("counted"),
-                                            row.getUUID("teacher_mark_id"));
-                        })
-                        .map(ignored -> (JsonNode) JsonCodec.mapper().createObjectNode()
-                                .put("restored", row.getBigDecimal("old_score")));
+                            return (JsonNode) JsonCodec.mapper().createObjectNode()
+                                    .put("restored", row.getBigDecimal("old_score"));
+                        });
             });
         }
     }

@@ -44,6 +44,8 @@ import java.util.UUID;
 public class ScoreOverrides {
 
     public static final String DEFINITION = "score-override";
+    /** The same steps for a review-queue mark, whose cache step is retried rather than taking the mark back. */
+    public static final String REVIEW_MARK = "review-mark";
     static final int MAX_REASON = 1_000;
 
     private static final String RESULT = """
@@ -135,7 +137,7 @@ public class ScoreOverrides {
 
     /**
      * A review-queue mark changed the published score of a COMPLETED job's answer (in {@code tx}, the mark's own
-     * transaction): its history row, and the {@value #DEFINITION} saga with the mark as its applied first step,
+     * transaction): its history row, and the {@value #REVIEW_MARK} saga with the mark as its applied first step,
      * through the outbox (so the cache and the student follow even if saga-service is down right now; a
      * compensation takes the mark back). Answers the saga's id.
      */
@@ -160,7 +162,7 @@ public class ScoreOverrides {
                         item.submissionId(), prior.score(), prior.source(), prior.reviewStatus(), score, why, markerId,
                         item.id(), markerId, item.state(), item.finalScore(), counted, teacherMark)))
                 .invoke(() -> events.add(Streams.SAGA_STARTS, Envelope.of(EventType.SAGA_START, tenant, key,
-                        new SagaApplied(sagaId, DEFINITION, key, markerId, data, result), null)))
+                        new SagaApplied(sagaId, REVIEW_MARK, key, markerId, data, result), null)))
                 .replaceWith(sagaId);
     }
 

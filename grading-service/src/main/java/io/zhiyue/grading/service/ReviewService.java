@@ -21,6 +21,7 @@ import io.zhiyue.grading.repository.MarkerRepository;
 import io.zhiyue.grading.repository.ReviewRepository;
 import io.zhiyue.grading.reuse.ResultReuse;
 import io.zhiyue.grading.saga.ScoreOverrides;
+import io.zhiyue.grading.repository.ReviewRepository.MarkWithdrawal;
 import io.zhiyue.grading.repository.ReviewRepository.ReviewRow;
 import io.zhiyue.grading.stream.JobEvents;
 import io.zhiyue.shared.api.PageResponse;
@@ -158,20 +159,23 @@ public class ReviewService {
             Review after = next(item, stored, mark);
             OffsetDateTime startedAt = markerId.equals(item.leasedTo()) ? item.leasedAt() : null;
             // a person marking an AI proposal they have not seen: the first mark of a double-marked
-            // item that has a proposal, or an audit mark
-            boolean blindCheck = item.proposedScore() != null && (item.audit() || (item.doubleMarking() && stored.isEmpty()));
+            // item that has a proposal, or an audit mark — unless the compensation of their earlier mark on it
+            // put it back (they saw it resolved)
+            Uni<Boolean> blind = item.proposedScore() != null && (item.audit() || (item.doubleMarking() && stored.isEmpty()))
+                    ? reviews.hadWithdrawn(tx, item.id(), markerId).map(had -> !had) : Uni.createFrom().item(false);
             String points = request.points() == null ? null : request.points().toString();
             // a COMPLETED job's results are published: what the score was goes into the saga's history
             boolean published = JobState.COMPLETED.name().equals(item.jobState()) && after.finalScore() != null;
             Uni<ScoreOverrides.Prior> prior = published ? overrides.prior(tx, item.jobId(), item.submissionId())
                     : Uni.createFrom().nullItem();
             ReviewRow now = item.with(after.state().name(), after.finalScore());
-            return prior.chain(before -> reviews.mark(tx, item, mark, request.reason(), points, after.state().name(),
+            return blind.chain(blindCheck -> prior.chain(before -> reviews.mark(tx, item, mark, request.reason(), points, after.state().name(),
                             after.finalScore(), startedAt)
                     .call(marked -> {
+                        String occurrence = "mark:" + markerId + "@" + mark.at().toInstant().toEpochMilli();
                         if (marked.scoreChanged()) {
                             jobEvents.scoreChanged(events, tenant, item.jobId(), item.examId(), item.id(),
-                                    item.questionNumber(), after.finalScore(), CALLERS_TRACE);
+                                    item.questionNumber(), after.finalScore(), "HUMAN", occurrence, CALLERS_TRACE);
                         }
                         if (marked.job() != null) {
                             // the answer is final now, and the job's counters moved
@@ -179,7 +183,7 @@ public class ReviewService {
                         }
                         if (!after.state().name().equals(item.state())) {
                             jobEvents.reviewItemChanged(events, tenant, item.examId(), item.jobId(), item.id(),
-                                    item.questionNumber(), after.state().name(), CALLERS_TRACE);
+                                    item.questionNumber(), after.state().name(), occurrence, CALLERS_TRACE);
                         }
                         return blindCheck ? quality.afterBlindCheck(tx, events, tenant, item.examId(),
                                 item.questionId(), item.questionNumber(), new ScoreScale(item.maxScore(),
@@ -195,24 +199,28 @@ public class ReviewService {
                                 || visible.stream().anyMatch(marker -> "ai".equals(marker.kind()));
                         return new Marked(view(now, visible, proposal), after.finalScore() == null ? null : now,
                                 sagaId);
-                    }));
+                    })));
         });
     }
 
     /**
-     * The compensation of a mark that was a score-override saga's first step: the mark taken back, the item back in the queue as it was, the job's
-     * counters back; the queue and the job's watchers are told.
+     * The compensation of a mark that was a score-override saga's first step: the mark taken back (kept on record as
+     * withdrawn), the item back in the queue as it was, the job's counters back; the queue, the job's and the exam's
+     * watchers are told, under keys of this withdrawal's own.
      */
-    public Uni<Void> withdrawMark(SqlConnection tx, OutboxEvents events, String tenant, UUID itemId, String markerId,
-            String state, BigDecimal finalScore, boolean counted, UUID teacherMark) {
-        return reviews.lock(tx, tenant, itemId).chain(item -> reviews.withdraw(tx, itemId, markerId, state,
-                        finalScore, item.jobId(), counted, teacherMark)
+    public Uni<Void> withdrawMark(SqlConnection tx, OutboxEvents events, String tenant, MarkWithdrawal withdrawal) {
+        String occurrence = "withdrawn:" + withdrawal.sagaId();
+        return reviews.lock(tx, tenant, withdrawal.itemId()).chain(item -> reviews.withdraw(tx, item.jobId(),
+                        withdrawal)
                 .invoke(job -> {
                     if (job != null) {
-                        jobEvents.progress(events, job, CALLERS_TRACE);
+                        jobEvents.progress(events, job, occurrence, CALLERS_TRACE);
                     }
-                    jobEvents.reviewItemChanged(events, tenant, item.examId(), item.jobId(), itemId,
-                            item.questionNumber(), state, CALLERS_TRACE);
+                    jobEvents.reviewItemChanged(events, tenant, item.examId(), item.jobId(), item.id(),
+                            item.questionNumber(), withdrawal.itemState(), occurrence, CALLERS_TRACE);
+                    jobEvents.scoreChanged(events, tenant, item.jobId(), item.examId(), item.id(),
+                            item.questionNumber(), withdrawal.restoredScore(), withdrawal.restoredStatus(),
+                            occurrence, CALLERS_TRACE);
                 }))
                 .replaceWithVoid();
     }

@@ -67,6 +67,15 @@ public class JobEvents {
 
     /** The job's counters as they are now, unconditionally (cancel, completion). */
     public void progress(OutboxEvents events, GradingJob job, String traceparent) {
+        progress(events, job, null, traceparent);
+    }
+
+    /**
+     * The job's counters as they are now; {@code cause} (null: none) is part of the key when counts it had before
+     * are news again (a withdrawn mark puts the job back to an earlier count), so no consumer takes it for a
+     * duplicate.
+     */
+    public void progress(OutboxEvents events, GradingJob job, String cause, String traceparent) {
         GradingProgress payload = new GradingProgress(job.id(), job.examId(), job.state().name(), job.total(),
                 job.graded(), job.failed(), job.cancelled(), job.pendingReview(), job.percent(), job.version());
         long now = System.nanoTime();
@@ -81,8 +90,8 @@ public class JobEvents {
         // the state is part of the key: the same count in another state (PAUSED, COMPLETED) is news,
         // and so is an answer moving from pendingReview to graded (a person's mark) at the same count
         events.add(Streams.EVENTS, Envelope.of(EventType.GRADING_PROGRESS, job.tenantId(),
-                "progress:" + job.id() + ":" + job.state() + ":" + payload.done() + ":" + job.graded(), payload,
-                traceparent));
+                "progress:" + job.id() + ":" + job.state() + ":" + payload.done() + ":" + job.graded()
+                        + (cause == null ? "" : ":" + cause), payload, traceparent));
     }
 
     /** Progress unless this process sent one for the job less than the progress interval ago; whether it went. */
@@ -101,22 +110,26 @@ public class JobEvents {
     }
 
     /**
-     * A person's mark made an answer's score final. The event names the job and question, not the
-     * student: the live channel is no place for who scored what.
+     * A person's mark made an answer's score final ({@code reviewStatus} HUMAN), or a withdrawn mark took it back to
+     * what it was (score null: none yet). The event names the job and question, not the student: the live channel
+     * is no place for who scored what. {@code occurrence} (the mark, the withdrawal) makes the key one of its own.
      */
     public void scoreChanged(OutboxEvents events, String tenant, UUID jobId, UUID examId, UUID itemId,
-            int questionNumber, BigDecimal score, String traceparent) {
-        ScoreChanged payload = new ScoreChanged(jobId, examId, questionNumber, score, "HUMAN", Instant.now());
-        events.add(Streams.EVENTS, Envelope.of(EventType.SCORE_CHANGED, tenant, "score:" + itemId, payload,
-                traceparent));
+            int questionNumber, BigDecimal score, String reviewStatus, String occurrence, String traceparent) {
+        ScoreChanged payload = new ScoreChanged(jobId, examId, questionNumber, score, reviewStatus, Instant.now());
+        events.add(Streams.EVENTS, Envelope.of(EventType.SCORE_CHANGED, tenant, "score:" + itemId + ":" + occurrence,
+                payload, traceparent));
     }
 
-    /** A mark moved an item of the exam's review queue to {@code state}. */
+    /**
+     * A mark (or its withdrawal, {@code occurrence}) moved an item of the exam's review queue to {@code state}: an
+     * item may come back to a state it had, which is news again.
+     */
     public void reviewItemChanged(OutboxEvents events, String tenant, UUID examId, UUID jobId, UUID itemId,
-            int questionNumber, String state, String traceparent) {
+            int questionNumber, String state, String occurrence, String traceparent) {
         ReviewItemChanged payload = new ReviewItemChanged(examId, jobId, itemId, questionNumber, state, Instant.now());
-        events.add(Streams.EVENTS, Envelope.of(EventType.REVIEW_ITEM_CHANGED, tenant, "review:" + itemId + ":" + state,
-                payload, traceparent));
+        events.add(Streams.EVENTS, Envelope.of(EventType.REVIEW_ITEM_CHANGED, tenant,
+                "review:" + itemId + ":" + state + ":" + occurrence, payload, traceparent));
     }
 
     /** The AI's quality on a question fell below the bar: auto-accept stopped for it. */

@@ -208,7 +208,7 @@ class ScoreOverrideTest {
         assertThat(start.getString("type")).isEqualTo("SAGA_START");
         JsonNode applied = JsonCodec.read(start.getString("payload"), JsonNode.class);
         assertThat(applied.path("sagaId").asText()).isEqualTo(sagaId);
-        assertThat(applied.path("definition").asText()).isEqualTo("score-override");
+        assertThat(applied.path("definition").asText()).isEqualTo("review-mark");
         assertThat(applied.path("data").path("review").path("itemId").asText()).isEqualTo(itemId);
         assertThat(applied.path("data").path("score").decimalValue()).isEqualByComparingTo("3");
         assertThat(applied.path("result").path("previousScore").isNull()).isTrue();
@@ -217,7 +217,7 @@ class ScoreOverrideTest {
 
         // the cache step failed: the compensation takes the mark back and the item returns to the queue
         Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews));
-        run(steps, new SagaCommand(UUID.fromString(sagaId), "demo-school", "score-override", 1, 0, "override-score",
+        run(steps, new SagaCommand(UUID.fromString(sagaId), "demo-school", "review-mark", 1, 0, "override-score",
                 Kind.COMPENSATE, 1, 3, applied.path("data")));
         assertThat(finalScore(jobId, submission)).isNull();
         given().when().get("/api/v1/grading-jobs/" + jobId).then().body("graded", equalTo(0))
@@ -227,14 +227,104 @@ class ScoreOverrideTest {
         assertThat(pool.preparedQuery("SELECT count(*) FROM teacher_marks WHERE job_id = $1 AND source = 'REVIEW'")
                 .execute(Tuple.of(UUID.fromString(jobId))).await().atMost(Duration.ofSeconds(5)).iterator().next()
                 .getLong(0)).isZero();
-        assertThat(pool.preparedQuery("SELECT type FROM outbox WHERE key = $1").execute(Tuple.of("review:" + itemId
-                + ":" + stateBefore)).await().atMost(Duration.ofSeconds(5)).iterator().next().getString("type"))
+        // the queue, the job's and the exam's watchers hear of it under keys of the withdrawal's own (the item's
+        // state, the job's counts and the score it has now were all seen before: no consumer may take them for
+        // duplicates)
+        assertThat(outbox("review:" + itemId + ":" + stateBefore + ":withdrawn:" + sagaId).getString("type"))
                 .isEqualTo("REVIEW_ITEM_CHANGED");
-        // the same marker marks it again: a new saga
-        given().contentType(ContentType.JSON).body(Map.of("score", 2.5, "markerId", "t1")).when()
+        JsonNode taken = JsonCodec.read(outbox("score:" + itemId + ":withdrawn:" + sagaId).getString("payload"),
+                JsonNode.class);
+        assertThat(taken.path("score").isNull()).isTrue();
+        assertThat(taken.path("reviewStatus").asText()).isEqualTo("NEEDS_REVIEW");
+        assertThat(pool.preparedQuery("SELECT count(*) FROM outbox WHERE type = 'GRADING_PROGRESS' AND key LIKE $1")
+                .execute(Tuple.of("progress:" + jobId + ":COMPLETED:%:0:withdrawn:" + sagaId)).await()
+                .atMost(Duration.ofSeconds(5)).iterator().next().getLong(0)).isOne();
+        // the mark stays on record as withdrawn
+        Row withdrawn = pool.preparedQuery("SELECT marker_id, score FROM withdrawn_review_marks WHERE saga_id = $1")
+                .execute(Tuple.of(UUID.fromString(sagaId))).await().atMost(Duration.ofSeconds(5)).iterator().next();
+        assertThat(withdrawn.getString("marker_id")).isEqualTo("t1");
+        assertThat(withdrawn.getBigDecimal("score")).isEqualByComparingTo("3");
+        // the same marker marks it again: a new saga, its score change news again
+        String again = given().contentType(ContentType.JSON).body(Map.of("score", 2.5, "markerId", "t1")).when()
                 .post("/api/v1/review-items/" + itemId + "/marks").then().statusCode(200)
-                .body("state", equalTo("RESOLVED")).body("sagaId", org.hamcrest.Matchers.not(equalTo(sagaId)));
+                .body("state", equalTo("RESOLVED")).body("sagaId", org.hamcrest.Matchers.not(equalTo(sagaId)))
+                .extract().path("sagaId");
         assertThat(finalScore(jobId, submission)).isEqualByComparingTo("2.5");
+        assertThat(pool.preparedQuery("SELECT count(DISTINCT key) FROM outbox WHERE type = 'SCORE_CHANGED' AND key LIKE $1")
+                .execute(Tuple.of("score:" + itemId + ":%")).await().atMost(Duration.ofSeconds(5)).iterator().next()
+                .getLong(0)).isEqualTo(3);
+        assertThat(again).isNotNull();
+    }
+
+    @Test
+    void aMarkerWhoseAuditMarkWasTakenBackMarksAgainKnowingNeverAsABlindCheck() {
+        String examId = createExam("withdrawn audit " + UUID.randomUUID());
+        Map<String, Object> body = new HashMap<>(question(1, 4, keywordRubric("kw", 4, "oxygen")));
+        body.put("marking", Map.of("mode", "ai", "autoAccept", Map.of("minConfidence", 0.5, "auditRate", 1)));
+        postQuestion(null, examId, body).statusCode(201);
+        String tag = examId.substring(0, 8);
+        uploadCsv(examId, "student_id,question_number,answer\nx1-" + tag + ",1,oxygen\nx2-" + tag + ",1,oxygen\n")
+                .statusCode(200);
+        String jobId = gradeToCompletion(examId);
+        List<String> items = given().when().get("/api/v1/exams/" + examId + "/review-items").then().statusCode(200)
+                .extract().path("items.id");
+        // the auditor disagrees with the AI on a published answer: the review-mark saga; its compensation
+        String sagaId = given().contentType(ContentType.JSON).body(Map.of("score", 0, "markerId", "auditor")).when()
+                .post("/api/v1/review-items/" + items.get(0) + "/marks").then().statusCode(200)
+                .extract().path("sagaId");
+        given().when().get("/api/v1/exams/" + examId + "/quality").then().statusCode(200)
+                .body("questions[0].checked", equalTo(1));
+        JsonNode data = JsonCodec.read(outbox("review-mark:" + sagaId).getString("payload"), JsonNode.class)
+                .path("data");
+        run(Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews)), new SagaCommand(
+                UUID.fromString(sagaId), "demo-school", "review-mark", 1, 0, "override-score", Kind.COMPENSATE, 1, 3,
+                data));
+        String submission = data.path("submissionId").asText();
+        assertThat(finalScore(jobId, submission)).isEqualByComparingTo("4");
+        given().when().get("/api/v1/exams/" + examId + "/quality").then().statusCode(200)
+                .body("questions[0].checked", equalTo(0));
+        // the auditor saw the AI's score when their mark resolved the item: marking it again is no blind check
+        given().contentType(ContentType.JSON).body(Map.of("score", 0, "markerId", "auditor")).when()
+                .post("/api/v1/review-items/" + items.get(0) + "/marks").then().statusCode(200);
+        given().when().get("/api/v1/exams/" + examId + "/quality").then().statusCode(200)
+                .body("questions[0].checked", equalTo(0));
+        // another person's first mark still is
+        given().contentType(ContentType.JSON).body(Map.of("score", 4, "markerId", "second-auditor")).when()
+                .post("/api/v1/review-items/" + items.get(1) + "/marks").then().statusCode(200);
+        given().when().get("/api/v1/exams/" + examId + "/quality").then().statusCode(200)
+                .body("questions[0].checked", equalTo(1));
+    }
+
+    @Test
+    void aCompensationNeverUndoesALaterOverrideToTheSameScore() {
+        Graded graded = graded();
+        String submission = graded.submissions().get("a2");
+        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews));
+        JsonNode data = JsonCodec.mapper().createObjectNode().put("jobId", graded.jobId())
+                .put("submissionId", submission).put("score", new BigDecimal("1")).put("reason", "same score");
+        UUID first = UUID.randomUUID();
+        UUID later = UUID.randomUUID();
+        run(steps, new SagaCommand(first, "demo-school", "score-override", 1, 0, "override-score", Kind.FORWARD, 1, 1,
+                data));
+        run(steps, new SagaCommand(later, "demo-school", "score-override", 1, 0, "override-score", Kind.FORWARD, 1, 1,
+                data));
+        // the first saga compensates while the later override, to the very same score, stands: refused
+        run(steps, new SagaCommand(first, "demo-school", "score-override", 1, 0, "override-score", Kind.COMPENSATE, 1,
+                2, data));
+        assertThat(finalScore(graded.jobId(), submission)).isEqualByComparingTo("1");
+        assertThat(pool.preparedQuery("SELECT undone_at FROM score_overrides WHERE saga_id = $1").execute(Tuple.of(first))
+                .await().atMost(Duration.ofSeconds(5)).iterator().next().getValue("undone_at")).isNull();
+        // once the later one is undone, the first one's compensation may restore what it replaced
+        run(steps, new SagaCommand(later, "demo-school", "score-override", 1, 0, "override-score", Kind.COMPENSATE, 1,
+                2, data));
+        run(steps, new SagaCommand(first, "demo-school", "score-override", 1, 0, "override-score", Kind.COMPENSATE, 2,
+                3, data));
+        assertThat(finalScore(graded.jobId(), submission)).isEqualByComparingTo("2");
+    }
+
+    private Row outbox(String key) {
+        return pool.preparedQuery("SELECT type, payload FROM outbox WHERE key = $1").execute(Tuple.of(key)).await()
+                .atMost(Duration.ofSeconds(5)).iterator().next();
     }
 
     private void run(Map<String, SagaStep> steps, SagaCommand command) {

@@ -20,11 +20,16 @@ import java.util.List;
  * <li>{@code notify} (grading-service, retriable, never compensated): SCORE_CHANGED and a USER_NOTIFICATION on the
  * exam's and the student's channels.</li>
  * </ol>
+ * A review-queue mark on a completed job runs {@value #REVIEW_MARK}: the same steps, except that the cache step is
+ * retriable (tried until cache-service answers, then the saga waits for an operator) — a person's decision is not
+ * taken back because cache-service was away for a while: while it is away it serves nothing, and its first answer
+ * drops the stale entry. An operator's cancel still compensates, and takes the mark back.
  */
 @ApplicationScoped
 public class ScoreOverrideSaga {
 
     public static final String NAME = "score-override";
+    public static final String REVIEW_MARK = "review-mark";
 
     @Produces
     @Singleton
@@ -32,6 +37,15 @@ public class ScoreOverrideSaga {
         return new SagaDefinition(NAME, 1, List.of(
                 StepDefinition.compensable("override-score", "grading-service", Duration.ofSeconds(5)),
                 StepDefinition.compensable("invalidate-cache", "cache-service", Duration.ofSeconds(3)),
+                StepDefinition.retriable("notify", "grading-service", Duration.ofSeconds(5))));
+    }
+
+    @Produces
+    @Singleton
+    SagaDefinition reviewMark() {
+        return new SagaDefinition(REVIEW_MARK, 1, List.of(
+                StepDefinition.compensable("override-score", "grading-service", Duration.ofSeconds(5)),
+                StepDefinition.retriable("invalidate-cache", "cache-service", Duration.ofSeconds(3)),
                 StepDefinition.retriable("notify", "grading-service", Duration.ofSeconds(5))));
     }
 }

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * first step their initiator applied from {@code zhiyue:saga:starts} (same group), and the due
  * sagas — timeouts and retries after their pause — every {@code zhiyue.saga.tick} (a Vert.x timer: the Quarkus
  * scheduler does not go below a second, and a step's timeout is often less), one look at a time per instance,
- * from a grace after start on (the stream runtime's liveness TTL and reclaim interval) so that replies which came
+ * from a grace after start on (the stream runtime's liveness TTL and twice its reclaim interval) so that replies which came
  * while no coordinator ran are read first.
  */
 @ApplicationScoped
@@ -60,7 +60,8 @@ public class SagaReplies implements StreamHandler {
         // replies that came while no coordinator ran (new entries, and those a dead instance held, taken over once
         // its liveness lapsed) are read before any awaited step is judged timed out: a restart alone then seldom
         // compensates a saga whose participant answered (a late reply is still only logged)
-        Duration grace = streams.livenessTtl().plus(streams.reclaimInterval());
+        // (a second reclaim interval is the margin for the pass that takes them over and the reading after it)
+        Duration grace = streams.livenessTtl().plus(streams.reclaimInterval().multipliedBy(2));
         timer = vertx.setTimer(Math.max(1, grace.toMillis()), first -> {
             if (running) {
                 timer = vertx.setPeriodic(Math.max(10, tick.toMillis()), id -> due());
