@@ -4,6 +4,9 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * The application's own limits on a request, answered with problem+json. The HTTP parser's limits
  * ({@code quarkus.http.limits.*}) are set four times higher in every service, so the application
@@ -23,4 +26,10 @@ public interface HttpLimitsConfig {
     /** The most header bytes (names and values) a request may carry. */
     @WithDefault("16K")
     MemorySize maxHeaderSize();
+
+    /**
+     * Path prefixes whose routes check their own limits and answer in a format of their own (tracing-service's
+     * OTLP receiver answers a google.rpc.Status, which exporters parse); none by default.
+     */
+    Optional<List<String>> ownLimitPaths();
 }

@@ -11,6 +11,7 @@ import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,8 +26,10 @@ public class RequestLimits {
     private final int maxUri;
     private final long maxHeaders;
     private final BodyHandler chunkedBodies;
+    private final List<String> ownLimitPaths;
 
     public RequestLimits(HttpLimitsConfig config) {
+        this.ownLimitPaths = config.ownLimitPaths().orElse(List.of());
         this.maxBody = config.maxBodySize().asLongValue();
         this.maxUri = config.maxUriLength();
         this.maxHeaders = config.maxHeaderSize().asLongValue();
@@ -40,6 +43,12 @@ public class RequestLimits {
 
     private void check(RoutingContext context) {
         HttpServerRequest request = context.request();
+        for (String own : ownLimitPaths) {
+            if (request.path().startsWith(own)) {
+                context.next();
+                return;
+            }
+        }
         if (request.uri().length() > maxUri) {
             refuse(context, ErrorCode.URI_TOO_LONG, "the request target is " + request.uri().length()
                     + " characters long; at most " + maxUri + " are accepted");
