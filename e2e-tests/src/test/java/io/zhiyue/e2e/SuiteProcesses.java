@@ -14,8 +14,9 @@ import java.util.StringJoiner;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The services as a user runs them, from the packaged jars: checkpoint-service, cache-service, N grading-service
- * processes and the gateway balancing over all of them, against the given PostgreSQL and Redis.
+ * The services as a user runs them, from the packaged jars: (tracing-service, when traced,) checkpoint-service,
+ * cache-service, saga-service, N grading-service processes and the gateway balancing over all of them, against the
+ * given PostgreSQL and Redis.
  */
 final class SuiteProcesses implements AutoCloseable {
 
@@ -23,6 +24,7 @@ final class SuiteProcesses implements AutoCloseable {
 
     private final List<ServiceProcess> grading = new ArrayList<>();
     private final List<ServiceProcess> all = new ArrayList<>();
+    private ServiceProcess tracing;
     private ServiceProcess checkpoint;
     private ServiceProcess cache;
     private ServiceProcess saga;
@@ -37,6 +39,17 @@ final class SuiteProcesses implements AutoCloseable {
     /** @param maxHeap every process's -Xmx */
     static SuiteProcesses start(String prefix, Endpoints infrastructure, int gradingInstances,
             Map<String, String> extraEnv, String maxHeap) {
+        return start(prefix, infrastructure, gradingInstances, extraEnv, maxHeap, false);
+    }
+
+    /** As the launcher runs it: tracing-service first, and every other service exporting its spans to it. */
+    static SuiteProcesses startTraced(String prefix, Endpoints infrastructure, int gradingInstances,
+            Map<String, String> extraEnv) {
+        return start(prefix, infrastructure, gradingInstances, extraEnv, ServiceProcess.DEFAULT_HEAP, true);
+    }
+
+    private static SuiteProcesses start(String prefix, Endpoints infrastructure, int gradingInstances,
+            Map<String, String> extraEnv, String maxHeap, boolean traced) {
         Path root = Path.of(System.getProperty("zhiyue.root", "..")).toAbsolutePath().normalize();
         Path logs = root.resolve("e2e-tests/target/e2e-logs");
         Map<String, String> env = new HashMap<>(extraEnv);
@@ -45,6 +58,15 @@ final class SuiteProcesses implements AutoCloseable {
         SuiteProcesses suite = new SuiteProcesses();
         suite.prefix = prefix;
         try {
+            if (traced) {
+                suite.tracing = suite.track(ServiceProcess.start(prefix + "-tracing",
+                        root.resolve("tracing-service/target/quarkus-app/quarkus-run.jar"), ServiceProcess.freePort(),
+                        env, logs, maxHeap));
+                env.put("ZHIYUE_OTEL_DISABLED", "false");
+                env.put("ZHIYUE_OTLP_ENDPOINT", "http://127.0.0.1:" + suite.tracing.port());
+                // every span, at once: the test reads the trace back within seconds
+                env.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "100ms");
+            }
             // first: the services started after them call them
             suite.checkpoint = suite.track(ServiceProcess.start(prefix + "-checkpoint",
                     root.resolve("checkpoint-service/target/quarkus-app/quarkus-run.jar"), ServiceProcess.freePort(),
@@ -72,6 +94,9 @@ final class SuiteProcesses implements AutoCloseable {
             gatewayEnv.put("ZHIYUE_CHECKPOINT_INSTANCES", "127.0.0.1:" + suite.checkpoint.port());
             gatewayEnv.put("ZHIYUE_CACHE_INSTANCES", "127.0.0.1:" + suite.cache.port());
             gatewayEnv.put("ZHIYUE_SAGA_INSTANCES", "127.0.0.1:" + suite.saga.port());
+            if (traced) {
+                gatewayEnv.put("ZHIYUE_TRACING_INSTANCES", "127.0.0.1:" + suite.tracing.port());
+            }
             suite.gateway = suite.track(ServiceProcess.start(prefix + "-api-gateway",
                     root.resolve("api-gateway/target/quarkus-app/quarkus-run.jar"), ServiceProcess.freePort(),
                     gatewayEnv, logs, maxHeap));
@@ -93,6 +118,11 @@ final class SuiteProcesses implements AutoCloseable {
 
     List<ServiceProcess> grading() {
         return List.copyOf(grading);
+    }
+
+    /** tracing-service, in a suite started traced (null otherwise). */
+    ServiceProcess tracingProcess() {
+        return tracing;
     }
 
     ServiceProcess checkpointProcess() {

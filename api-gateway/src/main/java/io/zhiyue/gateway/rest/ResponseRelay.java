@@ -35,6 +35,7 @@ public class ResponseRelay {
     static final String GRADING = "grading-service";
     static final String CHECKPOINT = "checkpoint-service";
     static final String SAGA = "saga-service";
+    static final String TRACING = "tracing-service";
 
     private final GatewayConfig config;
 

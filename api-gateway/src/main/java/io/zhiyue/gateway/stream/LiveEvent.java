@@ -42,7 +42,8 @@ public record LiveEvent(StreamId id, EventType type, String channel, JsonNode da
      * The channels an entry belongs to: job events (scores changed by people included) to
      * {@code job:<jobId>} and to {@code exam:<examId>}; review-queue changes to {@code exam:<examId>};
      * SYSTEM_STATUS to {@code system}, and to the exam's channel when it is about one exam (a
-     * quality alert); a USER_NOTIFICATION to the exam's channel and the student's ({@code user:<studentId>}).
+     * quality alert); SLOW_SPAN (platform data) to {@code system}; a USER_NOTIFICATION to the exam's
+     * channel and the student's ({@code user:<studentId>}).
      */
     public static List<String> channelsOf(EventType type, JsonNode payload) {
         List<String> channels = new ArrayList<>(2);
@@ -60,6 +61,7 @@ public record LiveEvent(StreamId id, EventType type, String channel, JsonNode da
                 channels.add("system");
                 idOf(payload, "examId").ifPresent(examId -> channels.add("exam:" + examId));
             }
+            case SLOW_SPAN -> channels.add("system");
             default -> {
                 // other entries are not for the live channel
             }

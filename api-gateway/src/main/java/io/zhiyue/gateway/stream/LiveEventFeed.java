@@ -1,5 +1,8 @@
 package io.zhiyue.gateway.stream;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.StartupEvent;
 import io.zhiyue.gateway.ws.ChannelHub;
 import io.zhiyue.shared.event.Envelope;
@@ -7,6 +10,7 @@ import io.zhiyue.shared.stream.StreamId;
 import io.zhiyue.shared.stream.Streams;
 import io.zhiyue.streams.tail.StreamTails;
 import io.zhiyue.streams.tail.TailListener;
+import io.zhiyue.streams.trace.TraceContext;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,7 +21,8 @@ import java.util.List;
  * Every replica tails all of zhiyue:events (shared-streams tail reader: each replica must see
  * every entry to serve its own sockets) and routes each entry to its channel. Fan-out never
  * blocks the reader: connections have their own bounded queues. An event published twice (the
- * outbox is at-least-once) reaches nobody twice: the second copy has a key seen recently.
+ * outbox is at-least-once) reaches nobody twice: the second copy has a key seen recently. The delivery of an
+ * event that carries a trace is a span of that trace ({@code zhiyue:events deliver}, CONSUMER).
  */
 @ApplicationScoped
 public class LiveEventFeed implements TailListener {
@@ -26,11 +31,13 @@ public class LiveEventFeed implements TailListener {
     private final ChannelHub hub;
     private final JobVersions versions;
     private final RecentKeys recent = new RecentKeys(RecentKeys.LIVE_CAPACITY);
+    private final Tracer tracer;
 
-    LiveEventFeed(StreamTails tails, ChannelHub hub, JobVersions versions) {
+    LiveEventFeed(StreamTails tails, ChannelHub hub, JobVersions versions, Tracer tracer) {
         this.tails = tails;
         this.hub = hub;
         this.versions = versions;
+        this.tracer = tracer;
     }
 
     void onStart(@Observes @Priority(100) StartupEvent event) {
@@ -52,6 +59,21 @@ public class LiveEventFeed implements TailListener {
             hub.advanceTo(id);
             return;
         }
-        hub.publish(events);
+        if (envelope.traceparent() == null) {
+            hub.publish(events);
+            return;
+        }
+        Span span = tracer.spanBuilder(Streams.EVENTS + " deliver").setParent(TraceContext.extract(envelope.traceparent()))
+                .setSpanKind(SpanKind.CONSUMER).setAttribute("messaging.system", "redis")
+                .setAttribute("messaging.destination.name", Streams.EVENTS)
+                .setAttribute("messaging.message.id", id.toString())
+                .setAttribute("zhiyue.event.type", envelope.type().name())
+                .setAttribute("zhiyue.channels", String.join(",", events.stream().map(LiveEvent::channel).toList()))
+                .startSpan();
+        try {
+            hub.publish(events);
+        } finally {
+            span.end();
+        }
     }
 }

@@ -71,6 +71,17 @@ class DownstreamUnavailableTest {
     }
 
     @Test
+    void traceRoutesAnswer503ProblemNamingTracingService() {
+        given().when().get("/api/v1/traces")
+                .then()
+                .statusCode(503)
+                .header("Retry-After", equalTo("5"))
+                .contentType(startsWith("application/problem+json"))
+                .body("code", equalTo("DEPENDENCY_UNAVAILABLE"))
+                .body("detail", containsString("tracing-service"));
+    }
+
+    @Test
     void checkpointRoutesAnswer503ProblemNamingCheckpointService() {
         String thread = UUID.randomUUID().toString();
         given().when().get("/api/v1/checkpoints/{thread}/llm/latest", thread)

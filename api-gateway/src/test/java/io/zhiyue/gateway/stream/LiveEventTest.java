@@ -29,6 +29,14 @@ class LiveEventTest {
     }
 
     @Test
+    void aSlowSpanGoesToTheSystemChannelOnly() {
+        var slow = JsonCodec.mapper().createObjectNode().put("traceId", "4bf92f3577b34da6a3ce929d0e0e4736")
+                .put("spanId", "00f067aa0ba902b7").put("service", "grading-service").put("operation", "grade batch")
+                .put("durationMs", 2400).put("thresholdMs", 1000).put("examId", "e-1");
+        assertThat(LiveEvent.channelsOf(EventType.SLOW_SPAN, slow)).containsExactly("system");
+    }
+
+    @Test
     void aNotificationGoesToTheExamAndTheStudent() {
         var notice = JsonCodec.mapper().createObjectNode().put("kind", "SCORE_OVERRIDDEN").put("examId", "e-1")
                 .put("jobId", "j-1").put("studentId", "s-42");

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Real PostgreSQL and Redis, grading-service, checkpoint-service, cache-service and saga-service replaced by stubs, fast
- * heartbeats, small limits, and (through MicroProfile Fault Tolerance's
+ * Real PostgreSQL and Redis, grading-service, checkpoint-service, cache-service, saga-service and tracing-service replaced
+ * by stubs, fast heartbeats, small limits, and (through MicroProfile Fault Tolerance's
  * {@code <class>/<method>/Timeout/*} keys) a short timeout on submission uploads.
  */
 public class StubbedGradingProfile implements QuarkusTestProfile {
@@ -31,6 +31,7 @@ public class StubbedGradingProfile implements QuarkusTestProfile {
     public List<TestResourceEntry> testResources() {
         return List.of(new TestResourceEntry(DevstackTestResource.class),
                 new TestResourceEntry(GradingStubResource.class), new TestResourceEntry(CheckpointStubResource.class),
-                new TestResourceEntry(CacheStubResource.class), new TestResourceEntry(SagaStubResource.class));
+                new TestResourceEntry(CacheStubResource.class), new TestResourceEntry(SagaStubResource.class),
+                new TestResourceEntry(TracingStubResource.class));
     }
 }

@@ -116,7 +116,11 @@ public final class DemoMain {
         boolean overridden = printOverride(gateway, job, exam, out);
 
         out.println();
-        out.println("8. Where to look next");
+        out.println("8. The trace of the job's start (tracing-service, through /api/v1/traces)");
+        printTrace(gateway, out);
+
+        out.println();
+        out.println("9. Where to look next");
         out.println("   API description      " + base + "/q/openapi");
         out.println("   Metrics (Prometheus) " + base + "/q/metrics   (every service has one)");
         out.println("   Health               " + base + "/q/health/ready");
@@ -129,6 +133,7 @@ public final class DemoMain {
         out.println("   Its checkpoints      curl -s " + base + "/api/v1/checkpoints/" + job.id() + "/"
                 + CHECKPOINT_NAMESPACE);
         out.println("   Sagas                curl -s " + base + "/api/v1/sagas   (" + sagas(gateway) + ")");
+        out.println("   Slow traces          curl -sg '" + base + "/api/v1/traces?min_duration_ms=500'");
         out.println("   Live channel         websocat " + gateway.liveChannel()
                 + "  then send {\"type\":\"SUBSCRIBE\",\"channel\":\"job:" + job.id() + "\"}");
         out.println("   Processes and logs   ./zhiyue status   ./zhiyue logs grading-service");
@@ -178,6 +183,65 @@ public final class DemoMain {
     }
 
     /** How many sagas saga-service holds for this tenant, and how many wait for an operator. */
+    /** The gateway span of a job start, as OpenTelemetry names a JAX-RS route. */
+    private static final String JOB_START = "POST /api/v1/grading-jobs/{jobId}/start";
+
+    /**
+     * The newest job start's trace, once its spans have been exported (batched every few seconds): how many spans,
+     * which services, how many stream hops and live-channel deliveries. Tracing is the operator's choice
+     * ({@code ZHIYUE_OTEL_DISABLED}): without it the step says so and the demo goes on.
+     */
+    private static void printTrace(GatewayClient gateway, PrintStream out) throws InterruptedException {
+        String query = "traces?page_size=1&filter[service]=api-gateway&filter[operation]="
+                + java.net.URLEncoder.encode(JOB_START, StandardCharsets.UTF_8);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode trace = null;
+        while (System.nanoTime() < deadline) {
+            JsonNode found;
+            try {
+                found = gateway.getJson(query).path("items");
+            } catch (RuntimeException e) {
+                out.println("   tracing-service did not answer (" + e.getMessage() + ")");
+                return;
+            }
+            if (found.size() > 0) {
+                JsonNode candidate = gateway.getJson("traces/" + found.get(0).path("traceId").asText());
+                // the job's stream hops are exported a few seconds after the request's own spans
+                if (trace != null && candidate.path("spanCount").asInt() == trace.path("spanCount").asInt()
+                        && candidate.path("spanCount").asInt() > 3) {
+                    break;
+                }
+                trace = candidate;
+            }
+            Thread.sleep(2_000);
+        }
+        if (trace == null) {
+            out.println("   no trace of the job start (spans are exported unless ZHIYUE_OTEL_DISABLED=true)");
+            return;
+        }
+        List<JsonNode> spans = new ArrayList<>();
+        trace.path("spans").forEach(span -> flatten(span, spans));
+        long consumers = spans.stream().filter(span -> "CONSUMER".equals(span.path("kind").asText())).count();
+        long deliveries = spans.stream().filter(span -> span.path("name").asText().endsWith(" deliver")).count();
+        out.printf(Locale.ROOT, "   trace %s: %d spans across %s, %.0f ms from the request to its last span;%n"
+                        + "   %d stream consumer spans (stream hops), %d live-channel deliveries, all under the gateway's "
+                        + "request%n", trace.path("traceId").asText(), spans.size(),
+                String.join(", ", toList(trace.path("services"))),
+                trace.path("durationMs").asDouble(), consumers - deliveries, deliveries);
+        out.println("   curl -s " + gateway.base().resolve("/api/v1/traces/" + trace.path("traceId").asText()));
+    }
+
+    private static void flatten(JsonNode span, List<JsonNode> into) {
+        into.add(span);
+        span.path("children").forEach(child -> flatten(child, into));
+    }
+
+    private static List<String> toList(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
+    }
+
     private static String sagas(GatewayClient gateway) {
         long all = gateway.getJson("sagas?page_size=1").path("total").asLong();
         long parked = gateway.getJson("sagas?page_size=1&filter[state]=PARKED").path("total").asLong();
