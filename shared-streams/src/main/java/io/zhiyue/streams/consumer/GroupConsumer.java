@@ -20,6 +20,7 @@ import io.zhiyue.shared.stream.Streams;
 import io.zhiyue.streams.config.StreamsConfig;
 import io.zhiyue.streams.trace.TraceContext;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -238,6 +239,12 @@ public final class GroupConsumer {
         Delivery delivery = new Delivery(stream, entry.id(), envelope, deliveries,
                 traceparent != null ? traceparent : envelope.traceparent());
         delivered.increment();
+        // the log lines of this delivery name its trace (this worker thread is no Vert.x context, where
+        // Quarkus fills them itself)
+        if (span.getSpanContext().isValid()) {
+            MDC.put("traceId", span.getSpanContext().getTraceId());
+            MDC.put("spanId", span.getSpanContext().getSpanId());
+        }
         try (Scope ignored = span.makeCurrent()) {
             handler.handle(delivery).await().atMost(config.processTimeout());
             streams.xack(stream, group, entry.id());
@@ -250,6 +257,8 @@ public final class GroupConsumer {
             scheduleRetry(entry.id(), deliveries, e);
         } finally {
             span.end();
+            MDC.remove("traceId");
+            MDC.remove("spanId");
         }
     }
 

@@ -42,9 +42,11 @@ class TraceAcrossStreamsTest {
         String stream = Envelopes.uniqueStream();
         AtomicReference<Delivery> received = new AtomicReference<>();
         AtomicReference<String> currentInHandler = new AtomicReference<>();
+        AtomicReference<Object> loggedTrace = new AtomicReference<>();
         GroupConsumer consumer = consumers.start(stream, "tracers", 1, delivery -> {
             received.set(delivery);
             currentInHandler.set(TraceContext.currentTraceparent());
+            loggedTrace.set(org.jboss.logging.MDC.get("traceId"));
             return Uni.createFrom().voidItem();
         });
         try {
@@ -64,6 +66,7 @@ class TraceAcrossStreamsTest {
                     .doesNotContain(producer.getSpanContext().getSpanId());
             assertThat(currentInHandler.get()).as("the consumer span is current in the handler")
                     .isEqualTo(received.get().traceparent());
+            assertThat(loggedTrace.get()).as("the handler's log lines name the trace").isEqualTo(traceId);
 
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(spans.getFinishedSpanItems())
                     .anyMatch(span -> isConsumerChildOf(span, producer, stream)));
