@@ -19,11 +19,9 @@ CREATE TABLE spans (
     links           jsonb,
     resource        jsonb,
     scope           text,
-    received_at     timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (trace_id, span_id)
 );
--- by service and time (the trace list's filters), the slowest first within a window, and by age
--- (the retention sweep and unfiltered lists)
+-- by service and time (the trace list's service filter), by time (its window, and the retention
+-- sweep); slow traces are found by their spans' times within that window
 CREATE INDEX spans_service_time ON spans (service, start_time DESC);
-CREATE INDEX spans_slow ON spans (start_time, duration_us DESC) WHERE duration_us >= 100000;
 CREATE INDEX spans_start ON spans (start_time DESC);

@@ -135,7 +135,11 @@ public class ScoreOverrideSteps {
                                 row.getBigDecimal("review_old_final"), row.getBoolean("counted"),
                                 row.getUUID("teacher_mark_id"), row.getBigDecimal("old_score"),
                                 row.getString("old_review_status")));
-                return withdrawn.chain(() -> tx.preparedQuery(RESTORE).execute(Tuple.from(Arrays.asList(tenant,
+                // the result locked before RESTORE reads score_overrides: a later override that held it has
+                // committed its history row by then, and RESTORE's own snapshot sees it
+                return withdrawn.chain(() -> tx.preparedQuery(LOCK_RESULT).execute(Tuple.of(tenant,
+                                row.getUUID("job_id"), row.getUUID("submission_id"))))
+                        .chain(() -> tx.preparedQuery(RESTORE).execute(Tuple.from(Arrays.asList(tenant,
                                 row.getUUID("job_id"), row.getUUID("submission_id"), row.getBigDecimal("old_score"),
                                 row.getString("old_source"), row.getString("old_review_status"),
                                 row.getBigDecimal("new_score"), row.getLong("id")))))

@@ -28,8 +28,9 @@ public interface HttpLimitsConfig {
     MemorySize maxHeaderSize();
 
     /**
-     * Path prefixes whose routes check their own limits and answer in a format of their own (tracing-service's
-     * OTLP receiver answers a google.rpc.Status, which exporters parse); none by default.
+     * Path prefixes whose routes check their own body size and answer in a format of their own (tracing-service's
+     * OTLP receiver answers a google.rpc.Status, which exporters parse); the URI and header limits still apply;
+     * none by default.
      */
     Optional<List<String>> ownLimitPaths();
 }

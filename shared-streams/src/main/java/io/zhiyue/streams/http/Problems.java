@@ -109,7 +109,7 @@ public final class Problems {
                     + " that cannot be stored", List.of(new Problem.FieldError("body", "cannot be stored")), request);
         }
         String state = e.getSqlState() == null ? "" : e.getSqlState();
-        if (TRANSIENT_SQL_STATES.contains(state) || state.startsWith("08") || state.startsWith("53")) {
+        if (isTransient(e)) {
             // a lock or statement timeout, a serialization failure or deadlock victim, a lost connection, the
             // server short of resources: nothing was changed, the same call can be retried
             Log.warnf("%s %s: PostgreSQL refused for now (%s %s)", request.method(), request.path(), state,
@@ -119,6 +119,15 @@ public final class Problems {
                     List.of(), request);
         }
         return unexpected(e, request);
+    }
+
+    /**
+     * A lock or statement timeout, a serialization failure or deadlock victim, a lost connection, the server short of
+     * resources: nothing was changed, and the same statement may succeed when tried again.
+     */
+    public static boolean isTransient(PgException e) {
+        String state = e.getSqlState() == null ? "" : e.getSqlState();
+        return TRANSIENT_SQL_STATES.contains(state) || state.startsWith("08") || state.startsWith("53");
     }
 
     public static Response unexpected(Throwable e, HttpServerRequest request) {

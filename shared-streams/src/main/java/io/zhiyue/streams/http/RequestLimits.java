@@ -43,12 +43,6 @@ public class RequestLimits {
 
     private void check(RoutingContext context) {
         HttpServerRequest request = context.request();
-        for (String own : ownLimitPaths) {
-            if (request.path().startsWith(own)) {
-                context.next();
-                return;
-            }
-        }
         if (request.uri().length() > maxUri) {
             refuse(context, ErrorCode.URI_TOO_LONG, "the request target is " + request.uri().length()
                     + " characters long; at most " + maxUri + " are accepted");
@@ -62,6 +56,13 @@ public class RequestLimits {
             refuse(context, ErrorCode.HEADERS_TOO_LARGE, "the request headers hold " + headerBytes
                     + " bytes; at most " + maxHeaders + " are accepted");
             return;
+        }
+        for (String own : ownLimitPaths) {
+            if (request.path().startsWith(own)) {
+                // its route reads and limits the body itself, and answers in its own format
+                context.next();
+                return;
+            }
         }
         String length = request.getHeader("Content-Length");
         if (length != null) {

@@ -30,6 +30,7 @@ public class OtlpReceiver {
     private static final int RESOURCE_EXHAUSTED = 8;
     private static final int UNAVAILABLE = 14;
     private static final int UNIMPLEMENTED = 12;
+    private static final int INTERNAL = 13;
 
     private final SpanStore store;
     private final long maxBody;
@@ -45,7 +46,9 @@ public class OtlpReceiver {
         // two routes: a body handler may not follow another handler on its route
         router.post("/v1/traces").order(Integer.MIN_VALUE + 1).handler(this::admit).failureHandler(this::failed);
         router.post("/v1/traces").order(Integer.MIN_VALUE + 2)
-                .handler(BodyHandler.create(false).setBodyLimit(maxBody)).handler(this::export)
+                .handler(BodyHandler.create(false).setBodyLimit(maxBody))
+                // decoding and mapping up to max-body-size is CPU work: off the event loop, requests in parallel
+                .blockingHandler(this::export, false)
                 .failureHandler(this::failed);
     }
 
@@ -113,7 +116,7 @@ public class OtlpReceiver {
         }
         Log.errorf(context.failure(), "an OTLP export failed");
         answer(context, context.statusCode() >= 400 && context.statusCode() < 500 ? context.statusCode() : 500, codec,
-                codec.status(context.statusCode() >= 400 && context.statusCode() < 500 ? INVALID_ARGUMENT : 13,
+                codec.status(context.statusCode() >= 400 && context.statusCode() < 500 ? INVALID_ARGUMENT : INTERNAL,
                         "the export could not be taken: " + (context.failure() == null ? "unknown"
                                 : context.failure().getClass().getSimpleName())));
     }

@@ -26,6 +26,9 @@ import java.util.List;
 public final class SpanMapper {
 
     static final String UNKNOWN_SERVICE = "unknown_service";
+    /** Names are indexed: an exporter's overlong one is cut (a btree row holds about 2.7 KB). */
+    private static final int MAX_NAME = 512;
+    private static final int MAX_TEXT = 4096;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final HexFormat HEX = HexFormat.of();
 
@@ -43,7 +46,7 @@ public final class SpanMapper {
         for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
             List<KeyValue> resourceAttributes = resourceSpans.getResource().getAttributesList();
             String service = text(resourceAttributes, "service.name");
-            service = service == null || service.isBlank() ? UNKNOWN_SERVICE : clean(service);
+            service = service == null || service.isBlank() ? UNKNOWN_SERVICE : cut(clean(service), MAX_NAME);
             String resourceTenant = tenant(resourceAttributes);
             String resource = json(attributes(resourceAttributes));
             for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
@@ -59,12 +62,13 @@ public final class SpanMapper {
                     spans.add(new SpanRecord(HEX.formatHex(span.getTraceId().toByteArray()),
                             HEX.formatHex(span.getSpanId().toByteArray()),
                             span.getParentSpanId().isEmpty() ? null : HEX.formatHex(span.getParentSpanId().toByteArray()),
-                            service, clean(span.getName()), kind(span.getKind()), span.getStartTimeUnixNano(),
-                            Math.max(span.getEndTimeUnixNano(), span.getStartTimeUnixNano()),
-                            status(span.getStatus().getCode()), blankToNull(span.getStatus().getMessage()),
+                            service, cut(clean(span.getName()), MAX_NAME), kind(span.getKind()),
+                            span.getStartTimeUnixNano(), Math.max(span.getEndTimeUnixNano(), span.getStartTimeUnixNano()),
+                            status(span.getStatus().getCode()), cut(blankToNull(span.getStatus().getMessage()), MAX_TEXT),
                             tenant == null ? resourceTenant : tenant, json(attributes(span.getAttributesList())),
                             span.getEventsCount() == 0 ? null : json(events(span)),
-                            span.getLinksCount() == 0 ? null : json(links(span)), resource, blankToNull(scope)));
+                            span.getLinksCount() == 0 ? null : json(links(span)), resource,
+                            cut(blankToNull(scope), MAX_NAME)));
                 }
             }
         }
@@ -113,12 +117,16 @@ public final class SpanMapper {
 
     private static String tenant(List<KeyValue> attributes) {
         String tenant = text(attributes, "zhiyue.tenant");
-        return clean(tenant != null ? tenant : text(attributes, "tenant.id"));
+        return cut(clean(tenant != null ? tenant : text(attributes, "tenant.id")), MAX_NAME);
     }
 
     /** PostgreSQL keeps no NUL in text, nor an escaped NUL in jsonb: such a character becomes U+FFFD. */
     private static String clean(String text) {
         return text == null || text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
+    }
+
+    private static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
     private static String json(com.fasterxml.jackson.databind.JsonNode node) {

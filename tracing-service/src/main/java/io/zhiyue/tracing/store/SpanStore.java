@@ -8,19 +8,25 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
-import io.zhiyue.streams.outbox.Outbox;
+import io.zhiyue.streams.health.DependencyFailures;
+import io.zhiyue.streams.http.Problems;
 import io.zhiyue.tracing.alert.SlowSpanAlerts;
 import io.zhiyue.tracing.config.TracingConfig;
 import io.zhiyue.tracing.otlp.SpanRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,10 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Accepted spans on their way to PostgreSQL: a bounded queue ({@code queue-capacity} spans, those being written
  * included) that a request either fits into whole or not at all — then the receiver answers 503 and the exporter
- * retries — never blocking; one writer stores them {@code batch-size} at a time in one statement, with their slow-span
- * alerts in the same transaction. A batch PostgreSQL could not take for a passing reason (a lost connection, a
- * restart) is tried again first, so nothing accepted is dropped while the process lives; one it refuses as data
- * (which no retry changes) is dropped and counted.
+ * retries — never blocking; one writer stores them {@code batch-size} at a time in one statement, then raises the
+ * slow-span alerts of the spans that were new. A batch PostgreSQL could not take for a passing reason (a lost
+ * connection, a timeout, a restart) is tried again first, so nothing accepted is dropped while the process lives;
+ * one it refuses for good (a value it cannot store) is split in halves until only the spans it refuses are left,
+ * which are dropped and counted — one bad span never holds up the others.
  */
 @ApplicationScoped
 @Startup
@@ -52,9 +59,10 @@ public class SpanStore {
                         $15::text[], $16::text[])
                  AS t(trace_id, span_id, parent, service, name, kind, start_us, end_us, status, message, tenant,
                       attributes, events, links, resource, scope)
-            ON CONFLICT (trace_id, span_id) DO NOTHING""";
+            ON CONFLICT (trace_id, span_id) DO NOTHING
+            RETURNING trace_id, span_id""";
 
-    private final Outbox outbox;
+    private final Pool pool;
     private final SlowSpanAlerts alerts;
     private final Vertx vertx;
     private final int capacity;
@@ -66,11 +74,15 @@ public class SpanStore {
     private final Counter refused;
     private final Counter stored;
     private final Counter dropped;
-    private volatile List<SpanRecord> held;
+    /** Batches to write before the queue: one to try again, or the halves of one refused for good. */
+    private final Deque<List<SpanRecord>> first = new ConcurrentLinkedDeque<>();
+    private final Duration shutdownTimeout;
     private volatile boolean running = true;
 
-    public SpanStore(Outbox outbox, SlowSpanAlerts alerts, Vertx vertx, TracingConfig config, MeterRegistry registry) {
-        this.outbox = outbox;
+    public SpanStore(Pool pool, SlowSpanAlerts alerts, Vertx vertx, TracingConfig config, MeterRegistry registry,
+            @ConfigProperty(name = "quarkus.shutdown.timeout") Duration shutdownTimeout) {
+        this.pool = pool;
+        this.shutdownTimeout = shutdownTimeout;
         this.alerts = alerts;
         this.vertx = vertx;
         this.capacity = config.queueCapacity();
@@ -88,20 +100,19 @@ public class SpanStore {
                 .register(registry);
     }
 
-    /** Takes all of the spans, or none when they do not fit (the caller answers 503). */
+    /** Takes all of the spans, or none when they do not fit or the service is stopping (the caller answers 503). */
     public boolean offer(List<SpanRecord> spans) {
         if (spans.isEmpty()) {
             return true;
         }
-        if (!running || pending.addAndGet(spans.size()) > capacity) {
-            if (running) {
-                pending.addAndGet(-spans.size());
-            }
-            refused.increment(spans.size());
+        int size = spans.size();
+        if (pending.addAndGet(size) > capacity || !running) {
+            pending.addAndGet(-size);
+            refused.increment(size);
             return false;
         }
         queue.addAll(spans);
-        accepted.increment(spans.size());
+        accepted.increment(size);
         wake();
         return true;
     }
@@ -123,8 +134,8 @@ public class SpanStore {
     }
 
     private void write() {
-        List<SpanRecord> batch = held != null ? held : drain();
-        held = null;
+        List<SpanRecord> polled = first.poll();
+        List<SpanRecord> batch = polled != null ? polled : drain();
         if (batch.isEmpty()) {
             writing.set(false);
             if (!queue.isEmpty()) {
@@ -132,29 +143,45 @@ public class SpanStore {
             }
             return;
         }
-        outbox.inTransaction((tx, events) -> insert(tx, batch).invoke(() -> alerts.check(batch, events)))
-                .subscribe().with(ignored -> {
+        insert(pool, batch)
+                .subscribe().with(inserted -> {
                     pending.addAndGet(-batch.size());
                     stored.increment(batch.size());
                     writing.set(false);
-                    if (!queue.isEmpty()) {
+                    alerts.raise(batch, inserted);
+                    if (!queue.isEmpty() || !first.isEmpty()) {
                         wake();
                     }
                 }, failure -> {
-                    if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
-                        Log.errorf("%d spans were dropped: PostgreSQL refused them as data (%s)", batch.size(),
-                                pg.getMessage());
-                        pending.addAndGet(-batch.size());
-                        dropped.increment(batch.size());
+                    if (passing(failure)) {
+                        Log.warnf("%d spans could not be stored yet, trying again: %s", batch.size(),
+                                failure.toString());
+                        first.addFirst(batch);
+                    } else if (batch.size() > 1) {
+                        // refused for good: find the spans it refuses, store the others
+                        first.addFirst(batch.subList(batch.size() / 2, batch.size()));
+                        first.addFirst(batch.subList(0, batch.size() / 2));
                     } else {
-                        Log.warnf("%d spans could not be stored yet, trying again: %s", batch.size(), failure.toString());
-                        held = batch;
+                        SpanRecord span = batch.getFirst();
+                        Log.errorf("span %s of trace %s (%s) was dropped: PostgreSQL refused it (%s)", span.spanId(),
+                                span.traceId(), span.service(), failure.getMessage());
+                        pending.addAndGet(-1);
+                        dropped.increment();
                     }
                     writing.set(false);
-                    if (running) {
-                        vertx.setTimer(RETRY_PAUSE.toMillis(), id -> wake());
+                    if (passing(failure)) {
+                        if (running) {
+                            vertx.setTimer(RETRY_PAUSE.toMillis(), id -> wake());
+                        }
+                    } else {
+                        wake();
                     }
                 });
+    }
+
+    /** A failure that passes (PostgreSQL away, a timeout): the same batch is tried again. */
+    private static boolean passing(Throwable failure) {
+        return failure instanceof PgException pg ? Problems.isTransient(pg) : DependencyFailures.isUnavailable(failure);
     }
 
     private List<SpanRecord> drain() {
@@ -166,7 +193,8 @@ public class SpanStore {
         return batch;
     }
 
-    private static Uni<Void> insert(SqlConnection tx, List<SpanRecord> batch) {
+    /** Stores the batch; answers the spans that were new ("traceId/spanId"): a span sent again is not. */
+    private static Uni<Set<String>> insert(Pool pool, List<SpanRecord> batch) {
         int n = batch.size();
         String[] traceIds = new String[n];
         String[] spanIds = new String[n];
@@ -208,16 +236,20 @@ public class SpanStore {
                 .addArrayOfLong(ends).addArrayOfString(statuses).addArrayOfString(messages)
                 .addArrayOfString(tenants).addArrayOfString(attributes).addArrayOfString(events)
                 .addArrayOfString(links).addArrayOfString(resources).addArrayOfString(scopes);
-        return tx.preparedQuery(INSERT).execute(values).replaceWithVoid();
+        return pool.preparedQuery(INSERT).execute(values).map(rows -> {
+            Set<String> inserted = new HashSet<>(rows.size() * 2);
+            rows.forEach(row -> inserted.add(row.getString(0) + "/" + row.getString(1)));
+            return inserted;
+        });
     }
 
     /**
      * On shutdown new spans are refused (exporters retry them with the next instance) and what was accepted gets
-     * up to the shutdown timeout to be stored.
+     * most of the shutdown timeout to be stored.
      */
     void drainOnStop(@Observes ShutdownEvent event) {
         running = false;
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + shutdownTimeout.multipliedBy(3).dividedBy(4).toNanos();
         while (pending.get() > 0 && System.nanoTime() < deadline) {
             wake();
             try {
