@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import static io.zhiyue.shared.api.ListParameters.first;
+import static io.zhiyue.shared.api.ListParameters.number;
+
 /** Sagas as operators read them: one with its attempts and actions, or a page of them. */
 @ApplicationScoped
 public class SagaViews {
@@ -86,28 +89,5 @@ public class SagaViews {
             }
         }
         return false;
-    }
-
-    private static String first(Map<String, List<String>> query, String name) {
-        List<String> values = query.get(name);
-        return values == null || values.isEmpty() ? null : values.getFirst();
-    }
-
-    private static int number(Map<String, List<String>> query, String name, int min, int max, int otherwise,
-            List<FieldError> errors) {
-        String value = first(query, name);
-        if (value == null) {
-            return otherwise;
-        }
-        try {
-            int number = Integer.parseInt(value.trim());
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        errors.add(new FieldError(name, "must be a whole number from " + min + " to " + max));
-        return otherwise;
     }
 }

@@ -34,6 +34,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import static io.zhiyue.shared.api.ListParameters.first;
+import static io.zhiyue.shared.api.ListParameters.number;
+
 /**
  * A trace by id as its span tree, and traces listed newest first: {@code filter[service]}, {@code filter[operation]}
  * (traces with such a span), {@code min_duration_ms} (the trace's own duration), {@code from}/{@code to} (ISO-8601
@@ -207,11 +210,6 @@ public class TraceQueries {
         return text == null ? null : JsonCodec.read(text, JsonNode.class);
     }
 
-    private static String first(Map<String, List<String>> query, String name) {
-        List<String> values = query.get(name);
-        return values == null || values.isEmpty() ? null : values.getFirst();
-    }
-
     private static String blankToNull(String text) {
         return text == null || text.isBlank() ? null : text.trim();
     }
@@ -227,23 +225,5 @@ public class TraceQueries {
             errors.add(new FieldError(name, "must be an ISO-8601 instant such as 2026-06-07T09:00:00Z"));
             return null;
         }
-    }
-
-    private static int number(Map<String, List<String>> query, String name, int min, int max, int otherwise,
-            List<FieldError> errors) {
-        String value = first(query, name);
-        if (value == null) {
-            return otherwise;
-        }
-        try {
-            int number = Integer.parseInt(value.trim());
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        errors.add(new FieldError(name, "must be a whole number from " + min + " to " + max));
-        return otherwise;
     }
 }
