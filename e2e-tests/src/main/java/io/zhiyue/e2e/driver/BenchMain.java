@@ -33,7 +33,7 @@ import java.util.Set;
  * did: its costliest statements and the WAL written.
  *
  * <pre>BenchMain [--submissions 20000] [--gateway http://localhost:8080] [--chunk-rows 5000] [--no-verify]
- *           [--kill-pid PID] [--warmup 20000] [--subscribers N] [--profile --pg-url postgresql://…]</pre>
+ *           [--kill-pid PID] [--warmup 20000] [--subscribers N] [--no-reuse] [--profile --pg-url postgresql://…]</pre>
  */
 public final class BenchMain {
 
@@ -72,6 +72,7 @@ public final class BenchMain {
                 case "--submissions" -> submissions = Integer.parseInt(value(args, ++i));
                 case "--chunk-rows" -> chunkRows = Integer.parseInt(value(args, ++i));
                 case "--no-verify" -> verify = false;
+                case "--no-reuse" -> options.noReuse = true;
                 default -> usage("unknown argument " + args[i]);
             }
         }
@@ -97,9 +98,15 @@ public final class BenchMain {
     }
 
     /** What the bench does around the measured job. */
+    private static java.util.Map<String, Object> settings(Options options) {
+        return options.noReuse ? java.util.Map.of("reuseResults", false) : java.util.Map.of();
+    }
+
     private static final class Options {
         int warmup = 20_000;
         int subscribers;
+        /** Jobs grade every answer themselves, reusing no stored result (the exam's answers repeat across runs). */
+        boolean noReuse;
         boolean profile;
         String pgUrl;
     }
@@ -132,10 +139,10 @@ public final class BenchMain {
         }
 
         if (options.warmup > 0) {
-            warmUp(gateway, options.warmup, options.subscribers, out);
+            warmUp(gateway, options.warmup, options.subscribers, settings(options), out);
         }
 
-        Job created = gateway.createJob(examId);
+        Job created = gateway.createJob(examId, settings(options));
         out.println("  job:      " + created.id());
         SubscriptionStorm listeners = options.subscribers == 0 ? null
                 : subscribe(gateway, created.id(), options.subscribers, out);
@@ -226,7 +233,8 @@ public final class BenchMain {
      * waits for the machine to go quiet (the post-job ANALYZE, the compiler's last queue) before
      * the measured job starts.
      */
-    private static void warmUp(GatewayClient gateway, int submissions, int subscribers, PrintStream out)
+    private static void warmUp(GatewayClient gateway, int submissions, int subscribers,
+            java.util.Map<String, Object> settings, PrintStream out)
             throws InterruptedException {
         long start = System.nanoTime();
         SampleExam exam = SampleExam.generate((submissions + QUESTIONS - 1) / QUESTIONS, 5L);
@@ -237,7 +245,7 @@ public final class BenchMain {
         double best = 0;
         int sinceBest = 0;
         for (int round = 1; round <= WARM_ROUNDS && sinceBest < WARM_SETTLED; round++) {
-            double rate = gradeOnce(gateway, examId, subscribers);
+            double rate = gradeOnce(gateway, examId, subscribers, settings);
             curve.add(String.format(Locale.ROOT, "%,.0f", rate));
             if (rate > best * (1 + WARM_GAIN)) {
                 best = rate;
@@ -256,8 +264,9 @@ public final class BenchMain {
      * Runs one job of the exam to its end, watched by {@code subscribers} sockets (so the live
      * channel's path is warm too), and returns the job's own submissions per second.
      */
-    private static double gradeOnce(GatewayClient gateway, String examId, int subscribers) throws InterruptedException {
-        String jobId = gateway.createJob(examId).id();
+    private static double gradeOnce(GatewayClient gateway, String examId, int subscribers,
+            java.util.Map<String, Object> settings) throws InterruptedException {
+        String jobId = gateway.createJob(examId, settings).id();
         SubscriptionStorm listeners = null;
         if (subscribers > 0) {
             listeners = SubscriptionStorm.start(gateway.liveChannel(), "job:" + jobId, subscribers);
