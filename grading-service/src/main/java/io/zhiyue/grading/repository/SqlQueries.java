@@ -441,8 +441,10 @@ final class SqlQueries {
             UPDATE results SET final_score = $3, final_source = 'HUMAN', review_status = 'HUMAN'
             WHERE job_id = $1 AND submission_id = $2 AND review_status = 'NEEDS_REVIEW'""";
 
-    /** A mark a compensated saga took back (its history stays in score_overrides and the saga's log). */
-    /** The mark leaves the item's marks and stays on record as withdrawn by its saga. */
+    /**
+     * A mark a compensated saga took back leaves the item's marks and stays on record as withdrawn by that saga (its
+     * history stays in score_overrides and the saga's log too).
+     */
     static final String WITHDRAW_REVIEW_MARK = """
             WITH gone AS (DELETE FROM review_marks WHERE review_item_id = $1 AND marker_id = $2
                           RETURNING review_item_id, marker_id, chief, score, reason, started_at, points, created_at)

@@ -19,10 +19,10 @@ import io.zhiyue.grading.model.ReviewItem.Proposal;
 import io.zhiyue.grading.repository.ListQuery;
 import io.zhiyue.grading.repository.MarkerRepository;
 import io.zhiyue.grading.repository.ReviewRepository;
-import io.zhiyue.grading.reuse.ResultReuse;
-import io.zhiyue.grading.saga.ScoreOverrides;
 import io.zhiyue.grading.repository.ReviewRepository.MarkWithdrawal;
 import io.zhiyue.grading.repository.ReviewRepository.ReviewRow;
+import io.zhiyue.grading.reuse.ResultReuse;
+import io.zhiyue.grading.saga.ScoreOverrides;
 import io.zhiyue.grading.stream.JobEvents;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.error.ErrorCode;
@@ -161,16 +161,17 @@ public class ReviewService {
             // a person marking an AI proposal they have not seen: the first mark of a double-marked
             // item that has a proposal, or an audit mark — unless the compensation of their earlier mark on it
             // put it back (they saw it resolved)
-            Uni<Boolean> blind = item.proposedScore() != null && (item.audit() || (item.doubleMarking() && stored.isEmpty()))
-                    ? reviews.hadWithdrawn(tx, item.id(), markerId).map(had -> !had) : Uni.createFrom().item(false);
+            boolean unseen = item.proposedScore() != null && (item.audit() || item.doubleMarking() && stored.isEmpty());
+            Uni<Boolean> blind = unseen ? reviews.hadWithdrawn(tx, item.id(), markerId).map(had -> !had)
+                    : Uni.createFrom().item(false);
             String points = request.points() == null ? null : request.points().toString();
             // a COMPLETED job's results are published: what the score was goes into the saga's history
             boolean published = JobState.COMPLETED.name().equals(item.jobState()) && after.finalScore() != null;
             Uni<ScoreOverrides.Prior> prior = published ? overrides.prior(tx, item.jobId(), item.submissionId())
                     : Uni.createFrom().nullItem();
             ReviewRow now = item.with(after.state().name(), after.finalScore());
-            return blind.chain(blindCheck -> prior.chain(before -> reviews.mark(tx, item, mark, request.reason(), points, after.state().name(),
-                            after.finalScore(), startedAt)
+            return blind.chain(blindCheck -> prior.chain(before -> reviews.mark(tx, item, mark, request.reason(),
+                            points, after.state().name(), after.finalScore(), startedAt)
                     .call(marked -> {
                         String occurrence = "mark:" + markerId + "@" + mark.at().toInstant().toEpochMilli();
                         if (marked.scoreChanged()) {
