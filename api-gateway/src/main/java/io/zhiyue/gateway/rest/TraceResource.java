@@ -3,6 +3,7 @@ package io.zhiyue.gateway.rest;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.TraceClient;
 import io.zhiyue.shared.error.ZhiyueException;
+import io.zhiyue.shared.trace.TraceIds;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -14,8 +15,6 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.regex.Pattern;
-
 /**
  * Operator routes to tracing-service: the stored traces (platform data) and one as its span tree. A trace id that
  * is not 32 lower-case hex digits (W3C) is a 404 here and goes nowhere.
@@ -24,8 +23,6 @@ import java.util.regex.Pattern;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "traces")
 public class TraceResource {
-
-    private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
 
     private final TraceClient traces;
     private final CallerContext caller;
@@ -50,7 +47,7 @@ public class TraceResource {
     @Operation(summary = "A trace as its span tree: per span its service, name, kind, duration, status, attributes, "
             + "events and children")
     public Uni<Response> get(@PathParam("traceId") String traceId, @Context UriInfo uri) {
-        if (!TRACE_ID.matcher(traceId).matches()) {
+        if (!TraceIds.isTraceId(traceId)) {
             throw ZhiyueException.notFound("trace", traceId);
         }
         return relay.relay(traces.get(caller.caller(), traceId, ForwardedQuery.of(uri)), ResponseRelay.TRACING);

@@ -17,6 +17,7 @@ import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.shared.saga.SagaApplied;
+import io.zhiyue.shared.saga.SagaNames;
 import io.zhiyue.shared.stream.Streams;
 import io.zhiyue.streams.outbox.OutboxEvents;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -43,9 +44,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class ScoreOverrides {
 
-    public static final String DEFINITION = "score-override";
+    public static final String DEFINITION = SagaNames.SCORE_OVERRIDE;
     /** The same steps for a review-queue mark, whose cache step is retried rather than taking the mark back. */
-    public static final String REVIEW_MARK = "review-mark";
+    public static final String REVIEW_MARK = SagaNames.REVIEW_MARK;
     static final int MAX_REASON = 1_000;
 
     private static final String RESULT = """

@@ -1,5 +1,6 @@
 package io.zhiyue.saga.definition;
 
+import io.zhiyue.shared.saga.SagaNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -28,8 +29,8 @@ import java.util.List;
 @ApplicationScoped
 public class ScoreOverrideSaga {
 
-    public static final String NAME = "score-override";
-    public static final String REVIEW_MARK = "review-mark";
+    public static final String NAME = SagaNames.SCORE_OVERRIDE;
+    public static final String REVIEW_MARK = SagaNames.REVIEW_MARK;
 
     @Produces
     @Singleton

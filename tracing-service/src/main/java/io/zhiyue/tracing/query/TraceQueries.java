@@ -11,6 +11,7 @@ import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem.FieldError;
 import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.shared.trace.TraceIds;
 import io.zhiyue.tracing.query.TraceViews.Span;
 import io.zhiyue.tracing.query.TraceViews.Trace;
 import io.zhiyue.tracing.query.TraceViews.TraceSummary;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 import static io.zhiyue.shared.api.ListParameters.first;
 import static io.zhiyue.shared.api.ListParameters.number;
@@ -46,7 +46,6 @@ import static io.zhiyue.shared.api.ListParameters.number;
 @ApplicationScoped
 public class TraceQueries {
 
-    public static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
     static final int MAX_SPANS = 10_000;
     private static final int MAX_PAGE_SIZE = 200;
     private static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
@@ -85,7 +84,7 @@ public class TraceQueries {
 
     /** @throws ZhiyueException RECORD_NOT_FOUND for an id that is no trace id or that no span has */
     public Uni<Trace> trace(String traceId) {
-        if (traceId == null || !TRACE_ID.matcher(traceId).matches()) {
+        if (!TraceIds.isTraceId(traceId)) {
             throw notFound(traceId);
         }
         return pool.preparedQuery(SPANS).execute(Tuple.of(traceId, MAX_SPANS + 1)).map(rows -> {
@@ -190,7 +189,7 @@ public class TraceQueries {
             }
             try {
                 String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split(":", 2);
-                if (parts.length == 2 && TRACE_ID.matcher(parts[1]).matches()) {
+                if (parts.length == 2 && TraceIds.isTraceId(parts[1])) {
                     return new Cursor(Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS)
                             .atOffset(ZoneOffset.UTC), parts[1]);
                 }
