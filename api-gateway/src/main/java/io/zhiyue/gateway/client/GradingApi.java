@@ -92,6 +92,16 @@ interface GradingApi {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
 
     @POST
+    @Path("/exams/{examId}/release")
+    Uni<Response> releaseExam(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @GET
+    @Path("/students/{studentId}/results")
+    Uni<Response> studentResults(@BeanParam DownstreamHeaders headers, @PathParam("studentId") String studentId,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @POST
     @Path("/exams/{examId}/grading-jobs")
     Uni<Response> createJob(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
             @RestQuery MultivaluedMap<String, String> query,

@@ -195,6 +195,18 @@ public class GradingClient {
     }
 
     @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
+    public Uni<DownstreamResponse> releaseExam(Caller caller, String examId, MultivaluedMap<String, String> query) {
+        return read(api.releaseExam(DownstreamHeaders.of(caller), examId, query));
+    }
+
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> studentResults(Caller caller, String studentId, MultivaluedMap<String, String> query) {
+        return read(api.studentResults(DownstreamHeaders.of(caller), studentId, query));
+    }
+
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> createJob(Caller caller, String examId, MultivaluedMap<String, String> query,
             RequestBody body) {
         return read(api.createJob(DownstreamHeaders.of(caller), examId, query, body.contentType(), body.bytes()));

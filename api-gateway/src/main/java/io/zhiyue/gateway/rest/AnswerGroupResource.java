@@ -1,5 +1,8 @@
 package io.zhiyue.gateway.rest;
 
+import io.zhiyue.gateway.security.Access;
+import io.zhiyue.gateway.security.Audience;
+import io.zhiyue.gateway.security.RouteClass;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.GradingClient;
 import jakarta.ws.rs.Consumes;
@@ -37,6 +40,7 @@ public class AnswerGroupResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Mark exactly the group's members ({score, markerId, comment?}): teacher marks for later "
             + "jobs, and their open single-mark review items")
+    @Access(value = RouteClass.MARKING, audience = Audience.MARKERS)
     public Uni<Response> mark(@PathParam("groupId") String groupId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
         return relay.relay(grading.markAnswerGroup(caller.caller(), groupId, ForwardedQuery.of(uri),

@@ -1,5 +1,8 @@
 package io.zhiyue.gateway.rest;
 
+import io.zhiyue.gateway.security.Access;
+import io.zhiyue.gateway.security.Audience;
+import io.zhiyue.gateway.security.RouteClass;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.CheckpointClient;
 import jakarta.ws.rs.Consumes;
@@ -45,6 +48,7 @@ public class CheckpointResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Put a checkpoint {state, metadata?, parentId?}: 201, or 200 when that id is stored "
             + "already; kept as a delta from its parent when smaller")
+    @Access(value = RouteClass.WRITES, audience = Audience.OPERATORS)
     public Uni<Response> put(@PathParam("threadId") UUID threadId, @PathParam("namespace") String namespace,
             @PathParam("checkpointId") UUID checkpointId, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             byte[] body, @Context UriInfo uri) {
@@ -52,6 +56,7 @@ public class CheckpointResource {
                 ResponseRelay.jsonBody(contentType, body)), ResponseRelay.CHECKPOINT);
     }
 
+    @Access(value = RouteClass.READS, audience = Audience.OPERATORS)
     @GET
     @Path("/{threadId}/{namespace}/latest")
     @Operation(summary = "The thread's newest checkpoint in the namespace, with its state")
@@ -65,6 +70,7 @@ public class CheckpointResource {
     @Path("/{threadId}/{namespace}/{checkpointId}")
     @Operation(summary = "One checkpoint with its state, rebuilt and checked against its SHA-256 "
             + "(409 CHECKPOINT_CORRUPT naming it when it cannot be trusted)")
+    @Access(value = RouteClass.READS, audience = Audience.OPERATORS)
     public Uni<Response> get(@PathParam("threadId") UUID threadId, @PathParam("namespace") String namespace,
             @PathParam("checkpointId") UUID checkpointId, @Context UriInfo uri) {
         return relay.relay(checkpoints.get(caller.caller(), threadId, namespace, checkpointId, ForwardedQuery.of(uri)),
@@ -75,6 +81,7 @@ public class CheckpointResource {
     @Path("/{threadId}/{namespace}")
     @Operation(summary = "Checkpoints newest first, without states: {items, pageSize, nextCursor}; page_size "
             + "(1..200), cursor or before (a checkpoint id), filter[metadata.<key>]=<value>")
+    @Access(value = RouteClass.READS, audience = Audience.OPERATORS)
     public Uni<Response> list(@PathParam("threadId") UUID threadId, @PathParam("namespace") String namespace,
             @Context UriInfo uri) {
         return relay.relay(checkpoints.list(caller.caller(), threadId, namespace, ForwardedQuery.of(uri)),
@@ -85,6 +92,7 @@ public class CheckpointResource {
     @Path("/{threadId}/{namespace}/{checkpointId}/fork")
     @Operation(summary = "Fork {id?, metadata?}: a new checkpoint with this one's state and this one as its "
             + "parent; history is not rewritten")
+    @Access(value = RouteClass.WRITES, audience = Audience.OPERATORS)
     public Uni<Response> fork(@PathParam("threadId") UUID threadId, @PathParam("namespace") String namespace,
             @PathParam("checkpointId") UUID checkpointId, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             byte[] body, @Context UriInfo uri) {
@@ -92,6 +100,7 @@ public class CheckpointResource {
                 ResponseRelay.jsonBody(contentType, body)), ResponseRelay.CHECKPOINT);
     }
 
+    @Access(value = RouteClass.WRITES, audience = Audience.OPERATORS)
     @DELETE
     @Path("/{threadId}")
     @Operation(summary = "Delete every checkpoint of a thread, in every namespace")

@@ -1,5 +1,8 @@
 package io.zhiyue.gateway.rest;
 
+import io.zhiyue.gateway.security.Access;
+import io.zhiyue.gateway.security.Audience;
+import io.zhiyue.gateway.security.RouteClass;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.GradingClient;
 import jakarta.ws.rs.Consumes;
@@ -36,6 +39,7 @@ public class ExamResource {
         this.relay = relay;
     }
 
+    @Access(value = RouteClass.WRITES, audience = Audience.STAFF)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create an exam from {title, subject?}")
@@ -45,12 +49,14 @@ public class ExamResource {
                 ResponseRelay.jsonBody(contentType, body)));
     }
 
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
     @GET
     @Operation(summary = "List exams", description = ListQuery.DESCRIPTION)
     public Uni<Response> listExams(@Context UriInfo uri) {
         return relay.relay(grading.listExams(caller.caller(), ForwardedQuery.of(uri)));
     }
 
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
     @GET
     @Path("/{examId}")
     @Operation(summary = "One exam")
@@ -58,6 +64,7 @@ public class ExamResource {
         return relay.relay(grading.getExam(caller.caller(), examId, ForwardedQuery.of(uri)));
     }
 
+    @Access(value = RouteClass.WRITES, audience = Audience.STAFF)
     @POST
     @Path("/{examId}/questions")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -68,6 +75,7 @@ public class ExamResource {
                 ResponseRelay.jsonBody(contentType, body)));
     }
 
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
     @GET
     @Path("/{examId}/questions")
     @Operation(summary = "List the questions of an exam", description = ListQuery.DESCRIPTION)
@@ -80,12 +88,14 @@ public class ExamResource {
     @Consumes({MediaType.APPLICATION_JSON, TEXT_CSV})
     @Operation(summary = "Upload answers as a JSON array or CSV (student_id,question_number,answer), at most "
             + "100,000 rows and 10 MB: {accepted, rejected:[{row, code, message}] (the first 1,000), rejectedNotListed}")
+    @Access(value = RouteClass.UPLOADS, audience = Audience.STAFF)
     public Uni<Response> uploadSubmissions(@PathParam("examId") String examId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
         return relay.relaySlow(grading.uploadSubmissions(caller.caller(), examId, ForwardedQuery.of(uri),
                 ResponseRelay.jsonBody(contentType, body)));
     }
 
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
     @GET
     @Path("/{examId}/submissions")
     @Operation(summary = "List the submissions of an exam", description = ListQuery.DESCRIPTION)
@@ -97,6 +107,7 @@ public class ExamResource {
     @Path("/{examId}/review-items")
     @Operation(summary = "The exam's review queue: answers waiting for people, anonymous, blind while double-marked",
             description = ListQuery.DESCRIPTION)
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
     public Uni<Response> listReviewItems(@PathParam("examId") String examId, @Context UriInfo uri) {
         return relay.relay(grading.listReviewItems(caller.caller(), examId, ForwardedQuery.of(uri)));
     }
@@ -107,6 +118,7 @@ public class ExamResource {
     @Operation(summary = "Upload teacher marks as a JSON array [{studentId, questionNumber, score, points?, markerId, "
             + "comment?}] or CSV (student_id,question_number,score,marker_id): {accepted, rejected:[{row, code, message}], "
             + "rejectedNotListed}; a later job gives those answers the teacher's score")
+    @Access(value = RouteClass.UPLOADS, audience = Audience.STAFF)
     public Uni<Response> uploadMarks(@PathParam("examId") String examId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
         return relay.relaySlow(grading.uploadMarks(caller.caller(), examId, ForwardedQuery.of(uri),
@@ -118,12 +130,14 @@ public class ExamResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Assign markers to questions ({markers: [{markerId, questionNumbers, chief?}], recheckEvery?}); "
             + "replaces the allocation")
+    @Access(value = RouteClass.WRITES, audience = Audience.STAFF)
     public Uni<Response> replaceMarkers(@PathParam("examId") String examId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
         return relay.relay(grading.replaceMarkers(caller.caller(), examId, ForwardedQuery.of(uri),
                 ResponseRelay.jsonBody(contentType, body)));
     }
 
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
     @GET
     @Path("/{examId}/markers")
     @Operation(summary = "The exam's marker allocation")
@@ -131,6 +145,7 @@ public class ExamResource {
         return relay.relay(grading.getMarkers(caller.caller(), examId, ForwardedQuery.of(uri)));
     }
 
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
     @GET
     @Path("/{examId}/markers/quality")
     @Operation(summary = "Per marker: marks, speed, mean deviation from final scores, self-consistency (回评)")
@@ -142,6 +157,7 @@ public class ExamResource {
     @Path("/{examId}/quality")
     @Operation(summary = "The AI's quality per ai-mode question from blind checks: kappa, agreement, bias, "
             + "auto-accept and override rates, alert")
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
     public Uni<Response> examQuality(@PathParam("examId") String examId, @Context UriInfo uri) {
         return relay.relay(grading.examQuality(caller.caller(), examId, ForwardedQuery.of(uri)));
     }
@@ -151,12 +167,22 @@ public class ExamResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "The next item of a marker's queue, leased to them ({markerId, chief?, leaseSeconds?}); "
             + "204 when the queue is empty")
+    @Access(value = RouteClass.MARKING, audience = Audience.MARKERS)
     public Uni<Response> nextReviewItem(@PathParam("examId") String examId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
         return relay.relay(grading.nextReviewItem(caller.caller(), examId, ForwardedQuery.of(uri),
                 ResponseRelay.jsonBody(contentType, body)));
     }
 
+    @Access(value = RouteClass.WRITES, audience = Audience.STAFF)
+    @POST
+    @Path("/{examId}/release")
+    @Operation(summary = "Release the exam's results to its students (final scores only; again is a no-op)")
+    public Uni<Response> release(@PathParam("examId") String examId, @Context UriInfo uri) {
+        return relay.relay(grading.releaseExam(caller.caller(), examId, ForwardedQuery.of(uri)));
+    }
+
+    @Access(value = RouteClass.JOB_CONTROLS, audience = Audience.STAFF)
     @POST
     @Path("/{examId}/grading-jobs")
     @Operation(summary = "Create a grading job in state CREATED")

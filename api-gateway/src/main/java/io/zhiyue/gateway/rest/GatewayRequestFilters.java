@@ -1,6 +1,6 @@
 package io.zhiyue.gateway.rest;
 
-import io.zhiyue.gateway.client.Caller;
+import io.zhiyue.gateway.security.Identity;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -8,12 +8,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
-import java.util.UUID;
-
 /**
- * Edge rules for every public request: identity headers never come from outside, and every
- * request carries a request id (the caller's if it is sane). Sizes are checked by shared-streams'
- * RequestLimits, as in every service.
+ * Reads what the gateway's door (security BearerAuthentication) decided about a request — its
+ * request id and the verified caller — into the request's {@link CallerContext}. Who may call
+ * which route is decided after matching, by security RouteAccessFilter.
  */
 public class GatewayRequestFilters {
 
@@ -27,25 +25,17 @@ public class GatewayRequestFilters {
 
     @ServerRequestFilter(preMatching = true)
     public void admit(ContainerRequestContext request) {
-        request.getHeaders().remove(TenantHeaders.TENANT);
-        request.getHeaders().remove(TenantHeaders.SUBJECT);
-        request.getHeaders().remove(TenantHeaders.ROLES);
-
-        String requestId = request.getHeaderString(TenantHeaders.REQUEST_ID);
-        if (!TenantHeaders.isSaneRequestId(requestId)) {
-            requestId = UUID.randomUUID().toString();
-            request.getHeaders().putSingle(TenantHeaders.REQUEST_ID, requestId);
-        }
+        String requestId = TenantHeaders.requestIdOrNew(request.getHeaderString(TenantHeaders.REQUEST_ID));
         request.setProperty(REQUEST_ID_PROPERTY, requestId);
-        callerContext.set(Caller.anonymous(requestId));
+        Identity.fromHeaders(request.getHeaderString(TenantHeaders.TENANT), request.getHeaderString(TenantHeaders.SUBJECT),
+                request.getHeaderString(TenantHeaders.ROLES))
+                .ifPresent(identity -> callerContext.set(identity, requestId));
     }
 
     @ServerResponseFilter
-    public void echoRequestId(ContainerRequestContext request, ContainerResponseContext response) {
-        Object requestId = request.getProperty(REQUEST_ID_PROPERTY);
-        if (requestId != null && !response.getHeaders().containsKey(TenantHeaders.REQUEST_ID)) {
-            response.getHeaders().putSingle(TenantHeaders.REQUEST_ID, requestId);
-        }
+    public void dropRelayedHeaders(ContainerRequestContext request, ContainerResponseContext response) {
+        // the door already put this request's id on the response; a downstream one must not double it
+        response.getHeaders().remove(TenantHeaders.REQUEST_ID);
         response.getHeaders().remove(HttpHeaders.SET_COOKIE);
     }
 }

@@ -1,5 +1,8 @@
 package io.zhiyue.gateway.rest;
 
+import io.zhiyue.gateway.security.Access;
+import io.zhiyue.gateway.security.Audience;
+import io.zhiyue.gateway.security.RouteClass;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -63,6 +66,7 @@ public class GradingJobResource {
                 .description("GET /grading-jobs/{id} answered by grading-service").register(registry);
     }
 
+    @Access(value = RouteClass.JOB_CONTROLS, audience = Audience.STAFF)
     @POST
     @Path("/{jobId}/start")
     @Operation(summary = "Start a job: CREATED → ANALYZED → SPLIT_COMPLETE → EXECUTING; 409 when illegal")
@@ -71,6 +75,7 @@ public class GradingJobResource {
         return action(jobId, "start", contentType, body, uri);
     }
 
+    @Access(value = RouteClass.JOB_CONTROLS, audience = Audience.STAFF)
     @POST
     @Path("/{jobId}/pause")
     @Operation(summary = "Pause an EXECUTING job; 409 when illegal")
@@ -79,6 +84,7 @@ public class GradingJobResource {
         return action(jobId, "pause", contentType, body, uri);
     }
 
+    @Access(value = RouteClass.JOB_CONTROLS, audience = Audience.STAFF)
     @POST
     @Path("/{jobId}/resume")
     @Operation(summary = "Resume a PAUSED job; 409 when illegal")
@@ -87,6 +93,7 @@ public class GradingJobResource {
         return action(jobId, "resume", contentType, body, uri);
     }
 
+    @Access(value = RouteClass.JOB_CONTROLS, audience = Audience.STAFF)
     @POST
     @Path("/{jobId}/cancel")
     @Operation(summary = "Cancel a job that is not final; 409 when illegal")
@@ -100,6 +107,7 @@ public class GradingJobResource {
     @Operation(summary = "Job state, per-stage ready flags, counters, percent, timings and version",
             description = "Answered from cache-service's read model when it has the job (with minVersion: at "
                     + "least that version, which every job write answers), else from grading-service.")
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
     public Uni<Response> getJob(@PathParam("jobId") String jobId, @Context UriInfo uri) {
         MultivaluedMap<String, String> query = ForwardedQuery.of(uri);
         Long minVersion = minVersion(query.remove(MIN_VERSION));
@@ -142,6 +150,7 @@ public class GradingJobResource {
                 List.of(new Problem.FieldError(MIN_VERSION, "must be given once, as a whole number of at least 1")));
     }
 
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
     @GET
     @Path("/{jobId}/results")
     @Operation(summary = "Results of a job", description = ListQuery.DESCRIPTION)
@@ -154,10 +163,12 @@ public class GradingJobResource {
     @Produces(ExamResource.TEXT_CSV)
     @Operation(summary = "Export results, streamed; format=csv gives one row per result "
             + "(student_id,question_number,score,max_score,...)")
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
     public RestMulti<byte[]> exportResults(@PathParam("jobId") UUID jobId, @Context UriInfo uri) {
         return relay.relayStream(export.open(caller.caller(), jobId, uri.getRequestUri().getRawQuery()));
     }
 
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
     @GET
     @Path("/{jobId}/statistics")
     @Operation(summary = "Per question: count, mean, std dev, min, max, distribution")

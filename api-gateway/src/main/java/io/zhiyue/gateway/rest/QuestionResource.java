@@ -1,5 +1,8 @@
 package io.zhiyue.gateway.rest;
 
+import io.zhiyue.gateway.security.Access;
+import io.zhiyue.gateway.security.Audience;
+import io.zhiyue.gateway.security.RouteClass;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.GradingClient;
 import jakarta.ws.rs.Consumes;
@@ -34,6 +37,7 @@ public class QuestionResource {
         this.relay = relay;
     }
 
+    @Access(value = RouteClass.WRITES, audience = Audience.STAFF)
     @PUT
     @Path("/{questionId}/rubric")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -44,6 +48,7 @@ public class QuestionResource {
                 ResponseRelay.jsonBody(contentType, body)));
     }
 
+    @Access(value = RouteClass.WRITES, audience = Audience.STAFF)
     @PUT
     @Path("/{questionId}/marking/auto-accept")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -58,6 +63,7 @@ public class QuestionResource {
     @Path("/{questionId}/answer-groups")
     @Operation(summary = "Groups of identical answers (after normalisation), biggest first, each a stored snapshot "
             + "with a representative, size and proposal")
+    @Access(value = RouteClass.READS, audience = Audience.MARKERS)
     public Uni<Response> listAnswerGroups(@PathParam("questionId") String questionId, @Context UriInfo uri) {
         return relay.relay(grading.listAnswerGroups(caller.caller(), questionId, ForwardedQuery.of(uri)));
     }
@@ -66,6 +72,7 @@ public class QuestionResource {
     @Path("/{questionId}/embeddings")
     @Operation(summary = "Embed the question's answers that have no stored embedding yet (the exemplar grader's "
             + "first stage): {answers, distinct, embeddedNow, reused, model, embedSeconds, embeddedPerSecond}")
+    @Access(value = RouteClass.WRITES, audience = Audience.STAFF)
     public Uni<Response> embedAnswers(@PathParam("questionId") String questionId, @Context UriInfo uri) {
         return relay.relaySlow(grading.embedAnswers(caller.caller(), questionId, ForwardedQuery.of(uri)));
     }
@@ -74,6 +81,7 @@ public class QuestionResource {
     @Path("/{questionId}/exemplar-suggestions")
     @Operation(summary = "What to mark first: the answers whose teacher marks teach the exemplar grader most "
             + "(medoids of the unmarked answers' embeddings), ?count=N (1..200, default 10)")
+    @Access(value = RouteClass.READS, audience = Audience.MARKERS)
     public Uni<Response> exemplarSuggestions(@PathParam("questionId") String questionId, @Context UriInfo uri) {
         return relay.relaySlow(grading.exemplarSuggestions(caller.caller(), questionId, ForwardedQuery.of(uri)));
     }

@@ -1,5 +1,8 @@
 package io.zhiyue.gateway.rest;
 
+import io.zhiyue.gateway.security.Access;
+import io.zhiyue.gateway.security.Audience;
+import io.zhiyue.gateway.security.RouteClass;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.GradingClient;
 import jakarta.ws.rs.Consumes;
@@ -38,6 +41,7 @@ public class ReviewItemResource {
     @Operation(summary = "Mark a review item ({score, markerId, chief?, reason?}); double marking and arbitration "
             + "follow DESIGN.md. On a COMPLETED job a mark that changes the score is the first step of the "
             + "score-override saga (its sagaId in the answer), which takes it to the cache and the student")
+    @Access(value = RouteClass.MARKING, audience = Audience.MARKERS)
     public Uni<Response> mark(@PathParam("itemId") String itemId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
         return relay.relay(grading.markReviewItem(caller.caller(), itemId, ForwardedQuery.of(uri),

@@ -1,5 +1,8 @@
 package io.zhiyue.gateway.rest;
 
+import io.zhiyue.gateway.security.Access;
+import io.zhiyue.gateway.security.Audience;
+import io.zhiyue.gateway.security.RouteClass;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.SagaClient;
 import jakarta.ws.rs.Consumes;
@@ -41,6 +44,7 @@ public class SagaResource {
     @GET
     @Operation(summary = "Sagas, newest first: {items, page, pageSize, total}; page, page_size (≤ 200), "
             + "filter[state], filter[definition]")
+    @Access(value = RouteClass.READS, audience = Audience.OPERATORS)
     public Uni<Response> list(@Context UriInfo uri) {
         return relay.relay(sagas.list(caller.caller(), ForwardedQuery.of(uri)), ResponseRelay.SAGA);
     }
@@ -49,6 +53,7 @@ public class SagaResource {
     @Path("/{sagaId}")
     @Operation(summary = "A saga with every command attempt (outcome, error, duration, late replies) and every "
             + "operator action")
+    @Access(value = RouteClass.READS, audience = Audience.SAGA_READERS)
     public Uni<Response> get(@PathParam("sagaId") UUID sagaId, @Context UriInfo uri) {
         return relay.relay(sagas.get(caller.caller(), sagaId, ForwardedQuery.of(uri)), ResponseRelay.SAGA);
     }
@@ -58,12 +63,14 @@ public class SagaResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "An operator's action on a PARKED saga {action: retry|skip|resolve, step, reason}, "
             + "recorded with who and why")
+    @Access(value = RouteClass.WRITES, audience = Audience.OPERATORS)
     public Uni<Response> act(@PathParam("sagaId") UUID sagaId, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             byte[] body, @Context UriInfo uri) {
         return relay.relay(sagas.act(caller.caller(), sagaId, ForwardedQuery.of(uri),
                 ResponseRelay.jsonBody(contentType, body)), ResponseRelay.SAGA);
     }
 
+    @Access(value = RouteClass.WRITES, audience = Audience.OPERATORS)
     @POST
     @Path("/{sagaId}/cancel")
     @Operation(summary = "Cancel a running saga: it compensates once the command in flight is answered")

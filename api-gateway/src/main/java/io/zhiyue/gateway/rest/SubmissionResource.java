@@ -1,5 +1,8 @@
 package io.zhiyue.gateway.rest;
 
+import io.zhiyue.gateway.security.Access;
+import io.zhiyue.gateway.security.Audience;
+import io.zhiyue.gateway.security.RouteClass;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.GradingClient;
 import io.zhiyue.gateway.client.GradingStreams;
@@ -51,6 +54,7 @@ public class SubmissionResource {
     @Operation(summary = "Override the final score of an answer of a COMPLETED job {jobId, score, reason, requestKey?}: "
             + "202 {sagaId, identicalAnswers}, Location /api/v1/sagas/{sagaId}; the score changes in grading-service, "
             + "the result cache and on the exam's and the student's channels together or not at all")
+    @Access(value = RouteClass.WRITES, audience = Audience.STAFF)
     public Uni<Response> override(@PathParam("submissionId") String submissionId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
         return relay.relay(grading.overrideScore(caller.caller(), submissionId, ForwardedQuery.of(uri),
@@ -61,6 +65,7 @@ public class SubmissionResource {
     @Path("/{submissionId}/explanation")
     @Operation(summary = "The LLM's explanation of the submission's latest proposal, streamed as server-sent "
             + "events (text/event-stream): token events as the model writes, then done (or error)")
+    @Access(value = RouteClass.STREAMS, audience = Audience.MARKERS)
     public RestMulti<byte[]> explanation(@PathParam("submissionId") UUID submissionId) {
         return relay.relayStream(streams.openExplanation(caller.caller(), submissionId));
     }

@@ -1,5 +1,8 @@
 package io.zhiyue.gateway.rest;
 
+import io.zhiyue.gateway.security.Access;
+import io.zhiyue.gateway.security.Audience;
+import io.zhiyue.gateway.security.RouteClass;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.client.TraceClient;
 import io.zhiyue.shared.error.ZhiyueException;
@@ -38,6 +41,7 @@ public class TraceResource {
     @Operation(summary = "Traces, newest first: {items, page, pageSize, total, nextCursor}; filter[service], "
             + "filter[operation], min_duration_ms, from, to (ISO-8601; the last hour by default), page, page_size "
             + "(≤ 200), cursor")
+    @Access(value = RouteClass.READS, audience = Audience.PLATFORM)
     public Uni<Response> list(@Context UriInfo uri) {
         return relay.relay(traces.list(caller.caller(), ForwardedQuery.of(uri)), ResponseRelay.TRACING);
     }
@@ -46,6 +50,7 @@ public class TraceResource {
     @Path("/{traceId}")
     @Operation(summary = "A trace as its span tree: per span its service, name, kind, duration, status, attributes, "
             + "events and children")
+    @Access(value = RouteClass.READS, audience = Audience.PLATFORM)
     public Uni<Response> get(@PathParam("traceId") String traceId, @Context UriInfo uri) {
         if (!TraceIds.isTraceId(traceId)) {
             throw ZhiyueException.notFound("trace", traceId);

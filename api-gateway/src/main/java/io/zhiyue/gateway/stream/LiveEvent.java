@@ -15,7 +15,7 @@ import java.util.Optional;
  * One zhiyue:events entry as the live channel delivers it. The wire text is rendered once and
  * shared by every connection that receives it.
  */
-public record LiveEvent(StreamId id, EventType type, String channel, JsonNode data, String json) {
+public record LiveEvent(StreamId id, EventType type, String route, String channel, JsonNode data, String json) {
 
     /**
      * The live events an entry of zhiyue:events stands for: one per channel it belongs to (none when
@@ -26,16 +26,25 @@ public record LiveEvent(StreamId id, EventType type, String channel, JsonNode da
             return List.of();
         }
         return channelsOf(envelope.type(), envelope.payload()).stream()
-                .map(channel -> of(id, envelope.type(), channel, envelope.payload())).toList();
+                .map(channel -> of(id, envelope.type(), envelope.tenantId(), channel, envelope.payload())).toList();
     }
 
-    public static LiveEvent of(StreamId id, EventType type, String channel, JsonNode data) {
+    /**
+     * The tenant's wall: an event is routed within its own tenant only ({@link #route(String, String)}), so
+     * a subscriber of another tenant never receives it, whatever channel name it asked for.
+     */
+    public static LiveEvent of(StreamId id, EventType type, String tenant, String channel, JsonNode data) {
         ObjectNode message = JsonCodec.mapper().createObjectNode();
         message.put("type", type.name());
         message.put("channel", channel);
         message.put("id", id.toString());
         message.set("data", data);
-        return new LiveEvent(id, type, channel, data, JsonCodec.write(message));
+        return new LiveEvent(id, type, route(tenant, channel), channel, data, JsonCodec.write(message));
+    }
+
+    /** Where events of {@code tenant} on {@code channel} are routed; a subscription asks for the same. */
+    public static String route(String tenant, String channel) {
+        return tenant + " " + channel;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.zhiyue.gateway.config.GatewayConfig;
+import io.zhiyue.gateway.security.Identity;
 import io.zhiyue.gateway.stream.LiveEvent;
 import io.zhiyue.shared.stream.StreamId;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,7 +50,7 @@ public class ChannelHub {
     public void publish(List<LiveEvent> events) {
         synchronized (routing) {
             for (LiveEvent event : events) {
-                Set<ChannelSubscription> subscribers = byChannel.get(event.channel());
+                Set<ChannelSubscription> subscribers = byChannel.get(event.route());
                 if (subscribers != null) {
                     for (ChannelSubscription subscription : subscribers) {
                         subscription.onLive(event);
@@ -76,7 +77,7 @@ public class ChannelHub {
         }
     }
 
-    LiveSession open(String connectionId, ConnectionOutbox.Transport transport) {
+    LiveSession open(String connectionId, Identity identity, ConnectionOutbox.Transport transport) {
         ConnectionOutbox.Transport counted = new ConnectionOutbox.Transport() {
             @Override
             public java.util.concurrent.CompletionStage<?> send(String text) {
@@ -91,7 +92,7 @@ public class ChannelHub {
                 transport.close(reason);
             }
         };
-        LiveSession session = new LiveSession(connectionId, counted, config.outboxCapacity(),
+        LiveSession session = new LiveSession(connectionId, identity, counted, config.outboxCapacity(),
                 config.effectiveOutboxHardLimit());
         sessions.put(connectionId, session);
         return session;
@@ -124,7 +125,8 @@ public class ChannelHub {
     Registration register(LiveSession session, String channel, StreamId resumeAfter) {
         synchronized (routing) {
             StreamId startsAfter = resumeAfter != null ? resumeAfter : position;
-            ChannelSubscription subscription = new ChannelSubscription(channel, session, startsAfter,
+            ChannelSubscription subscription = new ChannelSubscription(channel, Channels.route(session, channel), session,
+                    startsAfter,
                     config.effectiveOutboxHardLimit() * 4);
             if (session.isClosed() || !sessions.containsKey(session.id())) {
                 // the socket closed while this SUBSCRIBE was on its way: a cancelled subscription
@@ -137,7 +139,7 @@ public class ChannelHub {
                 previous.cancel();
                 removeFromChannel(previous);
             }
-            byChannel.computeIfAbsent(channel, key -> new LinkedHashSet<>()).add(subscription);
+            byChannel.computeIfAbsent(subscription.route(), key -> new LinkedHashSet<>()).add(subscription);
             registrations++;
             return new Registration(subscription, Optional.ofNullable(position), registrations);
         }
@@ -169,11 +171,11 @@ public class ChannelHub {
     }
 
     private void removeFromChannel(ChannelSubscription subscription) {
-        Set<ChannelSubscription> subscribers = byChannel.get(subscription.channel());
+        Set<ChannelSubscription> subscribers = byChannel.get(subscription.route());
         if (subscribers != null) {
             subscribers.remove(subscription);
             if (subscribers.isEmpty()) {
-                byChannel.remove(subscription.channel());
+                byChannel.remove(subscription.route());
             }
         }
     }

@@ -14,14 +14,16 @@ import java.util.List;
 final class ChannelSubscription {
 
     private final String channel;
+    private final String route;
     private final LiveSession session;
     private final int pendingLimit;
     private List<LiveEvent> pending = new ArrayList<>();
     private StreamId lastSent;
     private boolean cancelled;
 
-    ChannelSubscription(String channel, LiveSession session, StreamId lastSent, int pendingLimit) {
+    ChannelSubscription(String channel, String route, LiveSession session, StreamId lastSent, int pendingLimit) {
         this.channel = channel;
+        this.route = route;
         this.session = session;
         this.lastSent = lastSent;
         this.pendingLimit = pendingLimit;
@@ -29,6 +31,11 @@ final class ChannelSubscription {
 
     String channel() {
         return channel;
+    }
+
+    /** The tenant-qualified channel events are routed on (see LiveEvent.route). */
+    String route() {
+        return route;
     }
 
     LiveSession session() {

@@ -1,5 +1,11 @@
 package io.zhiyue.gateway.ws;
 
+import io.zhiyue.gateway.security.Audience;
+import io.zhiyue.gateway.security.Identity;
+import io.zhiyue.gateway.security.Role;
+import io.zhiyue.gateway.stream.LiveEvent;
+import io.zhiyue.shared.tenant.TenantHeaders;
+
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -32,6 +38,32 @@ final class Channels {
     static String canonical(String channel) {
         return jobId(channel).map(id -> JOB_PREFIX + id)
                 .or(() -> examId(channel).map(id -> EXAM_PREFIX + id)).orElse(channel);
+    }
+
+    /**
+     * Why {@code identity} may not listen to {@code channel}, if it may not: {@code system} is platform
+     * data (platform admins); {@code user:<id>} is that student's own (and their school's staff's);
+     * job and exam channels are the school's staff's and markers'. Events never cross tenants
+     * whatever is allowed here (see {@link #route}).
+     */
+    static Optional<String> refusal(Identity identity, String channel) {
+        if (SYSTEM.equals(channel)) {
+            return identity.has(Role.PLATFORM_ADMIN) ? Optional.empty()
+                    : Optional.of("the system channel is for platform administrators");
+        }
+        if (channel.startsWith(USER_PREFIX)) {
+            boolean own = identity.has(Role.STUDENT) && identity.subject().equals(channel.substring(USER_PREFIX.length()));
+            return own || Audience.STAFF.admits(identity) ? Optional.empty()
+                    : Optional.of("a student listens to their own user channel only");
+        }
+        return Audience.MARKERS.admits(identity) ? Optional.empty()
+                : Optional.of("job and exam channels are for the school's staff and markers");
+    }
+
+    /** The route a session's subscription to {@code channel} listens on: its own tenant's, or the platform's. */
+    static String route(LiveSession session, String channel) {
+        String tenant = SYSTEM.equals(channel) ? TenantHeaders.PLATFORM_TENANT : session.identity().tenant();
+        return LiveEvent.route(tenant, channel);
     }
 
     /** The job a {@code job:<uuid>} channel is about. */

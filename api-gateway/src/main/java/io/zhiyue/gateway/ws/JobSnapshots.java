@@ -1,6 +1,7 @@
 package io.zhiyue.gateway.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -12,7 +13,6 @@ import io.zhiyue.gateway.client.GradingClient;
 import io.zhiyue.gateway.config.GatewayConfig;
 import io.zhiyue.gateway.stream.JobVersions;
 import io.zhiyue.shared.json.JsonCodec;
-import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -31,16 +31,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * change that happened before their registration), at most one fetch per job is in flight with
  * one more round gathering behind it, and at most {@code snapshot-concurrency} fetches run at once
  * over all jobs. Best effort: a subscriber that gets no snapshot in time is confirmed with null.
+ * Snapshots are read as the subscriber's tenant, so another school's job is {@link #NOT_FOUND}.
  */
 @ApplicationScoped
 public class JobSnapshots {
+
+    /** The snapshot of a job the subscriber's tenant does not have (never reveal that it exists). */
+    public static final JsonNode NOT_FOUND = MissingNode.getInstance();
 
     private final GradingClient grading;
     private final CacheClient cache;
     private final JobVersions versions;
     private final GatewayConfig config;
     private final ChannelHub hub;
-    private final Map<UUID, JobRounds> byJob = new ConcurrentHashMap<>();
+    private final Map<JobKey, JobRounds> byJob = new ConcurrentHashMap<>();
     private final Queue<Round> waitingForPermit = new ConcurrentLinkedQueue<>();
     private final AtomicInteger permits;
     private final Counter fetches;
@@ -63,10 +67,10 @@ public class JobSnapshots {
      * The snapshot for a subscription registered as number {@code registration}; null when the
      * channel has none or it did not come within the snapshot timeout. Never blocks a thread.
      */
-    public Uni<JsonNode> snapshotOf(String channel, long registration) {
+    public Uni<JsonNode> snapshotOf(String tenant, String channel, long registration) {
         return Channels.jobId(channel)
                 // a copy per subscriber: one subscriber's timeout must not cancel the fetch the others share
-                .map(jobId -> Uni.createFrom().completionStage(() -> roundFor(jobId, registration).copy())
+                .map(jobId -> Uni.createFrom().completionStage(() -> roundFor(new JobKey(tenant, jobId), registration).copy())
                         .ifNoItem().after(config.snapshotTimeout()).recoverWithItem((JsonNode) null)
                         .onFailure().recoverWithNull()
                         .invoke(snapshot -> {
@@ -77,8 +81,8 @@ public class JobSnapshots {
                 .orElseGet(() -> Uni.createFrom().nullItem());
     }
 
-    private CompletableFuture<JsonNode> roundFor(UUID jobId, long registration) {
-        JobRounds rounds = byJob.computeIfAbsent(jobId, JobRounds::new);
+    private CompletableFuture<JsonNode> roundFor(JobKey job, long registration) {
+        JobRounds rounds = byJob.computeIfAbsent(job, JobRounds::new);
         Round start = null;
         CompletableFuture<JsonNode> result;
         synchronized (rounds) {
@@ -115,15 +119,16 @@ public class JobSnapshots {
 
     private void fetch(Round round) {
         fetches.increment();
-        Caller caller = platformCaller();
-        String jobId = round.rounds.jobId.toString();
+        JobKey job = round.rounds.job;
+        Caller caller = new Caller(job.tenant(), "live-channel", "", UUID.randomUUID().toString());
+        String jobId = job.jobId().toString();
         // cache-service's read model first, at least as new as the events this replica has seen of the
         // job; grading-service when the read model has not seen it, is behind or cannot answer
-        cache.job(caller, jobId, versions.newest(round.rounds.jobId)).onFailure().recoverWithNull()
+        cache.job(caller, jobId, versions.newest(job.jobId())).onFailure().recoverWithNull()
                 .chain(answer -> answer != null && answer.status() == 200 ? Uni.createFrom().item(answer)
                         : grading.jobSnapshot(caller, jobId))
                 .subscribe().with(response -> finish(round, parse(response)), failure -> {
-                    Log.debugf("no snapshot of job %s: %s", round.rounds.jobId, failure.toString());
+                    Log.debugf("no snapshot of job %s: %s", job.jobId(), failure.toString());
                     finish(round, null);
                 });
     }
@@ -140,7 +145,7 @@ public class JobSnapshots {
                 next.startedAfter = hub.registrations();
                 rounds.inFlight = next;
             } else {
-                byJob.remove(rounds.jobId, rounds);
+                byJob.remove(rounds.job, rounds);
             }
         }
         round.result.complete(snapshot);
@@ -168,6 +173,9 @@ public class JobSnapshots {
 
 
     private static JsonNode parse(DownstreamResponse response) {
+        if (response.status() == 404) {
+            return NOT_FOUND;
+        }
         if (!response.isSuccessful() || response.body().length == 0) {
             return null;
         }
@@ -178,19 +186,17 @@ public class JobSnapshots {
         }
     }
 
-    /** The live channel is not tenant-filtered yet: snapshots are read as the default tenant. */
-    private static Caller platformCaller() {
-        return new Caller(TenantHeaders.DEFAULT_TENANT, "live-channel", Caller.DEFAULT_ROLES, UUID.randomUUID().toString());
+    /** The snapshot rounds of one job: the one in flight and the one gathering behind it. */
+    private record JobKey(String tenant, UUID jobId) {
     }
 
-    /** The snapshot rounds of one job: the one in flight and the one gathering behind it. */
     private static final class JobRounds {
-        final UUID jobId;
+        final JobKey job;
         Round inFlight;
         Round next;
 
-        JobRounds(UUID jobId) {
-            this.jobId = jobId;
+        JobRounds(JobKey job) {
+            this.job = job;
         }
     }
 

@@ -9,9 +9,13 @@ import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.websockets.next.HandshakeRequest;
 import io.zhiyue.gateway.config.GatewayConfig;
+import io.zhiyue.gateway.security.Identity;
 import io.zhiyue.shared.error.ErrorCode;
+import io.zhiyue.shared.tenant.TenantHeaders;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -22,6 +26,8 @@ import java.util.concurrent.CompletionStage;
 @WebSocket(path = "/ws")
 public class LiveChannelEndpoint {
 
+    /** RFC 6455 1008: the connection carries no verified caller. */
+    private static final int POLICY_VIOLATION = 1008;
     /** RFC 6455 1013 "try again later": the client may reconnect and resume. */
     private static final int TRY_AGAIN_LATER = 1013;
 
@@ -36,9 +42,18 @@ public class LiveChannelEndpoint {
         this.maxSubscriptions = config.maxSubscriptionsPerConnection();
     }
 
+    /** The upgrade was authenticated before it reached here (security BearerAuthentication); its caller rides along. */
     @OnOpen
     public void onOpen(WebSocketConnection connection) {
-        hub.open(connection.id(), transport(connection));
+        HandshakeRequest handshake = connection.handshakeRequest();
+        Optional<Identity> identity = Identity.fromHeaders(handshake.header(TenantHeaders.TENANT),
+                handshake.header(TenantHeaders.SUBJECT), handshake.header(TenantHeaders.ROLES));
+        if (identity.isEmpty()) {
+            connection.close(new CloseReason(POLICY_VIOLATION, "not authenticated")).subscribe().with(ignored -> {
+            }, failure -> Log.debugf("closing %s failed: %s", connection.id(), failure.toString()));
+            return;
+        }
+        hub.open(connection.id(), identity.get(), transport(connection));
     }
 
     /**
@@ -83,6 +98,11 @@ public class LiveChannelEndpoint {
 
     /** Every SUBSCRIBE is answered: confirmed, or refused with a reason. */
     private Uni<Void> subscribe(LiveSession session, ClientCommand command) {
+        Optional<String> refusal = Channels.refusal(session.identity(), command.channel());
+        if (refusal.isPresent()) {
+            reply(session, ServerMessages.error(ErrorCode.AUTHORIZATION_ERROR.name(), refusal.get(), command.channel()));
+            return Uni.createFrom().voidItem();
+        }
         if (!session.subscriptions().containsKey(command.channel())
                 && hub.subscriptionCount(session) >= maxSubscriptions) {
             reply(session, ServerMessages.error(ErrorCode.VALIDATION_ERROR.name(),

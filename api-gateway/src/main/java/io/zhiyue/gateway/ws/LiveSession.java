@@ -1,5 +1,7 @@
 package io.zhiyue.gateway.ws;
 
+import io.zhiyue.gateway.security.Identity;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,16 +12,23 @@ public final class LiveSession {
     private final String id;
     private final ConnectionOutbox outbox;
     private final ConnectionOutbox.Transport transport;
+    private final Identity identity;
     private final Map<String, ChannelSubscription> subscriptions = new ConcurrentHashMap<>();
 
-    LiveSession(String id, ConnectionOutbox.Transport transport, int capacity, int hardLimit) {
+    LiveSession(String id, Identity identity, ConnectionOutbox.Transport transport, int capacity, int hardLimit) {
         this.id = id;
+        this.identity = identity;
         this.transport = transport;
         this.outbox = new ConnectionOutbox(transport, capacity, hardLimit);
     }
 
     public String id() {
         return id;
+    }
+
+    /** Who opened the connection (verified on upgrade); every subscription is judged against it. */
+    public Identity identity() {
+        return identity;
     }
 
     ConnectionOutbox.Offer send(OutboundMessage message) {

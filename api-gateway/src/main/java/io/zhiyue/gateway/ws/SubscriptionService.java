@@ -7,6 +7,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.zhiyue.gateway.config.GatewayConfig;
 import io.zhiyue.gateway.stream.LiveEvent;
 import io.zhiyue.gateway.stream.RecentKeys;
+import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.stream.StreamId;
 import io.zhiyue.shared.stream.Streams;
 import io.zhiyue.streams.tail.StreamHistory;
@@ -65,7 +66,13 @@ public class SubscriptionService {
     /** Registers, then sends the status with the snapshot first and goes live. */
     private Uni<Void> withSnapshot(LiveSession session, String channel, Function<JsonNode, ObjectNode> status) {
         ChannelHub.Registration registration = hub.register(session, channel, null);
-        return snapshots.snapshotOf(channel, registration.sequence()).invoke(snapshot -> {
+        return snapshots.snapshotOf(session.identity().tenant(), channel, registration.sequence()).invoke(snapshot -> {
+            if (snapshot == JobSnapshots.NOT_FOUND) {
+                hub.unregister(session, channel);
+                session.send(OutboundMessage.essential(null, ServerMessages.error(ErrorCode.RECORD_NOT_FOUND.name(),
+                        "no such job", channel)));
+                return;
+            }
             ChannelSubscription subscription = registration.subscription();
             subscription.sendFirst(ServerMessages.subscriptionStatus(channel, registration.position().orElse(null),
                     status.apply(snapshot)));
@@ -91,7 +98,7 @@ public class SubscriptionService {
             StreamHistory.Page page = history.pageAfter(Streams.EVENTS, after, config.replayPageSize());
             for (StreamHistory.Entry entry : page.entries()) {
                 Optional<LiveEvent> event = LiveEvent.of(entry.id(), entry.envelope()).stream()
-                        .filter(candidate -> candidate.channel().equals(channel)).findFirst();
+                        .filter(candidate -> candidate.route().equals(subscription.route())).findFirst();
                 if (event.isEmpty() || !replayed.firstTime(entry.envelope().key())) {
                     continue;
                 }

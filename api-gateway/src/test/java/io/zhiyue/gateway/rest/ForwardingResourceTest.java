@@ -82,8 +82,8 @@ class ForwardingResourceTest {
                 .header("X-Request-Id", equalTo("req-" + examId))
                 .body("path", equalTo("/api/v1/exams/" + examId))
                 .body("tenant", equalTo("demo-school"))
-                .body("subject", equalTo("anonymous"))
-                .body("roles", equalTo("teacher"))
+                .body("subject", equalTo("teacher-test"))
+                .body("roles", equalTo("admin,teacher,chief,platform-admin"))
                 .body("requestId", equalTo("req-" + examId));
 
         GradingStub.Recorded forwarded = grading.last("GET", "/api/v1/exams/" + examId);

@@ -3,6 +3,7 @@ package io.zhiyue.gateway.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.zhiyue.gateway.support.TestTokens;
 import io.zhiyue.gateway.stream.JobVersions;
 import io.zhiyue.gateway.support.GradingStub;
 import io.zhiyue.gateway.support.InjectCacheStub;
@@ -92,7 +93,7 @@ class JobReadModelRoutingTest {
         cache.respond("GET", "/api/v1/jobs/" + job, 200, "application/json",
                 "{\"id\":\"" + job + "\",\"state\":\"EXECUTING\",\"version\":9}");
 
-        JsonNode snapshot = snapshots.snapshotOf("job:" + job, 0).await().atMost(Duration.ofSeconds(10));
+        JsonNode snapshot = snapshots.snapshotOf(TestTokens.TENANT, "job:" + job, 0).await().atMost(Duration.ofSeconds(10));
 
         assertThat(snapshot.path("version").asLong()).isEqualTo(9);
         assertThat(cache.last("GET", "/api/v1/jobs/" + job).query().get("minVersion")).isEqualTo(List.of("9"));

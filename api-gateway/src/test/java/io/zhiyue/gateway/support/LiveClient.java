@@ -32,8 +32,18 @@ public final class LiveClient implements AutoCloseable {
                 .join();
     }
 
+    /** Connects as {@link TestTokens#staff()}. */
     public static LiveClient connect(URI httpUri) {
-        return new LiveClient(URI.create(httpUri.toString().replaceFirst("^http", "ws")), false);
+        return connect(httpUri, TestTokens.staff());
+    }
+
+    /** Connects with {@code token} as the {@code access_token} query parameter. */
+    public static LiveClient connect(URI httpUri, String token) {
+        return new LiveClient(withToken(httpUri, token), false);
+    }
+
+    private static URI withToken(URI httpUri, String token) {
+        return URI.create(httpUri.toString().replaceFirst("^http", "ws") + "?access_token=" + token);
     }
 
     /**
@@ -41,7 +51,7 @@ public final class LiveClient implements AutoCloseable {
      * background: the server's writes back up once the socket buffers are full.
      */
     public static LiveClient connectStalled(URI httpUri) {
-        return new LiveClient(URI.create(httpUri.toString().replaceFirst("^http", "ws")), true);
+        return new LiveClient(withToken(httpUri, TestTokens.staff()), true);
     }
 
     public LiveClient send(String text) {

@@ -10,6 +10,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.zhiyue.gateway.support.GradingStub;
 import io.zhiyue.gateway.support.InjectGradingStub;
 import io.zhiyue.gateway.support.LiveClient;
+import io.zhiyue.gateway.support.TestTokens;
 import io.zhiyue.gateway.support.StubbedGradingProfile;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
@@ -19,6 +20,7 @@ import io.zhiyue.shared.event.ReviewItemChanged;
 import io.zhiyue.shared.event.SystemStatus;
 import io.zhiyue.shared.stream.StreamId;
 import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -236,7 +238,7 @@ class LiveChannelTest {
             JsonNode status = awaitStatus(client, "system");
             assertThat(status.path("data").path("snapshot").isNull()).isTrue();
 
-            append(EventType.SYSTEM_STATUS, "system-status:" + instance,
+            appendAs(TenantHeaders.PLATFORM_TENANT, EventType.SYSTEM_STATUS, "system-status:" + instance,
                     new SystemStatus("probe", instance, "UP", Instant.now()));
 
             JsonNode event = client.awaitMessage(m -> "system".equals(m.path("channel").asText())
@@ -343,7 +345,11 @@ class LiveChannelTest {
     }
 
     private String append(EventType type, String key, Object payload) {
-        return stream().xadd(Streams.EVENTS, Envelope.of(type, "demo-school", key, payload, null).toFields());
+        return appendAs(TestTokens.TENANT, type, key, payload);
+    }
+
+    private String appendAs(String tenant, EventType type, String key, Object payload) {
+        return stream().xadd(Streams.EVENTS, Envelope.of(type, tenant, key, payload, null).toFields());
     }
 
     private StreamCommands<String, String, String> stream() {
