@@ -655,7 +655,7 @@ final class SqlQueries {
     static final String ANSWER_GROUPS_CREATED =
             "SELECT id, created_at FROM answer_groups WHERE tenant_id = $1 AND id = ANY($2::uuid[])";
     static final String FIND_ANSWER_GROUP = """
-            SELECT g.id, g.question_id, g.rubric_id, q.exam_id, q.max_score, q.score_step
+            SELECT g.id, g.question_id, q.number, g.rubric_id, q.exam_id, q.max_score, q.score_step
             FROM answer_groups g JOIN questions q ON q.id = g.question_id
             WHERE g.tenant_id = $1 AND g.id = $2""";
     /** One teacher mark per member of the snapshot, under the group's version; the row count is how many. */
