@@ -6,6 +6,7 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.model.Exam;
 import io.zhiyue.grading.model.ExamCreate;
+import io.zhiyue.grading.model.ExamRelease;
 import io.zhiyue.grading.model.JobCreate;
 import io.zhiyue.grading.model.MarkerAllocation;
 import io.zhiyue.grading.model.MarkerQuality;
@@ -23,6 +24,7 @@ import io.zhiyue.grading.service.GradingJobService;
 import io.zhiyue.grading.service.MarkerIdentity;
 import io.zhiyue.grading.service.MarkerService;
 import io.zhiyue.grading.service.QualityService;
+import io.zhiyue.grading.service.ReleaseService;
 import io.zhiyue.grading.service.ReviewService;
 import io.zhiyue.grading.service.SubmissionService;
 import io.zhiyue.grading.service.TeacherMarkService;
@@ -64,12 +66,14 @@ public class ExamResource {
     private final TeacherMarkService teacherMarks;
     private final MarkerService markers;
     private final QualityService quality;
+    private final ReleaseService releases;
     private final ObjectMapper json;
 
     public ExamResource(ExamService exams, SubmissionService submissions, GradingJobService jobs,
             ReviewService reviews, TeacherMarkService teacherMarks, MarkerService markers, QualityService quality,
-            ObjectMapper json) {
+            ReleaseService releases, ObjectMapper json) {
         this.json = json;
+        this.releases = releases;
         this.markers = markers;
         this.quality = quality;
         this.reviews = reviews;
@@ -163,6 +167,18 @@ public class ExamResource {
             @PathParam("examId") UUID examId, InputStream body) {
         return teacherMarks.upload(Tenant.of(tenant), examId, UploadFormats.marksCsv(body),
                 MarkerIdentity.of(subject, roles));
+    }
+
+    /**
+     * Releases the exam's results to its students (a teacher's action): {@code {examId, releasedAt, releasedBy}}.
+     * Releasing again answers the first release unchanged.
+     */
+    @POST
+    @Path("/{examId}/release")
+    public Uni<ExamRelease> release(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @PathParam("examId") UUID examId) {
+        String releasedBy = subject == null || subject.isBlank() ? null : subject.trim();
+        return releases.release(Tenant.of(tenant), examId, releasedBy);
     }
 
     /** Who marks which questions: {@code {markers: [{markerId, questionNumbers, chief?}], recheckEvery?}}, replaced whole. */
