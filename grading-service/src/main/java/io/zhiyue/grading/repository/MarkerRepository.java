@@ -85,7 +85,8 @@ public class MarkerRepository {
     }
 
     /** What the exam's allocation gives the marker for the question. */
-    public Uni<MarkerAssignment> assignment(SqlConnection connection, UUID examId, String markerId, int questionNumber) {
+    public Uni<MarkerAssignment> assignment(SqlConnection connection, UUID examId, String markerId,
+            int questionNumber) {
         return connection.preparedQuery(SqlQueries.MARKER_ASSIGNMENT)
                 .execute(Tuple.of(examId, markerId, questionNumber))
                 .map(rows -> Rows.first(rows, row -> new MarkerAssignment(row.getBoolean("allocated"),

@@ -33,8 +33,8 @@ public class ReviewItemResource {
 
     /**
      * Body {@code {score, markerId, chief?, reason?}} ({@code markerId} and {@code chief} are the gateway's
-     * subject and roles when it names the caller, see {@link MarkerIdentity}); answers the item as that marker may now see it (with the
-     * {@code sagaId} of the score-override saga when the mark changed a COMPLETED job's score).
+     * subject and roles when it names the caller, see {@link MarkerIdentity}); answers the item as that marker may
+     * now see it (with the {@code sagaId} of the score-override saga when the mark changed a COMPLETED job's score).
      */
     @POST
     @Path("/{itemId}/marks")

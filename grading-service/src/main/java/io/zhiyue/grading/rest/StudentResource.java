@@ -30,7 +30,7 @@ public class StudentResource {
         this.releases = releases;
     }
 
-    /** {@code {items: [{examId, examTitle, questionNumber, score, maxScore, releasedAt}]}}, by release then question. */
+    /** {@code {items: [{examId, examTitle, questionNumber, score, maxScore, releasedAt}]}}, by release, question. */
     @GET
     @Path("/{studentId}/results")
     public Uni<StudentResults> results(@HeaderParam(TenantHeaders.TENANT) String tenant,

@@ -91,10 +91,11 @@ public class ReviewService {
      * Records a person's mark; answers the item as that marker may now see it. A mark on an item
      * leased to another marker is refused (409), as is one by a marker the exam's allocation does not
      * give the question (403; {@link MarkerIdentity#mayMark}: a teacher, chief or admin named by the gateway marks
-     * any question, a mere marker only one its allocation gives it). {@code marker} says who marks. A mark on an answer served to the marker again (回评) is kept as a
-     * re-check only and changes nothing else. A mark that changes the score of a COMPLETED job's answer changes a
-     * published result: it is the first step of the score-override saga, which takes it to the cache and the
-     * student (the item names the saga; a compensated saga takes the mark back and the item returns to the queue).
+     * any question, a mere marker only one its allocation gives it). {@code marker} says who marks. A mark on an
+     * answer served to the marker again (回评) is kept as a re-check only and changes nothing else. A mark that
+     * changes the score of a COMPLETED job's answer changes a published result: it is the first step of the
+     * score-override saga, which takes it to the cache and the student (the item names the saga; a compensated saga
+     * takes the mark back and the item returns to the queue).
      */
     @WithSpan
     public Uni<ReviewItem> mark(String tenant, UUID itemId, MarkRequest request, MarkerIdentity marker) {

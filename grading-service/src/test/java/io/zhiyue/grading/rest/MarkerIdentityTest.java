@@ -82,7 +82,8 @@ class MarkerIdentityTest {
         as("alice", "teacher").contentType(ContentType.JSON).body(Map.of("score", 3, "markerId", "mallory"))
                 .when().post("/api/v1/review-items/" + item + "/marks").then().statusCode(200)
                 .body("state", equalTo("RESOLVED")).body("marks.markerId", contains("alice"));
-        assertThat(column("SELECT marker_id FROM review_marks WHERE review_item_id = $1", item)).containsExactly("alice");
+        assertThat(column("SELECT marker_id FROM review_marks WHERE review_item_id = $1", item))
+                .containsExactly("alice");
 
         // the queue leases to the subject, not to the body's marker
         String leased = as("bob", "teacher").contentType(ContentType.JSON).body(Map.of("markerId", "mallory"))
@@ -94,7 +95,8 @@ class MarkerIdentityTest {
         as("carol", "teacher").contentType(ContentType.JSON)
                 .body(List.of(Map.of("studentId", "i-1", "questionNumber", 1, "score", 2, "markerId", "mallory")))
                 .when().post("/api/v1/exams/" + examId + "/marks").then().statusCode(200).body("accepted", equalTo(1));
-        as("carol", "teacher").contentType("text/csv").body("student_id,question_number,score,marker_id\ni-0,1,1,mallory\n")
+        as("carol", "teacher").contentType("text/csv")
+                .body("student_id,question_number,score,marker_id\ni-0,1,1,mallory\n")
                 .when().post("/api/v1/exams/" + examId + "/marks").then().statusCode(200).body("accepted", equalTo(1));
         // an answer group mark
         String group = groupOf(question2, "two-b");
@@ -170,7 +172,8 @@ class MarkerIdentityTest {
     }
 
     private static ValidatableResponse mark(RequestSpecification caller, String itemId, double score, boolean chief) {
-        return caller.contentType(ContentType.JSON).body(Map.of("score", score, "markerId", "body-marker", "chief", chief))
+        return caller.contentType(ContentType.JSON)
+                .body(Map.of("score", score, "markerId", "body-marker", "chief", chief))
                 .when().post("/api/v1/review-items/" + itemId + "/marks").then();
     }
 
