@@ -41,7 +41,8 @@ public class AnswerGroupRepository {
     }
 
     /** A stored group with the question it belongs to, as a mark on it is checked and stored. */
-    public record StoredGroup(UUID id, UUID questionId, UUID examId, UUID rubricId, ScoreScale scale) {
+    public record StoredGroup(UUID id, UUID questionId, int questionNumber, UUID examId, UUID rubricId,
+            ScoreScale scale) {
     }
 
     /** An open review item of a member; {@code blind}: double-marked or an audit item. */
@@ -177,7 +178,7 @@ public class AnswerGroupRepository {
     public Uni<StoredGroup> find(String tenant, UUID groupId) {
         return pool.preparedQuery(SqlQueries.FIND_ANSWER_GROUP).execute(Tuple.of(tenant, groupId))
                 .map(rows -> Rows.first(rows, row -> new StoredGroup(row.getUUID("id"), row.getUUID("question_id"),
-                        row.getUUID("exam_id"), row.getUUID("rubric_id"), scale(row))));
+                        row.getInteger("number"), row.getUUID("exam_id"), row.getUUID("rubric_id"), scale(row))));
     }
 
     /**

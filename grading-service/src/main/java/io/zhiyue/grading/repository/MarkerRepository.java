@@ -85,15 +85,22 @@ public class MarkerRepository {
     }
 
     /** What the exam's allocation gives the marker for the question. */
-    public Uni<MarkerAssignment> assignment(SqlConnection tx, UUID examId, String markerId, int questionNumber) {
-        return tx.preparedQuery(SqlQueries.MARKER_ASSIGNMENT).execute(Tuple.of(examId, markerId, questionNumber))
+    public Uni<MarkerAssignment> assignment(SqlConnection connection, UUID examId, String markerId,
+            int questionNumber) {
+        return connection.preparedQuery(SqlQueries.MARKER_ASSIGNMENT)
+                .execute(Tuple.of(examId, markerId, questionNumber))
                 .map(rows -> Rows.first(rows, row -> new MarkerAssignment(row.getBoolean("allocated"),
                         row.getBoolean("assigned"), row.getBoolean("chief"))));
     }
 
+    public Uni<MarkerAssignment> assignment(UUID examId, String markerId, int questionNumber) {
+        return pool.withConnection(connection -> assignment(connection, examId, markerId, questionNumber));
+    }
+
     /** The questions the marker marks in the exam. */
-    public Uni<MarkerQuestions> questionsOf(SqlConnection tx, String tenant, UUID examId, String markerId) {
-        return tx.preparedQuery(SqlQueries.MARKER_QUESTIONS).execute(Tuple.of(tenant, examId, markerId)).map(rows -> {
+    public Uni<MarkerQuestions> questionsOf(SqlConnection connection, String tenant, UUID examId, String markerId) {
+        Tuple arguments = Tuple.of(tenant, examId, markerId);
+        return connection.preparedQuery(SqlQueries.MARKER_QUESTIONS).execute(arguments).map(rows -> {
             if (rows.size() == 0) {
                 return new MarkerQuestions(null, false);
             }
@@ -107,6 +114,10 @@ public class MarkerRepository {
             }
             return new MarkerQuestions(numbers.toArray(new Integer[0]), chief);
         });
+    }
+
+    public Uni<MarkerQuestions> questionsOf(String tenant, UUID examId, String markerId) {
+        return pool.withConnection(connection -> questionsOf(connection, tenant, examId, markerId));
     }
 
     /** The exam's per-marker figures, by marker id. */

@@ -26,6 +26,33 @@ final class SqlQueries {
     static final String LIST_EXAMS = "SELECT id, title, subject, created_at FROM exams WHERE tenant_id = $1";
     static final String COUNT_EXAMS = "SELECT count(*) FROM exams WHERE tenant_id = $1";
 
+    // released results: a release row per exam, written once
+    /** The release of exam $2 by $3; no row when the tenant has no such exam or it was released already. */
+    static final String RELEASE_EXAM = """
+            INSERT INTO exam_releases (exam_id, tenant_id, released_by)
+            SELECT id, tenant_id, $3 FROM exams WHERE tenant_id = $1 AND id = $2
+            ON CONFLICT (exam_id) DO NOTHING
+            RETURNING exam_id, released_at, released_by""";
+    static final String FIND_RELEASE =
+            "SELECT exam_id, released_at, released_by FROM exam_releases WHERE tenant_id = $1 AND exam_id = $2";
+    /** The students who answered the exam, each once: they are told of its release. */
+    static final String EXAM_STUDENTS = """
+            SELECT DISTINCT student_id FROM submissions WHERE tenant_id = $1 AND exam_id = $2 ORDER BY student_id""";
+    /**
+     * Student $2's final scores in the tenant's released exams, by release then question: each exam's most
+     * recently completed job only (an answer still under review there shows nothing, never an older job's score).
+     */
+    static final String STUDENT_RESULTS = """
+            SELECT e.id AS exam_id, e.title, r.question_number, r.final_score, r.max_score, x.released_at
+            FROM exam_releases x
+            JOIN exams e ON e.id = x.exam_id
+            JOIN LATERAL (SELECT j.id FROM grading_jobs j
+                          WHERE j.tenant_id = x.tenant_id AND j.exam_id = x.exam_id AND j.state = 'COMPLETED'
+                          ORDER BY j.completed_at DESC NULLS LAST, j.created_at DESC, j.id DESC LIMIT 1) j ON true
+            JOIN results r ON r.job_id = j.id AND r.student_id = $2 AND r.status = 'DONE'
+            WHERE x.tenant_id = $1 AND r.final_score IS NOT NULL
+            ORDER BY x.released_at, x.exam_id, r.question_number""";
+
     // questions and rubrics
     static final String INSERT_QUESTION = """
             INSERT INTO questions (id, tenant_id, exam_id, number, prompt, max_score, score_step, reference_answer,
@@ -655,7 +682,7 @@ final class SqlQueries {
     static final String ANSWER_GROUPS_CREATED =
             "SELECT id, created_at FROM answer_groups WHERE tenant_id = $1 AND id = ANY($2::uuid[])";
     static final String FIND_ANSWER_GROUP = """
-            SELECT g.id, g.question_id, g.rubric_id, q.exam_id, q.max_score, q.score_step
+            SELECT g.id, g.question_id, q.number, g.rubric_id, q.exam_id, q.max_score, q.score_step
             FROM answer_groups g JOIN questions q ON q.id = g.question_id
             WHERE g.tenant_id = $1 AND g.id = $2""";
     /** One teacher mark per member of the snapshot, under the group's version; the row count is how many. */

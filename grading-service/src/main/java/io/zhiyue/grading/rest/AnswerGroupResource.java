@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.model.AnswerGroup.MarkReport;
 import io.zhiyue.grading.model.AnswerGroup.MarkRequest;
 import io.zhiyue.grading.service.AnswerGroupService;
+import io.zhiyue.grading.service.MarkerIdentity;
 import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.Consumes;
@@ -34,12 +35,16 @@ public class AnswerGroupResource {
         this.groups = groups;
     }
 
-    /** Body {@code {score, markerId, comment?}}; marks exactly the members of the stored group. */
+    /**
+     * Body {@code {score, markerId, comment?}} ({@code markerId}: the gateway's subject when it names the caller,
+     * see {@link MarkerIdentity}); marks exactly the members of the stored group.
+     */
     @POST
     @Path("/{groupId}/marks")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<MarkReport> mark(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("groupId") UUID groupId,
-            MarkRequest body) {
-        return groups.mark(Tenant.of(tenant), groupId, body);
+    public Uni<MarkReport> mark(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @HeaderParam(TenantHeaders.ROLES) String roles,
+            @PathParam("groupId") UUID groupId, MarkRequest body) {
+        return groups.mark(Tenant.of(tenant), groupId, body, MarkerIdentity.of(subject, roles));
     }
 }

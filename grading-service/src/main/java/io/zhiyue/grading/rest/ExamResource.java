@@ -6,6 +6,7 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.model.Exam;
 import io.zhiyue.grading.model.ExamCreate;
+import io.zhiyue.grading.model.ExamRelease;
 import io.zhiyue.grading.model.JobCreate;
 import io.zhiyue.grading.model.MarkerAllocation;
 import io.zhiyue.grading.model.MarkerQuality;
@@ -20,8 +21,10 @@ import io.zhiyue.grading.repository.ReviewRepository;
 import io.zhiyue.grading.repository.SubmissionRepository;
 import io.zhiyue.grading.service.ExamService;
 import io.zhiyue.grading.service.GradingJobService;
+import io.zhiyue.grading.service.MarkerIdentity;
 import io.zhiyue.grading.service.MarkerService;
 import io.zhiyue.grading.service.QualityService;
+import io.zhiyue.grading.service.ReleaseService;
 import io.zhiyue.grading.service.ReviewService;
 import io.zhiyue.grading.service.SubmissionService;
 import io.zhiyue.grading.service.TeacherMarkService;
@@ -63,12 +66,14 @@ public class ExamResource {
     private final TeacherMarkService teacherMarks;
     private final MarkerService markers;
     private final QualityService quality;
+    private final ReleaseService releases;
     private final ObjectMapper json;
 
     public ExamResource(ExamService exams, SubmissionService submissions, GradingJobService jobs,
             ReviewService reviews, TeacherMarkService teacherMarks, MarkerService markers, QualityService quality,
-            ObjectMapper json) {
+            ReleaseService releases, ObjectMapper json) {
         this.json = json;
+        this.releases = releases;
         this.markers = markers;
         this.quality = quality;
         this.reviews = reviews;
@@ -135,26 +140,45 @@ public class ExamResource {
         return submissions.upload(Tenant.of(tenant), examId, UploadFormats.submissionsCsv(body));
     }
 
-    /** Teacher marks, {@code [{studentId, questionNumber, score, points?, markerId, comment?}]}; bad rows reported. */
+    /**
+     * Teacher marks, {@code [{studentId, questionNumber, score, points?, markerId, comment?}]}; bad rows reported.
+     * Behind the gateway every row is the caller's mark, whatever its {@code markerId} (see {@link MarkerIdentity}).
+     */
     @POST
     @Path("/{examId}/marks")
     @Consumes(MediaType.APPLICATION_JSON)
     @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     @Blocking
     public UploadReport uploadMarksJson(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @HeaderParam(TenantHeaders.ROLES) String roles,
             @PathParam("examId") UUID examId, InputStream body) {
-        return teacherMarks.upload(Tenant.of(tenant), examId, UploadFormats.marksJson(body));
+        return teacherMarks.upload(Tenant.of(tenant), examId, UploadFormats.marksJson(body),
+                MarkerIdentity.of(subject, roles));
     }
 
-    /** Teacher marks as CSV {@code student_id,question_number,score,marker_id}. */
+    /** Teacher marks as CSV {@code student_id,question_number,score,marker_id}; the marker as for JSON. */
     @POST
     @Path("/{examId}/marks")
     @Consumes({"text/csv", MediaType.TEXT_PLAIN})
     @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     @Blocking
     public UploadReport uploadMarksCsv(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @HeaderParam(TenantHeaders.ROLES) String roles,
             @PathParam("examId") UUID examId, InputStream body) {
-        return teacherMarks.upload(Tenant.of(tenant), examId, UploadFormats.marksCsv(body));
+        return teacherMarks.upload(Tenant.of(tenant), examId, UploadFormats.marksCsv(body),
+                MarkerIdentity.of(subject, roles));
+    }
+
+    /**
+     * Releases the exam's results to its students (a teacher's action): {@code {examId, releasedAt, releasedBy}}.
+     * Releasing again answers the first release unchanged.
+     */
+    @POST
+    @Path("/{examId}/release")
+    public Uni<ExamRelease> release(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @PathParam("examId") UUID examId) {
+        String releasedBy = subject == null || subject.isBlank() ? null : subject.trim();
+        return releases.release(Tenant.of(tenant), examId, releasedBy);
     }
 
     /** Who marks which questions: {@code {markers: [{markerId, questionNumbers, chief?}], recheckEvery?}}, replaced whole. */
@@ -189,13 +213,17 @@ public class ExamResource {
         return quality.of(Tenant.of(tenant), examId);
     }
 
-    /** The next item of a marker's queue, leased to them: {@code {markerId, chief?, leaseSeconds?}}; 204 when empty. */
+    /**
+     * The next item of a marker's queue, leased to them: {@code {markerId, chief?, leaseSeconds?}} (the marker and
+     * chief flag from the gateway when it names the caller, see {@link MarkerIdentity}); 204 when empty.
+     */
     @POST
     @Path("/{examId}/review-items/next")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> nextReviewItem(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @HeaderParam(TenantHeaders.ROLES) String roles,
             @PathParam("examId") UUID examId, NextRequest body) {
-        return reviews.next(Tenant.of(tenant), examId, body)
+        return reviews.next(Tenant.of(tenant), examId, body, MarkerIdentity.of(subject, roles))
                 .map(item -> item == null ? Response.noContent().build() : Response.ok(item).build());
     }
 

@@ -3,6 +3,7 @@ package io.zhiyue.grading.rest;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.model.ReviewItem;
 import io.zhiyue.grading.model.ReviewItem.MarkRequest;
+import io.zhiyue.grading.service.MarkerIdentity;
 import io.zhiyue.grading.service.ReviewService;
 import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.tenant.TenantHeaders;
@@ -31,14 +32,16 @@ public class ReviewItemResource {
     }
 
     /**
-     * Body {@code {score, markerId, chief?, reason?}}; answers the item as that marker may now see it (with the
-     * {@code sagaId} of the score-override saga when the mark changed a COMPLETED job's score).
+     * Body {@code {score, markerId, chief?, reason?}} ({@code markerId} and {@code chief} are the gateway's
+     * subject and roles when it names the caller, see {@link MarkerIdentity}); answers the item as that marker may
+     * now see it (with the {@code sagaId} of the score-override saga when the mark changed a COMPLETED job's score).
      */
     @POST
     @Path("/{itemId}/marks")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<ReviewItem> mark(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("itemId") UUID itemId,
-            MarkRequest body) {
-        return reviews.mark(Tenant.of(tenant), itemId, body);
+    public Uni<ReviewItem> mark(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @HeaderParam(TenantHeaders.ROLES) String roles,
+            @PathParam("itemId") UUID itemId, MarkRequest body) {
+        return reviews.mark(Tenant.of(tenant), itemId, body, MarkerIdentity.of(subject, roles));
     }
 }

@@ -21,6 +21,7 @@ import io.zhiyue.grading.repository.AnswerGroupRepository.QuestionVersion;
 import io.zhiyue.grading.repository.AnswerGroupRepository.StoredGroup;
 import io.zhiyue.grading.repository.EmbeddingRepository;
 import io.zhiyue.grading.repository.ListQuery;
+import io.zhiyue.grading.repository.MarkerRepository;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.ZhiyueException;
@@ -70,11 +71,14 @@ public class AnswerGroupService {
     private final AnswerGroupRepository groups;
     private final EmbeddingRepository embeddings;
     private final ReviewService reviews;
+    private final MarkerRepository markers;
 
-    public AnswerGroupService(AnswerGroupRepository groups, EmbeddingRepository embeddings, ReviewService reviews) {
+    public AnswerGroupService(AnswerGroupRepository groups, EmbeddingRepository embeddings, ReviewService reviews,
+            MarkerRepository markers) {
         this.groups = groups;
         this.embeddings = embeddings;
         this.reviews = reviews;
+        this.markers = markers;
     }
 
     /** A group found now, with its representative answer as written. */
@@ -178,16 +182,17 @@ public class AnswerGroupService {
      * of their open review items.
      */
     @WithSpan
-    public Uni<MarkReport> mark(String tenant, UUID groupId, MarkRequest request) {
-        MarkRequest mark = validated(request);
+    public Uni<MarkReport> mark(String tenant, UUID groupId, MarkRequest request, MarkerIdentity marker) {
+        MarkRequest mark = validated(request, marker);
         return groups.find(tenant, groupId)
                 .onItem().ifNull().failWith(() -> ZhiyueException.notFound("answer group", groupId))
+                .call(group -> mayMark(group, mark.markerId(), marker))
                 .chain(group -> {
                     group.scale().requireValid(mark.score());
                     // the review items first: a marker the exam's allocation refuses is refused
                     // before anything is stored
                     return groups.openReviewItems(tenant, group)
-                            .chain(items -> resolveReviewItems(tenant, group, items, mark))
+                            .chain(items -> resolveReviewItems(tenant, group, items, mark, marker))
                             .chain(resolved -> groups.markMembers(tenant, group, mark.score(), mark.markerId(),
                                             mark.comment())
                                     .map(marked -> new MarkReport(groupId, marked, resolved.resolved(),
@@ -198,14 +203,28 @@ public class AnswerGroupService {
     private record Resolution(int resolved, int skippedBlind) {
     }
 
+    /**
+     * A caller that marks only what its allocation gives it is refused a group of another question (403), whether
+     * or not the group has open review items (those check it again as they are marked).
+     */
+    private Uni<Void> mayMark(StoredGroup group, String markerId, MarkerIdentity marker) {
+        if (!marker.allocatedOnly()) {
+            return Uni.createFrom().voidItem();
+        }
+        return markers.assignment(group.examId(), markerId, group.questionNumber()).chain(assignment ->
+                marker.mayMark(assignment.allocated(), assignment.assigned()) ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(new ZhiyueException(ErrorCode.AUTHORIZATION_ERROR, "marker "
+                                + markerId + " is not assigned question " + group.questionNumber() + " of this exam")));
+    }
+
     private Uni<Resolution> resolveReviewItems(String tenant, StoredGroup group, List<OpenItem> items,
-            MarkRequest mark) {
+            MarkRequest mark, MarkerIdentity marker) {
         List<UUID> single = items.stream().filter(item -> !item.blind()).map(OpenItem::id).toList();
         int skipped = items.size() - single.size();
         ReviewItem.MarkRequest asReviewMark = new ReviewItem.MarkRequest(mark.score(), mark.markerId(), false,
                 "answer group " + group.id(), null);
         return Multi.createFrom().iterable(single)
-                .onItem().transformToUniAndConcatenate(itemId -> resolve(tenant, itemId, asReviewMark))
+                .onItem().transformToUniAndConcatenate(itemId -> resolve(tenant, itemId, asReviewMark, marker))
                 .collect().asList()
                 .map(outcomes -> new Resolution((int) outcomes.stream().filter(Boolean::booleanValue).count(),
                         skipped));
@@ -215,8 +234,8 @@ public class AnswerGroupService {
      * Whether the mark resolved the item. An item resolved by someone else, or whose job was
      * cancelled, since the items were read is no longer this mark's to resolve.
      */
-    private Uni<Boolean> resolve(String tenant, UUID itemId, ReviewItem.MarkRequest mark) {
-        return reviews.mark(tenant, itemId, mark)
+    private Uni<Boolean> resolve(String tenant, UUID itemId, ReviewItem.MarkRequest mark, MarkerIdentity marker) {
+        return reviews.mark(tenant, itemId, mark, marker)
                 .map(item -> ReviewState.RESOLVED.name().equals(item.state()))
                 .onFailure(AnswerGroupService::overtaken).recoverWithItem(false);
     }
@@ -225,11 +244,13 @@ public class AnswerGroupService {
         return failure instanceof ZhiyueException e && e.code() == ErrorCode.ILLEGAL_STATE;
     }
 
-    private static MarkRequest validated(MarkRequest request) {
+    /** The mark as given, by the marker {@code marker} names (the gateway's subject over the body's). */
+    private static MarkRequest validated(MarkRequest request, MarkerIdentity marker) {
         if (request == null) {
             throw ZhiyueException.validation("body", "expected {score, markerId, comment?}");
         }
-        ExamService.failIfAny(MarkFields.markErrors(request.score(), request.markerId(), "comment", request.comment()));
-        return new MarkRequest(ScoreScale.normalise(request.score()), request.markerId().trim(), request.comment());
+        String markerId = marker.markerId(request.markerId());
+        ExamService.failIfAny(MarkFields.markErrors(request.score(), markerId, "comment", request.comment()));
+        return new MarkRequest(ScoreScale.normalise(request.score()), markerId.trim(), request.comment());
     }
 }

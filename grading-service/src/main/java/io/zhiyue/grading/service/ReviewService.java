@@ -90,15 +90,17 @@ public class ReviewService {
     /**
      * Records a person's mark; answers the item as that marker may now see it. A mark on an item
      * leased to another marker is refused (409), as is one by a marker the exam's allocation does not
-     * give the question (403). A mark on an answer served to the marker again (回评) is kept as a
-     * re-check only and changes nothing else. A mark that changes the score of a COMPLETED job's answer changes a
-     * published result: it is the first step of the score-override saga, which takes it to the cache and the
-     * student (the item names the saga; a compensated saga takes the mark back and the item returns to the queue).
+     * give the question (403; {@link MarkerIdentity#mayMark}: a teacher, chief or admin named by the gateway marks
+     * any question, a mere marker only one its allocation gives it). {@code marker} says who marks. A mark on an
+     * answer served to the marker again (回评) is kept as a re-check only and changes nothing else. A mark that
+     * changes the score of a COMPLETED job's answer changes a published result: it is the first step of the
+     * score-override saga, which takes it to the cache and the student (the item names the saga; a compensated saga
+     * takes the mark back and the item returns to the queue).
      */
     @WithSpan
-    public Uni<ReviewItem> mark(String tenant, UUID itemId, MarkRequest request) {
-        validate(request);
-        String markerId = request.markerId().trim();
+    public Uni<ReviewItem> mark(String tenant, UUID itemId, MarkRequest request, MarkerIdentity marker) {
+        validate(request, marker);
+        String markerId = marker.markerId(request.markerId()).trim();
         BigDecimal score = ScoreScale.normalise(request.score());
         return outbox.inTransaction((tx, events) -> reviews.lock(tx, tenant, itemId).chain(item -> {
             if (item == null) {
@@ -115,7 +117,7 @@ public class ReviewService {
                             markerView(item.with(item.state(), null), List.of(), false), null, null));
                 }
                 return markers.assignment(tx, item.examId(), markerId, item.questionNumber()).chain(assignment -> {
-                    if (assignment.allocated() && !assignment.assigned()) {
+                    if (!marker.mayMark(assignment.allocated(), assignment.assigned())) {
                         return Uni.createFrom().failure(new ZhiyueException(ErrorCode.AUTHORIZATION_ERROR, "marker "
                                 + markerId + " is not assigned question " + item.questionNumber() + " of this exam"));
                     }
@@ -125,7 +127,7 @@ public class ReviewService {
                     }
                     // chief is a role for arbitration only: a chief's other marks are ordinary (blind) marks
                     boolean chief = ReviewState.ARBITRATION.name().equals(item.state())
-                            && (Boolean.TRUE.equals(request.chief()) || assignment.chief());
+                            && (marker.chief(request.chief()) || assignment.chief());
                     return record(tx, events, tenant, item, markerId, chief, score, request);
                 });
             });
@@ -228,36 +230,40 @@ public class ReviewService {
 
     /**
      * The next item of the marker's queue, leased to them ({@code leaseSeconds}, default 10 min):
-     * only their questions when the exam allocates markers, arbitration only for a chief, never an
+     * only their questions ({@link MarkerIdentity#queueQuestions}), arbitration only for a chief, never an
      * item they marked or one another marker holds; oldest first, so the order is stable. After
      * every {@code recheckEvery} marks one of their marked answers comes back instead, blind (回评).
      * Null when their queue is empty.
      */
     @WithSpan
-    public Uni<ReviewItem> next(String tenant, UUID examId, NextRequest request) {
+    public Uni<ReviewItem> next(String tenant, UUID examId, NextRequest body, MarkerIdentity marker) {
         List<FieldError> errors = new ArrayList<>();
+        // when the gateway named the marker nothing else is needed
+        NextRequest request = body == null && marker.authenticated() ? new NextRequest(null, null, null) : body;
         if (request == null) {
             throw ZhiyueException.validation("body", "expected {markerId, chief?, leaseSeconds?}");
         }
-        MarkFields.add(errors, "markerId", MarkFields.markerProblem(request.markerId()));
+        String requested = marker.markerId(request.markerId());
+        MarkFields.add(errors, "markerId", MarkFields.markerProblem(requested));
         int leaseSeconds = request.leaseSeconds() == null ? DEFAULT_LEASE_SECONDS : request.leaseSeconds();
         if (leaseSeconds < 1 || leaseSeconds > MAX_LEASE_SECONDS) {
             errors.add(new FieldError("leaseSeconds", "must be between 1 and " + MAX_LEASE_SECONDS));
         }
         ExamService.failIfAny(errors);
-        String markerId = request.markerId().trim();
+        String markerId = requested.trim();
         return exams.find(tenant, examId).chain(() -> pool.withTransaction(tx -> markers
                 .questionsOf(tx, tenant, examId, markerId).chain(questions -> {
-                    if (questions.numbers() != null && questions.numbers().length == 0) {
+                    Integer[] numbers = marker.queueQuestions(questions.numbers());
+                    if (numbers != null && numbers.length == 0) {
                         return Uni.createFrom().failure(new ZhiyueException(ErrorCode.AUTHORIZATION_ERROR,
                                 "marker " + markerId + " is not assigned any question of this exam"));
                     }
-                    boolean chief = Boolean.TRUE.equals(request.chief()) || questions.chiefOfAny();
+                    boolean chief = marker.chief(request.chief()) || questions.chiefOfAny();
                     return reviews.serveRecheckIfDue(tx, tenant, examId, markerId).chain(recheck -> recheck != null
                             // served again blind: no earlier mark, no proposal, no final score
                             ? reviews.lock(tx, tenant, recheck)
                                     .map(row -> markerView(row.with(row.state(), null), List.of(), false))
-                            : reviews.leaseNext(tx, tenant, examId, markerId, questions.numbers(), chief, leaseSeconds)
+                            : reviews.leaseNext(tx, tenant, examId, markerId, numbers, chief, leaseSeconds)
                                     .map(row -> row == null ? null : markerView(row, List.of(), !row.blind())));
                 })));
     }
@@ -322,11 +328,12 @@ public class ReviewService {
                 row.finalScore(), row.createdAt(), row.leaseExpiresAt(), null);
     }
 
-    private static void validate(MarkRequest request) {
+    private static void validate(MarkRequest request, MarkerIdentity marker) {
         if (request == null) {
             throw ZhiyueException.validation("body", "expected {score, points?, markerId, chief?, reason?}");
         }
-        List<FieldError> errors = MarkFields.markErrors(request.score(), request.markerId(), "reason", request.reason());
+        List<FieldError> errors = MarkFields.markErrors(request.score(), marker.markerId(request.markerId()), "reason",
+                request.reason());
         MarkFields.add(errors, "points", MarkFields.pointsProblem(request.points()));
         ExamService.failIfAny(errors);
     }

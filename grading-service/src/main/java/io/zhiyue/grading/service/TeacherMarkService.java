@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.zhiyue.grading.marking.ScoreScale;
 import io.zhiyue.grading.model.MarkInput;
 import io.zhiyue.grading.model.UploadReport;
+import io.zhiyue.grading.repository.MarkerRepository;
 import io.zhiyue.grading.repository.TeacherMarkRepository;
 import io.zhiyue.grading.repository.TeacherMarkRepository.QuestionScale;
 import io.zhiyue.shared.error.ErrorCode;
@@ -30,22 +31,36 @@ public class TeacherMarkService {
 
     private final ExamService exams;
     private final TeacherMarkRepository marks;
+    private final MarkerRepository markers;
     private final Pool pool;
 
-    public TeacherMarkService(ExamService exams, TeacherMarkRepository marks, Pool pool) {
+    public TeacherMarkService(ExamService exams, TeacherMarkRepository marks, MarkerRepository markers, Pool pool) {
         this.exams = exams;
         this.marks = marks;
+        this.markers = markers;
         this.pool = pool;
     }
 
-    /** Stores the marks read as they arrive (see {@link ChunkedUpload}). Blocking: call it on a worker thread. */
+    /**
+     * Stores the marks read as they arrive (see {@link ChunkedUpload}). Blocking: call it on a worker thread.
+     * {@code marker} says who marked every row (the gateway's subject over each row's {@code markerId}); a caller
+     * that marks only what its allocation gives it has the rows of other questions rejected (AUTHORIZATION_ERROR).
+     */
     @WithSpan
-    public UploadReport upload(String tenant, UUID examId, UploadRows<MarkInput> rows) {
+    public UploadReport upload(String tenant, UUID examId, UploadRows<MarkInput> rows, MarkerIdentity marker) {
         exams.find(tenant, examId).await().atMost(ChunkedUpload.STEP_TIMEOUT);
         Map<Integer, QuestionScale> scales = marks.scales(tenant, examId).await().atMost(ChunkedUpload.STEP_TIMEOUT);
+        Set<Integer> allowed = marker.allocatedOnly() ? allocatedQuestions(tenant, examId, marker) : null;
         Set<String> seen = new HashSet<>();
-        return ChunkedUpload.run(pool, rows, (row, rejected) -> validate(row, scales, seen, rejected),
+        return ChunkedUpload.run(pool, rows, (row, rejected) -> validate(row, scales, marker, allowed, seen, rejected),
                 (connection, chunk, rejected) -> insert(connection, tenant, examId, chunk, rejected));
+    }
+
+    /** The questions the exam's allocation gives the caller (none when it allocates nobody). */
+    private Set<Integer> allocatedQuestions(String tenant, UUID examId, MarkerIdentity marker) {
+        Integer[] allocated = markers.questionsOf(tenant, examId, marker.subject())
+                .await().atMost(ChunkedUpload.STEP_TIMEOUT).numbers();
+        return Set.of(marker.queueQuestions(allocated));
     }
 
     private int insert(SqlConnection connection, String tenant, UUID examId, List<Numbered> chunk,
@@ -70,11 +85,18 @@ public class TeacherMarkService {
 
     /** A mark ready to store with its row number, or null when it is rejected (and reported). */
     private static Numbered validate(UploadRows.Row<MarkInput> row, Map<Integer, QuestionScale> scales,
-            Set<String> seen, ChunkedUpload.Rejections rejected) {
-        MarkInput input = row.input();
+            MarkerIdentity marker, Set<Integer> allowed, Set<String> seen, ChunkedUpload.Rejections rejected) {
+        MarkInput given = row.input();
+        MarkInput input = new MarkInput(given.studentId(), given.questionNumber(), given.score(), given.points(),
+                marker.markerId(given.markerId()), given.comment());
         String problem = problemWith(input, scales);
         if (problem != null) {
             return rejected.invalid(row.number(), problem);
+        }
+        if (allowed != null && !allowed.contains(input.questionNumber())) {
+            rejected.add(row.number(), ErrorCode.AUTHORIZATION_ERROR, "marker " + input.markerId().trim()
+                    + " is not assigned question " + input.questionNumber() + " of this exam");
+            return null;
         }
         String studentId = input.studentId().trim();
         if (!seen.add(studentId + "\u0000" + input.questionNumber())) {
