@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.zhiyue.gateway.ratelimit.RateLimiter;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem;
 import io.zhiyue.shared.json.JsonCodec;
@@ -31,10 +32,12 @@ public class BearerAuthentication {
     private static final String BEARER_PREFIX = "bearer ";
 
     private final TokenVerifier verifier;
+    private final RateLimiter limiter;
     private final AuthConfig config;
 
-    BearerAuthentication(TokenVerifier verifier, AuthConfig config) {
+    BearerAuthentication(TokenVerifier verifier, RateLimiter limiter, AuthConfig config) {
         this.verifier = verifier;
+        this.limiter = limiter;
         this.config = config;
     }
 
@@ -68,12 +71,33 @@ public class BearerAuthentication {
             refuse(context, requestId, "a bearer token is required", null);
             return;
         }
+        Identity identity;
         try {
-            carry(headers, verifier.verify(token.get()));
-            context.next();
+            identity = verifier.verify(token.get());
         } catch (InvalidToken e) {
             refuse(context, requestId, e.description(), e.description());
+            return;
         }
+        carry(headers, identity);
+        if (path.equals(WS_PATH)) {
+            // REST routes are limited after matching (RouteAccessFilter); an upgrade never reaches them
+            limitUpgrade(context, identity, requestId);
+        } else {
+            context.next();
+        }
+    }
+
+    private void limitUpgrade(RoutingContext context, Identity identity, String requestId) {
+        limiter.acquire(RouteClass.STREAMS, identity.tenant(), identity.subject()).subscribe().with(decision -> {
+            decision.headers().forEach(context.response()::putHeader);
+            if (decision.allowed()) {
+                context.next();
+            } else {
+                context.response().setStatusCode(ErrorCode.RATE_LIMITED.status())
+                        .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                        .end(JsonCodec.write(RateLimitedProblem.body(decision, WS_PATH, requestId)));
+            }
+        }, context::fail);
     }
 
     private static boolean isProtected(String path) {
