@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.model.AnswerGroup.MarkReport;
 import io.zhiyue.grading.model.AnswerGroup.MarkRequest;
 import io.zhiyue.grading.service.AnswerGroupService;
-import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -40,6 +39,6 @@ public class AnswerGroupResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<MarkReport> mark(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("groupId") UUID groupId,
             MarkRequest body) {
-        return groups.mark(Tenant.of(tenant), groupId, body);
+        return groups.mark(TenantHeaders.required(tenant), groupId, body);
     }
 }

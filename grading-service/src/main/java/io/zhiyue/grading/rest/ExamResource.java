@@ -25,7 +25,6 @@ import io.zhiyue.grading.service.QualityService;
 import io.zhiyue.grading.service.ReviewService;
 import io.zhiyue.grading.service.SubmissionService;
 import io.zhiyue.grading.service.TeacherMarkService;
-import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.grading.service.UploadFormats;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.error.ErrorCode;
@@ -81,20 +80,20 @@ public class ExamResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(@HeaderParam(TenantHeaders.TENANT) String tenant, ExamCreate request) {
-        return exams.create(Tenant.of(tenant), request)
+        return exams.create(TenantHeaders.required(tenant), request)
                 .map(exam -> Response.created(URI.create("/api/v1/exams/" + exam.id())).entity(exam).build());
     }
 
     @GET
     public Uni<Object> list(@HeaderParam(TenantHeaders.TENANT) String tenant, @Context UriInfo uri) {
         ListQuery query = ListQuery.parse(uri.getRequestUri().getRawQuery(), ExamRepository.LIST_SPEC);
-        return exams.list(Tenant.of(tenant), query).map(page -> FieldSelection.apply(page, query.fields()));
+        return exams.list(TenantHeaders.required(tenant), query).map(page -> FieldSelection.apply(page, query.fields()));
     }
 
     @GET
     @Path("/{examId}")
     public Uni<Exam> get(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("examId") UUID examId) {
-        return exams.find(Tenant.of(tenant), examId);
+        return exams.find(TenantHeaders.required(tenant), examId);
     }
 
     @POST
@@ -102,7 +101,7 @@ public class ExamResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> addQuestion(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, QuestionCreate request) {
-        return exams.addQuestion(Tenant.of(tenant), examId, request)
+        return exams.addQuestion(TenantHeaders.required(tenant), examId, request)
                 .map(question -> Response.created(URI.create("/api/v1/questions/" + question.id()))
                         .entity(question).build());
     }
@@ -111,7 +110,7 @@ public class ExamResource {
     @Path("/{examId}/questions")
     public Uni<PageResponse<Question>> questions(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId) {
-        return exams.questions(Tenant.of(tenant), examId)
+        return exams.questions(TenantHeaders.required(tenant), examId)
                 .map(list -> new PageResponse<>(list, 1, list.size(), list.size()));
     }
 
@@ -122,7 +121,7 @@ public class ExamResource {
     @Blocking
     public UploadReport uploadJson(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, InputStream body) {
-        return submissions.upload(Tenant.of(tenant), examId, UploadFormats.submissionsJson(body));
+        return submissions.upload(TenantHeaders.required(tenant), examId, UploadFormats.submissionsJson(body));
     }
 
     @POST
@@ -132,7 +131,7 @@ public class ExamResource {
     @Blocking
     public UploadReport uploadCsv(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, InputStream body) {
-        return submissions.upload(Tenant.of(tenant), examId, UploadFormats.submissionsCsv(body));
+        return submissions.upload(TenantHeaders.required(tenant), examId, UploadFormats.submissionsCsv(body));
     }
 
     /** Teacher marks, {@code [{studentId, questionNumber, score, points?, markerId, comment?}]}; bad rows reported. */
@@ -143,7 +142,7 @@ public class ExamResource {
     @Blocking
     public UploadReport uploadMarksJson(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, InputStream body) {
-        return teacherMarks.upload(Tenant.of(tenant), examId, UploadFormats.marksJson(body));
+        return teacherMarks.upload(TenantHeaders.required(tenant), examId, UploadFormats.marksJson(body));
     }
 
     /** Teacher marks as CSV {@code student_id,question_number,score,marker_id}. */
@@ -154,7 +153,7 @@ public class ExamResource {
     @Blocking
     public UploadReport uploadMarksCsv(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, InputStream body) {
-        return teacherMarks.upload(Tenant.of(tenant), examId, UploadFormats.marksCsv(body));
+        return teacherMarks.upload(TenantHeaders.required(tenant), examId, UploadFormats.marksCsv(body));
     }
 
     /** Who marks which questions: {@code {markers: [{markerId, questionNumbers, chief?}], recheckEvery?}}, replaced whole. */
@@ -163,14 +162,14 @@ public class ExamResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<MarkerAllocation> replaceMarkers(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, MarkerAllocation body) {
-        return markers.replace(Tenant.of(tenant), examId, body);
+        return markers.replace(TenantHeaders.required(tenant), examId, body);
     }
 
     @GET
     @Path("/{examId}/markers")
     public Uni<MarkerAllocation> markers(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId) {
-        return markers.allocation(Tenant.of(tenant), examId);
+        return markers.allocation(TenantHeaders.required(tenant), examId);
     }
 
     /** Per marker: marks, speed, deviation from final scores, self-consistency on answers served again (回评). */
@@ -178,7 +177,7 @@ public class ExamResource {
     @Path("/{examId}/markers/quality")
     public Uni<MarkerQuality> markerQuality(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId) {
-        return markers.quality(Tenant.of(tenant), examId);
+        return markers.quality(TenantHeaders.required(tenant), examId);
     }
 
     /** The AI's quality per ai-mode question, from blind checks only. */
@@ -186,7 +185,7 @@ public class ExamResource {
     @Path("/{examId}/quality")
     public Uni<QuestionQuality> quality(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId) {
-        return quality.of(Tenant.of(tenant), examId);
+        return quality.of(TenantHeaders.required(tenant), examId);
     }
 
     /** The next item of a marker's queue, leased to them: {@code {markerId, chief?, leaseSeconds?}}; 204 when empty. */
@@ -195,7 +194,7 @@ public class ExamResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> nextReviewItem(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, NextRequest body) {
-        return reviews.next(Tenant.of(tenant), examId, body)
+        return reviews.next(TenantHeaders.required(tenant), examId, body)
                 .map(item -> item == null ? Response.noContent().build() : Response.ok(item).build());
     }
 
@@ -205,7 +204,7 @@ public class ExamResource {
     public Uni<Object> listReviewItems(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, @Context UriInfo uri) {
         ListQuery query = ListQuery.parse(uri.getRequestUri().getRawQuery(), ReviewRepository.LIST_SPEC);
-        return reviews.list(Tenant.of(tenant), examId, query).map(page -> FieldSelection.apply(page, query.fields()));
+        return reviews.list(TenantHeaders.required(tenant), examId, query).map(page -> FieldSelection.apply(page, query.fields()));
     }
 
     @GET
@@ -213,14 +212,14 @@ public class ExamResource {
     public Uni<Object> listSubmissions(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, @Context UriInfo uri) {
         ListQuery query = ListQuery.parse(uri.getRequestUri().getRawQuery(), SubmissionRepository.LIST_SPEC);
-        return submissions.list(Tenant.of(tenant), examId, query).map(page -> FieldSelection.apply(page, query.fields()));
+        return submissions.list(TenantHeaders.required(tenant), examId, query).map(page -> FieldSelection.apply(page, query.fields()));
     }
 
     @POST
     @Path("/{examId}/grading-jobs")
     public Uni<Response> createJob(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("examId") UUID examId,
             byte[] body) {
-        return jobs.create(Tenant.of(tenant), examId, jobSettings(body))
+        return jobs.create(TenantHeaders.required(tenant), examId, jobSettings(body))
                 .map(job -> Response.created(URI.create("/api/v1/grading-jobs/" + job.id())).entity(job).build());
     }
 

@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.model.ReviewItem;
 import io.zhiyue.grading.model.ReviewItem.MarkRequest;
 import io.zhiyue.grading.service.ReviewService;
-import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -39,6 +38,6 @@ public class ReviewItemResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<ReviewItem> mark(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("itemId") UUID itemId,
             MarkRequest body) {
-        return reviews.mark(Tenant.of(tenant), itemId, body);
+        return reviews.mark(TenantHeaders.required(tenant), itemId, body);
     }
 }
