@@ -188,7 +188,8 @@ class FaultToleranceIT {
     private static HttpRequest checkpointPut() {
         URI uri = suite.checkpointProcess().url().resolve("/api/v1/checkpoints/" + UUID.randomUUID() + "/llm.b0/"
                 + UUID.randomUUID());
-        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+        return GatewayClient.directRequest(uri).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"state\":{\"replies\":{}}}")).build();
     }
 

@@ -347,8 +347,8 @@ class GradingEndToEndIT {
         await().atMost(GRADING).until(() -> gateway.job(jobId).isFinal());
 
         // straight to each service: the read model reaches the version grading-service holds, with the same state
-        Job fromGrading = new GatewayClient(suite.grading(0).url()).job(jobId);
-        GatewayClient cache = new GatewayClient(suite.cacheProcess().url());
+        Job fromGrading = GatewayClient.direct(suite.grading(0).url()).job(jobId);
+        GatewayClient cache = GatewayClient.direct(suite.cacheProcess().url());
         await("the read model at the job's last version").atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(cache.getJson("jobs/" + jobId).path("version").asLong())
                         .isEqualTo(fromGrading.version()));
@@ -473,7 +473,7 @@ class GradingEndToEndIT {
                 .orElseThrow();
         OsProcesses.signal("STOP", List.of(victim.pid()));
         java.net.http.HttpResponse<String> started = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(starter.url().resolve("/api/v1/grading-jobs/" + jobId + "/start"))
+                GatewayClient.directRequest(starter.url().resolve("/api/v1/grading-jobs/" + jobId + "/start"))
                         .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(started.statusCode()).as("start: %s", started.body()).isEqualTo(200);

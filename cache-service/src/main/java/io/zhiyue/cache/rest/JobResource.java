@@ -41,7 +41,7 @@ public class JobResource {
             @QueryParam("minVersion") String minVersion) {
         UUID id = parse(jobId);
         Long version = minVersion(minVersion);
-        return jobs.read(TenantHeaders.tenantOrDefault(tenant), id, version).map(found -> {
+        return jobs.read(TenantHeaders.required(tenant), id, version).map(found -> {
             if (found == null) {
                 throw new ZhiyueException(ErrorCode.RECORD_NOT_FOUND, version == null
                         ? "the read model has not seen job " + jobId

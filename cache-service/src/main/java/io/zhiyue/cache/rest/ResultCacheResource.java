@@ -67,7 +67,7 @@ public class ResultCacheResource {
             refs.add(new ResultRef(text(entry, "questionVersion"), text(entry, "key")));
         }
         throwIfAny(errors);
-        return results.lookup(TenantHeaders.tenantOrDefault(tenant), refs).map(found -> Response.ok(found.hits())
+        return results.lookup(TenantHeaders.required(tenant), refs).map(found -> Response.ok(found.hits())
                 .header(CACHE_SOURCE, found.deepest().label()).build());
     }
 
@@ -89,7 +89,7 @@ public class ResultCacheResource {
             toStore.add(new ResultEntry(text(entry, "questionVersion"), text(entry, "key"), entry.get("value")));
         }
         throwIfAny(errors);
-        return results.put(TenantHeaders.tenantOrDefault(tenant), toStore);
+        return results.put(TenantHeaders.required(tenant), toStore);
     }
 
     @DELETE
@@ -97,7 +97,7 @@ public class ResultCacheResource {
     @Operation(summary = "Invalidate one entry: gone from PostgreSQL, Redis and every instance's memory")
     public Uni<Response> invalidate(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("questionVersion") String questionVersion, @PathParam("key") String key) {
-        return results.invalidate(TenantHeaders.tenantOrDefault(tenant), questionVersion, key)
+        return results.invalidate(TenantHeaders.required(tenant), questionVersion, key)
                 .map(done -> Response.noContent().build());
     }
 
@@ -106,7 +106,7 @@ public class ResultCacheResource {
     @Operation(summary = "Invalidate every entry of a question version, in every layer and instance")
     public Uni<Response> invalidateQuestionVersion(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("questionVersion") String questionVersion) {
-        return results.invalidateQuestionVersion(TenantHeaders.tenantOrDefault(tenant), questionVersion)
+        return results.invalidateQuestionVersion(TenantHeaders.required(tenant), questionVersion)
                 .map(done -> Response.noContent().build());
     }
 

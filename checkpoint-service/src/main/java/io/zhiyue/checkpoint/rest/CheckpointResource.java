@@ -66,7 +66,7 @@ public class CheckpointResource {
     @Operation(summary = "Put a checkpoint {state, metadata?, parentId?}; stored as a delta from its parent when smaller")
     public Uni<Response> put(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("threadId") UUID threadId,
             @PathParam("namespace") String namespace, @PathParam("checkpointId") UUID checkpointId, byte[] body) {
-        return store.put(tenant(tenant), threadId, namespace, checkpointId, putBody(body)).map(saved -> saved.created()
+        return store.put(TenantHeaders.required(tenant), threadId, namespace, checkpointId, putBody(body)).map(saved -> saved.created()
                 ? Response.created(location(saved.checkpoint())).entity(saved.checkpoint()).build()
                 : Response.ok(saved.checkpoint()).build());
     }
@@ -76,7 +76,7 @@ public class CheckpointResource {
     @Operation(summary = "The thread's newest checkpoint in the namespace, with its state")
     public Uni<Checkpoint> latest(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("threadId") UUID threadId,
             @PathParam("namespace") String namespace) {
-        return store.latest(tenant(tenant), threadId, namespace);
+        return store.latest(TenantHeaders.required(tenant), threadId, namespace);
     }
 
     @GET
@@ -84,7 +84,7 @@ public class CheckpointResource {
     @Operation(summary = "One checkpoint with its state, rebuilt and checked against its hash")
     public Uni<Checkpoint> get(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("threadId") UUID threadId,
             @PathParam("namespace") String namespace, @PathParam("checkpointId") UUID checkpointId) {
-        return store.get(tenant(tenant), threadId, namespace, checkpointId);
+        return store.get(TenantHeaders.required(tenant), threadId, namespace, checkpointId);
     }
 
     @GET
@@ -121,7 +121,7 @@ public class CheckpointResource {
         if (!errors.isEmpty()) {
             throw new ZhiyueException(ErrorCode.VALIDATION_ERROR, "invalid list parameters", errors);
         }
-        return store.list(tenant(tenant), threadId, namespace, before, metadata, pageSize);
+        return store.list(TenantHeaders.required(tenant), threadId, namespace, before, metadata, pageSize);
     }
 
     /** A new branch from a historic checkpoint: {@code {id?, metadata?}}; the id is made when left out. */
@@ -137,7 +137,7 @@ public class CheckpointResource {
         if (!errors.isEmpty()) {
             throw new ZhiyueException(ErrorCode.VALIDATION_ERROR, "invalid fork", errors);
         }
-        return store.fork(tenant(tenant), threadId, namespace, checkpointId, newId, request.get("metadata"))
+        return store.fork(TenantHeaders.required(tenant), threadId, namespace, checkpointId, newId, request.get("metadata"))
                 .map(saved -> Response.status(saved.created() ? 201 : 200).location(location(saved.checkpoint()))
                         .entity(saved.checkpoint()).build());
     }
@@ -147,16 +147,12 @@ public class CheckpointResource {
     @Operation(summary = "Delete every checkpoint of a thread, in every namespace")
     public Uni<Response> deleteThread(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("threadId") UUID threadId) {
-        return store.deleteThread(tenant(tenant), threadId).map(deleted -> Response.noContent().build());
+        return store.deleteThread(TenantHeaders.required(tenant), threadId).map(deleted -> Response.noContent().build());
     }
 
     private static URI location(Checkpoint checkpoint) {
         return URI.create("/api/v1/checkpoints/" + checkpoint.threadId() + "/" + checkpoint.namespace() + "/"
                 + checkpoint.id());
-    }
-
-    private static String tenant(String header) {
-        return TenantHeaders.tenantOrDefault(header);
     }
 
     /**

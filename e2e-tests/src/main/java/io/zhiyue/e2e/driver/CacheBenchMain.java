@@ -138,7 +138,7 @@ public final class CacheBenchMain {
                 body.append(rank == from ? "" : ",").append("{\"questionVersion\":\"").append(questionVersion)
                         .append("\",\"key\":\"k").append(rank).append("\",\"value\":{\"score\":1,\"confidence\":0.95}}");
             }
-            HttpResponse<String> stored = http.send(HttpRequest.newBuilder(results).header("Content-Type",
+            HttpResponse<String> stored = http.send(GatewayClient.directRequest(results).header("Content-Type",
                     "application/json").PUT(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (stored.statusCode() != 200) {
@@ -168,7 +168,7 @@ public final class CacheBenchMain {
                         String body = "{\"entries\":[{\"questionVersion\":\"" + questionVersion + "\",\"key\":\"k"
                                 + rank + "\"}]}";
                         try {
-                            HttpResponse<String> response = http.send(HttpRequest.newBuilder(lookup)
+                            HttpResponse<String> response = http.send(GatewayClient.directRequest(lookup)
                                     .header("Content-Type", "application/json")
                                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                                     HttpResponse.BodyHandlers.ofString());
@@ -279,7 +279,7 @@ public final class CacheBenchMain {
     }
 
     private static JsonNode get(HttpClient http, URI uri) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
+        HttpResponse<String> response = http.send(GatewayClient.directRequest(uri).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET " + uri + " answered " + response.statusCode() + ": "

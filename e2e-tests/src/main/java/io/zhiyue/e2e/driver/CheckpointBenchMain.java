@@ -71,7 +71,8 @@ public final class CheckpointBenchMain {
             change(state, random, 3);
             String id = UUID.randomUUID().toString();
             long started = System.nanoTime();
-            JsonNode put = send(http, HttpRequest.newBuilder(base.resolve("/api/v1/checkpoints/" + thread + "/bench/" + id))
+            JsonNode put = send(http, GatewayClient.directRequest(
+                            base.resolve("/api/v1/checkpoints/" + thread + "/bench/" + id))
                     .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(JsonCodec.mapper().writeValueAsBytes(
                             JsonCodec.mapper().createObjectNode().set("state", state)))).build(), 201);
@@ -88,8 +89,8 @@ public final class CheckpointBenchMain {
         for (int i = 0; i < n + WARM_UP; i++) {
             String id = newest.get(random.nextInt(newest.size()));
             long started = System.nanoTime();
-            send(http, HttpRequest.newBuilder(base.resolve("/api/v1/checkpoints/" + thread + "/bench/" + id)).GET()
-                    .build(), 200);
+            send(http, GatewayClient.directRequest(base.resolve("/api/v1/checkpoints/" + thread + "/bench/" + id))
+                    .GET().build(), 200);
             if (i >= WARM_UP) {
                 getMillis.add((System.nanoTime() - started) / 1e6);
             }
@@ -98,7 +99,7 @@ public final class CheckpointBenchMain {
                         + "get p50 %.1f p99 %.1f; stored %.3f of the full states%n", kilobytes, n, n, WARM_UP,
                 Stats.median(putMillis), Stats.percentile(putMillis, 0.99), Stats.median(getMillis),
                 Stats.percentile(getMillis, 0.99), (double) stored / full);
-        send(http, HttpRequest.newBuilder(base.resolve("/api/v1/checkpoints/" + thread)).DELETE().build(), 204);
+        send(http, GatewayClient.directRequest(base.resolve("/api/v1/checkpoints/" + thread)).DELETE().build(), 204);
     }
 
     private static void ratio(PrintStream out, HttpClient http, URI base, int checkpoints) throws Exception {
@@ -110,8 +111,9 @@ public final class CheckpointBenchMain {
         long full = 0;
         for (int i = 0; i < checkpoints; i++) {
             answers.add(answer(i, random));
-            JsonNode put = send(http, HttpRequest.newBuilder(base.resolve("/api/v1/checkpoints/" + thread + "/growth/"
-                            + UUID.randomUUID())).header("Content-Type", "application/json")
+            JsonNode put = send(http, GatewayClient.directRequest(
+                            base.resolve("/api/v1/checkpoints/" + thread + "/growth/" + UUID.randomUUID()))
+                    .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(JsonCodec.mapper().writeValueAsBytes(
                             JsonCodec.mapper().createObjectNode().set("state", state)))).build(), 201);
             stored += put.path("dataSizeBytes").asLong();
@@ -120,7 +122,7 @@ public final class CheckpointBenchMain {
         out.printf(Locale.ROOT, "storage ratio: a state growing by one answer per checkpoint, %d checkpoints: "
                         + "%,d bytes stored for %,d bytes of full states = %.3f (target here: under 0.2)%n",
                 checkpoints, stored, full, (double) stored / full);
-        send(http, HttpRequest.newBuilder(base.resolve("/api/v1/checkpoints/" + thread)).DELETE().build(), 204);
+        send(http, GatewayClient.directRequest(base.resolve("/api/v1/checkpoints/" + thread)).DELETE().build(), 204);
     }
 
     /** A marking run's state: answers with a score and the LLM's reply, about {@code bytes} as JSON. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.shared.tenant.TenantHeaders;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +24,8 @@ public final class GatewayClient {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private final URI base;
+    /** The tenant a service called directly is sent (services refuse a request without one); null for the gateway. */
+    private final String tenant;
     private final HttpClient http;
     private final ObjectMapper mapper = JsonCodec.mapper();
     /** The newest version of each job this client wrote: its reads ask for at least that (read your writes). */
@@ -30,11 +33,29 @@ public final class GatewayClient {
 
     /** @param gateway e.g. {@code http://localhost:8080} */
     public GatewayClient(URI gateway) {
-        this.base = URI.create(stripSlash(gateway.toString()) + "/");
+        this(gateway, null);
+    }
+
+    private GatewayClient(URI base, String tenant) {
+        this.base = URI.create(stripSlash(base.toString()) + "/");
+        this.tenant = tenant;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
+    }
+
+    /**
+     * The same API on a service called directly (same /api/v1 paths), as the gateway calls it: with the default
+     * tenant, since services refuse a request without one.
+     */
+    public static GatewayClient direct(URI service) {
+        return new GatewayClient(service, TenantHeaders.DEFAULT_TENANT);
+    }
+
+    /** A request straight to a service's /api/v1, with the tenant the gateway would pass. */
+    public static HttpRequest.Builder directRequest(URI serviceUri) {
+        return HttpRequest.newBuilder(serviceUri).header(TenantHeaders.TENANT, TenantHeaders.DEFAULT_TENANT);
     }
 
     public URI base() {
@@ -199,9 +220,10 @@ public final class GatewayClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve("api/v1/" + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("api/v1/" + path))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json, text/csv, application/problem+json");
+        return tenant == null ? request : request.header(TenantHeaders.TENANT, tenant);
     }
 
     private String send(HttpRequest request, int expectedStatus) {

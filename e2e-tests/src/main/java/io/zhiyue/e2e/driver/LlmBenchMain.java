@@ -128,8 +128,8 @@ public final class LlmBenchMain {
 
     private static double firstTokenMillis(HttpClient http, URI uri, ScriptedOpenAiServer llm)
             throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
-                .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = http.send(GatewayClient.directRequest(uri)
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(uri + " answered " + response.statusCode());
         }

@@ -5,7 +5,6 @@ import io.zhiyue.grading.model.AnswerGroup.MarkReport;
 import io.zhiyue.grading.model.AnswerGroup.MarkRequest;
 import io.zhiyue.grading.service.AnswerGroupService;
 import io.zhiyue.grading.service.MarkerIdentity;
-import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -45,6 +44,6 @@ public class AnswerGroupResource {
     public Uni<MarkReport> mark(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @HeaderParam(TenantHeaders.SUBJECT) String subject, @HeaderParam(TenantHeaders.ROLES) String roles,
             @PathParam("groupId") UUID groupId, MarkRequest body) {
-        return groups.mark(Tenant.of(tenant), groupId, body, MarkerIdentity.of(subject, roles));
+        return groups.mark(TenantHeaders.required(tenant), groupId, body, MarkerIdentity.of(subject, roles));
     }
 }

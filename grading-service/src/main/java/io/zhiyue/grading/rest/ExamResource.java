@@ -28,7 +28,6 @@ import io.zhiyue.grading.service.ReleaseService;
 import io.zhiyue.grading.service.ReviewService;
 import io.zhiyue.grading.service.SubmissionService;
 import io.zhiyue.grading.service.TeacherMarkService;
-import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.grading.service.UploadFormats;
 import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.error.ErrorCode;
@@ -86,20 +85,20 @@ public class ExamResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(@HeaderParam(TenantHeaders.TENANT) String tenant, ExamCreate request) {
-        return exams.create(Tenant.of(tenant), request)
+        return exams.create(TenantHeaders.required(tenant), request)
                 .map(exam -> Response.created(URI.create("/api/v1/exams/" + exam.id())).entity(exam).build());
     }
 
     @GET
     public Uni<Object> list(@HeaderParam(TenantHeaders.TENANT) String tenant, @Context UriInfo uri) {
         ListQuery query = ListQuery.parse(uri.getRequestUri().getRawQuery(), ExamRepository.LIST_SPEC);
-        return exams.list(Tenant.of(tenant), query).map(page -> FieldSelection.apply(page, query.fields()));
+        return exams.list(TenantHeaders.required(tenant), query).map(page -> FieldSelection.apply(page, query.fields()));
     }
 
     @GET
     @Path("/{examId}")
     public Uni<Exam> get(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("examId") UUID examId) {
-        return exams.find(Tenant.of(tenant), examId);
+        return exams.find(TenantHeaders.required(tenant), examId);
     }
 
     @POST
@@ -107,7 +106,7 @@ public class ExamResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> addQuestion(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, QuestionCreate request) {
-        return exams.addQuestion(Tenant.of(tenant), examId, request)
+        return exams.addQuestion(TenantHeaders.required(tenant), examId, request)
                 .map(question -> Response.created(URI.create("/api/v1/questions/" + question.id()))
                         .entity(question).build());
     }
@@ -116,7 +115,7 @@ public class ExamResource {
     @Path("/{examId}/questions")
     public Uni<PageResponse<Question>> questions(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId) {
-        return exams.questions(Tenant.of(tenant), examId)
+        return exams.questions(TenantHeaders.required(tenant), examId)
                 .map(list -> new PageResponse<>(list, 1, list.size(), list.size()));
     }
 
@@ -127,7 +126,7 @@ public class ExamResource {
     @Blocking
     public UploadReport uploadJson(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, InputStream body) {
-        return submissions.upload(Tenant.of(tenant), examId, UploadFormats.submissionsJson(body));
+        return submissions.upload(TenantHeaders.required(tenant), examId, UploadFormats.submissionsJson(body));
     }
 
     @POST
@@ -137,7 +136,7 @@ public class ExamResource {
     @Blocking
     public UploadReport uploadCsv(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, InputStream body) {
-        return submissions.upload(Tenant.of(tenant), examId, UploadFormats.submissionsCsv(body));
+        return submissions.upload(TenantHeaders.required(tenant), examId, UploadFormats.submissionsCsv(body));
     }
 
     /**
@@ -152,7 +151,7 @@ public class ExamResource {
     public UploadReport uploadMarksJson(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @HeaderParam(TenantHeaders.SUBJECT) String subject, @HeaderParam(TenantHeaders.ROLES) String roles,
             @PathParam("examId") UUID examId, InputStream body) {
-        return teacherMarks.upload(Tenant.of(tenant), examId, UploadFormats.marksJson(body),
+        return teacherMarks.upload(TenantHeaders.required(tenant), examId, UploadFormats.marksJson(body),
                 MarkerIdentity.of(subject, roles));
     }
 
@@ -165,7 +164,7 @@ public class ExamResource {
     public UploadReport uploadMarksCsv(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @HeaderParam(TenantHeaders.SUBJECT) String subject, @HeaderParam(TenantHeaders.ROLES) String roles,
             @PathParam("examId") UUID examId, InputStream body) {
-        return teacherMarks.upload(Tenant.of(tenant), examId, UploadFormats.marksCsv(body),
+        return teacherMarks.upload(TenantHeaders.required(tenant), examId, UploadFormats.marksCsv(body),
                 MarkerIdentity.of(subject, roles));
     }
 
@@ -178,7 +177,7 @@ public class ExamResource {
     public Uni<ExamRelease> release(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @HeaderParam(TenantHeaders.SUBJECT) String subject, @PathParam("examId") UUID examId) {
         String releasedBy = subject == null || subject.isBlank() ? null : subject.trim();
-        return releases.release(Tenant.of(tenant), examId, releasedBy);
+        return releases.release(TenantHeaders.required(tenant), examId, releasedBy);
     }
 
     /** Who marks which questions: {@code {markers: [{markerId, questionNumbers, chief?}], recheckEvery?}}, replaced whole. */
@@ -187,14 +186,14 @@ public class ExamResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<MarkerAllocation> replaceMarkers(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, MarkerAllocation body) {
-        return markers.replace(Tenant.of(tenant), examId, body);
+        return markers.replace(TenantHeaders.required(tenant), examId, body);
     }
 
     @GET
     @Path("/{examId}/markers")
     public Uni<MarkerAllocation> markers(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId) {
-        return markers.allocation(Tenant.of(tenant), examId);
+        return markers.allocation(TenantHeaders.required(tenant), examId);
     }
 
     /** Per marker: marks, speed, deviation from final scores, self-consistency on answers served again (回评). */
@@ -202,7 +201,7 @@ public class ExamResource {
     @Path("/{examId}/markers/quality")
     public Uni<MarkerQuality> markerQuality(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId) {
-        return markers.quality(Tenant.of(tenant), examId);
+        return markers.quality(TenantHeaders.required(tenant), examId);
     }
 
     /** The AI's quality per ai-mode question, from blind checks only. */
@@ -210,7 +209,7 @@ public class ExamResource {
     @Path("/{examId}/quality")
     public Uni<QuestionQuality> quality(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId) {
-        return quality.of(Tenant.of(tenant), examId);
+        return quality.of(TenantHeaders.required(tenant), examId);
     }
 
     /**
@@ -223,7 +222,7 @@ public class ExamResource {
     public Uni<Response> nextReviewItem(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @HeaderParam(TenantHeaders.SUBJECT) String subject, @HeaderParam(TenantHeaders.ROLES) String roles,
             @PathParam("examId") UUID examId, NextRequest body) {
-        return reviews.next(Tenant.of(tenant), examId, body, MarkerIdentity.of(subject, roles))
+        return reviews.next(TenantHeaders.required(tenant), examId, body, MarkerIdentity.of(subject, roles))
                 .map(item -> item == null ? Response.noContent().build() : Response.ok(item).build());
     }
 
@@ -233,7 +232,7 @@ public class ExamResource {
     public Uni<Object> listReviewItems(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, @Context UriInfo uri) {
         ListQuery query = ListQuery.parse(uri.getRequestUri().getRawQuery(), ReviewRepository.LIST_SPEC);
-        return reviews.list(Tenant.of(tenant), examId, query).map(page -> FieldSelection.apply(page, query.fields()));
+        return reviews.list(TenantHeaders.required(tenant), examId, query).map(page -> FieldSelection.apply(page, query.fields()));
     }
 
     @GET
@@ -241,14 +240,14 @@ public class ExamResource {
     public Uni<Object> listSubmissions(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("examId") UUID examId, @Context UriInfo uri) {
         ListQuery query = ListQuery.parse(uri.getRequestUri().getRawQuery(), SubmissionRepository.LIST_SPEC);
-        return submissions.list(Tenant.of(tenant), examId, query).map(page -> FieldSelection.apply(page, query.fields()));
+        return submissions.list(TenantHeaders.required(tenant), examId, query).map(page -> FieldSelection.apply(page, query.fields()));
     }
 
     @POST
     @Path("/{examId}/grading-jobs")
     public Uni<Response> createJob(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("examId") UUID examId,
             byte[] body) {
-        return jobs.create(Tenant.of(tenant), examId, jobSettings(body))
+        return jobs.create(TenantHeaders.required(tenant), examId, jobSettings(body))
                 .map(job -> Response.created(URI.create("/api/v1/grading-jobs/" + job.id())).entity(job).build());
     }
 

@@ -8,7 +8,6 @@ import io.zhiyue.grading.repository.ListQuery;
 import io.zhiyue.grading.repository.ResultRepository;
 import io.zhiyue.grading.service.GradingJobService;
 import io.zhiyue.grading.service.ResultService;
-import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.GET;
@@ -44,35 +43,35 @@ public class GradingJobResource {
     @GET
     @Path("/{jobId}")
     public Uni<GradingJob> get(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
-        return jobs.find(Tenant.of(tenant), jobId);
+        return jobs.find(TenantHeaders.required(tenant), jobId);
     }
 
     @POST
     @Path("/{jobId}/start")
     @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     public Uni<GradingJob> start(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
-        return jobs.start(Tenant.of(tenant), jobId);
+        return jobs.start(TenantHeaders.required(tenant), jobId);
     }
 
     @POST
     @Path("/{jobId}/pause")
     @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     public Uni<GradingJob> pause(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
-        return jobs.pause(Tenant.of(tenant), jobId);
+        return jobs.pause(TenantHeaders.required(tenant), jobId);
     }
 
     @POST
     @Path("/{jobId}/resume")
     @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     public Uni<GradingJob> resume(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
-        return jobs.resume(Tenant.of(tenant), jobId);
+        return jobs.resume(TenantHeaders.required(tenant), jobId);
     }
 
     @POST
     @Path("/{jobId}/cancel")
     @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     public Uni<GradingJob> cancel(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
-        return jobs.cancel(Tenant.of(tenant), jobId);
+        return jobs.cancel(TenantHeaders.required(tenant), jobId);
     }
 
     @GET
@@ -80,7 +79,7 @@ public class GradingJobResource {
     public Uni<Object> results(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId,
             @Context UriInfo uri) {
         ListQuery query = ListQuery.parse(uri.getRequestUri().getRawQuery(), ResultRepository.LIST_SPEC);
-        return results.list(Tenant.of(tenant), jobId, query).map(page -> FieldSelection.apply(page, query.fields()));
+        return results.list(TenantHeaders.required(tenant), jobId, query).map(page -> FieldSelection.apply(page, query.fields()));
     }
 
     /** Streamed as it is read from the database (chunked), whatever the size of the job. */
@@ -92,7 +91,7 @@ public class GradingJobResource {
         if (format != null && !"csv".equalsIgnoreCase(format)) {
             throw ZhiyueException.validation("format", "only format=csv is supported");
         }
-        return RestMulti.fromMultiData(results.exportCsv(Tenant.of(tenant), jobId))
+        return RestMulti.fromMultiData(results.exportCsv(TenantHeaders.required(tenant), jobId))
                 .header("Content-Disposition", "attachment; filename=\"job-" + jobId + "-results.csv\"")
                 .build();
     }
@@ -101,6 +100,6 @@ public class GradingJobResource {
     @Path("/{jobId}/statistics")
     public Uni<JobStatistics> statistics(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("jobId") UUID jobId) {
-        return results.statistics(Tenant.of(tenant), jobId);
+        return results.statistics(TenantHeaders.required(tenant), jobId);
     }
 }

@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.repository.AnswerGroupRepository;
 import io.zhiyue.grading.repository.ListQuery;
 import io.zhiyue.grading.service.AnswerGroupService;
-import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.api.QueryString;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem.FieldError;
@@ -50,7 +49,7 @@ public class QuestionAnswerGroupResource {
     public Uni<Object> list(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("questionId") UUID questionId, @Context UriInfo uri) {
         ListQuery query = listQuery(uri.getRequestUri().getRawQuery());
-        return groups.list(Tenant.of(tenant), questionId, query).map(page -> FieldSelection.apply(page, query.fields()));
+        return groups.list(TenantHeaders.required(tenant), questionId, query).map(page -> FieldSelection.apply(page, query.fields()));
     }
 
     private static ListQuery listQuery(String rawQuery) {

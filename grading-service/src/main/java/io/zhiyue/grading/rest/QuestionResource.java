@@ -6,7 +6,6 @@ import io.zhiyue.grading.embedding.ExemplarSuggestions;
 import io.zhiyue.grading.grader.Rubric;
 import io.zhiyue.grading.model.Question;
 import io.zhiyue.grading.service.ExamService;
-import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.Consumes;
@@ -45,7 +44,7 @@ public class QuestionResource {
     @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     public Uni<ExemplarSuggestions.Suggestions> exemplarSuggestions(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("questionId") UUID questionId, @QueryParam("count") String count) {
-        return suggestions.suggest(Tenant.of(tenant), questionId, count);
+        return suggestions.suggest(TenantHeaders.required(tenant), questionId, count);
     }
 
     /**
@@ -57,7 +56,7 @@ public class QuestionResource {
     @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
     public Uni<EmbeddingService.QuestionEmbeddings> embed(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("questionId") UUID questionId) {
-        return embeddings.embedQuestion(Tenant.of(tenant), questionId);
+        return embeddings.embedQuestion(TenantHeaders.required(tenant), questionId);
     }
 
     /** Body: the rubric {@code {points: [...]}}. Answers the question with its new rubric version. */
@@ -69,7 +68,7 @@ public class QuestionResource {
         if (rubric == null) {
             throw ZhiyueException.validation("body", "expected a rubric {points: [...]}");
         }
-        return exams.replaceRubric(Tenant.of(tenant), questionId, rubric);
+        return exams.replaceRubric(TenantHeaders.required(tenant), questionId, rubric);
     }
 
     /** Body {@code {enabled}}; jobs analysed from then on auto-accept (or not) the question's confident proposals. */
@@ -84,6 +83,6 @@ public class QuestionResource {
         if (body == null) {
             throw ZhiyueException.validation("body", "expected {\"enabled\": true|false}");
         }
-        return exams.setAutoAccept(Tenant.of(tenant), questionId, body.enabled());
+        return exams.setAutoAccept(TenantHeaders.required(tenant), questionId, body.enabled());
     }
 }

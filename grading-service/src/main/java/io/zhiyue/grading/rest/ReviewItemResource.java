@@ -5,7 +5,6 @@ import io.zhiyue.grading.model.ReviewItem;
 import io.zhiyue.grading.model.ReviewItem.MarkRequest;
 import io.zhiyue.grading.service.MarkerIdentity;
 import io.zhiyue.grading.service.ReviewService;
-import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -42,6 +41,6 @@ public class ReviewItemResource {
     public Uni<ReviewItem> mark(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @HeaderParam(TenantHeaders.SUBJECT) String subject, @HeaderParam(TenantHeaders.ROLES) String roles,
             @PathParam("itemId") UUID itemId, MarkRequest body) {
-        return reviews.mark(Tenant.of(tenant), itemId, body, MarkerIdentity.of(subject, roles));
+        return reviews.mark(TenantHeaders.required(tenant), itemId, body, MarkerIdentity.of(subject, roles));
     }
 }

@@ -3,7 +3,6 @@ package io.zhiyue.grading.rest;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.model.StudentResults;
 import io.zhiyue.grading.service.ReleaseService;
-import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -35,6 +34,6 @@ public class StudentResource {
     @Path("/{studentId}/results")
     public Uni<StudentResults> results(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("studentId") String studentId) {
-        return releases.studentResults(Tenant.of(tenant), studentId);
+        return releases.studentResults(TenantHeaders.required(tenant), studentId);
     }
 }

@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.llm.ExplanationEvent;
 import io.zhiyue.grading.llm.Explanations;
 import io.zhiyue.grading.saga.ScoreOverrides;
-import io.zhiyue.grading.service.Tenant;
 import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.Consumes;
@@ -47,7 +46,7 @@ public class SubmissionResource {
     public Uni<Response> override(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @HeaderParam(TenantHeaders.SUBJECT) String subject, @PathParam("submissionId") UUID submissionId,
             byte[] body) {
-        return overrides.override(Tenant.of(tenant), subject == null || subject.isBlank() ? "teacher" : subject,
+        return overrides.override(TenantHeaders.required(tenant), subject == null || subject.isBlank() ? "teacher" : subject,
                         submissionId, body)
                 .map(accepted -> Response.accepted(accepted)
                         .location(URI.create("/api/v1/sagas/" + accepted.sagaId())).build());
@@ -61,7 +60,7 @@ public class SubmissionResource {
             + "(text/event-stream): token events as the model writes, then done (or error)")
     public RestMulti<byte[]> explanation(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("submissionId") UUID submissionId) {
-        String caller = Tenant.of(tenant);
+        String caller = TenantHeaders.required(tenant);
         return RestMulti.fromUniResponse(explanations.find(caller, submissionId),
                 explained -> explanations.stream(caller, submissionId, explained).map(SubmissionResource::frame),
                 explained -> EVENT_STREAM, explained -> 200);

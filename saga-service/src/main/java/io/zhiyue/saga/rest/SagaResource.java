@@ -50,7 +50,7 @@ public class SagaResource {
         if (body == null) {
             throw ZhiyueException.validation("body", "is required: {definition, requestKey, data}");
         }
-        return coordinator.start(TenantHeaders.tenantOrDefault(tenant), body.definition(), body.requestKey(),
+        return coordinator.start(TenantHeaders.required(tenant), body.definition(), body.requestKey(),
                         body.data(), subject == null || subject.isBlank() ? "service" : subject)
                 .map(started -> Response.status(started.created() ? 202 : 200)
                         .location(URI.create("/api/v1/sagas/" + started.saga().id))
@@ -60,21 +60,21 @@ public class SagaResource {
     @GET
     @Operation(summary = "Sagas, newest first: page, page_size (≤ 200), filter[state], filter[definition]")
     public Uni<PageResponse<Saga>> list(@HeaderParam(TenantHeaders.TENANT) String tenant, @Context UriInfo uri) {
-        return views.list(TenantHeaders.tenantOrDefault(tenant), uri.getQueryParameters());
+        return views.list(TenantHeaders.required(tenant), uri.getQueryParameters());
     }
 
     @GET
     @Path("/{sagaId}")
     @Operation(summary = "A saga with every command attempt and every operator action")
     public Uni<Saga> get(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("sagaId") UUID sagaId) {
-        return views.find(TenantHeaders.tenantOrDefault(tenant), sagaId);
+        return views.find(TenantHeaders.required(tenant), sagaId);
     }
 
     @POST
     @Path("/{sagaId}/cancel")
     @Operation(summary = "Cancel a running saga: it compensates once the command in flight is answered")
     public Uni<Saga> cancel(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("sagaId") UUID sagaId) {
-        return coordinator.cancel(TenantHeaders.tenantOrDefault(tenant), sagaId).map(views::view);
+        return coordinator.cancel(TenantHeaders.required(tenant), sagaId).map(views::view);
     }
 
     @POST
@@ -87,7 +87,7 @@ public class SagaResource {
                 || body.reason().isBlank()) {
             throw ZhiyueException.validation("body", "is required: {action: retry|skip|resolve, step, reason}");
         }
-        return coordinator.act(TenantHeaders.tenantOrDefault(tenant), sagaId, body.action(), body.step(),
+        return coordinator.act(TenantHeaders.required(tenant), sagaId, body.action(), body.step(),
                 body.reason().trim(), subject == null || subject.isBlank() ? "operator" : subject).map(views::view);
     }
 }

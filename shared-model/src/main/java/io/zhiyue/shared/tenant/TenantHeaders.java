@@ -1,5 +1,8 @@
 package io.zhiyue.shared.tenant;
 
+import io.zhiyue.shared.error.ErrorCode;
+import io.zhiyue.shared.error.ZhiyueException;
+
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -13,11 +16,17 @@ public final class TenantHeaders {
     public static final String ROLES = "X-ZhiYue-Roles";
     public static final String REQUEST_ID = "X-Request-Id";
 
-    /** Every caller runs as this tenant until the gateway authenticates callers. */
+    /** The gateway's tenant for every caller until it authenticates callers (services never default to it). */
     public static final String DEFAULT_TENANT = "demo-school";
 
     /** The tenant of platform-wide data (spans, SYSTEM_STATUS, SLOW_SPAN): visible to platform admins only. */
     public static final String PLATFORM_TENANT = "_platform";
+
+    /** What a service answers a request that did not come through the gateway. */
+    public static final String NO_TENANT = "no tenant: requests reach services through api-gateway";
+
+    /** A tenant id: short, and safe in logs, headers and stream entries. */
+    private static final Pattern SANE_TENANT = Pattern.compile("[A-Za-z0-9._:\\-]{1,64}");
 
     /** A request id a caller may choose: short, and safe in logs and headers. */
     private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
@@ -25,9 +34,19 @@ public final class TenantHeaders {
     private TenantHeaders() {
     }
 
-    /** The tenant a request runs as: the gateway's header, else the default school. */
-    public static String tenantOrDefault(String header) {
-        return header == null || header.isBlank() ? DEFAULT_TENANT : header.trim();
+    public static boolean isSaneTenant(String header) {
+        return header != null && SANE_TENANT.matcher(header.trim()).matches();
+    }
+
+    /**
+     * The tenant a request runs as: the gateway's header, never a default. Every service's tenant wall
+     * (shared-streams) refuses a request without one before a resource runs, so this refusal is a second line.
+     */
+    public static String required(String header) {
+        if (!isSaneTenant(header)) {
+            throw new ZhiyueException(ErrorCode.AUTHENTICATION_ERROR, NO_TENANT);
+        }
+        return header.trim();
     }
 
     public static boolean isSaneRequestId(String requestId) {

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem;
 import io.zhiyue.shared.error.ZhiyueException;
+import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import io.zhiyue.streams.health.DependencyFailures;
 import jakarta.ws.rs.WebApplicationException;
@@ -151,6 +153,18 @@ public final class Problems {
             response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         return response.build();
+    }
+
+    /**
+     * A refusal answered by a Vert.x route before any resource runs (RequestLimits, TenantWall). The connection is
+     * closed: the request's body, if any, was never read.
+     */
+    public static void refuse(RoutingContext context, ErrorCode code, String detail) {
+        Problem problem = Problem.of(code, detail, context.request().path(), requestId(context.request()), null);
+        context.response().setStatusCode(code.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader("Connection", "close")
+                .end(JsonCodec.write(problem));
     }
 
     public static String requestId(HttpServerRequest request) {

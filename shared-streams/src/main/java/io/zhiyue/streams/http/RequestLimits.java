@@ -5,9 +5,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.zhiyue.shared.error.ErrorCode;
-import io.zhiyue.shared.error.Problem;
-import io.zhiyue.shared.json.JsonCodec;
-import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -44,7 +41,7 @@ public class RequestLimits {
     private void check(RoutingContext context) {
         HttpServerRequest request = context.request();
         if (request.uri().length() > maxUri) {
-            refuse(context, ErrorCode.URI_TOO_LONG, "the request target is " + request.uri().length()
+            Problems.refuse(context, ErrorCode.URI_TOO_LONG, "the request target is " + request.uri().length()
                     + " characters long; at most " + maxUri + " are accepted");
             return;
         }
@@ -53,7 +50,7 @@ public class RequestLimits {
             headerBytes += header.getKey().length() + header.getValue().length() + 4;
         }
         if (headerBytes > maxHeaders) {
-            refuse(context, ErrorCode.HEADERS_TOO_LARGE, "the request headers hold " + headerBytes
+            Problems.refuse(context, ErrorCode.HEADERS_TOO_LARGE, "the request headers hold " + headerBytes
                     + " bytes; at most " + maxHeaders + " are accepted");
             return;
         }
@@ -67,7 +64,7 @@ public class RequestLimits {
         String length = request.getHeader("Content-Length");
         if (length != null) {
             if (declaredLength(length) > maxBody) {
-                refuse(context, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge());
+                Problems.refuse(context, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge());
                 return;
             }
             context.next();
@@ -82,7 +79,7 @@ public class RequestLimits {
     /** A chunked body that grew past the limit: the body handler failed the route with 413. */
     private void failed(RoutingContext context) {
         if (context.statusCode() == ErrorCode.PAYLOAD_TOO_LARGE.status()) {
-            refuse(context, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge());
+            Problems.refuse(context, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge());
         } else {
             context.next();
         }
@@ -98,14 +95,5 @@ public class RequestLimits {
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    private static void refuse(RoutingContext context, ErrorCode code, String detail) {
-        Problem problem = Problem.of(code, detail, context.request().path(),
-                TenantHeaders.requestIdOrNew(context.request().getHeader(TenantHeaders.REQUEST_ID)), null);
-        context.response().setStatusCode(code.status())
-                .putHeader("Content-Type", Problem.MEDIA_TYPE)
-                .putHeader("Connection", "close")
-                .end(JsonCodec.write(problem));
     }
 }
