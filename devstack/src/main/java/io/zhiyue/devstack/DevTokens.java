@@ -1,7 +1,6 @@
 package io.zhiyue.devstack;
 
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.build.JwtClaimsBuilder;
+import io.zhiyue.shared.json.JsonCodec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,10 +13,14 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -27,7 +30,9 @@ import java.util.function.UnaryOperator;
  * The local identity provider of the devstack: an RSA key pair kept in one directory (created
  * once) and tokens signed with it, as the gateway expects them (issuer, audience, {@code groups}
  * = roles, {@code tenant} claim). A real deployment points the gateway at its identity provider's
- * JWKS instead.
+ * JWKS instead. Tokens are signed here with the JDK alone (RS256: one signature over two
+ * base64url JSON parts), so this tool needs no MicroProfile runtime; the gateway verifies them
+ * with SmallRye JWT.
  *
  * <pre>DevTokens token --role teacher --tenant demo-school [--sub alice] [--ttl 8h] [--dir .zhiyue/jwt]
  * DevTokens keys [--dir .zhiyue/jwt]     (creates the key pair if missing, prints the public key's path)</pre>
@@ -80,12 +85,34 @@ public final class DevTokens {
 
     /** A token whose claims {@code adjust} may change (tests use it for wrong issuers, audiences, times). */
     public String mint(Set<String> roles, String tenant, String subject, Duration ttl,
-            UnaryOperator<JwtClaimsBuilder> adjust) {
+            UnaryOperator<Map<String, Object>> adjust) {
         Instant now = Instant.now();
-        JwtClaimsBuilder claims = Jwt.issuer(ISSUER).audience(AUDIENCE).subject(subject).upn(subject)
-                .groups(new LinkedHashSet<>(roles)).claim(TENANT_CLAIM, tenant)
-                .issuedAt(now).expiresAt(now.plus(ttl));
-        return adjust.apply(claims).jws().keyId(KEY_ID).sign(privateKey);
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", ISSUER);
+        claims.put("aud", AUDIENCE);
+        claims.put("sub", subject);
+        claims.put("upn", subject);
+        claims.put("groups", List.copyOf(new LinkedHashSet<>(roles)));
+        claims.put(TENANT_CLAIM, tenant);
+        claims.put("iat", now.getEpochSecond());
+        claims.put("exp", now.plus(ttl).getEpochSecond());
+        claims.put("jti", java.util.UUID.randomUUID().toString());
+        return sign(JsonCodec.write(Map.of("alg", "RS256", "typ", "JWT", "kid", KEY_ID)),
+                JsonCodec.write(adjust.apply(claims)));
+    }
+
+    private String sign(String header, String claims) {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String signed = base64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + base64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+        try {
+            Signature signature = Signature.getInstance("SHA256withRSA");
+            signature.initSign(privateKey);
+            signature.update(signed.getBytes(StandardCharsets.US_ASCII));
+            return signed + "." + base64.encodeToString(signature.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign with the local key", e);
+        }
     }
 
     private static void generate(Path directory, Path privatePem, Path publicPem)

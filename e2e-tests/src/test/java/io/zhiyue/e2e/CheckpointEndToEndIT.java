@@ -132,8 +132,8 @@ class CheckpointEndToEndIT {
 
         // the thread deleted: nothing left, and saying so is a problem
         gateway.delete("checkpoints/" + thread, 204);
-        HttpResponse<String> gone = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                gateway.base().resolve("api/v1/" + base + "/latest")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> gone = HttpClient.newHttpClient().send(gateway.authorize(HttpRequest.newBuilder(
+                gateway.base().resolve("api/v1/" + base + "/latest"))).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(gone.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
         assertThat(JsonCodec.mapper().readTree(gone.body()).path("code").asText()).isEqualTo("RECORD_NOT_FOUND");

@@ -175,12 +175,12 @@ class FaultToleranceIT {
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(gatewayUri(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+        return HTTP.send(suite.gateway().authorize(HttpRequest.newBuilder(gatewayUri(path))).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(gatewayUri(path)).timeout(Duration.ofSeconds(30))
+        return HTTP.send(suite.gateway().authorize(HttpRequest.newBuilder(gatewayUri(path))).timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 

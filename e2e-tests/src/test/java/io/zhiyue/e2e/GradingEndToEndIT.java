@@ -208,7 +208,8 @@ class GradingEndToEndIT {
     }
 
     private static JsonNode mark(String itemId, double score, String markerId, boolean chief) {
-        return gateway.postJson("review-items/" + itemId + "/marks",
+        GatewayClient marker = chief ? gateway.as(markerId, "marker", "chief") : gateway.as(markerId, "marker");
+        return marker.postJson("review-items/" + itemId + "/marks",
                 Map.of("score", score, "markerId", markerId, "chief", chief), 200);
     }
 

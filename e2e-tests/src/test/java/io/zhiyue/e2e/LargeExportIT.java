@@ -132,8 +132,8 @@ class LargeExportIT {
     }
 
     private static HttpRequest export() {
-        return HttpRequest.newBuilder(URI.create(suite.gatewayProcess().url() + "/api/v1/grading-jobs/" + jobId
-                + "/export?format=csv")).timeout(Duration.ofMinutes(2)).GET().build();
+        return suite.gateway().authorize(HttpRequest.newBuilder(URI.create(suite.gatewayProcess().url()
+                + "/api/v1/grading-jobs/" + jobId + "/export?format=csv"))).timeout(Duration.ofMinutes(2)).GET().build();
     }
 
     /** grading-service backends still inside an export: an open transaction, or the export query. */

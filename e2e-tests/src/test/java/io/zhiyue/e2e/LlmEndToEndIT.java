@@ -176,7 +176,7 @@ class LlmEndToEndIT {
         LLM.otherwise(request -> new Tokens(tokens, Duration.ofMillis(20)));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI explanation = gateway.base().resolve("api/v1/submissions/" + submission + "/explanation");
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(explanation)
+        HttpResponse<InputStream> response = http.send(gateway.authorize(HttpRequest.newBuilder(explanation))
                 .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
@@ -199,7 +199,7 @@ class LlmEndToEndIT {
         // a client that leaves after the first token: the provider's stream is closed, not written to the end
         List<String> endless = Collections.nCopies(400, " token");
         LLM.otherwise(request -> new Tokens(endless, Duration.ofMillis(25)));
-        HttpResponse<InputStream> leaving = http.send(HttpRequest.newBuilder(explanation).GET().build(),
+        HttpResponse<InputStream> leaving = http.send(gateway.authorize(HttpRequest.newBuilder(explanation)).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         BufferedReader reader = new BufferedReader(new InputStreamReader(leaving.body(), StandardCharsets.UTF_8));
         String first;

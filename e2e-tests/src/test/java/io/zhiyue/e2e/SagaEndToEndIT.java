@@ -123,7 +123,7 @@ class SagaEndToEndIT {
         JsonNode item = gateway.getJson("exams/" + examId + "/review-items").path("items").get(0);
         try (LiveChannelClient live = LiveChannelClient.connect(gateway.liveChannel(), Duration.ofSeconds(10))) {
             live.subscribe("user:" + student);
-            JsonNode marked = gateway.postJson("review-items/" + item.path("id").asText() + "/marks",
+            JsonNode marked = gateway.as("t1", "teacher").postJson("review-items/" + item.path("id").asText() + "/marks",
                     Map.of("score", 3, "markerId", "t1"), 200);
             assertThat(marked.path("state").asText()).isEqualTo("RESOLVED");
             JsonNode saga = ended(marked.path("sagaId").asText(), "COMPLETED");

@@ -1,7 +1,9 @@
 package io.zhiyue.e2e;
 
 import io.zhiyue.devstack.Endpoints;
+import io.zhiyue.devstack.DevTokens;
 import io.zhiyue.e2e.driver.GatewayClient;
+import io.zhiyue.e2e.driver.LocalIdentity;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +50,23 @@ final class SuiteProcesses implements AutoCloseable {
         return start(prefix, infrastructure, gradingInstances, extraEnv, ServiceProcess.DEFAULT_HEAP, true);
     }
 
+    /**
+     * The gateway trusts a key pair made for the suite (e2e-tests/target/jwt), which the tests' clients sign
+     * with ({@link LocalIdentity}); its limits leave room for tests that drive thousands of requests as one
+     * teacher (the limits themselves are api-gateway's tests' business).
+     */
+    private static Map<String, String> gatewayIdentity(Path root) {
+        Path keys = root.resolve("e2e-tests/target/jwt");
+        System.setProperty(LocalIdentity.DIRECTORY_PROPERTY, keys.toString());
+        Map<String, String> env = new HashMap<>();
+        env.put("ZHIYUE_JWT_PUBLIC_KEY", DevTokens.inDirectory(keys).publicKey().toString());
+        for (String routeClass : List.of("READS", "WRITES", "UPLOADS", "JOB_CONTROLS", "MARKING", "STREAMS")) {
+            env.put("ZHIYUE_RATE_LIMIT_" + routeClass + "_SUBJECT_LIMIT", "1000000");
+            env.put("ZHIYUE_RATE_LIMIT_" + routeClass + "_TENANT_LIMIT", "1000000");
+        }
+        return env;
+    }
+
     private static SuiteProcesses start(String prefix, Endpoints infrastructure, int gradingInstances,
             Map<String, String> extraEnv, String maxHeap, boolean traced) {
         Path root = Path.of(System.getProperty("zhiyue.root", "..")).toAbsolutePath().normalize();
@@ -90,6 +109,7 @@ final class SuiteProcesses implements AutoCloseable {
                         maxHeap)));
             }
             Map<String, String> gatewayEnv = new HashMap<>(env);
+            gatewayEnv.putAll(gatewayIdentity(root));
             gatewayEnv.put("ZHIYUE_GRADING_INSTANCES", instances.toString());
             gatewayEnv.put("ZHIYUE_CHECKPOINT_INSTANCES", "127.0.0.1:" + suite.checkpoint.port());
             gatewayEnv.put("ZHIYUE_CACHE_INSTANCES", "127.0.0.1:" + suite.cache.port());

@@ -173,7 +173,7 @@ class TracingEndToEndIT {
     /** A POST through the gateway carrying the caller's W3C traceparent; its status. */
     private static int post(String path, String json, String trace, String parent) throws Exception {
         URI uri = gateway.base().resolve("/api/v1/" + path);
-        return HTTP.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+        return HTTP.send(gateway.authorize(HttpRequest.newBuilder(uri)).header("Content-Type", "application/json")
                 .header("traceparent", "00-" + trace + "-" + parent + "-01")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();

@@ -130,8 +130,9 @@ public final class SagaBenchMain {
                         long sent = System.nanoTime();
                         sentAt.put(reason, sent);
                         try {
-                            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(gatewayUrl.resolve(
-                                            "/api/v1/submissions/" + result.path("submissionId").asText() + "/override"))
+                            HttpResponse<Void> response = http.send(gateway.authorize(HttpRequest.newBuilder(
+                                            gatewayUrl.resolve("/api/v1/submissions/"
+                                                    + result.path("submissionId").asText() + "/override")))
                                     .header("Content-Type", "application/json")
                                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                                     HttpResponse.BodyHandlers.discarding());

@@ -1,0 +1,140 @@
+package io.zhiyue.e2e.driver;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code ./zhiyue bench api}: a job's status read through the gateway at a fixed rate, open loop (each
+ * request leaves on its schedule whatever the earlier ones do, and its latency counts from that
+ * moment, so a stall is not hidden), on the gateway with authentication and rate limiting on (a
+ * teacher's bearer token, verified and counted per request) and on a second gateway of the same
+ * stack with both off, in turns: requests/s answered, p50 and p99, medians of the runs.
+ *
+ * <pre>ApiBenchMain --gateway URL --open-gateway URL [--rate 400] [--seconds 10] [--runs 3]</pre>
+ */
+public final class ApiBenchMain {
+
+    private ApiBenchMain() {
+    }
+
+    record Run(double rate, double p50, double p99, int errors) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        URI secured = null;
+        URI open = null;
+        int rate = 400;
+        int seconds = 10;
+        int runs = 3;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--gateway" -> secured = URI.create(args[++i]);
+                case "--open-gateway" -> open = URI.create(args[++i]);
+                case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (secured == null || open == null) {
+            throw new IllegalArgumentException("--gateway and --open-gateway are required");
+        }
+        PrintStream out = System.out;
+        GatewayClient gateway = new GatewayClient(secured);
+        String jobId = completedJob(gateway);
+        String token = LocalIdentity.staff();
+        HttpRequest withAuth = HttpRequest.newBuilder(secured.resolve("/api/v1/grading-jobs/" + jobId))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpRequest without = HttpRequest.newBuilder(open.resolve("/api/v1/grading-jobs/" + jobId))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        out.printf(Locale.ROOT, "bench api: GET /api/v1/grading-jobs/{id} at %d/s for %d s, open loop; %d runs each, "
+                + "in turns, after a warm-up of each%n", rate, seconds, runs);
+        run(http, withAuth, rate, 3);
+        run(http, without, rate, 3);
+        List<Run> on = new ArrayList<>();
+        List<Run> off = new ArrayList<>();
+        for (int i = 1; i <= runs; i++) {
+            on.add(report(out, "run " + i + " auth + limits on ", run(http, withAuth, rate, seconds)));
+            off.add(report(out, "run " + i + " both off        ", run(http, without, rate, seconds)));
+        }
+        Run medianOn = median(on);
+        Run medianOff = median(off);
+        out.println();
+        out.println("                           requests/s    p50 ms    p99 ms   errors");
+        report(out, "medians: auth + limits on", medianOn);
+        report(out, "medians: both off        ", medianOff);
+        out.printf(Locale.ROOT, "authentication and rate limiting add %.2f ms at p50 and %.2f ms at p99%n",
+                medianOn.p50() - medianOff.p50(), medianOn.p99() - medianOff.p99());
+    }
+
+    /** A small exam graded to the end: its job's status is what dashboards poll. */
+    private static String completedJob(GatewayClient gateway) {
+        SampleExam exam = SampleExam.generate(20, 42);
+        String examId = gateway.createExam("bench api", exam.subject());
+        exam.questions().forEach(question -> gateway.addQuestion(examId, question));
+        gateway.uploadCsv(examId, exam.csv());
+        String jobId = gateway.startJob(gateway.createJob(examId, Map.of()).id()).id();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!gateway.job(jobId).isFinal()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the bench's job did not finish within 2 minutes");
+            }
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+        return jobId;
+    }
+
+    private static Run run(HttpClient http, HttpRequest request, int rate, int seconds) {
+        int total = rate * seconds;
+        long interval = 1_000_000_000L / rate;
+        ConcurrentLinkedQueue<Double> millis = new ConcurrentLinkedQueue<>();
+        AtomicInteger errors = new AtomicInteger();
+        List<CompletableFuture<?>> inFlight = new ArrayList<>(total);
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, failure) -> {
+                if (failure != null || response.statusCode() != 200) {
+                    errors.incrementAndGet();
+                } else {
+                    millis.add((System.nanoTime() - due) / 1e6);
+                }
+                return null;
+            }));
+        }
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        List<Double> answered = new ArrayList<>(millis);
+        return new Run(answered.size() / elapsed, answered.isEmpty() ? Double.NaN : Stats.percentile(answered, 0.5),
+                answered.isEmpty() ? Double.NaN : Stats.percentile(answered, 0.99), errors.get());
+    }
+
+    private static Run report(PrintStream out, String label, Run run) {
+        out.printf(Locale.ROOT, "  %s  %10.1f  %8.2f  %8.2f  %7d%n", label, run.rate(), run.p50(), run.p99(), run.errors());
+        return run;
+    }
+
+    private static Run median(List<Run> runs) {
+        return new Run(Stats.median(runs.stream().map(Run::rate).toList()), Stats.median(runs.stream().map(Run::p50).toList()),
+                Stats.median(runs.stream().map(Run::p99).toList()), (int) Stats.median(runs.stream()
+                        .map(run -> (double) run.errors()).toList()));
+    }
+}
