@@ -114,7 +114,7 @@ class GradingEndToEndIT {
         gateway.uploadCsv(examId, "student_id,question_number,answer\ne-1,1,oxygen\ne-2,1,oxygen gas\n"
                 + "e-3,1,carbon dioxide\ne-4,1,O2 and sugar\n");
         // a teacher marks a sample first: that answer takes the teacher's score, no grader asked
-        assertThat(gateway.uploadMarksCsv(examId, "student_id,question_number,score,marker_id\ne-4,1,3,teacher-li\n")
+        assertThat(gateway.as("teacher-li", "teacher").uploadMarksCsv(examId, "student_id,question_number,score,marker_id\ne-4,1,3,teacher-li\n")
                 .accepted()).isEqualTo(1);
         gateway.putJson("exams/" + examId + "/markers", Map.of("recheckEvery", 100, "markers", List.of(
                 Map.of("markerId", "m1", "questionNumbers", List.of(1)),
@@ -240,7 +240,7 @@ class GradingEndToEndIT {
             marks.append(item.path("studentId").asText()).append(",1,")
                     .append(teacherScore.get(item.path("answer").asText())).append(",teacher-li\n");
         }
-        assertThat(gateway.uploadMarksCsv(examId, marks.toString()).accepted()).isEqualTo(16);
+        assertThat(gateway.as("teacher-li", "teacher").uploadMarksCsv(examId, marks.toString()).accepted()).isEqualTo(16);
         // suggestions leave out what is marked
         assertThat(gateway.getJson("questions/" + questionId + "/exemplar-suggestions?count=16").path("items"))
                 .hasSize(RIGHT.size() + WRONG.size() - 16);

@@ -3,6 +3,7 @@ package io.zhiyue.gateway.ratelimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.redis.client.RedisClientName;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.gateway.security.RouteClass;
@@ -38,10 +39,13 @@ public class RateLimiter {
     private final Counter fallbacks;
     private final Map<RouteClass, Counter> allowedCount = new EnumMap<>(RouteClass.class);
     private final Map<RouteClass, Counter> deniedCount = new EnumMap<>(RouteClass.class);
+    /** Its own Redis connections, so a burst of limited requests never starves the live channel's tail. */
+    static final String CLIENT = "rate-limit";
+
     private final AtomicBoolean redisDown = new AtomicBoolean();
     private final AtomicLong nextRedisTryNanos = new AtomicLong();
 
-    RateLimiter(RateLimitConfig config, ReactiveRedisDataSource redis, MeterRegistry registry) {
+    RateLimiter(RateLimitConfig config, @RedisClientName(CLIENT) ReactiveRedisDataSource redis, MeterRegistry registry) {
         this.config = config;
         for (RouteClass routeClass : RouteClass.values()) {
             policies.put(routeClass, RoutePolicies.of(config.of(routeClass)));

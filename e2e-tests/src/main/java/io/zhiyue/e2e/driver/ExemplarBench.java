@@ -137,7 +137,7 @@ final class ExemplarBench {
                 "prompt", SampleShortAnswers.PROMPT, "referenceAnswer", SampleShortAnswers.REFERENCE,
                 "maxScore", 4, "scoreStep", 1, "marking", Map.of("mode", "ai")), 201).path("id").asText();
         upload(examId);
-        int marked = gateway.uploadMarksCsv(examId, sample.teacherMarks(1, teacherMarks, MARKER)).accepted();
+        int marked = gateway.as(MARKER, "teacher").uploadMarksCsv(examId, sample.teacherMarks(1, teacherMarks, MARKER)).accepted();
         if (marked != teacherMarks) {
             throw new IllegalStateException("the marks upload accepted " + marked + " of " + teacherMarks);
         }

@@ -90,7 +90,7 @@ final class MarkingDemo {
                     .append(teacherScore(item.path("answer").asText())).append(",teacher-li\n");
             clusters.add(item.path("clusterSize").asText());
         }
-        int sampled = gateway.uploadMarksCsv(examId, sample.toString()).accepted();
+        int sampled = gateway.as("teacher-li", "teacher").uploadMarksCsv(examId, sample.toString()).accepted();
         gateway.putJson("exams/" + examId + "/markers", Map.of("markers", MARKERS.stream()
                 .map(marker -> Map.of("markerId", marker, "questionNumbers", List.of(1))).toList()));
         out.printf(Locale.ROOT, "   %d answers uploaded; teacher-li marked the %d the exemplar suggestions chose "
