@@ -35,7 +35,7 @@ public final class ApiBenchMain {
     public static void main(String[] args) throws Exception {
         URI secured = null;
         URI open = null;
-        int rate = 400;
+        int rate = 200;
         int seconds = 10;
         int runs = 3;
         for (int i = 0; i < args.length; i++) {

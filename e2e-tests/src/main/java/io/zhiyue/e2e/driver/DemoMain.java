@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ public final class DemoMain {
         Job created = gateway.createJob(examId);
         out.println();
         out.println("3. Grading job " + created.id() + " created; starting it and following ws "
-                + gateway.liveChannel() + ":");
+                + gateway.liveChannelAddress() + ":");
         JobFollower.Outcome outcome = JobFollower.startAndFollow(gateway, created.id(), out, Duration.ofMinutes(10));
         Job job = outcome.job();
 
@@ -120,27 +121,69 @@ public final class DemoMain {
         printTrace(gateway, out);
 
         out.println();
-        out.println("9. Where to look next");
+        out.println("9. Who may see what (api-gateway: bearer tokens, roles, school walls, released results)");
+        boolean walled = printWalls(gateway, job, exam, examId, out);
+
+        out.println();
+        out.println("10. Where to look next (every call carries a token; the demo's teacher may do everything)");
+        out.println("   AUTH=\"Authorization: Bearer $(./zhiyue token --role teacher --role admin --role platform-admin"
+                + " --tenant demo-school --sub demo-teacher)\"");
         out.println("   API description      " + base + "/q/openapi");
         out.println("   Metrics (Prometheus) " + base + "/q/metrics   (every service has one)");
         out.println("   Health               " + base + "/q/health/ready");
-        out.println("   This job             curl -s " + base + "/api/v1/grading-jobs/" + job.id());
-        out.println("   Its results          curl -s '" + base + "/api/v1/grading-jobs/" + job.id()
+        out.println("   This job             curl -s -H \"$AUTH\" " + base + "/api/v1/grading-jobs/" + job.id());
+        out.println("   Its results          curl -s -H \"$AUTH\" '" + base + "/api/v1/grading-jobs/" + job.id()
                 + "/results?page=1&page_size=20'");
-        out.println("   Its statistics       curl -s " + base + "/api/v1/grading-jobs/" + job.id() + "/statistics");
-        out.println("   CSV export           curl -s '" + base + "/api/v1/grading-jobs/" + job.id()
+        out.println("   Its statistics       curl -s -H \"$AUTH\" " + base + "/api/v1/grading-jobs/" + job.id() + "/statistics");
+        out.println("   CSV export           curl -s -H \"$AUTH\" '" + base + "/api/v1/grading-jobs/" + job.id()
                 + "/export?format=csv'");
-        out.println("   Its checkpoints      curl -s " + base + "/api/v1/checkpoints/" + job.id() + "/"
+        out.println("   Its checkpoints      curl -s -H \"$AUTH\" " + base + "/api/v1/checkpoints/" + job.id() + "/"
                 + CHECKPOINT_NAMESPACE);
-        out.println("   Sagas                curl -s " + base + "/api/v1/sagas   (" + sagas(gateway) + ")");
-        out.println("   Slow traces          curl -sg '" + base + "/api/v1/traces?min_duration_ms=500'");
-        out.println("   Live channel         websocat " + gateway.liveChannel()
+        out.println("   Sagas                curl -s -H \"$AUTH\" " + base + "/api/v1/sagas   (" + sagas(gateway) + ")");
+        out.println("   Slow traces          curl -sg -H \"$AUTH\" '" + base + "/api/v1/traces?min_duration_ms=500'");
+        out.println("   Live channel         websocat \"" + gateway.liveChannelAddress() + "?access_token=$(./zhiyue token"
+                + " --role teacher --tenant demo-school)\""
                 + "  then send {\"type\":\"SUBSCRIBE\",\"channel\":\"job:" + job.id() + "\"}");
         out.println("   Processes and logs   ./zhiyue status   ./zhiyue logs grading-service");
         out.println("   Throughput           ./zhiyue bench grading --submissions 20000");
         out.println("   More                 README.md");
         out.println();
-        return "COMPLETED".equals(job.state()) && allMatch && marked && checkpointed && overridden ? 0 : 1;
+        return "COMPLETED".equals(job.state()) && allMatch && marked && checkpointed && overridden && walled ? 0 : 1;
+    }
+
+    /**
+     * The door and the walls, as the API shows them: no token is a 401; another school's teacher finds
+     * nothing; a student sees nothing before the release, their own final scores after it, and never
+     * another student's.
+     */
+    private static boolean printWalls(GatewayClient gateway, Job job, SampleExam exam, String examId, PrintStream out) {
+        String path = "grading-jobs/" + job.id();
+        HttpResponse<String> anonymous = gateway.withToken(null).call("GET", path, null);
+        out.printf("   without a token            GET /%s -> %d %s%n", path, anonymous.statusCode(),
+                anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
+        HttpResponse<String> read = gateway.call("GET", path, null);
+        out.printf("   the school's teacher       GET /%s -> %d, limits %s%n", path, read.statusCode(),
+                read.headers().firstValue("RateLimit-Policy").orElse("(none)"));
+        GatewayClient otherSchool = gateway.withToken(LocalIdentity.token("north-school", "teacher-zhou",
+                java.util.Set.of("teacher")));
+        HttpResponse<String> walled = otherSchool.call("GET", path, null);
+        out.printf("   another school's teacher   GET /%s -> %d%n", path, walled.statusCode());
+        String student = exam.answers().getFirst().studentId();
+        GatewayClient studentClient = gateway.as(student, "student");
+        int before = studentClient.getJson("students/" + student + "/results").path("items").size();
+        gateway.postJson("exams/" + examId + "/release", Map.of(), 200);
+        var after = studentClient.getJson("students/" + student + "/results").path("items");
+        StringBuilder scores = new StringBuilder();
+        after.forEach(item -> scores.append(" Q").append(item.path("questionNumber").asInt()).append(' ')
+                .append(item.path("score").decimalValue().stripTrailingZeros().toPlainString()).append('/')
+                .append(item.path("maxScore").decimalValue().stripTrailingZeros().toPlainString()));
+        out.printf("   student %s              %d result(s) before the release; after POST /exams/{id}/release:%s%n",
+                student, before, scores);
+        String classmate = exam.answers().getLast().studentId();
+        int peek = studentClient.call("GET", "students/" + classmate + "/results", null).statusCode();
+        out.printf("   the same student asking for %s's results -> %d%n", classmate, peek);
+        return anonymous.statusCode() == 401 && read.statusCode() == 200 && walled.statusCode() == 404 && before == 0
+                && after.size() == exam.questions().size() && peek == 403;
     }
 
     /**
@@ -228,7 +271,7 @@ public final class DemoMain {
                         + "request%n", trace.path("traceId").asText(), spans.size(),
                 String.join(", ", toList(trace.path("services"))),
                 trace.path("durationMs").asDouble(), consumers - deliveries, deliveries);
-        out.println("   curl -s " + gateway.base().resolve("/api/v1/traces/" + trace.path("traceId").asText()));
+        out.println("   curl -s -H \"$AUTH\" " + gateway.base().resolve("/api/v1/traces/" + trace.path("traceId").asText()));
     }
 
     private static void flatten(JsonNode span, List<JsonNode> into) {

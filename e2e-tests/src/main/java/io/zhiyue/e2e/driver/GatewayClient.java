@@ -83,6 +83,11 @@ public final class GatewayClient {
         return base;
     }
 
+    /** The live channel's address without credentials, for people to read. */
+    public URI liveChannelAddress() {
+        return URI.create(base.toString().replaceFirst("^http", "ws") + "ws");
+    }
+
     /** The WebSocket address of the live channel on the same gateway. */
     public URI liveChannel() {
         // a WebSocket client cannot always set headers: the token rides as access_token

@@ -128,8 +128,8 @@ final class MarkingDemo {
                     marker.path("reviewMarks").asInt(), marker.path("teacherMarks").asInt(),
                     number(marker, "medianSecondsPerMark"), number(marker, "meanDeviation"));
         }
-        out.println("   Review queue         curl -s " + gateway.base() + "api/v1/exams/" + examId + "/review-items");
-        out.println("   AI quality           curl -s " + gateway.base() + "api/v1/exams/" + examId + "/quality");
+        out.println("   Review queue         curl -s -H \"$AUTH\" " + gateway.base() + "api/v1/exams/" + examId + "/review-items");
+        out.println("   AI quality           curl -s -H \"$AUTH\" " + gateway.base() + "api/v1/exams/" + examId + "/quality");
         out.println("   Exam channel         {\"type\":\"SUBSCRIBE\",\"channel\":\"exam:" + examId + "\"}");
         return "COMPLETED".equals(graded.state()) && done.pendingReview() == 0 && done.graded() == STUDENTS;
     }
