@@ -10,8 +10,10 @@ import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem;
 import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.shared.tenant.TenantHeaders;
+import io.zhiyue.streams.http.RequestLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.jboss.logging.MDC;
 
 import java.util.Optional;
 
@@ -54,6 +56,7 @@ public class BearerAuthentication {
         headers.remove(TenantHeaders.ROLES);
         String requestId = TenantHeaders.requestIdOrNew(headers.get(TenantHeaders.REQUEST_ID));
         headers.set(TenantHeaders.REQUEST_ID, requestId);
+        MDC.put(RequestLimits.REQUEST_ID_MDC, requestId);
         SecurityHeaders.apply(context.response().headers(), requestId);
 
         String path = context.normalizedPath();

@@ -5,8 +5,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.zhiyue.shared.error.ErrorCode;
+import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.jboss.logging.MDC;
 
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,9 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class RequestLimits {
+
+    /** The log field (MDC key) of a request's id. */
+    public static final String REQUEST_ID_MDC = "requestId";
 
     private final long maxBody;
     private final int maxUri;
@@ -40,6 +45,8 @@ public class RequestLimits {
 
     private void check(RoutingContext context) {
         HttpServerRequest request = context.request();
+        // every log line of the request names it (the gateway's id, passed downstream)
+        MDC.put(REQUEST_ID_MDC, TenantHeaders.requestIdOrNew(request.getHeader(TenantHeaders.REQUEST_ID)));
         if (request.uri().length() > maxUri) {
             Problems.refuse(context, ErrorCode.URI_TOO_LONG, "the request target is " + request.uri().length()
                     + " characters long; at most " + maxUri + " are accepted");
