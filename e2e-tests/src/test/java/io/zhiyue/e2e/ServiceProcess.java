@@ -76,13 +76,26 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A port nothing listens on, below the kernel's ephemeral range (32768+), so an outgoing connection
+     * of another process cannot take it between now and the service's start; never the same one twice.
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < PORT_SPAN; attempt++) {
+            int port = PORT_BASE + Math.floorMod(NEXT_PORT.getAndIncrement(), PORT_SPAN);
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // in use: the next one
+            }
         }
+        throw new IllegalStateException("no free port in " + PORT_BASE + ".." + (PORT_BASE + PORT_SPAN - 1));
     }
+
+    private static final int PORT_BASE = 20_000;
+    private static final int PORT_SPAN = 12_000;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+            new java.util.concurrent.atomic.AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(PORT_SPAN));
 
     String name() {
         return name;

@@ -109,7 +109,8 @@ class TenantWallIT {
                 new String[] {"POST", "submissions/" + submissionId + "/override",
                         "{\"jobId\":\"" + jobId + "\",\"score\":0,\"reason\":\"not mine\"}"},
                 new String[] {"GET", "sagas/" + sagaId, null},
-                new String[] {"POST", "sagas/" + sagaId + "/actions", "{\"action\":\"retry\"}"},
+                new String[] {"POST", "sagas/" + sagaId + "/actions",
+                        "{\"action\":\"resolve\",\"step\":\"notify\",\"reason\":\"not mine\"}"},
                 new String[] {"GET", checkpoint + "/latest", null},
                 new String[] {"DELETE", "checkpoints/" + thread, null});
         List<String> wrong = new ArrayList<>();
