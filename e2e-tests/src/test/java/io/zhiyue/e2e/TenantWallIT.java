@@ -110,7 +110,7 @@ class TenantWallIT {
                         "{\"jobId\":\"" + jobId + "\",\"score\":0,\"reason\":\"not mine\"}"},
                 new String[] {"GET", "sagas/" + sagaId, null},
                 new String[] {"POST", "sagas/" + sagaId + "/actions",
-                        "{\"action\":\"resolve\",\"step\":\"notify\",\"reason\":\"not mine\"}"},
+                        "{\"action\":\"resolve\",\"step\":2,\"reason\":\"not mine\"}"},
                 new String[] {"GET", checkpoint + "/latest", null},
                 new String[] {"DELETE", "checkpoints/" + thread, null});
         List<String> wrong = new ArrayList<>();
@@ -140,10 +140,12 @@ class TenantWallIT {
     void identityHeadersFromOutsideAreIgnored() {
         HttpResponse<String> response = other.call("GET", "exams/" + examId, null);
         assertThat(response.statusCode()).isEqualTo(404);
-        // a forged tenant header from the other school's caller changes nothing
-        GatewayClient forged = other;
-        assertThat(sendRaw(forged, "exams/" + examId, Map.of("X-ZhiYue-Tenant", "demo-school",
+        // forged identity headers change nothing: with the other school's token they are replaced, and
+        // without a token they are no identity at all
+        assertThat(sendRaw(other, "exams/" + examId, Map.of("X-ZhiYue-Tenant", "demo-school",
                 "X-ZhiYue-Roles", "admin"))).isEqualTo(404);
+        assertThat(sendRaw(school.withToken(null), "exams/" + examId, Map.of("X-ZhiYue-Tenant", "demo-school",
+                "X-ZhiYue-Subject", "demo-teacher", "X-ZhiYue-Roles", "admin"))).isEqualTo(401);
     }
 
     @Test

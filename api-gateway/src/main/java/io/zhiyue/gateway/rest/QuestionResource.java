@@ -63,7 +63,7 @@ public class QuestionResource {
     @Path("/{questionId}/answer-groups")
     @Operation(summary = "Groups of identical answers (after normalisation), biggest first, each a stored snapshot "
             + "with a representative, size and proposal")
-    @Access(value = RouteClass.READS, audience = Audience.MARKERS)
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
     public Uni<Response> listAnswerGroups(@PathParam("questionId") String questionId, @Context UriInfo uri) {
         return relay.relay(grading.listAnswerGroups(caller.caller(), questionId, ForwardedQuery.of(uri)));
     }
@@ -81,7 +81,7 @@ public class QuestionResource {
     @Path("/{questionId}/exemplar-suggestions")
     @Operation(summary = "What to mark first: the answers whose teacher marks teach the exemplar grader most "
             + "(medoids of the unmarked answers' embeddings), ?count=N (1..200, default 10)")
-    @Access(value = RouteClass.READS, audience = Audience.MARKERS)
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
     public Uni<Response> exemplarSuggestions(@PathParam("questionId") String questionId, @Context UriInfo uri) {
         return relay.relaySlow(grading.exemplarSuggestions(caller.caller(), questionId, ForwardedQuery.of(uri)));
     }

@@ -1,10 +1,12 @@
 package io.zhiyue.gateway.security;
 
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.zhiyue.gateway.ratelimit.RateDecision;
 import io.zhiyue.gateway.ratelimit.RateLimiter;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem;
@@ -69,7 +71,8 @@ public class BearerAuthentication {
             context.next();
             return;
         }
-        Optional<String> token = bearerToken(request, path.equals(WS_PATH));
+        boolean upgrade = path.equals(WS_PATH) || path.startsWith(WS_PATH + "/");
+        Optional<String> token = bearerToken(request, upgrade);
         if (token.isEmpty()) {
             refuse(context, requestId, "a bearer token is required", null);
             return;
@@ -82,7 +85,7 @@ public class BearerAuthentication {
             return;
         }
         carry(headers, identity);
-        if (path.equals(WS_PATH)) {
+        if (upgrade) {
             // REST routes are limited after matching (RouteAccessFilter); an upgrade never reaches them
             limitUpgrade(context, identity, requestId);
         } else {
@@ -91,16 +94,23 @@ public class BearerAuthentication {
     }
 
     private void limitUpgrade(RoutingContext context, Identity identity, String requestId) {
-        limiter.acquire(RouteClass.STREAMS, identity.tenant(), identity.subject()).subscribe().with(decision -> {
-            decision.headers().forEach(context.response()::putHeader);
-            if (decision.allowed()) {
-                context.next();
-            } else {
-                context.response().setStatusCode(ErrorCode.RATE_LIMITED.status())
-                        .putHeader("Content-Type", Problem.MEDIA_TYPE)
-                        .end(JsonCodec.write(RateLimitedProblem.body(decision, WS_PATH, requestId)));
-            }
-        }, context::fail);
+        // the limiter may answer on another thread (its Redis timeout): the upgrade goes on on the request's own
+        Context requestContext = context.vertx().getOrCreateContext();
+        limiter.acquire(RouteClass.STREAMS, identity.tenant(), identity.subject()).subscribe().with(
+                decision -> requestContext.runOnContext(ignored -> upgradeOrRefuse(context, decision, requestId)),
+                failure -> requestContext.runOnContext(ignored -> context.fail(failure)));
+    }
+
+
+    private static void upgradeOrRefuse(RoutingContext context, RateDecision decision, String requestId) {
+        decision.headers().forEach(context.response()::putHeader);
+        if (decision.allowed()) {
+            context.next();
+        } else {
+            context.response().setStatusCode(ErrorCode.RATE_LIMITED.status())
+                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .end(JsonCodec.write(RateLimitedProblem.body(decision, WS_PATH, requestId)));
+        }
     }
 
     private static boolean isProtected(String path) {

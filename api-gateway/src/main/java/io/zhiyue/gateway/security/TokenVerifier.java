@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.zhiyue.shared.tenant.TenantHeaders;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
@@ -22,7 +23,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class TokenVerifier {
 
-    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern SUBJECT = Pattern.compile("[\\p{L}\\p{N}._@:+-]{1,128}");
 
     private final JWTParser parser;
@@ -58,8 +58,12 @@ public class TokenVerifier {
 
     private Identity identityOf(JsonWebToken jwt) throws InvalidToken {
         Object tenant = jwt.getClaim(tenantClaim);
-        if (!(tenant instanceof String text) || !TENANT.matcher(text).matches()) {
+        if (!(tenant instanceof String text) || !TenantHeaders.isSaneTenant(text)) {
             throw new InvalidToken("the token names no tenant (claim " + tenantClaim + ")");
+        }
+        if (text.equals(TenantHeaders.PLATFORM_TENANT)) {
+            // the platform's own data is reached through the platform-admin role, never by naming it
+            throw new InvalidToken("the tenant " + text + " is reserved");
         }
         String subject = jwt.getSubject();
         if (subject == null || !SUBJECT.matcher(subject).matches()) {

@@ -42,14 +42,14 @@ final class Channels {
 
     /**
      * Why {@code identity} may not listen to {@code channel}, if it may not: {@code system} is platform
-     * data (platform admins); {@code user:<id>} is that student's own (and their school's staff's);
+     * data (platform admins) or a school's own status (its admins); {@code user:<id>} is that student's own (and their school's staff's);
      * job and exam channels are the school's staff's and markers'. Events never cross tenants
      * whatever is allowed here (see {@link #route}).
      */
     static Optional<String> refusal(Identity identity, String channel) {
         if (SYSTEM.equals(channel)) {
-            return identity.has(Role.PLATFORM_ADMIN) ? Optional.empty()
-                    : Optional.of("the system channel is for platform administrators");
+            return identity.has(Role.PLATFORM_ADMIN) || identity.has(Role.ADMIN) ? Optional.empty()
+                    : Optional.of("the system channel is for administrators");
         }
         if (channel.startsWith(USER_PREFIX)) {
             boolean own = identity.has(Role.STUDENT) && identity.subject().equals(channel.substring(USER_PREFIX.length()));
@@ -60,9 +60,14 @@ final class Channels {
                 : Optional.of("job and exam channels are for the school's staff and markers");
     }
 
-    /** The route a session's subscription to {@code channel} listens on: its own tenant's, or the platform's. */
+    /**
+     * The route a session's subscription to {@code channel} listens on: its own tenant's; {@code system} is the
+     * platform's for a platform admin and its own school's status (a checkpoint store failing, a quality alert)
+     * for a school's admin.
+     */
     static String route(LiveSession session, String channel) {
-        String tenant = SYSTEM.equals(channel) ? TenantHeaders.PLATFORM_TENANT : session.identity().tenant();
+        boolean platform = SYSTEM.equals(channel) && session.identity().has(Role.PLATFORM_ADMIN);
+        String tenant = platform ? TenantHeaders.PLATFORM_TENANT : session.identity().tenant();
         return LiveEvent.route(tenant, channel);
     }
 

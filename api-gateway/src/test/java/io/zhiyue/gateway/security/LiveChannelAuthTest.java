@@ -13,7 +13,9 @@ import io.zhiyue.gateway.support.TestTokens;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.event.JobStateChanged;
+import io.zhiyue.shared.event.SystemStatus;
 import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +114,25 @@ class LiveChannelAuthTest {
             assertThat(ours.events(channel, "JOB_STATE_CHANGED")).extracting(m -> m.path("data").path("to").asText())
                     .containsExactly("COMPLETED");
         }
+    }
+
+    @Test
+    void aSchoolsAdminHearsItsOwnSchoolsStatusOnTheSystemChannelAndNothingOfThePlatform() {
+        String ours = "status-" + UUID.randomUUID();
+        String platform = "status-" + UUID.randomUUID();
+        try (LiveClient admin = LiveClient.connect(ws, TestTokens.mint("admin", TestTokens.TENANT, "a-1"))) {
+            admin.subscribe("system");
+            awaitSubscribed(admin, "system");
+            status(TenantHeaders.PLATFORM_TENANT, platform);
+            status(TestTokens.TENANT, ours);
+            admin.awaitMessage(m -> ours.equals(m.path("data").path("instance").asText()));
+            assertThat(admin.messages()).noneMatch(m -> platform.equals(m.path("data").path("instance").asText()));
+        }
+    }
+
+    private void status(String tenant, String instance) {
+        redis.stream(String.class).xadd(Streams.EVENTS, Envelope.of(EventType.SYSTEM_STATUS, tenant, "status:" + instance,
+                new SystemStatus("probe", instance, "UP", Instant.now()), null).toFields());
     }
 
     private void append(String tenant, UUID jobId, String to) {
