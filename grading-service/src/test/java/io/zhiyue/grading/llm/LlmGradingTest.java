@@ -99,7 +99,9 @@ class LlmGradingTest {
         // and the batch's checkpoint now holds both replies, put before the outcomes were committed
         assertThat(ScriptedLlmProfile.CHECKPOINTS.latest(jobId, "llm.b0")).contains(first).contains("\"ok\"");
         assertThat(ScriptedLlmProfile.CHECKPOINTS.puts()).isEqualTo(1);
-        // and the job says what was decided, and why
+        // and the job says what was decided, and why (recorded in its own transaction beside the grading: awaited)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                job(jobId).body("recovery.decision", equalTo("RESUMED")));
         job(jobId).body("recovery.decision", equalTo("RESUMED")).body("recovery.batchNo", equalTo(0))
                 .body("recovery.checkpointId", equalTo(checkpointId)).body("recovery.reused", equalTo(1));
         // one event says it (later ones carry the job, whose recovery field still shows it: not counted)
