@@ -37,8 +37,7 @@ public record Identity(String tenant, String subject, Set<Role> roles, Instant e
 
     /** The {@code X-ZhiYue-Roles} header value: claim names, comma-separated, in a stable order. */
     public String rolesHeader() {
-        return EnumSet.copyOf(roles.isEmpty() ? EnumSet.noneOf(Role.class) : roles).stream()
-                .map(Role::claim).collect(Collectors.joining(","));
+        return roles.stream().sorted().map(Role::claim).collect(Collectors.joining(","));
     }
 
     public Caller toCaller(String requestId) {

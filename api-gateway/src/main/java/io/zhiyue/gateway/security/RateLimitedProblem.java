@@ -3,10 +3,7 @@ package io.zhiyue.gateway.security;
 import io.zhiyue.gateway.ratelimit.RateDecision;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem;
-
 import jakarta.ws.rs.core.Response;
-
-import java.util.Map;
 
 /** The 429 a caller past its limits gets, the same for a REST route and a /ws upgrade. */
 final class RateLimitedProblem {
@@ -23,9 +20,7 @@ final class RateLimitedProblem {
     static Response response(RateDecision decision, String path, String requestId) {
         Response.ResponseBuilder response = Response
                 .status(ErrorCode.RATE_LIMITED.status()).type(Problem.MEDIA_TYPE).entity(body(decision, path, requestId));
-        for (Map.Entry<String, String> header : decision.headers().entrySet()) {
-            response.header(header.getKey(), header.getValue());
-        }
+        decision.headers().forEach(response::header);
         return response.build();
     }
 }

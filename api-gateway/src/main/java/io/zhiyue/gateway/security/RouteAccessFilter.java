@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
-import java.util.Map;
 
 /**
  * Who may call which route, and how often: every public route declares its {@link Access}; a
@@ -58,9 +57,7 @@ public class RouteAccessFilter {
     @ServerResponseFilter
     public void rateLimitHeaders(ContainerRequestContext request, ContainerResponseContext response) {
         if (request.getProperty(DECISION) instanceof RateDecision decision) {
-            for (Map.Entry<String, String> header : decision.headers().entrySet()) {
-                response.getHeaders().putSingle(header.getKey(), header.getValue());
-            }
+            decision.headers().forEach(response.getHeaders()::putSingle);
         }
     }
 }
