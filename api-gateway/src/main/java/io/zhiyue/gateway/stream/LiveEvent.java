@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
+import io.zhiyue.shared.event.LiveChannels;
 import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.shared.stream.StreamId;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * One zhiyue:events entry as the live channel delivers it. The wire text is rendered once and
@@ -25,7 +24,7 @@ public record LiveEvent(StreamId id, EventType type, String route, String channe
         if (envelope == null) {
             return List.of();
         }
-        return channelsOf(envelope.type(), envelope.payload()).stream()
+        return LiveChannels.of(envelope.type(), envelope.payload()).stream()
                 .map(channel -> of(id, envelope.type(), envelope.tenantId(), channel, envelope.payload())).toList();
     }
 
@@ -45,42 +44,6 @@ public record LiveEvent(StreamId id, EventType type, String route, String channe
     /** Where events of {@code tenant} on {@code channel} are routed; a subscription asks for the same. */
     public static String route(String tenant, String channel) {
         return tenant + " " + channel;
-    }
-
-    /**
-     * The channels an entry belongs to: job events (scores changed by people included) to
-     * {@code job:<jobId>} and to {@code exam:<examId>}; review-queue changes to {@code exam:<examId>};
-     * SYSTEM_STATUS to {@code system}, and to the exam's channel when it is about one exam (a
-     * quality alert); SLOW_SPAN (platform data) to {@code system}; a USER_NOTIFICATION to the exam's
-     * channel and the student's ({@code user:<studentId>}).
-     */
-    public static List<String> channelsOf(EventType type, JsonNode payload) {
-        List<String> channels = new ArrayList<>(2);
-        switch (type) {
-            case GRADING_PROGRESS, JOB_STATE_CHANGED, SCORE_CHANGED -> {
-                idOf(payload, "jobId").ifPresent(jobId -> channels.add("job:" + jobId));
-                idOf(payload, "examId").ifPresent(examId -> channels.add("exam:" + examId));
-            }
-            case REVIEW_ITEM_CHANGED -> idOf(payload, "examId").ifPresent(examId -> channels.add("exam:" + examId));
-            case USER_NOTIFICATION -> {
-                idOf(payload, "examId").ifPresent(examId -> channels.add("exam:" + examId));
-                idOf(payload, "studentId").ifPresent(student -> channels.add("user:" + student));
-            }
-            case SYSTEM_STATUS -> {
-                channels.add("system");
-                idOf(payload, "examId").ifPresent(examId -> channels.add("exam:" + examId));
-            }
-            case SLOW_SPAN -> channels.add("system");
-            default -> {
-                // other entries are not for the live channel
-            }
-        }
-        return channels;
-    }
-
-    private static Optional<String> idOf(JsonNode payload, String field) {
-        JsonNode id = payload.path(field);
-        return id.isTextual() && !id.asText().isBlank() ? Optional.of(id.asText()) : Optional.empty();
     }
 
     /** True for a GRADING_PROGRESS whose counters say the job has nothing left to grade. */

@@ -62,6 +62,8 @@ public interface StreamsConfig {
 
     Outbox outbox();
 
+    ChannelHistory channelHistory();
+
     default long maxLengthOf(String stream) {
         return maxLength().getOrDefault(stream, defaultMaxLength());
     }
@@ -83,5 +85,17 @@ public interface StreamsConfig {
         /** Sent rows are kept this long (to read what was published), then deleted. */
         @WithDefault("1h")
         Duration retention();
+    }
+
+    /** The per-channel histories of the live channel (see io.zhiyue.shared.stream.ChannelHistory). */
+    interface ChannelHistory {
+
+        /** Approximate MAXLEN of each channel's history: how many of its events a resume can still replay. */
+        @WithDefault("1000")
+        long maxLength();
+
+        /** A channel's history expires after this long without an event. */
+        @WithDefault("24h")
+        Duration ttl();
     }
 }

@@ -1,14 +1,14 @@
 package io.zhiyue.streams.publish;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
-import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.zhiyue.shared.event.Envelope;
+import io.zhiyue.shared.stream.ChannelHistory;
+import io.zhiyue.shared.stream.Streams;
 import io.zhiyue.streams.config.StreamsConfig;
 import io.zhiyue.streams.trace.TraceContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,21 +28,18 @@ public class StreamPublisher {
     private static final int CONCURRENCY = 8;
 
     private final ReactiveRedisDataSource redis;
-    private final ReactiveStreamCommands<String, String, String> streams;
     private final StreamsConfig config;
 
     public StreamPublisher(ReactiveRedisDataSource redis, StreamsConfig config) {
         this.redis = redis;
-        this.streams = redis.stream(String.class);
         this.config = config;
     }
 
     /** Appends one envelope (without a traceparent, it continues the current trace); answers its stream id. */
     public Uni<String> publish(String stream, Envelope envelope) {
-        XAddArgs trim = new XAddArgs().maxlen(config.maxLengthOf(stream)).nearlyExactTrimming();
         Envelope traced = envelope.traceparent() != null ? envelope
                 : envelope.withTraceparent(TraceContext.currentTraceparent());
-        return streams.xadd(stream, trim, traced.toFields())
+        return redis.getRedis().send(append(stream, traced)).map(Response::toString)
                 .ifNoItem().after(config.publishTimeout()).failWith(() -> timeout(stream));
     }
 
@@ -69,10 +66,7 @@ public class StreamPublisher {
     public Uni<List<String>> publishInOrder(List<Map.Entry<String, Envelope>> streamAndEnvelope) {
         List<Request> requests = new ArrayList<>(streamAndEnvelope.size());
         for (Map.Entry<String, Envelope> entry : streamAndEnvelope) {
-            Request xadd = Request.cmd(Command.XADD).arg(entry.getKey())
-                    .arg("MAXLEN").arg("~").arg(config.maxLengthOf(entry.getKey())).arg("*");
-            entry.getValue().toFields().forEach((field, value) -> xadd.arg(field).arg(value));
-            requests.add(xadd);
+            requests.add(append(entry.getKey(), entry.getValue()));
         }
         return redis.getRedis().batch(requests)
                 .ifNoItem().after(config.publishTimeout()).failWith(() -> timeout("the outbox streams"))
@@ -83,6 +77,23 @@ public class StreamPublisher {
                     }
                     return ids;
                 });
+    }
+
+    /**
+     * An XADD; on zhiyue:events the history script instead, which also appends the event to its live
+     * channels' histories with the same id (one atomic step).
+     */
+    private Request append(String stream, Envelope envelope) {
+        if (Streams.EVENTS.equals(stream)) {
+            Request eval = Request.cmd(Command.EVAL).arg(ChannelHistory.APPEND);
+            ChannelHistory.appendArguments(envelope, config.maxLengthOf(stream), config.channelHistory().maxLength(),
+                    config.channelHistory().ttl().toSeconds()).forEach(eval::arg);
+            return eval;
+        }
+        Request xadd = Request.cmd(Command.XADD).arg(stream)
+                .arg("MAXLEN").arg("~").arg(config.maxLengthOf(stream)).arg("*");
+        envelope.toFields().forEach((field, value) -> xadd.arg(field).arg(value));
+        return xadd;
     }
 
     private StreamPublishException timeout(String stream) {
