@@ -25,6 +25,17 @@ public interface GatewayConfig {
     @WithDefault("64")
     int maxSubscriptionsPerConnection();
 
+    /** Live connections one user (tenant and subject) may hold on one replica; more are refused (1008). */
+    @WithDefault("10")
+    int maxConnectionsPerUser();
+
+    /**
+     * A live connection from which nothing was heard this long (no message, no pong to the server's
+     * pings) is closed; checked at every heartbeat.
+     */
+    @WithDefault("45s")
+    Duration idleTimeout();
+
     /** Entries read per XRANGE page when a client resumes with lastEventId. */
     @WithDefault("500")
     int replayPageSize();

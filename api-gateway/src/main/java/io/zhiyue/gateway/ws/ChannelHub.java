@@ -27,7 +27,13 @@ public class ChannelHub {
 
     private final Object routing = new Object();
     private final Map<String, Set<ChannelSubscription>> byChannel = new HashMap<>();
+    static final String IDLE_REASON = "idle: nothing heard from the client, reconnect with lastEventId";
+
     private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
+    /** Open connections per tenant and subject. */
+    private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
+    private final Counter refusedOverCap;
+    private final Counter idleEvicted;
     private final GatewayConfig config;
     private final Counter slowClosed;
     private StreamId position;
@@ -40,6 +46,10 @@ public class ChannelHub {
         this.slowClosed = Counter.builder("zhiyue.gateway.live.slow.closed")
                 .description("live connections closed because they fell too far behind")
                 .register(registry);
+        this.refusedOverCap = Counter.builder("zhiyue.gateway.live.refused")
+                .description("live connections refused because their user held too many").register(registry);
+        this.idleEvicted = Counter.builder("zhiyue.gateway.live.idle.evicted")
+                .description("live connections closed because the client went silent").register(registry);
     }
 
     /**
@@ -77,7 +87,18 @@ public class ChannelHub {
         }
     }
 
-    LiveSession open(String connectionId, Identity identity, ConnectionOutbox.Transport transport) {
+    /**
+     * Registers a new connection, or answers empty when its user already holds
+     * {@code max-connections-per-user} of them (counted per tenant and subject on this replica).
+     */
+    Optional<LiveSession> open(String connectionId, Identity identity, ConnectionOutbox.Transport transport) {
+        String user = identity.tenant() + " " + identity.subject();
+        int held = perUser.merge(user, 1, Integer::sum);
+        if (held > config.maxConnectionsPerUser()) {
+            perUser.merge(user, -1, ChannelHub::decrement);
+            refusedOverCap.increment();
+            return Optional.empty();
+        }
         ConnectionOutbox.Transport counted = new ConnectionOutbox.Transport() {
             @Override
             public java.util.concurrent.CompletionStage<?> send(String text) {
@@ -95,7 +116,22 @@ public class ChannelHub {
         LiveSession session = new LiveSession(connectionId, identity, counted, config.outboxCapacity(),
                 config.effectiveOutboxHardLimit());
         sessions.put(connectionId, session);
-        return session;
+        return Optional.of(session);
+    }
+
+    private static Integer decrement(Integer held, Integer minusOne) {
+        int left = held + minusOne;
+        return left <= 0 ? null : left;
+    }
+
+    /** Closes connections that sent nothing (no message, no pong) since {@code cutoffNanos}. */
+    void evictIdle(long cutoffNanos) {
+        for (LiveSession session : sessions.values()) {
+            if (session.lastHeardNanos() - cutoffNanos < 0) {
+                idleEvicted.increment();
+                session.disconnect(IDLE_REASON);
+            }
+        }
     }
 
     Optional<LiveSession> session(String connectionId) {
@@ -111,6 +147,7 @@ public class ChannelHub {
         if (session == null) {
             return;
         }
+        perUser.merge(session.identity().tenant() + " " + session.identity().subject(), -1, ChannelHub::decrement);
         session.close();
         for (ChannelSubscription subscription : session.subscriptions().values()) {
             unregister(subscription);

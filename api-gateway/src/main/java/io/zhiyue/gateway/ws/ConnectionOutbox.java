@@ -1,10 +1,11 @@
 package io.zhiyue.gateway.ws;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,6 +40,7 @@ public final class ConnectionOutbox {
     private final int capacity;
     private final int hardLimit;
     private final Deque<OutboundMessage> queue = new ArrayDeque<>();
+    private final List<CompletableFuture<Boolean>> roomWaiters = new ArrayList<>();
     private boolean sending;
     private boolean closed;
     private long coalesced;
@@ -98,20 +100,22 @@ public final class ConnectionOutbox {
     }
 
     /**
-     * Blocks the calling worker thread until fewer than half of {@code capacity} messages wait, so
-     * a replay of history never overruns a client. False when it timed out or the outbox closed.
+     * Completes with true once fewer than half of {@code capacity} messages wait (at once if they do
+     * now), with false if the outbox closes first: a replay of history paces itself on it without
+     * holding a thread. Completed outside the outbox's lock.
      */
-    public synchronized boolean awaitRoom(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int target = Math.max(1, capacity / 2);
-        while (!closed && queue.size() >= target) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
+    public CompletionStage<Boolean> room() {
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.completedFuture(false);
             }
-            wait(Math.max(1, left / 1_000_000));
+            if (queue.size() < roomTarget()) {
+                return CompletableFuture.completedFuture(true);
+            }
+            CompletableFuture<Boolean> waiter = new CompletableFuture<>();
+            roomWaiters.add(waiter);
+            return waiter;
         }
-        return !closed;
     }
 
     /** Newest first: keep the first progress seen per channel, drop older intermediate ones. */
@@ -133,17 +137,20 @@ public final class ConnectionOutbox {
     private void drain() {
         while (true) {
             OutboundMessage next;
+            List<CompletableFuture<Boolean>> released;
             synchronized (this) {
                 if (sending || closed) {
                     return;
                 }
                 next = queue.pollFirst();
-                if (next == null) {
-                    notifyAll();
-                    return;
+                released = queue.size() < roomTarget() ? takeWaiters() : List.of();
+                if (next != null) {
+                    sending = true;
                 }
-                sending = true;
-                notifyAll();
+            }
+            released.forEach(waiter -> waiter.complete(true));
+            if (next == null) {
+                return;
             }
             CompletableFuture<?> sent;
             try {
@@ -179,10 +186,27 @@ public final class ConnectionOutbox {
         transport.close("send failed");
     }
 
+    /** Under the lock; waiters for room learn of the close from the executor, outside it. */
     private void closeQuietly() {
         closed = true;
         sending = false;
         queue.clear();
-        notifyAll();
+        if (!roomWaiters.isEmpty()) {
+            List<CompletableFuture<Boolean>> waiters = takeWaiters();
+            CompletableFuture.runAsync(() -> waiters.forEach(waiter -> waiter.complete(false)));
+        }
+    }
+
+    private int roomTarget() {
+        return Math.max(1, capacity / 2);
+    }
+
+    private List<CompletableFuture<Boolean>> takeWaiters() {
+        if (roomWaiters.isEmpty()) {
+            return List.of();
+        }
+        List<CompletableFuture<Boolean>> waiters = new ArrayList<>(roomWaiters);
+        roomWaiters.clear();
+        return waiters;
     }
 }

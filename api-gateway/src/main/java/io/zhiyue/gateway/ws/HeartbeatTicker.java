@@ -9,7 +9,10 @@ import jakarta.enterprise.event.Observes;
 
 import java.time.Instant;
 
-/** Sends HEARTBEAT to every live connection on a Vert.x timer, so idle proxies keep sockets open. */
+/**
+ * On a Vert.x timer: closes connections whose client went silent, then sends HEARTBEAT to the others,
+ * so idle proxies keep their sockets open.
+ */
 @ApplicationScoped
 public class HeartbeatTicker {
 
@@ -26,7 +29,10 @@ public class HeartbeatTicker {
 
     void onStart(@Observes StartupEvent event) {
         timerId = vertx.setPeriodic(config.heartbeatInterval().toMillis(),
-                ignored -> hub.broadcast(OutboundMessage.heartbeat(ServerMessages.heartbeat(Instant.now()))));
+                ignored -> {
+                    hub.evictIdle(System.nanoTime() - config.idleTimeout().toNanos());
+                    hub.broadcast(OutboundMessage.heartbeat(ServerMessages.heartbeat(Instant.now())));
+                });
     }
 
     void onStop(@Observes ShutdownEvent event) {

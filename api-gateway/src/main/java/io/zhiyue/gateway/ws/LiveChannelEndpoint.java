@@ -5,10 +5,12 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.quarkus.websockets.next.HandshakeRequest;
 import io.zhiyue.gateway.config.GatewayConfig;
 import io.zhiyue.gateway.security.Identity;
@@ -19,9 +21,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code /ws}: clients SUBSCRIBE to {@code job:<uuid>} or {@code system} (optionally with
- * lastEventId), UNSUBSCRIBE, and PING (answered with {@code {"type":"PONG"}}). A bad message is
- * answered with an ERROR message; it never closes the connection.
+ * {@code /ws}: clients SUBSCRIBE to a channel (see {@link Channels}; optionally with lastEventId),
+ * UNSUBSCRIBE, and PING (answered with {@code {"type":"PONG"}}). A bad message is answered with an
+ * ERROR message; it never closes the connection. Inbound messages are capped by
+ * {@code quarkus.websockets-next.server.max-message-size}; a user holds a bounded number of connections;
+ * the server pings every heartbeat interval and closes a connection it hears nothing from.
  */
 @WebSocket(path = "/ws")
 public class LiveChannelEndpoint {
@@ -34,12 +38,14 @@ public class LiveChannelEndpoint {
     private final ChannelHub hub;
     private final SubscriptionService subscriptions;
     private final int maxSubscriptions;
+    private final int maxConnectionsPerUser;
 
     LiveChannelEndpoint(ChannelHub hub, SubscriptionService subscriptions,
             GatewayConfig config) {
         this.hub = hub;
         this.subscriptions = subscriptions;
         this.maxSubscriptions = config.maxSubscriptionsPerConnection();
+        this.maxConnectionsPerUser = config.maxConnectionsPerUser();
     }
 
     /** The upgrade was authenticated before it reached here (security BearerAuthentication); its caller rides along. */
@@ -53,7 +59,17 @@ public class LiveChannelEndpoint {
             }, failure -> Log.debugf("closing %s failed: %s", connection.id(), failure.toString()));
             return;
         }
-        hub.open(connection.id(), identity.get(), transport(connection));
+        if (hub.open(connection.id(), identity.get(), transport(connection)).isEmpty()) {
+            connection.close(new CloseReason(POLICY_VIOLATION, "at most " + maxConnectionsPerUser
+                    + " live connections per user")).subscribe().with(ignored -> {
+                    }, failure -> Log.debugf("closing %s failed: %s", connection.id(), failure.toString()));
+        }
+    }
+
+    /** The client answered the server's ping: alive, even if it has nothing to say. */
+    @OnPongMessage
+    public void onPong(Buffer data, WebSocketConnection connection) {
+        hub.session(connection.id()).ifPresent(LiveSession::heard);
     }
 
     /**
@@ -66,6 +82,7 @@ public class LiveChannelEndpoint {
         if (session == null || session.isClosed()) {
             return Uni.createFrom().voidItem();
         }
+        session.heard();
         ClientCommand command;
         try {
             command = ClientCommand.parse(text);

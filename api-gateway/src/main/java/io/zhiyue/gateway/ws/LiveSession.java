@@ -2,8 +2,8 @@ package io.zhiyue.gateway.ws;
 
 import io.zhiyue.gateway.security.Identity;
 
-import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** One open /ws connection: its outbox and the channels it listens to. */
@@ -14,6 +14,7 @@ public final class LiveSession {
     private final ConnectionOutbox.Transport transport;
     private final Identity identity;
     private final Map<String, ChannelSubscription> subscriptions = new ConcurrentHashMap<>();
+    private volatile long lastHeardNanos = System.nanoTime();
 
     LiveSession(String id, Identity identity, ConnectionOutbox.Transport transport, int capacity, int hardLimit) {
         this.id = id;
@@ -35,13 +36,9 @@ public final class LiveSession {
         return outbox.offer(message);
     }
 
-    boolean awaitRoom(Duration timeout) {
-        try {
-            return outbox.awaitRoom(timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    /** See {@link ConnectionOutbox#room()}. */
+    CompletionStage<Boolean> room() {
+        return outbox.room();
     }
 
     boolean isClosed() {
@@ -57,6 +54,15 @@ public final class LiveSession {
     void disconnect(String reason) {
         outbox.close();
         transport.close(reason);
+    }
+
+    /** The client spoke (a message or a pong): it is not idle. */
+    void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    long lastHeardNanos() {
+        return lastHeardNanos;
     }
 
     Map<String, ChannelSubscription> subscriptions() {

@@ -3,25 +3,21 @@ package io.zhiyue.gateway.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.zhiyue.gateway.config.GatewayConfig;
-import io.zhiyue.gateway.stream.LiveEvent;
+import io.zhiyue.gateway.stream.ChannelHistoryReader;
 import io.zhiyue.gateway.stream.RecentKeys;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.stream.StreamId;
-import io.zhiyue.shared.stream.Streams;
-import io.zhiyue.streams.tail.StreamHistory;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
  * SUBSCRIBE semantics of the live channel. The subscription is registered before the snapshot is
  * fetched or history is read, so nothing published in between is lost; whatever arrives twice is
- * dropped by id. A plain SUBSCRIBE never blocks a thread; a resume reads Redis history on a
- * worker thread.
+ * dropped by id. Neither a SUBSCRIBE nor a resume ever blocks a thread.
  */
 @ApplicationScoped
 public class SubscriptionService {
@@ -32,11 +28,11 @@ public class SubscriptionService {
     private static final int REPLAY_KEYS = 4_096;
 
     private final ChannelHub hub;
-    private final StreamHistory history;
+    private final ChannelHistoryReader history;
     private final JobSnapshots snapshots;
     private final GatewayConfig config;
 
-    SubscriptionService(ChannelHub hub, StreamHistory history, JobSnapshots snapshots, GatewayConfig config) {
+    SubscriptionService(ChannelHub hub, ChannelHistoryReader history, JobSnapshots snapshots, GatewayConfig config) {
         this.hub = hub;
         this.history = history;
         this.snapshots = snapshots;
@@ -49,18 +45,67 @@ public class SubscriptionService {
     }
 
     /**
-     * Resume after {@code lastEventId}: replay every event of the channel the stream still holds,
-     * then live; if the stream no longer reaches back that far, say so with a snapshot.
+     * Resume after {@code lastEventId}: replay the channel's history after it, a page at a time and at the
+     * client's pace, then live; if the history no longer reaches back that far (or loses entries while
+     * it is read), say so with a fresh snapshot. Never holds a thread while waiting for Redis or the client.
      */
     Uni<Void> resume(LiveSession session, String channel, StreamId lastEventId) {
-        return Uni.createFrom().item(() -> isRecoverable(lastEventId))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(recoverable -> recoverable
-                        ? Uni.createFrom().<Void>item(() -> {
-                            replay(session, channel, lastEventId);
-                            return null;
-                        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                        : withSnapshot(session, channel, ServerMessages::notRecovered));
+        ChannelSubscription subscription = hub.register(session, channel, lastEventId).subscription();
+        return replayAfter(subscription, lastEventId, new RecentKeys(REPLAY_KEYS));
+    }
+
+    private Uni<Void> replayAfter(ChannelSubscription subscription, StreamId after, RecentKeys replayed) {
+        LiveSession session = subscription.session();
+        return history.pageAfter(session.identity().tenant(), subscription.channel(), after, config.replayPageSize())
+                .chain(page -> {
+                    if (subscription.isCancelled()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    if (page.gap()) {
+                        return withSnapshot(session, subscription.channel(), ServerMessages::notRecovered);
+                    }
+                    return deliver(subscription, page, 0, replayed).chain(delivered -> {
+                        if (!delivered) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        if (page.exhausted()) {
+                            subscription.goLive();
+                            return Uni.createFrom().voidItem();
+                        }
+                        return replayAfter(subscription, page.lastRead(after), replayed);
+                    });
+                });
+    }
+
+    /**
+     * Hands the page's events from {@code from} on to the subscription, waiting (without a thread) for room
+     * in the client's queue whenever it is half full. False when the client went away or stopped reading.
+     */
+    private Uni<Boolean> deliver(ChannelSubscription subscription, ChannelHistoryReader.Page page, int from,
+            RecentKeys replayed) {
+        LiveSession session = subscription.session();
+        for (int i = from; i < page.events().size(); i++) {
+            CompletableFuture<Boolean> room = session.room().toCompletableFuture();
+            if (!room.isDone()) {
+                int next = i;
+                return Uni.createFrom().completionStage(room)
+                        .ifNoItem().after(REPLAY_DRAIN_TIMEOUT).recoverWithItem(false)
+                        .chain(ready -> {
+                            if (!ready) {
+                                session.disconnect(ConnectionOutbox.OVERFLOW_REASON);
+                                return Uni.createFrom().item(false);
+                            }
+                            return deliver(subscription, page, next, replayed);
+                        });
+            }
+            if (!room.join() || subscription.isCancelled()) {
+                return Uni.createFrom().item(false);
+            }
+            if (replayed.firstTime(page.keys().get(i))) {
+                subscription.onReplayed(page.events().get(i));
+            }
+        }
+        return Uni.createFrom().item(true);
     }
 
     /** Registers, then sends the status with the snapshot first and goes live. */
@@ -80,39 +125,4 @@ public class SubscriptionService {
         }).replaceWithVoid();
     }
 
-    /** Whether the stream still holds everything after {@code lastEventId}. Blocking. */
-    private boolean isRecoverable(StreamId lastEventId) {
-        Optional<StreamId> first = history.firstId(Streams.EVENTS);
-        Optional<StreamId> last = history.lastId(Streams.EVENTS);
-        return first.isPresent()
-                && lastEventId.compareTo(first.get()) >= 0
-                && lastEventId.compareTo(last.get()) <= 0;
-    }
-
-    /** Replays the channel's events after {@code lastEventId}, then goes live. Blocking. */
-    private void replay(LiveSession session, String channel, StreamId lastEventId) {
-        ChannelSubscription subscription = hub.register(session, channel, lastEventId).subscription();
-        RecentKeys replayed = new RecentKeys(REPLAY_KEYS);
-        StreamId after = lastEventId;
-        while (!subscription.isCancelled()) {
-            StreamHistory.Page page = history.pageAfter(Streams.EVENTS, after, config.replayPageSize());
-            for (StreamHistory.Entry entry : page.entries()) {
-                Optional<LiveEvent> event = LiveEvent.of(entry.id(), entry.envelope()).stream()
-                        .filter(candidate -> candidate.route().equals(subscription.route())).findFirst();
-                if (event.isEmpty() || !replayed.firstTime(entry.envelope().key())) {
-                    continue;
-                }
-                if (!session.awaitRoom(REPLAY_DRAIN_TIMEOUT)) {
-                    session.disconnect(ConnectionOutbox.OVERFLOW_REASON);
-                    return;
-                }
-                subscription.onReplayed(event.get());
-            }
-            after = page.lastRead();
-            if (page.exhausted()) {
-                break;
-            }
-        }
-        subscription.goLive();
-    }
 }

@@ -8,18 +8,20 @@ import java.util.Map;
 
 /**
  * Real PostgreSQL and Redis, grading-service, checkpoint-service, cache-service, saga-service and tracing-service replaced
- * by stubs, fast heartbeats, small limits, and (through MicroProfile Fault Tolerance's
+ * by stubs, fast heartbeats (and pings), a short idle timeout, small limits, and (through MicroProfile Fault Tolerance's
  * {@code <class>/<method>/Timeout/*} keys) a short timeout on submission uploads.
  */
 public class StubbedGradingProfile implements QuarkusTestProfile {
 
     public static final int MAX_BODY_BYTES = 4096;
     public static final long UPLOAD_TIMEOUT_MILLIS = 500;
+    public static final int IDLE_TIMEOUT_SECONDS = 3;
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
                 "zhiyue.gateway.heartbeat-interval", "1s",
+                "zhiyue.gateway.idle-timeout", IDLE_TIMEOUT_SECONDS + "s",
                 "zhiyue.http.max-body-size", Integer.toString(MAX_BODY_BYTES),
                 "zhiyue.gateway.replay-page-size", "7",
                 "io.zhiyue.gateway.client.GradingClient/uploadSubmissions/Timeout/value",

@@ -179,23 +179,32 @@ class ConnectionOutboxTest {
     }
 
     @Test
-    void awaitRoomReturnsOnceTheClientCatchesUp() throws Exception {
+    void roomCompletesOnceTheClientCatchesUpWithoutHoldingAThread() throws Exception {
         SlowTransport client = new SlowTransport();
         ConnectionOutbox outbox = new ConnectionOutbox(client, 4, 8);
         for (int i = 0; i < 5; i++) {
             outbox.offer(stateChange("job:a", "s" + i));
         }
-        assertThat(outbox.awaitRoom(Duration.ofMillis(20))).as("still full").isFalse();
+        CompletableFuture<Boolean> room = outbox.room().toCompletableFuture();
+        assertThat(room).as("still full").isNotDone();
 
-        CompletableFuture<Boolean> room = CompletableFuture.supplyAsync(() -> {
-            try {
-                return outbox.awaitRoom(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
         client.drainAll();
 
-        assertThat(room.get()).isTrue();
+        assertThat(room.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(outbox.room().toCompletableFuture()).as("room now").isCompletedWithValue(true);
+    }
+
+    @Test
+    void roomAnswersFalseWhenTheConnectionCloses() throws Exception {
+        SlowTransport client = new SlowTransport();
+        ConnectionOutbox outbox = new ConnectionOutbox(client, 4, 8);
+        for (int i = 0; i < 5; i++) {
+            outbox.offer(stateChange("job:a", "s" + i));
+        }
+        CompletableFuture<Boolean> room = outbox.room().toCompletableFuture();
+
+        outbox.close();
+
+        assertThat(room.get(10, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
     }
 }

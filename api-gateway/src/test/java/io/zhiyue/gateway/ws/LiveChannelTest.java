@@ -12,12 +12,14 @@ import io.zhiyue.gateway.support.InjectGradingStub;
 import io.zhiyue.gateway.support.LiveClient;
 import io.zhiyue.gateway.support.TestTokens;
 import io.zhiyue.gateway.support.StubbedGradingProfile;
+import io.zhiyue.streams.publish.StreamPublisher;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.event.GradingProgress;
 import io.zhiyue.shared.event.JobStateChanged;
 import io.zhiyue.shared.event.ReviewItemChanged;
 import io.zhiyue.shared.event.SystemStatus;
+import io.zhiyue.shared.stream.ChannelHistory;
 import io.zhiyue.shared.stream.StreamId;
 import io.zhiyue.shared.stream.Streams;
 import io.zhiyue.shared.tenant.TenantHeaders;
@@ -42,12 +44,17 @@ import static org.awaitility.Awaitility.await;
 class LiveChannelTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
+    /** The default of zhiyue.gateway.max-connections-per-user. */
+    private static final int MAX_CONNECTIONS_PER_USER = 10;
 
     @TestHTTPResource("/ws")
     URI ws;
 
     @Inject
     RedisDataSource redis;
+
+    @Inject
+    StreamPublisher publisher;
 
     @InjectGradingStub
     GradingStub grading;
@@ -213,8 +220,9 @@ class LiveChannelTest {
         grading.respond("GET", "/api/v1/grading-jobs/" + job, 200, "application/json",
                 "{\"id\":\"" + job + "\",\"state\":\"EXECUTING\",\"total\":10,\"graded\":7,\"percent\":70}");
         String stale = progress(job, 1, 10);
-        stream().xtrim(Streams.EVENTS, new XTrimArgs().maxlen(0));
-        progress(UUID.randomUUID(), 1, 10);
+        progress(job, 2, 10);
+        // the channel's history lost the event after `stale`: trimmed while the client was away
+        stream().xtrim(ChannelHistory.key(TestTokens.TENANT, "job:" + job), new XTrimArgs().maxlen(0));
 
         try (LiveClient client = LiveClient.connect(ws)) {
             client.subscribe("job:" + job, stale);
@@ -227,6 +235,65 @@ class LiveChannelTest {
             await().atMost(WAIT).until(() -> events(client, "job:" + job).size() == 1);
             assertThat(events(client, "job:" + job).get(0).path("id").asText()).isEqualTo(live);
             assertIncreasing(client.onChannel("job:" + job));
+        }
+    }
+
+    @Test
+    void aLastEventIdBeyondTheStreamsEndGetsRecoveredFalse() {
+        UUID job = UUID.randomUUID();
+        progress(job, 1, 10);
+        String future = (System.currentTimeMillis() + Duration.ofDays(1).toMillis()) + "-0";
+
+        try (LiveClient client = LiveClient.connect(ws)) {
+            client.subscribe("job:" + job, future);
+            JsonNode status = awaitStatus(client, "job:" + job);
+            assertThat(status.path("data").path("recovered").asBoolean(true)).isFalse();
+            String live = progress(job, 2, 10);
+            await().atMost(WAIT).until(() -> events(client, "job:" + job).size() == 1);
+            assertThat(events(client, "job:" + job).get(0).path("id").asText()).isEqualTo(live);
+        }
+    }
+
+    @Test
+    void aUserHoldsAtMostTheCappedNumberOfConnections() {
+        String token = TestTokens.mint("teacher", TestTokens.TENANT, "many-tabs-" + UUID.randomUUID());
+        List<LiveClient> tabs = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_CONNECTIONS_PER_USER; i++) {
+                LiveClient tab = LiveClient.connect(ws, token);
+                tabs.add(tab);
+                tab.send("{\"type\":\"PING\"}");
+                tab.awaitMessage(m -> "PONG".equals(m.path("type").asText()));
+            }
+            LiveClient oneTooMany = LiveClient.connect(ws, token);
+            tabs.add(oneTooMany);
+            await().atMost(WAIT).until(oneTooMany::isClosed);
+            assertThat(oneTooMany.closeCode()).isEqualTo(1008);
+            assertThat(tabs.subList(0, MAX_CONNECTIONS_PER_USER)).noneMatch(LiveClient::isClosed);
+
+            tabs.remove(0).close();
+            await().atMost(WAIT).untilAsserted(() -> {
+                try (LiveClient again = LiveClient.connect(ws, token)) {
+                    again.send("{\"type\":\"PING\"}");
+                    again.awaitMessage(m -> "PONG".equals(m.path("type").asText()));
+                    assertThat(again.isClosed()).as("a closed tab frees its place").isFalse();
+                }
+            });
+        } finally {
+            tabs.forEach(LiveClient::close);
+        }
+    }
+
+    @Test
+    void aSilentClientIsEvictedWhileOneThatAnswersPingsStays() {
+        double evictedBefore = counter("zhiyue_gateway_live_idle_evicted_total");
+        try (LiveClient quiet = LiveClient.connect(ws); LiveClient frozen = LiveClient.connectStalled(ws)) {
+            frozen.awaitMessage(m -> true);
+            // the frozen tab reads nothing more, so it answers no ping; the quiet one sends nothing but its pongs
+            await().atMost(WAIT).until(() -> counter("zhiyue_gateway_live_idle_evicted_total") > evictedBefore);
+            await().during(Duration.ofSeconds(StubbedGradingProfile.IDLE_TIMEOUT_SECONDS + 1))
+                    .atMost(Duration.ofSeconds(StubbedGradingProfile.IDLE_TIMEOUT_SECONDS * 3L))
+                    .until(() -> !quiet.isClosed());
         }
     }
 
@@ -296,8 +363,12 @@ class LiveChannelTest {
     }
 
     private static double openConnections() {
+        return counter("zhiyue_gateway_live_connections");
+    }
+
+    private static double counter(String name) {
         String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
-        return metrics.lines().filter(line -> line.startsWith("zhiyue_gateway_live_connections"))
+        return metrics.lines().filter(line -> line.startsWith(name))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .findFirst().orElse(-1);
     }
@@ -349,7 +420,7 @@ class LiveChannelTest {
     }
 
     private String appendAs(String tenant, EventType type, String key, Object payload) {
-        return stream().xadd(Streams.EVENTS, Envelope.of(type, tenant, key, payload, null).toFields());
+        return publisher.publish(Streams.EVENTS, Envelope.of(type, tenant, key, payload, null)).await().atMost(WAIT);
     }
 
     private StreamCommands<String, String, String> stream() {

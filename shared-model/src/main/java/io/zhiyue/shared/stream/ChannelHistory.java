@@ -12,8 +12,9 @@ import java.util.Map;
  * channel. One Lua script appends an event to zhiyue:events and to the history stream of every channel
  * it belongs to, atomically and with the same id, so event ids stay the stream ids of zhiyue:events.
  * <p>
- * Each history entry carries {@code prev}, the id of the channel's entry before it. A reader that finds
- * {@code prev} newer than where it stands knows entries were trimmed in between (a gap, never silent).
+ * Each history entry carries {@code prev}, the id of the channel's entry before it (the history's
+ * last-generated id, so it holds even when trimming emptied the history). A reader that finds {@code prev}
+ * newer than where it stands knows entries were trimmed in between (a gap, never silent).
  * A history key that expired (no event for its TTL) restarts with {@code prev} = now − TTL: no event of
  * the channel exists between that instant and the new one, and nothing is claimed about before it.
  * Redis 6.2 commands only; TIME and XADD * are fine in scripts (effects replication).
@@ -25,18 +26,31 @@ public final class ChannelHistory {
     private static final String PREFIX = Streams.EVENTS + ":history:";
 
     /**
+     * The id last added to a stream, even when trimming has removed it (XINFO STREAM's last-generated-id);
+     * a Lua function both scripts share.
+     */
+    public static final String LAST_GENERATED = """
+            local function lastGenerated(key)
+              local info = redis.call('XINFO', 'STREAM', key)
+              for j = 1, #info, 2 do
+                if info[j] == 'last-generated-id' then return info[j + 1] end
+              end
+              return '0-0'
+            end
+            """;
+
+    /**
      * KEYS: zhiyue:events, then the channels' history keys. ARGV: events MAXLEN, history MAXLEN, history TTL
      * in seconds, then the envelope's fields and values. Answers the new id.
      */
-    public static final String APPEND = """
+    public static final String APPEND = LAST_GENERATED + """
             local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 4))
             if #KEYS > 1 then
               local now = redis.call('TIME')
-              local floor = (tonumber(now[1]) - tonumber(ARGV[3])) * 1000
+              local floor = string.format('%.0f', math.max((tonumber(now[1]) - tonumber(ARGV[3])) * 1000, 0)) .. '-0'
               for i = 2, #KEYS do
-                local last = redis.call('XREVRANGE', KEYS[i], '+', '-', 'COUNT', 1)
-                local prev
-                if last[1] then prev = last[1][1] else prev = string.format('%.0f', math.max(floor, 0)) .. '-0' end
+                local prev = floor
+                if redis.call('EXISTS', KEYS[i]) == 1 then prev = lastGenerated(KEYS[i]) end
                 redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[2], id, 'prev', prev, unpack(ARGV, 4))
                 redis.call('EXPIRE', KEYS[i], ARGV[3])
               end
