@@ -7,6 +7,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.zhiyue.gateway.support.GradingStub;
 import io.zhiyue.gateway.support.InjectGradingStub;
 import io.zhiyue.gateway.support.LiveClient;
+import io.zhiyue.gateway.support.TestTokens;
 import io.zhiyue.gateway.support.TwoInstancesProfile;
 import org.junit.jupiter.api.Test;
 
@@ -103,7 +104,9 @@ class FailoverTest {
         List<LiveClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 60; i++) {
-                clients.add(LiveClient.connect(ws).subscribe("job:" + jobId));
+                // one dashboard per teacher: a user's own sockets are capped
+                clients.add(LiveClient.connect(ws, TestTokens.mint("teacher", TestTokens.TENANT, "storm-" + i))
+                        .subscribe("job:" + jobId));
             }
             // the REST API is not starved meanwhile
             given().when().get("/api/v1/exams/{id}", UUID.randomUUID()).then().statusCode(200);

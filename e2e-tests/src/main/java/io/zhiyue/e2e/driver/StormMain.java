@@ -80,7 +80,7 @@ public final class StormMain {
         Job job = gateway.createJob(examId);
         long started = System.nanoTime();
         try (JobWatch rest = JobWatch.start(gateway, job.id(), Duration.ofMillis(100));
-             SubscriptionStorm storm = SubscriptionStorm.start(gateway.liveChannel(), "job:" + job.id(), sockets)) {
+             SubscriptionStorm storm = SubscriptionStorm.start(gateway, "job:" + job.id(), sockets)) {
             boolean answered = storm.awaitAnswered(PATIENCE);
             long stormMillis = (System.nanoTime() - started) / 1_000_000;
             JobWatch.Summary duringStorm = rest.since(started);

@@ -35,7 +35,9 @@ public final class SubscriptionStorm implements AutoCloseable {
     /** How a progress frame starts (the server writes {@code type} first). */
     private static final String PROGRESS = "{\"type\":\"GRADING_PROGRESS\"";
 
-    private final URI uri;
+    /** Sockets per teacher: under the gateway's per-user cap (10 by default). */
+    public static final int SOCKETS_PER_USER = 5;
+
     private final String channel;
     private final ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
         Thread thread = new Thread(runnable, "storm-client");
@@ -46,16 +48,22 @@ public final class SubscriptionStorm implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
 
-    private SubscriptionStorm(URI uri, String channel) {
-        this.uri = uri;
+    private SubscriptionStorm(String channel) {
         this.channel = channel;
     }
 
-    /** Starts opening {@code count} sockets at once; returns without waiting for them. */
-    public static SubscriptionStorm start(URI liveChannel, String channel, int count) {
-        SubscriptionStorm storm = new SubscriptionStorm(liveChannel, channel);
+    /**
+     * Starts opening {@code count} sockets at once, as teachers of the gateway's school with
+     * {@link #SOCKETS_PER_USER} sockets each (the gateway caps a user's sockets); returns without waiting for them.
+     */
+    public static SubscriptionStorm start(GatewayClient gateway, String channel, int count) {
+        SubscriptionStorm storm = new SubscriptionStorm(channel);
+        URI liveChannel = null;
         for (int i = 0; i < count; i++) {
-            Socket socket = storm.new Socket();
+            if (i % SOCKETS_PER_USER == 0) {
+                liveChannel = gateway.as("dashboard-" + i / SOCKETS_PER_USER, "teacher").liveChannel();
+            }
+            Socket socket = storm.new Socket(liveChannel);
             storm.sockets.add(socket);
             socket.open();
         }
@@ -149,6 +157,12 @@ public final class SubscriptionStorm implements AutoCloseable {
         private volatile long deliveryMillis;
         private volatile String refusal;
         private volatile boolean failed;
+
+        private final URI uri;
+
+        Socket(URI uri) {
+            this.uri = uri;
+        }
 
         void open() {
             CompletableFuture<WebSocket> opening = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(60))
