@@ -140,7 +140,15 @@ final class ServiceProcess implements AutoCloseable {
      * file of that name.
      */
     ServiceProcess again(String newName) {
-        return start(newName, jar, port, env, log.getParent(), maxHeap);
+        return another(newName, port);
+    }
+
+    /**
+     * Another process of the same service, started as this one was (jar, environment, heap) but on {@code otherPort},
+     * as {@code newName}: a second replica.
+     */
+    ServiceProcess another(String newName, int otherPort) {
+        return start(newName, jar, otherPort, env, log.getParent(), maxHeap);
     }
 
     /** SIGKILL: no shutdown hook runs, in-flight work is simply lost. */

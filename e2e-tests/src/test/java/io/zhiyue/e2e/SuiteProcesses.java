@@ -185,6 +185,18 @@ final class SuiteProcesses implements AutoCloseable {
         return new GatewayClient(gateway.url());
     }
 
+    /**
+     * A second api-gateway replica, configured as the first (same services, Redis and key pair) on its own port and
+     * logging as {@code <prefix>-api-gateway-<suffix>}; answers once it is ready. Only the tests about replicas
+     * need one, so it is not part of every suite; it stops with the suite, before the services it calls.
+     */
+    ServiceProcess startGatewayReplica(String suffix) {
+        ServiceProcess replica = track(gateway.another(prefix + "-api-gateway-" + suffix, ServiceProcess.freePort()));
+        await(replica.name() + " ready (log " + replica.log() + ")").atMost(STARTUP).pollInterval(Duration.ofMillis(500))
+                .until(replica::isReady);
+        return replica;
+    }
+
     private ServiceProcess track(ServiceProcess process) {
         all.add(process);
         return process;

@@ -95,6 +95,15 @@ public final class LiveChannelClient implements AutoCloseable {
         send(subscription(channel));
     }
 
+    /**
+     * Subscribes resuming after {@code lastEventId}, as a client that saw that event on another connection
+     * (or another gateway replica) does; a later reconnect resumes from whatever this one received since.
+     */
+    public void subscribe(String channel, String lastEventId) {
+        lastEventIds.put(channel, lastEventId);
+        subscribe(channel);
+    }
+
     public List<Message> messages() {
         return List.copyOf(messages);
     }
