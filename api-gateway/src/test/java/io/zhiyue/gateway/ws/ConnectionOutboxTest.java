@@ -2,7 +2,6 @@ package io.zhiyue.gateway.ws;
 
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -181,10 +180,7 @@ class ConnectionOutboxTest {
     @Test
     void roomCompletesOnceTheClientCatchesUpWithoutHoldingAThread() throws Exception {
         SlowTransport client = new SlowTransport();
-        ConnectionOutbox outbox = new ConnectionOutbox(client, 4, 8);
-        for (int i = 0; i < 5; i++) {
-            outbox.offer(stateChange("job:a", "s" + i));
-        }
+        ConnectionOutbox outbox = overCapacity(client);
         CompletableFuture<Boolean> room = outbox.room().toCompletableFuture();
         assertThat(room).as("still full").isNotDone();
 
@@ -197,14 +193,20 @@ class ConnectionOutboxTest {
     @Test
     void roomAnswersFalseWhenTheConnectionCloses() throws Exception {
         SlowTransport client = new SlowTransport();
-        ConnectionOutbox outbox = new ConnectionOutbox(client, 4, 8);
-        for (int i = 0; i < 5; i++) {
-            outbox.offer(stateChange("job:a", "s" + i));
-        }
+        ConnectionOutbox outbox = overCapacity(client);
         CompletableFuture<Boolean> room = outbox.room().toCompletableFuture();
 
         outbox.close();
 
         assertThat(room.get(10, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+    }
+
+    /** An outbox of capacity 4 holding 5 messages for a client that has not read any. */
+    private static ConnectionOutbox overCapacity(SlowTransport client) {
+        ConnectionOutbox outbox = new ConnectionOutbox(client, 4, 8);
+        for (int i = 0; i < 5; i++) {
+            outbox.offer(stateChange("job:a", "s" + i));
+        }
+        return outbox;
     }
 }
