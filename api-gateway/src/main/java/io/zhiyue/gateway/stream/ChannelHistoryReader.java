@@ -60,8 +60,10 @@ public class ChannelHistoryReader {
         List<LiveEvent> events = new ArrayList<>(rows.size());
         List<String> keys = new ArrayList<>(rows.size());
         StreamId firstPrev = null;
+        StreamId lastRead = after;
         for (Response row : rows) {
             StreamId id = StreamId.parse(row.get(0).toString());
+            lastRead = id;
             Map<String, String> fields = fields(row.get(1));
             if (firstPrev == null) {
                 firstPrev = StreamId.parse(fields.getOrDefault(ChannelHistory.PREV, "0-0"));
@@ -77,13 +79,13 @@ public class ChannelHistoryReader {
         }
         if (firstPrev != null) {
             // the entry before the first one returned lies after where the reader stands: that one is gone
-            return firstPrev.isAfter(after) ? Page.GAP : new Page(false, events, keys, events.size() < count);
+            return firstPrev.isAfter(after) ? Page.GAP : new Page(false, events, keys, lastRead, rows.size() < count);
         }
         // nothing after `after`: the channel is quiet, unless its history was emptied past `after`, or it
         // expired and `after` predates the expiry
         boolean lost = historyEnd != null ? StreamId.parse(historyEnd.toString()).isAfter(after)
                 : after.millis() < (nowSeconds - ttlSeconds) * 1000;
-        return lost ? Page.GAP : new Page(false, List.of(), List.of(), true);
+        return lost ? Page.GAP : new Page(false, List.of(), List.of(), after, true);
     }
 
     private static Map<String, String> fields(Response flat) {
@@ -96,15 +98,11 @@ public class ChannelHistoryReader {
 
     /**
      * One page: {@code gap} when events between the reader's position and this page are gone (nothing
-     * else is then meaningful); else the events in id order with their envelope keys (for dedupe), and
-     * whether this was the end of the history.
+     * else is then meaningful); else the events in id order with their envelope keys (for dedupe), the
+     * last id read, and whether this was the end of the history.
      */
-    public record Page(boolean gap, List<LiveEvent> events, List<String> keys, boolean exhausted) {
+    public record Page(boolean gap, List<LiveEvent> events, List<String> keys, StreamId lastRead, boolean exhausted) {
 
-        static final Page GAP = new Page(true, List.of(), List.of(), true);
-
-        public StreamId lastRead(StreamId after) {
-            return events.isEmpty() ? after : events.get(events.size() - 1).id();
-        }
+        static final Page GAP = new Page(true, List.of(), List.of(), null, true);
     }
 }

@@ -72,7 +72,7 @@ public class SubscriptionService {
                             subscription.goLive();
                             return Uni.createFrom().voidItem();
                         }
-                        return replayAfter(subscription, page.lastRead(after), replayed);
+                        return replayAfter(subscription, page.lastRead(), replayed);
                     });
                 });
     }
@@ -124,5 +124,4 @@ public class SubscriptionService {
             subscription.goLive();
         }).replaceWithVoid();
     }
-
 }
