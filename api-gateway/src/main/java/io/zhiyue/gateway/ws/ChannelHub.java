@@ -124,12 +124,21 @@ public class ChannelHub {
         return left <= 0 ? null : left;
     }
 
-    /** Closes connections that sent nothing (no message, no pong) since {@code cutoffNanos}. */
-    void evictIdle(long cutoffNanos) {
+    /**
+     * One heartbeat slot: every connection of slot {@code slot} (of {@code slots}) that sent nothing (no
+     * message, no pong) since {@code idleCutoffNanos} is closed, every other one gets {@code heartbeat}.
+     * Spread over slots, 10,000 connections never get their heartbeats in one burst that would hold up events.
+     */
+    void heartbeat(int slot, int slots, OutboundMessage heartbeat, long idleCutoffNanos) {
         for (LiveSession session : sessions.values()) {
-            if (session.lastHeardNanos() - cutoffNanos < 0) {
+            if (session.heartbeatSlot(slots) != slot) {
+                continue;
+            }
+            if (session.lastHeardNanos() - idleCutoffNanos < 0) {
                 idleEvicted.increment();
                 session.disconnect(IDLE_REASON);
+            } else {
+                session.send(heartbeat);
             }
         }
     }
@@ -191,13 +200,6 @@ public class ChannelHub {
 
     int subscriptionCount(LiveSession session) {
         return session.subscriptions().size();
-    }
-
-    /** Heartbeats are skipped by busy connections, so this costs nothing when traffic flows. */
-    void broadcast(OutboundMessage message) {
-        for (LiveSession session : sessions.values()) {
-            session.send(message);
-        }
     }
 
     private void unregister(ChannelSubscription subscription) {

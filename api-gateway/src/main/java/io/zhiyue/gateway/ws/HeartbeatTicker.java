@@ -10,8 +10,9 @@ import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 
 /**
- * On a Vert.x timer: closes connections whose client went silent, then sends HEARTBEAT to the others,
- * so idle proxies keep their sockets open.
+ * On a Vert.x timer: each connection, once per heartbeat interval in its own slot of it, is closed if its
+ * client went silent, else sent a HEARTBEAT, so idle proxies keep their sockets open. The slots spread the
+ * work over the interval instead of one burst to every connection.
  */
 @ApplicationScoped
 public class HeartbeatTicker {
@@ -19,7 +20,11 @@ public class HeartbeatTicker {
     private final Vertx vertx;
     private final ChannelHub hub;
     private final GatewayConfig config;
+    /** The heartbeat interval is cut into this many ticks; each connection has its own. */
+    static final int SLOTS = 15;
+
     private long timerId = -1;
+    private long ticks;
 
     HeartbeatTicker(Vertx vertx, ChannelHub hub, GatewayConfig config) {
         this.vertx = vertx;
@@ -28,11 +33,12 @@ public class HeartbeatTicker {
     }
 
     void onStart(@Observes StartupEvent event) {
-        timerId = vertx.setPeriodic(config.heartbeatInterval().toMillis(),
-                ignored -> {
-                    hub.evictIdle(System.nanoTime() - config.idleTimeout().toNanos());
-                    hub.broadcast(OutboundMessage.heartbeat(ServerMessages.heartbeat(Instant.now())));
-                });
+        long tick = Math.max(1, config.heartbeatInterval().toMillis() / SLOTS);
+        timerId = vertx.setPeriodic(tick, ignored -> {
+            int slot = (int) (ticks++ % SLOTS);
+            hub.heartbeat(slot, SLOTS, OutboundMessage.heartbeat(ServerMessages.heartbeat(Instant.now())),
+                    System.nanoTime() - config.idleTimeout().toNanos());
+        });
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -4,6 +4,7 @@ import io.zhiyue.gateway.security.Identity;
 
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** One open /ws connection: its outbox and the channels it listens to. */
@@ -15,6 +16,7 @@ public final class LiveSession {
     private final Identity identity;
     private final Map<String, ChannelSubscription> subscriptions = new ConcurrentHashMap<>();
     private volatile long lastHeardNanos = System.nanoTime();
+    private final int spread = ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE);
 
     LiveSession(String id, Identity identity, ConnectionOutbox.Transport transport, int capacity, int hardLimit) {
         this.id = id;
@@ -63,6 +65,11 @@ public final class LiveSession {
 
     long lastHeardNanos() {
         return lastHeardNanos;
+    }
+
+    /** Which of {@code slots} heartbeat slots this connection's heartbeat falls in (fixed, spread at random). */
+    int heartbeatSlot(int slots) {
+        return spread % slots;
     }
 
     Map<String, ChannelSubscription> subscriptions() {
