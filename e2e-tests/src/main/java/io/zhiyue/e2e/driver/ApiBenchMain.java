@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -28,6 +30,9 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>ApiBenchMain --gateway URL --open-gateway URL --direct URL [--rate 1000] [--seconds 10] [--runs 3]</pre>
  */
 public final class ApiBenchMain {
+
+    /** Requests in flight at most, per target. */
+    private static final int CONNECTIONS = 32;
 
     private ApiBenchMain() {
     }
@@ -119,6 +124,10 @@ public final class ApiBenchMain {
         ConcurrentLinkedQueue<Double> millis = new ConcurrentLinkedQueue<>();
         AtomicInteger errors = new AtomicInteger();
         List<CompletableFuture<?>> inFlight = new ArrayList<>(total);
+        Map<String, AtomicInteger> errorKinds = new ConcurrentHashMap<>();
+        // at most CONNECTIONS requests in flight, as a proxy in front holding that many keep-alive connections
+        // would send; a request that waits for one of them still counts its latency from its scheduled start
+        Semaphore connections = new Semaphore(CONNECTIONS);
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long due = start + i * interval;
@@ -126,9 +135,13 @@ public final class ApiBenchMain {
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
+            connections.acquireUninterruptibly();
             inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, failure) -> {
+                connections.release();
                 if (failure != null || response.statusCode() != 200) {
                     errors.incrementAndGet();
+                    errorKinds.computeIfAbsent(failure != null ? failure.getClass().getSimpleName()
+                            : "HTTP " + response.statusCode(), kind -> new AtomicInteger()).incrementAndGet();
                 } else {
                     millis.add((System.nanoTime() - due) / 1e6);
                 }
@@ -136,6 +149,9 @@ public final class ApiBenchMain {
             }));
         }
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+        if (!errorKinds.isEmpty()) {
+            System.out.println("    errors: " + errorKinds);
+        }
         double elapsed = (System.nanoTime() - start) / 1e9;
         List<Double> answered = new ArrayList<>(millis);
         return new Run(answered.size() / elapsed, answered.isEmpty() ? Double.NaN : Stats.percentile(answered, 0.5),
