@@ -26,21 +26,22 @@ public class ChannelHistoryReader {
     /**
      * KEYS: the channel's history, zhiyue:events. ARGV: the id read up to (exclusive start), page size.
      * Answers {entries, the history's last-generated id or false when it does not exist, zhiyue:events'
-     * last id or false, Redis time in seconds}.
+     * last id or false, Redis time in milliseconds}.
      */
     static final String PAGE = ChannelHistory.LAST_GENERATED + """
             local entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])
             local history = false
             if redis.call('EXISTS', KEYS[1]) == 1 then history = lastGenerated(KEYS[1]) end
             local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
-            return {entries, history, last[1] and last[1][1] or false, redis.call('TIME')[1]}""";
+            local now = redis.call('TIME')
+            return {entries, history, last[1] and last[1][1] or false, tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)}""";
 
     private final ReactiveRedisDataSource redis;
-    private final long ttlSeconds;
+    private final long ttlMillis;
 
     ChannelHistoryReader(ReactiveRedisDataSource redis, StreamsConfig config) {
         this.redis = redis;
-        this.ttlSeconds = config.channelHistory().ttl().toSeconds();
+        this.ttlMillis = config.channelHistory().ttl().toMillis();
     }
 
     /** Up to {@code count} events of {@code channel} strictly after {@code after}. */
@@ -53,7 +54,7 @@ public class ChannelHistoryReader {
         Response rows = reply.get(0);
         Response historyEnd = reply.get(1);
         Response streamEnd = reply.get(2);
-        long nowSeconds = reply.get(3).toLong();
+        long nowMillis = reply.get(3).toLong();
         if (streamEnd == null || after.isAfter(StreamId.parse(streamEnd.toString()))) {
             return Page.GAP;
         }
@@ -84,7 +85,7 @@ public class ChannelHistoryReader {
         // nothing after `after`: the channel is quiet, unless its history was emptied past `after`, or it
         // expired and `after` predates the expiry
         boolean lost = historyEnd != null ? StreamId.parse(historyEnd.toString()).isAfter(after)
-                : after.millis() < (nowSeconds - ttlSeconds) * 1000;
+                : after.millis() < nowMillis - ttlMillis;
         return lost ? Page.GAP : new Page(false, List.of(), List.of(), after, true);
     }
 

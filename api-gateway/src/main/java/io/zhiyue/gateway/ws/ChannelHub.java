@@ -159,7 +159,7 @@ public class ChannelHub {
         perUser.merge(session.identity().tenant() + " " + session.identity().subject(), -1, ChannelHub::decrement);
         session.close();
         for (ChannelSubscription subscription : session.subscriptions().values()) {
-            unregister(subscription);
+            drop(subscription);
         }
         session.subscriptions().clear();
     }
@@ -194,15 +194,21 @@ public class ChannelHub {
     void unregister(LiveSession session, String channel) {
         ChannelSubscription subscription = session.subscriptions().remove(channel);
         if (subscription != null) {
-            unregister(subscription);
+            drop(subscription);
         }
+    }
+
+    /** Removes exactly this subscription (a newer one of the session for the same channel stays). */
+    void unregister(ChannelSubscription subscription) {
+        subscription.session().subscriptions().remove(subscription.channel(), subscription);
+        drop(subscription);
     }
 
     int subscriptionCount(LiveSession session) {
         return session.subscriptions().size();
     }
 
-    private void unregister(ChannelSubscription subscription) {
+    private void drop(ChannelSubscription subscription) {
         subscription.cancel();
         synchronized (routing) {
             removeFromChannel(subscription);

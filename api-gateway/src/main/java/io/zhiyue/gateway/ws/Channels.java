@@ -66,9 +66,13 @@ final class Channels {
      * for a school's admin.
      */
     static String route(LiveSession session, String channel) {
+        return LiveEvent.route(tenantOf(session, channel), channel);
+    }
+
+    /** The tenant whose events (live and in history) a session's subscription to {@code channel} receives. */
+    static String tenantOf(LiveSession session, String channel) {
         boolean platform = SYSTEM.equals(channel) && session.identity().has(Role.PLATFORM_ADMIN);
-        String tenant = platform ? TenantHeaders.PLATFORM_TENANT : session.identity().tenant();
-        return LiveEvent.route(tenant, channel);
+        return platform ? TenantHeaders.PLATFORM_TENANT : session.identity().tenant();
     }
 
     /** The job a {@code job:<uuid>} channel is about. */

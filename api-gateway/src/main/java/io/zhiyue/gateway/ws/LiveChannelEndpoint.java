@@ -9,6 +9,7 @@ import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.quarkus.websockets.next.HandshakeRequest;
@@ -68,14 +69,12 @@ public class LiveChannelEndpoint {
 
     /** The client answered the server's ping: alive, even if it has nothing to say. */
     @OnPongMessage
+    @NonBlocking
     public void onPong(Buffer data, WebSocketConnection connection) {
         hub.session(connection.id()).ifPresent(LiveSession::heard);
     }
 
-    /**
-     * Non-blocking: a SUBSCRIBE storm must not tie up threads waiting for snapshots (only a resume
-     * reads Redis history, on a worker thread).
-     */
+    /** Non-blocking: a SUBSCRIBE storm (or a resume reading history) must not tie up threads waiting. */
     @OnTextMessage
     public Uni<Void> onMessage(String text, WebSocketConnection connection) {
         LiveSession session = hub.session(connection.id()).orElse(null);
@@ -130,8 +129,8 @@ public class LiveChannelEndpoint {
                 ? subscriptions.resume(session, command.channel(), command.lastEventId().get())
                 : subscriptions.subscribe(session, command.channel());
         return subscribed.onFailure().recoverWithItem(e -> {
+            // the subscription that failed has removed itself (a newer one for the channel stays)
             Log.warnf("subscribing %s to %s failed: %s", session.id(), command.channel(), e.toString());
-            hub.unregister(session, command.channel());
             reply(session, ServerMessages.error(ErrorCode.DEPENDENCY_UNAVAILABLE.name(),
                     "could not subscribe right now, try again shortly", command.channel()));
             return null;

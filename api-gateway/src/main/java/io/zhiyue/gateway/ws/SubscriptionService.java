@@ -3,6 +3,7 @@ package io.zhiyue.gateway.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.zhiyue.gateway.config.GatewayConfig;
 import io.zhiyue.gateway.stream.ChannelHistoryReader;
 import io.zhiyue.gateway.stream.RecentKeys;
@@ -51,12 +52,14 @@ public class SubscriptionService {
      */
     Uni<Void> resume(LiveSession session, String channel, StreamId lastEventId) {
         ChannelSubscription subscription = hub.register(session, channel, lastEventId).subscription();
-        return replayAfter(subscription, lastEventId, new RecentKeys(REPLAY_KEYS));
+        return replayAfter(subscription, lastEventId, new RecentKeys(REPLAY_KEYS))
+                .onFailure().invoke(() -> hub.unregister(subscription));
     }
 
     private Uni<Void> replayAfter(ChannelSubscription subscription, StreamId after, RecentKeys replayed) {
         LiveSession session = subscription.session();
-        return history.pageAfter(session.identity().tenant(), subscription.channel(), after, config.replayPageSize())
+        return history.pageAfter(Channels.tenantOf(session, subscription.channel()), subscription.channel(), after,
+                        config.replayPageSize())
                 .chain(page -> {
                     if (subscription.isCancelled()) {
                         return Uni.createFrom().voidItem();
@@ -89,10 +92,15 @@ public class SubscriptionService {
             if (!room.isDone()) {
                 int next = i;
                 return Uni.createFrom().completionStage(room)
+                        // off the thread that freed the room: it may be the fan-out, holding the routing lock
+                        .emitOn(Infrastructure.getDefaultExecutor())
                         .ifNoItem().after(REPLAY_DRAIN_TIMEOUT).recoverWithItem(false)
                         .chain(ready -> {
                             if (!ready) {
-                                session.disconnect(ConnectionOutbox.OVERFLOW_REASON);
+                                if (!session.isClosed()) {
+                                    // still connected, but it did not read for REPLAY_DRAIN_TIMEOUT
+                                    session.disconnect(ConnectionOutbox.OVERFLOW_REASON);
+                                }
                                 return Uni.createFrom().item(false);
                             }
                             return deliver(subscription, page, next, replayed);
@@ -111,9 +119,9 @@ public class SubscriptionService {
     /** Registers, then sends the status with the snapshot first and goes live. */
     private Uni<Void> withSnapshot(LiveSession session, String channel, Function<JsonNode, ObjectNode> status) {
         ChannelHub.Registration registration = hub.register(session, channel, null);
-        return snapshots.snapshotOf(session.identity().tenant(), channel, registration.sequence()).invoke(snapshot -> {
+        Uni<JsonNode> answered = snapshots.snapshotOf(session.identity().tenant(), channel, registration.sequence()).invoke(snapshot -> {
             if (snapshot == JobSnapshots.NOT_FOUND) {
-                hub.unregister(session, channel);
+                hub.unregister(registration.subscription());
                 session.send(OutboundMessage.essential(null, ServerMessages.error(ErrorCode.RECORD_NOT_FOUND.name(),
                         "no such job", channel)));
                 return;
@@ -122,6 +130,7 @@ public class SubscriptionService {
             subscription.sendFirst(ServerMessages.subscriptionStatus(channel, registration.position().orElse(null),
                     status.apply(snapshot)));
             subscription.goLive();
-        }).replaceWithVoid();
+        });
+        return answered.onFailure().invoke(() -> hub.unregister(registration.subscription())).replaceWithVoid();
     }
 }

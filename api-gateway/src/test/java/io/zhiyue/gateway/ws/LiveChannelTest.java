@@ -316,6 +316,23 @@ class LiveChannelTest {
     }
 
     @Test
+    void aPlatformAdminResumesThePlatformsSystemChannel() {
+        String seen = appendAs(TenantHeaders.PLATFORM_TENANT, EventType.SYSTEM_STATUS, "system-status:" + UUID.randomUUID(),
+                new SystemStatus("probe", "before", "UP", Instant.now()));
+        String instance = "missed-" + UUID.randomUUID();
+        String missed = appendAs(TenantHeaders.PLATFORM_TENANT, EventType.SYSTEM_STATUS, "system-status:" + instance,
+                new SystemStatus("probe", instance, "UP", Instant.now()));
+
+        try (LiveClient client = LiveClient.connect(ws)) {
+            client.subscribe("system", seen);
+            JsonNode event = client.awaitMessage(m -> "system".equals(m.path("channel").asText())
+                    && instance.equals(m.path("data").path("instance").asText()));
+            assertThat(event.path("id").asText()).isEqualTo(missed);
+            assertThat(client.onChannel("system")).noneMatch(m -> m.path("data").has("recovered"));
+        }
+    }
+
+    @Test
     void theExamChannelCarriesEveryJobOfTheExamAndItsReviewQueueAndResumes() {
         UUID exam = UUID.randomUUID();
         UUID jobA = UUID.randomUUID();

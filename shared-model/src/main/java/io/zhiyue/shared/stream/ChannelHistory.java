@@ -47,7 +47,8 @@ public final class ChannelHistory {
             local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 4))
             if #KEYS > 1 then
               local now = redis.call('TIME')
-              local floor = string.format('%.0f', math.max((tonumber(now[1]) - tonumber(ARGV[3])) * 1000, 0)) .. '-0'
+              local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+              local floor = string.format('%.0f', math.max(nowMs - tonumber(ARGV[3]) * 1000, 0)) .. '-0'
               for i = 2, #KEYS do
                 local prev = floor
                 if redis.call('EXISTS', KEYS[i]) == 1 then prev = lastGenerated(KEYS[i]) end
