@@ -7,6 +7,7 @@ import io.quarkus.redis.datasource.stream.XTrimArgs;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.zhiyue.gateway.config.GatewayConfig;
 import io.zhiyue.gateway.support.GradingStub;
 import io.zhiyue.gateway.support.InjectGradingStub;
 import io.zhiyue.gateway.support.LiveClient;
@@ -44,8 +45,6 @@ import static org.awaitility.Awaitility.await;
 class LiveChannelTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-    /** The default of zhiyue.gateway.max-connections-per-user. */
-    private static final int MAX_CONNECTIONS_PER_USER = 10;
 
     @TestHTTPResource("/ws")
     URI ws;
@@ -55,6 +54,9 @@ class LiveChannelTest {
 
     @Inject
     StreamPublisher publisher;
+
+    @Inject
+    GatewayConfig config;
 
     @InjectGradingStub
     GradingStub grading;
@@ -258,8 +260,9 @@ class LiveChannelTest {
     void aUserHoldsAtMostTheCappedNumberOfConnections() {
         String token = TestTokens.mint("teacher", TestTokens.TENANT, "many-tabs-" + UUID.randomUUID());
         List<LiveClient> tabs = new ArrayList<>();
+        int cap = config.maxConnectionsPerUser();
         try {
-            for (int i = 0; i < MAX_CONNECTIONS_PER_USER; i++) {
+            for (int i = 0; i < cap; i++) {
                 LiveClient tab = LiveClient.connect(ws, token);
                 tabs.add(tab);
                 tab.send("{\"type\":\"PING\"}");
@@ -269,7 +272,7 @@ class LiveChannelTest {
             tabs.add(oneTooMany);
             await().atMost(WAIT).until(oneTooMany::isClosed);
             assertThat(oneTooMany.closeCode()).isEqualTo(1008);
-            assertThat(tabs.subList(0, MAX_CONNECTIONS_PER_USER)).noneMatch(LiveClient::isClosed);
+            assertThat(tabs.subList(0, cap)).noneMatch(LiveClient::isClosed);
 
             tabs.remove(0).close();
             await().atMost(WAIT).untilAsserted(() -> {
