@@ -29,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the saga definition they make up: {@code alpha} and {@code beta} (compensable, 500 ms to answer) then
  * {@code gamma} (retriable, 3 attempts). Each step writes what it did to {@code test_writes}; the saga's data
  * scripts them: {@code fail: <step>} refuses a forward, {@code slow: {<step>: ms}} delays a forward inside its
- * transaction, {@code gammaFailures: n} refuses gamma's first n attempts, and a saga in {@link #BROKEN} has its
- * compensations refused until it is taken out.
+ * transaction, {@code gammaFailures: n} refuses gamma's first n attempts, and {@code brokenCompensations: true}
+ * has its compensations refused until the saga is in {@link #MENDED} (scripted from the start: a saga can run
+ * to its compensation before a test could mark it after starting it).
  */
 @ApplicationScoped
 public class TestParticipants {
@@ -38,8 +39,8 @@ public class TestParticipants {
     public static final String DEFINITION = "test-three";
     /** alpha then beta, each with 10 s to answer: time for a test to act while a step is in flight. */
     public static final String PATIENT = "test-patient";
-    /** Sagas whose compensations are refused, for now. */
-    public static final Set<UUID> BROKEN = ConcurrentHashMap.newKeySet();
+    /** Sagas started with {@code brokenCompensations} whose compensations are accepted again. */
+    public static final Set<UUID> MENDED = ConcurrentHashMap.newKeySet();
 
     @Produces
     @Singleton
@@ -87,7 +88,7 @@ public class TestParticipants {
 
         @Override
         public Uni<JsonNode> compensate(SqlConnection tx, OutboxEvents events, SagaCommand command) {
-            if (BROKEN.contains(command.sagaId())) {
+            if (command.data().path("brokenCompensations").asBoolean() && !MENDED.contains(command.sagaId())) {
                 return Uni.createFrom().failure(new SagaStepRefused(name + " cannot undo now"));
             }
             return write(tx, command, "compensate").replaceWith((JsonNode) null);
