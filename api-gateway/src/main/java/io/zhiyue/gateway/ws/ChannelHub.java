@@ -92,7 +92,7 @@ public class ChannelHub {
      * {@code max-connections-per-user} of them (counted per tenant and subject on this replica).
      */
     Optional<LiveSession> open(String connectionId, Identity identity, ConnectionOutbox.Transport transport) {
-        String user = identity.tenant() + " " + identity.subject();
+        String user = userOf(identity);
         int held = perUser.merge(user, 1, Integer::sum);
         if (held > config.maxConnectionsPerUser()) {
             perUser.merge(user, -1, ChannelHub::decrement);
@@ -117,6 +117,11 @@ public class ChannelHub {
                 config.effectiveOutboxHardLimit());
         sessions.put(connectionId, session);
         return Optional.of(session);
+    }
+
+    /** The key a user's connections are counted under: tenant and subject. */
+    private static String userOf(Identity identity) {
+        return identity.tenant() + " " + identity.subject();
     }
 
     private static Integer decrement(Integer held, Integer minusOne) {
@@ -156,7 +161,7 @@ public class ChannelHub {
         if (session == null) {
             return;
         }
-        perUser.merge(session.identity().tenant() + " " + session.identity().subject(), -1, ChannelHub::decrement);
+        perUser.merge(userOf(session.identity()), -1, ChannelHub::decrement);
         session.close();
         for (ChannelSubscription subscription : session.subscriptions().values()) {
             drop(subscription);
