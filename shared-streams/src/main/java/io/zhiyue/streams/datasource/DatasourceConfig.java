@@ -21,6 +21,13 @@ public interface DatasourceConfig {
     @WithDefault("30s")
     Duration statementTimeout();
 
+    /**
+     * A statement slower than this is counted in {@code zhiyue_db_slow_statements_seconds} and
+     * logged once by name (env {@code ZHIYUE_DB_SLOW_STATEMENT_THRESHOLD}).
+     */
+    @WithDefault("100ms")
+    Duration slowStatementThreshold();
+
     /** How long a starting instance waits for another instance's schema migration. */
     @WithDefault("15m")
     Duration migrationLockWait();

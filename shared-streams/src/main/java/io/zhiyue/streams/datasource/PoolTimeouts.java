@@ -1,5 +1,6 @@
 package io.zhiyue.streams.datasource;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.reactive.pg.client.PgPoolCreator;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -18,15 +19,18 @@ import java.util.concurrent.TimeUnit;
  * new connection gives up after {@code connect-timeout}, and the server cancels a statement that
  * runs longer than {@code statement-timeout} (a lock wait, a runaway query). So a frozen or
  * unreachable database fails calls fast instead of queueing them without limit; a server that
- * does not answer at all is bounded by each request's own time budget.
+ * does not answer at all is bounded by each request's own time budget. Every statement goes
+ * through the slow-query watch ({@link SlowStatements}).
  */
 @ApplicationScoped
 public class PoolTimeouts implements PgPoolCreator {
 
     private final DatasourceConfig config;
+    private final SlowStatements slowStatements;
 
-    public PoolTimeouts(DatasourceConfig config) {
+    public PoolTimeouts(DatasourceConfig config, MeterRegistry registry) {
         this.config = config;
+        this.slowStatements = new SlowStatements(config.slowStatementThreshold().toNanos(), registry);
     }
 
     @Override
@@ -39,6 +43,7 @@ public class PoolTimeouts implements PgPoolCreator {
             servers.add(options.setConnectTimeout((int) config.connectTimeout().toMillis())
                     .addProperty("statement_timeout", Long.toString(config.statementTimeout().toMillis())));
         }
-        return PgBuilder.pool().with(pool).connectingTo(servers).using(input.vertx()).build();
+        return new WatchedPool(PgBuilder.pool().with(pool).connectingTo(servers).using(input.vertx()).build(),
+                slowStatements);
     }
 }
