@@ -1,6 +1,7 @@
 package io.zhiyue.checkpoint.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.util.UUID;
 
@@ -9,5 +10,6 @@ import java.util.UUID;
  * object, filterable) and optional {@code parentId} (default: the thread's latest checkpoint in
  * the namespace; a historic one starts a new branch).
  */
+@RegisterForReflection
 public record CheckpointPut(UUID parentId, JsonNode metadata, JsonNode state) {
 }
