@@ -132,6 +132,11 @@ final class SuiteProcesses implements AutoCloseable {
         }
     }
 
+    /** Every process of the suite, in the order they started. */
+    List<ServiceProcess> processes() {
+        return List.copyOf(all);
+    }
+
     ServiceProcess grading(int index) {
         return grading.get(index);
     }

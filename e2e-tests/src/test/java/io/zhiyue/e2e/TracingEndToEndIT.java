@@ -12,12 +12,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
@@ -31,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * {@code traceparent} shows the gateway's request, grading-service's REST handling, its stream consumers and the
  * live channel's delivery, each span under its parent; an override shows the saga's steps in grading-service and
  * cache-service in the same trace; a span over its threshold reaches the WebSocket {@code system} channel as
- * SLOW_SPAN.
+ * SLOW_SPAN. The suite runs all six services, so it also checks that every metric the alerts and the dashboards
+ * read is exported by one of them.
  */
 class TracingEndToEndIT {
 
@@ -41,7 +45,9 @@ class TracingEndToEndIT {
 
     @BeforeAll
     static void startSystem() {
-        suite = SuiteProcesses.startTraced("e2e-tracing", Devstack.shared(), 1, Map.of());
+        // every statement counts as slow, so the slow-statement histogram the slow-query alert reads exists (below)
+        suite = SuiteProcesses.startTraced("e2e-tracing", Devstack.shared(), 1,
+                Map.of("ZHIYUE_DB_SLOW_STATEMENT_THRESHOLD", "0ms"));
         gateway = suite.gateway();
     }
 
@@ -150,6 +156,66 @@ class TracingEndToEndIT {
                         assertThat(message.data().path("service").asText()).isEqualTo("e2e-exporter");
                     }));
         }
+    }
+
+    /**
+     * The alerts and the dashboards read metrics the services really export: after a little of everything (a job
+     * graded with a live socket watching, a blind check of an AI proposal, an override's saga), every metric name
+     * in rules.yml and in the dashboards' queries is on some service's {@code /q/metrics}. This suite runs all six
+     * services with every database statement counted as slow, so that histogram is there too.
+     */
+    @Test
+    void everyMetricTheAlertsAndTheDashboardsReadIsExported() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String examId = SagaEndToEndIT.keywordExam(gateway, "metered " + tag);
+        gateway.uploadCsv(examId, "student_id,question_number,answer\nm1-" + tag + ",1,光合作用\n");
+        String jobId = gateway.createJob(examId).id();
+        try (LiveChannelClient live = LiveChannelClient.connect(gateway.liveChannel(), Duration.ofSeconds(10))) {
+            live.subscribe("job:" + jobId);
+            gateway.startJob(jobId);
+            await("job " + jobId + " done").atMost(Duration.ofMinutes(2)).until(() -> gateway.job(jobId).isFinal());
+        }
+        String submission = gateway.getJson("grading-jobs/" + jobId + "/results").path("items").get(0)
+                .path("submissionId").asText();
+        String sagaId = gateway.postJson("submissions/" + submission + "/override", Map.of("jobId", jobId, "score", 3,
+                "reason", "metered"), 202).path("sagaId").asText();
+        blindCheck(tag);
+        await("saga " + sagaId + " ended").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Set.of("COMPLETED", "COMPENSATED", "PARKED", "RESOLVED")
+                        .contains(gateway.getJson("sagas/" + sagaId).path("state").asText()));
+
+        List<MonitoringQueries.Query> queries = MonitoringQueries.all(MonitoringQueries.root());
+        assertThat(queries).isNotEmpty();
+        Path scrapes = Files.createDirectories(MonitoringQueries.root().resolve("e2e-tests/target/metrics"));
+        Set<String> exported = new TreeSet<>();
+        for (ServiceProcess process : suite.processes()) {
+            HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(process.url().resolve("/q/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).as(process.name() + " /q/metrics").isEqualTo(200);
+            Files.writeString(scrapes.resolve(process.name() + ".prom"), metrics.body());
+            exported.addAll(MonitoringQueries.exposed(metrics.body()));
+        }
+        assertThat(MonitoringQueries.missing(queries, exported))
+                .as("metrics the alerts or the dashboards read that no service exports (each service's scrape is in "
+                        + scrapes + ")")
+                .isEmpty();
+    }
+
+    /** An ai-mode question under double marking, one answer, and a marker's first mark on the AI's proposal. */
+    private static void blindCheck(String tag) {
+        String examId = gateway.createExam("blind check " + tag, "biology");
+        gateway.postJson("exams/" + examId + "/questions", Map.of("number", 1, "prompt", "What does photosynthesis "
+                + "release?", "maxScore", 4, "scoreStep", 0.5, "rubric", Map.of("points", List.of(Map.of("id", "o2",
+                        "description", "names oxygen", "points", 4, "match", Map.of("anyOf", List.of("oxygen"))))),
+                "marking", Map.of("mode", "ai", "doubleMarking", Map.of("enabled", true, "tolerance", 1))), 201);
+        gateway.uploadCsv(examId, "student_id,question_number,answer\nb1-" + tag + ",1,oxygen\n");
+        gateway.putJson("exams/" + examId + "/markers", Map.of("markers", List.of(
+                Map.of("markerId", "m1-" + tag, "questionNumbers", List.of(1)))));
+        String jobId = gateway.startJob(gateway.createJob(examId).id()).id();
+        await("job " + jobId + " done").atMost(Duration.ofMinutes(2)).until(() -> gateway.job(jobId).isFinal());
+        JsonNode item = gateway.nextReviewItem(examId, "m1-" + tag).orElseThrow();
+        gateway.as("m1-" + tag, "marker").postJson("review-items/" + item.path("id").asText() + "/marks",
+                Map.of("score", 3.5, "markerId", "m1-" + tag), 200);
     }
 
     /** Every span of the trace, flattened from the tree the gateway answers (none yet: empty). */

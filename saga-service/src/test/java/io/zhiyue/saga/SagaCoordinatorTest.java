@@ -1,5 +1,6 @@
 package io.zhiyue.saga;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -8,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.devstack.DevstackTestResource;
+import io.zhiyue.saga.service.ParkedSagas;
 import io.zhiyue.saga.service.SagaCoordinator;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
@@ -54,6 +56,10 @@ class SagaCoordinatorTest {
     SagaCoordinator coordinator;
     @Inject
     Outbox outbox;
+    @Inject
+    ParkedSagas parkedSagas;
+    @Inject
+    MeterRegistry registry;
 
     @Test
     void aSagaWhoseStepsAllSucceedCompletesWithTheirResults() {
@@ -101,6 +107,10 @@ class SagaCoordinatorTest {
     void aCompensationThatKeepsFailingParksTheSagaForAnOperator() {
         String id = start(Map.of("fail", "beta", "brokenCompensations", true));
         ended(id, "PARKED").body("kind", equalTo("COMPENSATE")).body("step", equalTo(0));
+        // the parked-saga alert's gauge counts it while it waits
+        long parkedWhileWaiting = parkedSagas.count().await().atMost(Duration.ofSeconds(5));
+        assertThat(parkedWhileWaiting).isPositive();
+        assertThat(registry.get("zhiyue.sagas.parked").gauge().value()).isEqualTo(parkedWhileWaiting);
         TestParticipants.MENDED.add(UUID.fromString(id));
         // refused: not at that step, an unknown action, no reason
         action(id, Map.of("action", "retry", "step", 1, "reason", "x")).statusCode(409);
@@ -113,6 +123,7 @@ class SagaCoordinatorTest {
         ended(id, "COMPENSATED").body("actions[0].actor", equalTo("ops-li"))
                 .body("actions[0].reason", equalTo("alpha's store is back")).body("actions[0].action", equalTo("retry"));
         assertThat(writes(id)).containsExactly("alpha forward", "alpha compensate");
+        assertThat(parkedSagas.count().await().atMost(Duration.ofSeconds(5))).isEqualTo(parkedWhileWaiting - 1);
 
         // a skipped compensation never ran: the saga ends RESOLVED, not COMPENSATED
         String skipped = start(Map.of("fail", "beta", "brokenCompensations", true));

@@ -34,6 +34,7 @@ public class ChannelHub {
     private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
     private final Counter refusedOverCap;
     private final Counter idleEvicted;
+    private final Counter disconnects;
     private final GatewayConfig config;
     private final Counter slowClosed;
     private StreamId position;
@@ -50,6 +51,9 @@ public class ChannelHub {
                 .description("live connections refused because their user held too many").register(registry);
         this.idleEvicted = Counter.builder("zhiyue.gateway.live.idle.evicted")
                 .description("live connections closed because the client went silent").register(registry);
+        this.disconnects = Counter.builder("zhiyue.gateway.live.disconnects")
+                .description("live connections that ended, whoever closed them (a storm of them: the disconnect alert)")
+                .register(registry);
     }
 
     /**
@@ -161,6 +165,7 @@ public class ChannelHub {
         if (session == null) {
             return;
         }
+        disconnects.increment();
         perUser.merge(userOf(session.identity()), -1, ChannelHub::decrement);
         session.close();
         for (ChannelSubscription subscription : session.subscriptions().values()) {

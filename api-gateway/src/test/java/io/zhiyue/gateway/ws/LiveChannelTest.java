@@ -373,13 +373,15 @@ class LiveChannelTest {
     }
 
     @Test
-    void closedConnectionsAreForgotten() {
+    void closedConnectionsAreForgottenAndCounted() {
+        double disconnectsBefore = counter("zhiyue_gateway_live_disconnects_total");
         try (LiveClient client = LiveClient.connect(ws)) {
             client.subscribe("job:" + UUID.randomUUID());
             client.send("{\"type\":\"PING\"}");
             client.awaitMessage(m -> "PONG".equals(m.path("type").asText()));
         }
         await().atMost(WAIT).until(() -> openConnections() == 0);
+        assertThat(counter("zhiyue_gateway_live_disconnects_total")).isGreaterThanOrEqualTo(disconnectsBefore + 1);
     }
 
     private static double openConnections() {

@@ -35,20 +35,25 @@ public record QualityFigures(
     public static QualityFigures of(ScoreScale scale, List<BlindCheck> checks, DecisionCounts counts) {
         Objects.requireNonNull(scale, "scale");
         Objects.requireNonNull(counts, "counts");
-        BigDecimal adjacentLimit = scale.scoreStep().max(BigDecimal.ONE);
         long exact = 0;
         long adjacent = 0;
         BigDecimal difference = BigDecimal.ZERO;
         for (BlindCheck check : checks) {
             BigDecimal delta = check.aiScore().subtract(check.humanScore());
             exact += delta.signum() == 0 ? 1 : 0;
-            adjacent += delta.abs().compareTo(adjacentLimit) <= 0 ? 1 : 0;
+            adjacent += adjacent(scale, check) ? 1 : 0;
             difference = difference.add(delta);
         }
         int n = checks.size();
         return new QualityFigures(n, quadraticWeightedKappa(scale, checks), share(exact, n), share(adjacent, n),
                 n == 0 ? null : difference.doubleValue() / n,
                 share(counts.autoAccepted(), counts.proposals()), share(counts.overridden(), counts.humanDecided()));
+    }
+
+    /** Whether the AI and the person agree within {@code max(1, scoreStep)} score units on this check. */
+    public static boolean adjacent(ScoreScale scale, BlindCheck check) {
+        BigDecimal adjacentLimit = scale.scoreStep().max(BigDecimal.ONE);
+        return check.aiScore().subtract(check.humanScore()).abs().compareTo(adjacentLimit) <= 0;
     }
 
     /**

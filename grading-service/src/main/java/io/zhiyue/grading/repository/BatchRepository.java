@@ -56,8 +56,11 @@ public class BatchRepository {
         }
     }
 
-    /** What one statement recorded: the job after it, and how many outcomes of each kind it counted. */
-    public record Recorded(GradingJob job, int graded, int failed, int pendingReview) {
+    /**
+     * What one statement recorded: the job after it, and how many outcomes of each kind it counted ({@code
+     * autoAccepted}: the AI proposals among {@code graded} that no person had to look at).
+     */
+    public record Recorded(GradingJob job, int graded, int failed, int pendingReview, int autoAccepted) {
     }
 
     /** The states in which a job's batches are graded: a paused job's are republished on resume. */
@@ -183,6 +186,6 @@ public class BatchRepository {
 
     private static Recorded recorded(Row row) {
         return new Recorded(Rows.job(row), row.getInteger("graded_now"), row.getInteger("failed_now"),
-                row.getInteger("review_now"));
+                row.getInteger("review_now"), row.getInteger("accepted_now"));
     }
 }

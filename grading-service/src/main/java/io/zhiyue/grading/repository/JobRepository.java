@@ -19,8 +19,15 @@ import java.util.stream.IntStream;
 @ApplicationScoped
 public class JobRepository {
 
-    /** A job found by the recovery sweep: it has not moved for a while. */
-    public record StalledJob(UUID id, String tenantId, JobState state) {
+    /**
+     * A job found by the recovery sweep: it has not moved for a while. Its {@code version} moves with every real
+     * change of the job, not with the sweep's touch, so a job found again at the same version has not moved since.
+     */
+    public record StalledJob(UUID id, String tenantId, JobState state, long version) {
+    }
+
+    /** How many jobs are in {@code state}, across tenants, and how many of their answers wait for people. */
+    public record StateCount(JobState state, long jobs, long pendingReview) {
     }
 
     /** A pending batch of a job and the stream entry it was last published as (null: never published). */
@@ -143,7 +150,13 @@ public class JobRepository {
     public Uni<List<StalledJob>> stalled(Duration olderThan, Set<JobState> states) {
         return pool.preparedQuery(SqlQueries.STALLED_JOBS).execute(Tuple.of(olderThan.toMillis(), Rows.stateNames(states)))
                 .map(rows -> Rows.all(rows, row -> new StalledJob(row.getUUID("id"), row.getString("tenant_id"),
-                        JobState.valueOf(row.getString("state")))));
+                        JobState.valueOf(row.getString("state")), row.getLong("version"))));
+    }
+
+    /** Every state that holds jobs, with its counts (one scan of the jobs, for the gauges). */
+    public Uni<List<StateCount>> countByState() {
+        return pool.query(SqlQueries.JOBS_BY_STATE).execute().map(rows -> Rows.all(rows, row -> new StateCount(
+                JobState.valueOf(row.getString("state")), row.getLong("jobs"), row.getLong("pending_review"))));
     }
 
     public Uni<Void> touch(UUID jobId) {

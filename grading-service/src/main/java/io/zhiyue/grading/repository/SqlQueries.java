@@ -215,10 +215,14 @@ final class SqlQueries {
             RETURNING\s""" + JOB_COLUMNS;
     /** $2: the states recovery resumes. */
     static final String STALLED_JOBS = """
-            SELECT id, tenant_id, state FROM grading_jobs
+            SELECT id, tenant_id, state, version FROM grading_jobs
             WHERE state = ANY($2::text[]) AND updated_at < now() - $1::bigint * interval '1 millisecond'
             LIMIT 100""";
     static final String TOUCH_JOB = "UPDATE grading_jobs SET updated_at = now() WHERE id = $1";
+    /** Every tenant's jobs per state, and the answers they hold for people (the review queue), for the gauges. */
+    static final String JOBS_BY_STATE = """
+            SELECT state, count(*) AS jobs, coalesce(sum(pending_review), 0) AS pending_review
+            FROM grading_jobs GROUP BY state""";
 
     // the grading hot path: one query loads a batch, one statement records its outcomes
     /**
@@ -273,16 +277,21 @@ final class SqlQueries {
             job AS (SELECT id, exam_id FROM grading_jobs WHERE id = $1 AND state = ANY($2::text[]) FOR KEY SHARE)""";
     /**
      * Counts the outcomes {@code recorded} (a CTE returning their status and review status) on the job and answers
-     * the job after it; no row when nothing was recorded (all of it was recorded before).
+     * the job after it; no row when nothing was recorded (all of it was recorded before). {@code accepted_now}: the
+     * AI proposals among them accepted without a person (a rule-mode result is AUTO_ACCEPTED too, but no proposal).
      */
     private static final String COUNT_OUTCOMES = """
             UPDATE grading_jobs j SET graded = j.graded + c.graded_now, failed = j.failed + c.failed_now,
                    pending_review = j.pending_review + c.review_now, updated_at = now()
-            FROM (SELECT count(*) FILTER (WHERE status = 'DONE' AND review_status <> 'NEEDS_REVIEW') AS graded_now,
-                         count(*) FILTER (WHERE status = 'FAILED') AS failed_now,
-                         count(*) FILTER (WHERE review_status = 'NEEDS_REVIEW') AS review_now FROM recorded) c
+            FROM (SELECT count(*) FILTER (WHERE r.status = 'DONE' AND r.review_status <> 'NEEDS_REVIEW') AS graded_now,
+                         count(*) FILTER (WHERE r.status = 'FAILED') AS failed_now,
+                         count(*) FILTER (WHERE r.review_status = 'NEEDS_REVIEW') AS review_now,
+                         count(*) FILTER (WHERE r.review_status = 'AUTO_ACCEPTED' AND jr.marking_mode = 'ai')
+                             AS accepted_now
+                  FROM recorded r LEFT JOIN job_rubrics jr ON jr.job_id = $1 AND jr.question_id = r.question_id) c
             WHERE j.id = $1 AND c.graded_now + c.failed_now + c.review_now > 0
-            RETURNING\s""" + JOB_COLUMNS + ", c.graded_now::int, c.failed_now::int, c.review_now::int";
+            RETURNING\s""" + JOB_COLUMNS
+            + ", c.graded_now::int, c.failed_now::int, c.review_now::int, c.accepted_now::int";
     /**
      * A CTE after {@code recorded} (the outcomes just written, with what identifies them): each one
      * left NEEDS_REVIEW becomes an item of the review queue, and so does an AUTO_ACCEPTED one drawn

@@ -56,6 +56,7 @@ public class BatchGradingService {
     private final Counter graded;
     private final Counter failed;
     private final Counter pendingReview;
+    private final Counter autoAccepted;
     private final Timer batchTimer;
 
     public BatchGradingService(BatchRepository batches, JobCompletion completion, RuleBasedGrader grader,
@@ -74,6 +75,10 @@ public class BatchGradingService {
         this.graded = Counter.builder("zhiyue.grading.submissions").tag("outcome", "graded").register(registry);
         this.failed = Counter.builder("zhiyue.grading.submissions").tag("outcome", "failed").register(registry);
         this.pendingReview = Counter.builder("zhiyue.grading.submissions").tag("outcome", "needs-review")
+                .register(registry);
+        // a share of outcome=graded, not another outcome: the outcomes still add up to the submissions
+        this.autoAccepted = Counter.builder("zhiyue.grading.auto.accepted")
+                .description("AI proposals accepted without a person (counted in outcome=graded too)")
                 .register(registry);
         this.batchTimer = Timer.builder("zhiyue.grading.batch").publishPercentiles(0.5, 0.99).register(registry);
     }
@@ -156,6 +161,7 @@ public class BatchGradingService {
         graded.increment(recorded.graded());
         failed.increment(recorded.failed());
         pendingReview.increment(recorded.pendingReview());
+        autoAccepted.increment(recorded.autoAccepted());
         return completion.afterCounting(recorded.job(), traceparent);
     }
 

@@ -1,7 +1,10 @@
 package io.zhiyue.grading.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.zhiyue.grading.marking.BlindCheck;
 import io.zhiyue.grading.marking.DecisionCounts;
 import io.zhiyue.grading.marking.QualityFigures;
 import io.zhiyue.grading.marking.ScoreScale;
@@ -17,12 +20,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The AI quality monitor (DESIGN.md "Marking"): per ai-mode question, figures from blind checks only
  * ({@link QualityFigures}); after each blind check the question's checks since auto-accept was last
  * turned on are weighed, and when they fall below the bar auto-accept stops for the question (and
  * its open jobs) with a SYSTEM_STATUS alert, in the transaction of the mark that tipped it.
+ *
+ * <p>Committed blind checks are counted for Prometheus in {@code zhiyue.grading.quality.checks{tenant, exam,
+ * question, number, agreement=adjacent|apart}}: counters add up across processes and restarts, so the
+ * operators' agreement alert and dashboard take the share of adjacent checks over a window of any length.
  */
 @ApplicationScoped
 public class QualityService {
@@ -33,11 +41,37 @@ public class QualityService {
     private final QualityRepository quality;
     private final ExamService exams;
     private final JobEvents jobEvents;
+    private final MeterRegistry registry;
+    /** Per question: the counter of adjacent checks, then the one of the others. */
+    private final Map<UUID, Counter[]> checkCounters = new ConcurrentHashMap<>();
 
-    public QualityService(QualityRepository quality, ExamService exams, JobEvents jobEvents) {
+    public QualityService(QualityRepository quality, ExamService exams, JobEvents jobEvents, MeterRegistry registry) {
         this.quality = quality;
         this.exams = exams;
         this.jobEvents = jobEvents;
+        this.registry = registry;
+    }
+
+    /** A blind check a mark made, as committed: the AI's proposal and the person's score on the question. */
+    public record Checked(String tenant, UUID examId, UUID questionId, int questionNumber, ScoreScale scale,
+            BlindCheck check) {
+    }
+
+    /** Counts a blind check once its mark committed (a rolled-back mark checked nothing). */
+    public void count(Checked checked) {
+        Counter[] counters = checkCounters.computeIfAbsent(checked.questionId(), id -> new Counter[] {
+                checkCounter(checked, "adjacent"), checkCounter(checked, "apart")});
+        counters[QualityFigures.adjacent(checked.scale(), checked.check()) ? 0 : 1].increment();
+    }
+
+    /** Both of a question's counters start together, so the share has its denominator from the first check. */
+    private Counter checkCounter(Checked checked, String agreement) {
+        return Counter.builder("zhiyue.grading.quality.checks")
+                .description("blind checks of AI proposals by people, by whether they agreed within max(1, scoreStep)")
+                .tag("tenant", checked.tenant()).tag("exam", checked.examId().toString())
+                .tag("question", checked.questionId().toString())
+                .tag("number", Integer.toString(checked.questionNumber()))
+                .tag("agreement", agreement).register(registry);
     }
 
     /** The exam's ai-mode questions with their figures, by question number. */

@@ -4,6 +4,7 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.zhiyue.grading.marking.BlindCheck;
 import io.zhiyue.grading.marking.DoubleMarkingRules;
 import io.zhiyue.grading.marking.Mark;
 import io.zhiyue.grading.marking.MarkRefusal;
@@ -114,7 +115,7 @@ public class ReviewService {
                 if (firstScore != null) {
                     new ScoreScale(item.maxScore(), item.scoreStep()).requireValid(score);
                     return reviews.markRecheck(tx, itemId, markerId, score).map(ignored -> new Marked(
-                            markerView(item.with(item.state(), null), List.of(), false), null, null));
+                            markerView(item.with(item.state(), null), List.of(), false), null, null, null));
                 }
                 return markers.assignment(tx, item.examId(), markerId, item.questionNumber()).chain(assignment -> {
                     if (!marker.mayMark(assignment.allocated(), assignment.assigned())) {
@@ -131,7 +132,11 @@ public class ReviewService {
                     return record(tx, events, tenant, item, markerId, chief, score, request);
                 });
             });
-        })).chain(marked -> {
+        })).invoke(marked -> {
+            if (marked.checked() != null) {
+                quality.count(marked.checked());
+            }
+        }).chain(marked -> {
             if (marked.sagaId() != null) {
                 // the saga's cache step drops what the proposal left in the result cache
                 return Uni.createFrom().item(marked.view().withSaga(marked.sagaId()));
@@ -143,8 +148,11 @@ public class ReviewService {
         });
     }
 
-    /** What a mark did: the item as the marker now sees it, the item once its score is final, the saga. */
-    private record Marked(ReviewItem view, ReviewRow decided, UUID sagaId) {
+    /**
+     * What a mark did: the item as the marker now sees it, the item once its score is final, the saga, the blind
+     * check it was (null: none).
+     */
+    private record Marked(ReviewItem view, ReviewRow decided, UUID sagaId, QualityService.Checked checked) {
     }
 
     /**
@@ -172,6 +180,7 @@ public class ReviewService {
             Uni<ScoreOverrides.Prior> prior = published ? overrides.prior(tx, item.jobId(), item.submissionId())
                     : Uni.createFrom().nullItem();
             ReviewRow now = item.with(after.state().name(), after.finalScore());
+            ScoreScale scale = new ScoreScale(item.maxScore(), item.scoreStep());
             return blind.chain(blindCheck -> prior.chain(before -> reviews.mark(tx, item, mark, request.reason(),
                             points, after.state().name(), after.finalScore(), startedAt)
                     .call(marked -> {
@@ -189,8 +198,7 @@ public class ReviewService {
                                     item.questionNumber(), after.state().name(), occurrence, CALLERS_TRACE);
                         }
                         return blindCheck ? quality.afterBlindCheck(tx, events, tenant, item.examId(),
-                                item.questionId(), item.questionNumber(), new ScoreScale(item.maxScore(),
-                                        item.scoreStep())) : Uni.createFrom().voidItem();
+                                item.questionId(), item.questionNumber(), scale) : Uni.createFrom().voidItem();
                     })
                     .chain(marked -> before == null || !marked.scoreChanged() ? Uni.createFrom().<UUID>nullItem()
                             : overrides.markApplied(tx, events, tenant, item, before, after.finalScore(), markerId,
@@ -201,7 +209,9 @@ public class ReviewService {
                         boolean proposal = !item.blind() || resolved(after)
                                 || visible.stream().anyMatch(marker -> "ai".equals(marker.kind()));
                         return new Marked(view(now, visible, proposal), after.finalScore() == null ? null : now,
-                                sagaId);
+                                sagaId, blindCheck ? new QualityService.Checked(tenant, item.examId(),
+                                        item.questionId(), item.questionNumber(), scale,
+                                        new BlindCheck(item.proposedScore(), score)) : null);
                     })));
         });
     }

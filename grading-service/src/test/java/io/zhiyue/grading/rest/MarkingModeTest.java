@@ -1,10 +1,13 @@
 package io.zhiyue.grading.rest;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.zhiyue.devstack.DevstackTestResource;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -48,6 +51,9 @@ import static org.hamcrest.Matchers.nullValue;
 class MarkingModeTest {
 
     private static final int STUDENTS = 6;
+
+    @Inject
+    MeterRegistry registry;
 
     @Test
     void aQuestionKeepsItsMarkingSettingsAndShowsTheDefaults() {
@@ -144,8 +150,11 @@ class MarkingModeTest {
             }
         }
         uploadCsv(examId, csv.toString()).statusCode(200).body("accepted", equalTo(4 * STUDENTS));
+        double autoAcceptedBefore = autoAccepted();
 
         String jobId = gradeToCompletion(examId);
+        // question 2's proposals, not question 4's rule-mode scores, count as accepted without a person
+        assertThat(autoAccepted() - autoAcceptedBefore).isEqualTo(STUDENTS);
         job(jobId).body("total", equalTo(4 * STUDENTS))
                 .body("graded", equalTo(2 * STUDENTS))
                 .body("pendingReview", equalTo(2 * STUDENTS))
@@ -184,6 +193,12 @@ class MarkingModeTest {
         assertThat(lines).hasSize(1 + 2 * STUDENTS);
         assertThat(lines.subList(1, lines.size())).allMatch(line -> line.endsWith(",AUTO_ACCEPTED"))
                 .noneMatch(line -> line.split(",")[1].equals("1") || line.split(",")[1].equals("3"));
+    }
+
+    /** AI proposals accepted without a person so far (the counter exists once the first batch was graded). */
+    private double autoAccepted() {
+        Counter counter = registry.find("zhiyue.grading.auto.accepted").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     /** Every result's submission, page by page through the cursor, sorted by {@code sortBy}. */

@@ -3,8 +3,11 @@ package io.zhiyue.grading.rest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.zhiyue.devstack.DevstackTestResource;
+import io.zhiyue.grading.service.JobGauges;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,6 +27,9 @@ import static org.hamcrest.Matchers.hasItem;
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, restrictToAnnotatedClass = false)
 class OperationsEndpointsTest {
+
+    @Inject
+    JobGauges jobGauges;
 
     @Test
     void readinessIsUpAndChecksPostgresqlAndRedis() {
@@ -53,6 +59,26 @@ class OperationsEndpointsTest {
                 .matcher(metrics);
         assertThat(graded.find()).as("a graded counter in\n%s", metrics).isTrue();
         assertThat(Double.parseDouble(graded.group(1))).isGreaterThanOrEqualTo(7);
+        // latency buckets per route, for p50/p99 across replicas
+        String examsBucket = "(?m)^http_server_requests_seconds_bucket\\{[^}]*uri=\"/api/v1/exams\"[^}]*le=";
+        assertThat(metrics).containsPattern(examsBucket + "\"0.005\"}").containsPattern(examsBucket + "\"30.0\"}");
+    }
+
+    @Test
+    void metricsCountJobsByStateAndTheReviewQueue() {
+        String examId = createExam("metrics by state");
+        addKeywordNumericQuestion(examId, 1);
+        uploadCsv(examId, keywordNumericAnswers(3)).statusCode(200);
+        gradeToCompletion(examId);
+
+        jobGauges.refresh().await().atMost(Duration.ofSeconds(10));
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher completed = Pattern.compile("(?m)^zhiyue_grading_jobs\\{state=\"COMPLETED\"} ([0-9.eE+]+)$")
+                .matcher(metrics);
+        assertThat(completed.find()).as("a COMPLETED jobs gauge in\n%s", metrics).isTrue();
+        assertThat(Double.parseDouble(completed.group(1))).isGreaterThanOrEqualTo(1);
+        assertThat(metrics).containsPattern("(?m)^zhiyue_grading_jobs\\{state=\"PAUSED\"} ")
+                .containsPattern("(?m)^zhiyue_grading_review_pending ");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.zhiyue.grading.rest;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -50,6 +51,9 @@ class QualityMonitorTest {
     @Inject
     Pool pool;
 
+    @Inject
+    MeterRegistry registry;
+
     @Test
     void blindAuditMarksAreTheFiguresAndPoorAgreementStopsAutoAccept() {
         String examId = createExam("quality monitor");
@@ -77,6 +81,9 @@ class QualityMonitorTest {
         for (int i = 1; i < 30; i++) {
             mark(items.get(i), 0).statusCode(200);
         }
+        // the operators' figures: the same checks, counted by agreement for the question
+        assertThat(checks(questionId, "adjacent")).isEqualTo(1);
+        assertThat(checks(questionId, "apart")).isEqualTo(29);
         quality(examId).body("questions[0].checked", equalTo(30)).body("questions[0].alert", is(true))
                 .body("questions[0].autoAcceptEnabled", is(false))
                 .body("questions[0].exactAgreement", near(1.0 / 30))
@@ -115,6 +122,11 @@ class QualityMonitorTest {
                 description.appendText("a number near " + expected);
             }
         };
+    }
+
+    private double checks(String questionId, String agreement) {
+        return registry.get("zhiyue.grading.quality.checks").tag("question", questionId).tag("agreement", agreement)
+                .counter().count();
     }
 
     private static ValidatableResponse quality(String examId) {

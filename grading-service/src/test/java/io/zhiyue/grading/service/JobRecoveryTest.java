@@ -1,5 +1,6 @@
 package io.zhiyue.grading.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -9,6 +10,7 @@ import io.zhiyue.devstack.DevstackTestResource;
 import io.zhiyue.devstack.RespClient;
 import io.zhiyue.grading.GradingTestData;
 import io.zhiyue.grading.TaskRows;
+import io.zhiyue.grading.config.GradingConfig;
 import io.zhiyue.grading.repository.JobRepository;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
@@ -46,6 +48,12 @@ class JobRecoveryTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    GradingConfig config;
 
     @Test
     void jobAnalysedButNeverSplitIsSplitAndGraded() {
@@ -117,6 +125,10 @@ class JobRecoveryTest {
 
         await().atMost(PATIENCE).until(recovery::leading);
         recovery.sweep().await().atMost(PATIENCE);
+        // the stalled-job gauges show what the sweep found: a job without progress for the stall timeout at least
+        await().atMost(PATIENCE).until(() -> registry.get("zhiyue.grading.jobs.stalled").gauge().value() >= 1);
+        assertThat(registry.get("zhiyue.grading.jobs.stalled.longest").gauge().value())
+                .isGreaterThanOrEqualTo(config.stallTimeout().toSeconds());
 
         // (a sweep of the recovery timer may have been the one that ran)
         await("the lost batch published again").atMost(PATIENCE).until(() -> !lost.equals(streamIdOf(jobId, 1)));

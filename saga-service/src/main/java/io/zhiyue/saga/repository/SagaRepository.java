@@ -76,6 +76,9 @@ public class SagaRepository {
             SELECT count(*) FROM saga_instances WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2)
               AND ($3::text IS NULL OR definition = $3)""";
 
+    /** Every tenant's sagas in one state (operators' gauges). */
+    private static final String COUNT_IN_STATE = "SELECT count(*) FROM saga_instances WHERE state = $1";
+
     private final Pool pool;
 
     public SagaRepository(Pool pool) {
@@ -169,6 +172,12 @@ public class SagaRepository {
     public Uni<List<SagaRow>> list(String tenant, String state, String definition, int limit, int offset) {
         return pool.preparedQuery(LIST).execute(Tuple.from(Arrays.asList(tenant, state, definition, limit, offset)))
                 .map(SagaRepository::all);
+    }
+
+    /** How many sagas, of every tenant, are in {@code state}. */
+    public Uni<Long> countIn(SagaState state) {
+        return pool.preparedQuery(COUNT_IN_STATE).execute(Tuple.of(state.name()))
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     public Uni<Long> count(String tenant, String state, String definition) {

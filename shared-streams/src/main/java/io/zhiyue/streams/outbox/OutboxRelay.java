@@ -1,6 +1,7 @@
 package io.zhiyue.streams.outbox;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -27,7 +28,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes the outbox of this service's schema in id order and marks what it published as sent,
@@ -37,6 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A commit that wrote rows wakes the relay at once; a timer wakes it too, for rows another
  * process wrote and could not relay. Wake-ups while a run is in progress fold into one more run.
+ *
+ * <p>The backlog is counted every {@value #BACKLOG_SECONDS} s for the outbox alert: {@code zhiyue.outbox.backlog}
+ * (rows not yet published) and {@code zhiyue.outbox.backlog.age} (seconds the oldest of them has waited).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -53,6 +59,7 @@ public class OutboxRelay {
     static final int BUSY = -1;
     /** How soon to look again when another relay was busy: its commit may have come after its read. */
     private static final Duration BUSY_RETRY = Duration.ofMillis(50);
+    static final int BACKLOG_SECONDS = 15;
 
     private final Pool pool;
     private final StreamPublisher publisher;
@@ -61,11 +68,15 @@ public class OutboxRelay {
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private final Counter published;
     private final Counter failures;
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong backlogAgeMillis = new AtomicLong();
+    private final AtomicBoolean counting = new AtomicBoolean();
     private volatile boolean enabled;
     private volatile long lastFailureLog;
     private volatile boolean failing;
     private long pollTimer = -1;
     private long cleanupTimer = -1;
+    private long backlogTimer = -1;
 
     public OutboxRelay(Pool pool, StreamPublisher publisher, StreamsConfig config, Vertx vertx,
             MeterRegistry registry) {
@@ -75,6 +86,11 @@ public class OutboxRelay {
         this.vertx = vertx;
         this.published = Counter.builder("zhiyue.outbox.published").register(registry);
         this.failures = Counter.builder("zhiyue.outbox.relay.failures").register(registry);
+        Gauge.builder("zhiyue.outbox.backlog", backlog, AtomicLong::get)
+                .description("outbox rows of this service not yet published, as of the last count").register(registry);
+        Gauge.builder("zhiyue.outbox.backlog.age", backlogAgeMillis, millis -> millis.get() / 1000.0)
+                .baseUnit("seconds").description("how long the oldest unpublished outbox row has waited")
+                .register(registry);
     }
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
@@ -84,6 +100,7 @@ public class OutboxRelay {
         }
         pollTimer = vertx.setPeriodic(config.outbox().pollInterval().toMillis(), id -> wake());
         cleanupTimer = vertx.setPeriodic(CLEANUP_INTERVAL.toMillis(), id -> deleteSent());
+        backlogTimer = vertx.setPeriodic(Duration.ofSeconds(BACKLOG_SECONDS).toMillis(), id -> countBacklog());
         wake();
     }
 
@@ -95,6 +112,9 @@ public class OutboxRelay {
         }
         if (cleanupTimer >= 0) {
             vertx.cancelTimer(cleanupTimer);
+        }
+        if (backlogTimer >= 0) {
+            vertx.cancelTimer(backlogTimer);
         }
     }
 
@@ -201,6 +221,23 @@ public class OutboxRelay {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** One count at a time, and given up after a round: a database that does not answer must not pile them up. */
+    void countBacklog() {
+        if (!counting.compareAndSet(false, true)) {
+            return;
+        }
+        pool.query(OutboxSql.BACKLOG).execute().ifNoItem().after(Duration.ofSeconds(BACKLOG_SECONDS)).fail()
+                .eventually(() -> counting.set(false))
+                .subscribe().with(this::showBacklog,
+                        failure -> LOG.debugf("counting the outbox backlog failed: %s", failure.getMessage()));
+    }
+
+    private void showBacklog(RowSet<Row> rows) {
+        Row row = rows.iterator().next();
+        backlog.set(row.getLong("unsent"));
+        backlogAgeMillis.set(row.getLong("oldest_ms"));
     }
 
     private void deleteSent() {

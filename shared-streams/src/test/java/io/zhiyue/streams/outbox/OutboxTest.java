@@ -1,5 +1,6 @@
 package io.zhiyue.streams.outbox;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,6 +24,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The transactional outbox against real PostgreSQL and Redis: events exist exactly when their
@@ -52,6 +54,8 @@ public class OutboxTest {
     Pool pool;
     @Inject
     RedisDataSource redis;
+    @Inject
+    MeterRegistry registry;
 
     @Test
     void publishesWhatACommittedTransactionAddedInOrder() {
@@ -150,6 +154,33 @@ public class OutboxTest {
         assertThat(ran).as("each key handled once").isEqualTo(3);
         assertThat(pool.preparedQuery("SELECT count(*) FROM notes WHERE key LIKE $1").execute(Tuple.of(stream + "%"))
                 .await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0)).isEqualTo(3);
+    }
+
+    @Test
+    void theBacklogGaugesShowWhatWaitsAndForHowLong() {
+        String stream = Envelopes.uniqueStream();
+        outbox.inTransaction((connection, events) -> {
+            for (int i = 0; i < 3; i++) {
+                events.add(stream, Envelopes.note(stream + "-" + i, "event " + i));
+            }
+            return Uni.createFrom().voidItem();
+        }).await().atMost(Duration.ofSeconds(5));
+        // written a while ago, by a process whose relay could not publish
+        pool.preparedQuery("UPDATE outbox SET created_at = now() - interval '90 seconds' WHERE stream = $1")
+                .execute(Tuple.of(stream)).await().atMost(Duration.ofSeconds(5));
+
+        relay.countBacklog();
+        await().atMost(Duration.ofSeconds(5)).until(() -> gauge("zhiyue.outbox.backlog") >= 3);
+        assertThat(gauge("zhiyue.outbox.backlog.age")).isGreaterThanOrEqualTo(90);
+
+        relay.flush(Duration.ofSeconds(5));
+        relay.countBacklog();
+        await().atMost(Duration.ofSeconds(5)).until(() -> gauge("zhiyue.outbox.backlog") == 0);
+        assertThat(gauge("zhiyue.outbox.backlog.age")).isZero();
+    }
+
+    private double gauge(String name) {
+        return registry.get(name).gauge().value();
     }
 
     @Test
