@@ -1,6 +1,7 @@
 package io.zhiyue.grading.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.zhiyue.shared.event.JobStateChanged;
 import io.zhiyue.shared.job.JobState;
 
@@ -10,7 +11,11 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A grading job as the API shows it; stages are ready only once their data is committed. */
+/**
+ * A grading job as the API shows it; stages are ready only once their data is committed. Also the
+ * snapshot every JOB_STATE_CHANGED carries (Jackson writes it outside REST).
+ */
+@RegisterForReflection
 public record GradingJob(
         UUID id,
         @JsonIgnore String tenantId,
@@ -39,6 +44,7 @@ public record GradingJob(
         // identical answers are marked once (cache-service); false: every answer graded on its own
         boolean reuseResults) {
 
+    @RegisterForReflection
     public record Stage(boolean ready, OffsetDateTime at) {
 
         static Stage of(OffsetDateTime at) {
@@ -46,6 +52,7 @@ public record GradingJob(
         }
     }
 
+    @RegisterForReflection
     public record Stages(Stage analyzed, Stage split, Stage executing, Stage completed) {
     }
 
@@ -53,6 +60,7 @@ public record GradingJob(
      * The LLM grader's spending: prompt tokens in, completion tokens out, and the job's budget for
      * both together; once spent, the job's remaining answers go to people without an LLM proposal.
      */
+    @RegisterForReflection
     public record Llm(long tokenBudget, long tokensIn, long tokensOut) {
 
         public boolean budgetExhausted() {
@@ -61,6 +69,7 @@ public record GradingJob(
     }
 
     /** Figures of a finished job; null while it runs. */
+    @RegisterForReflection
     public record Timings(Long totalMs, Long executeMs, BigDecimal submissionsPerSecond,
             BigDecimal publishToCommitP50Ms, BigDecimal publishToCommitP99Ms) {
     }

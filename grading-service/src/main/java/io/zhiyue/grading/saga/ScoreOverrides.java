@@ -3,6 +3,7 @@ package io.zhiyue.grading.saga;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -70,7 +71,8 @@ public class ScoreOverrides {
             SELECT r.submission_id, s.answer FROM results r JOIN submissions s ON s.id = r.submission_id
             WHERE r.job_id = $1 AND r.question_id = $2 AND r.submission_id <> $3 ORDER BY r.submission_id""";
 
-    /** What the caller gets: the saga, and the job's other answers written the same way. */
+    /** What the caller gets: the saga, and the job's other answers written the same way (a Response's entity). */
+    @RegisterForReflection
     public record Accepted(UUID sagaId, List<UUID> identicalAnswers) {
     }
 
