@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import org.jboss.logging.Logger;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -26,7 +25,6 @@ public final class SlowStatements {
     private final long thresholdNanos;
     private final MeterRegistry registry;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-    private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
     public SlowStatements(long thresholdNanos, MeterRegistry registry) {
         this.thresholdNanos = thresholdNanos;
@@ -44,15 +42,18 @@ public final class SlowStatements {
             return;
         }
         String name = StatementNames.of(sql);
-        timers.computeIfAbsent(name, statement -> Timer.builder(METRIC)
-                        .description("Database statements slower than the slow-statement threshold, by statement name")
-                        .tag("statement", statement)
-                        .publishPercentileHistogram()
-                        .register(registry))
+        timers.computeIfAbsent(name, statement -> firstSlow(statement, tookNanos))
                 .record(tookNanos, TimeUnit.NANOSECONDS);
-        if (logged.add(name)) {
-            LOG.warnf("Slow statement '%s' took %d ms (threshold %d ms); further slow runs of it are only counted",
-                    name, TimeUnit.NANOSECONDS.toMillis(tookNanos), TimeUnit.NANOSECONDS.toMillis(thresholdNanos));
-        }
+    }
+
+    /** A statement's first slow run: logged, and its timer made (later runs are only counted). */
+    private Timer firstSlow(String name, long tookNanos) {
+        LOG.warnf("Slow statement '%s' took %d ms (threshold %d ms); further slow runs of it are only counted",
+                name, TimeUnit.NANOSECONDS.toMillis(tookNanos), TimeUnit.NANOSECONDS.toMillis(thresholdNanos));
+        return Timer.builder(METRIC)
+                .description("Database statements slower than the slow-statement threshold, by statement name")
+                .tag("statement", name)
+                .publishPercentileHistogram()
+                .register(registry);
     }
 }

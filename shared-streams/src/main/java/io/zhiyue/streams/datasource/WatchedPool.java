@@ -6,11 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.pgclient.PgPool;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PrepareOptions;
-import io.vertx.sqlclient.PreparedQuery;
-import io.vertx.sqlclient.Query;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 
 import java.util.function.Function;
@@ -21,19 +16,15 @@ import java.util.function.Function;
  * through {@link #getConnection()}). Quarkus takes the pool as a {@link PgPool}.
  */
 @SuppressWarnings("deprecation")
-final class WatchedPool implements PgPool {
-
-    private final Pool pool;
-    private final SlowStatements watch;
+final class WatchedPool extends WatchedClient<Pool> implements PgPool {
 
     WatchedPool(Pool pool, SlowStatements watch) {
-        this.pool = pool;
-        this.watch = watch;
+        super(pool, watch);
     }
 
     @Override
     public Future<SqlConnection> getConnection() {
-        return pool.getConnection().map(connection -> new WatchedConnection(connection, watch));
+        return client.getConnection().map(connection -> new WatchedConnection(connection, watch));
     }
 
     @Override
@@ -42,44 +33,19 @@ final class WatchedPool implements PgPool {
     }
 
     @Override
-    public Query<RowSet<Row>> query(String sql) {
-        return new WatchedQuery(sql, pool.query(sql), watch);
-    }
-
-    @Override
-    public PreparedQuery<RowSet<Row>> preparedQuery(String sql) {
-        return new WatchedQuery(sql, pool.preparedQuery(sql), watch);
-    }
-
-    @Override
-    public PreparedQuery<RowSet<Row>> preparedQuery(String sql, PrepareOptions options) {
-        return new WatchedQuery(sql, pool.preparedQuery(sql, options), watch);
-    }
-
-    @Override
     public PgPool connectHandler(Handler<SqlConnection> handler) {
-        pool.connectHandler(handler);
+        client.connectHandler(handler);
         return this;
     }
 
     @Override
     public PgPool connectionProvider(Function<Context, Future<SqlConnection>> provider) {
-        pool.connectionProvider(provider);
+        client.connectionProvider(provider);
         return this;
     }
 
     @Override
     public int size() {
-        return pool.size();
-    }
-
-    @Override
-    public void close(Handler<AsyncResult<Void>> handler) {
-        pool.close(handler);
-    }
-
-    @Override
-    public Future<Void> close() {
-        return pool.close();
+        return client.size();
     }
 }

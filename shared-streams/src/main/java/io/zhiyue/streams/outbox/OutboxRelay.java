@@ -162,7 +162,7 @@ public class OutboxRelay {
 
     /** Rows not yet published (for health data and tests). */
     public Uni<Long> unsent() {
-        return pool.query(OutboxSql.COUNT_UNSENT).execute().map(rows -> rows.iterator().next().getLong(0));
+        return pool.query(OutboxSql.BACKLOG).execute().map(rows -> rows.iterator().next().getLong("unsent"));
     }
 
     private void runUntilIdle() {

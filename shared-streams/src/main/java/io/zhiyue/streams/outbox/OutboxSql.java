@@ -41,8 +41,6 @@ final class OutboxSql {
     static final String DELETE_SENT = """
             DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < now() - $1::bigint * interval '1 millisecond'""";
 
-    static final String COUNT_UNSENT = "SELECT count(*) FROM outbox WHERE sent_at IS NULL";
-
     /** How many rows are unsent and how long the oldest of them has waited (0 without any). */
     static final String BACKLOG = """
             SELECT count(*) AS unsent,
