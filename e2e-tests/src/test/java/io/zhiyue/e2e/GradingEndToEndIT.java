@@ -323,7 +323,10 @@ class GradingEndToEndIT {
         assertThat(storm.jobState()).isEqualTo("COMPLETED");
         assertThat(figures.sawCompleted()).as("sockets that saw COMPLETED").isEqualTo(STORM_SOCKETS);
         assertThat(storm.rest().requests()).as("REST calls during the storm").isPositive();
-        assertThat(storm.rest().failed()).as("REST calls that failed during the storm").isZero();
+        // the REST reads are a client that does what a 503 asks ("try again shortly") once: on the suite's
+        // shared 2 cores the storm saturates the machine, and a read may miss the gateway's 5 s budget once
+        assertThat(storm.rest().failed()).as("REST calls that failed during the storm (after one retry on 503): %s",
+                storm.rest().failures()).isZero();
     }
 
     @Test

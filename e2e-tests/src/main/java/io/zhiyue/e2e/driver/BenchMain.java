@@ -269,7 +269,7 @@ public final class BenchMain {
         String jobId = gateway.createJob(examId, settings).id();
         SubscriptionStorm listeners = null;
         if (subscribers > 0) {
-            listeners = SubscriptionStorm.start(gateway, "job:" + jobId, subscribers);
+            listeners = SubscriptionStorm.prepare(gateway, "job:" + jobId, subscribers).open();
             listeners.awaitAnswered(Duration.ofSeconds(60));
         }
         try {
@@ -319,7 +319,7 @@ public final class BenchMain {
     }
 
     private static SubscriptionStorm subscribe(GatewayClient gateway, String jobId, int sockets, PrintStream out) {
-        SubscriptionStorm storm = SubscriptionStorm.start(gateway, "job:" + jobId, sockets);
+        SubscriptionStorm storm = SubscriptionStorm.prepare(gateway, "job:" + jobId, sockets).open();
         storm.awaitAnswered(Duration.ofSeconds(60));
         out.printf(Locale.ROOT, "  listeners: %,d more sockets subscribed to the job, %,d confirmed%n", sockets,
                 storm.figures().confirmed());

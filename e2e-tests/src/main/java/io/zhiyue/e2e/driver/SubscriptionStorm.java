@@ -53,21 +53,26 @@ public final class SubscriptionStorm implements AutoCloseable {
     }
 
     /**
-     * Starts opening {@code count} sockets at once, as teachers of the gateway's school with
-     * {@link #SOCKETS_PER_USER} sockets each (the gateway caps a user's sockets); returns without waiting for them.
+     * Prepares {@code count} sockets as teachers of the gateway's school with
+     * {@link #SOCKETS_PER_USER} sockets each (the gateway caps a user's sockets); their tokens are
+     * signed here, so {@link #open()} does nothing but open.
      */
-    public static SubscriptionStorm start(GatewayClient gateway, String channel, int count) {
+    public static SubscriptionStorm prepare(GatewayClient gateway, String channel, int count) {
         SubscriptionStorm storm = new SubscriptionStorm(channel);
         URI liveChannel = null;
         for (int i = 0; i < count; i++) {
             if (i % SOCKETS_PER_USER == 0) {
                 liveChannel = gateway.as("dashboard-" + i / SOCKETS_PER_USER, "teacher").liveChannel();
             }
-            Socket socket = storm.new Socket(liveChannel);
-            storm.sockets.add(socket);
-            socket.open();
+            storm.sockets.add(storm.new Socket(liveChannel));
         }
         return storm;
+    }
+
+    /** Starts opening every socket at once; returns without waiting for them. */
+    public SubscriptionStorm open() {
+        sockets.forEach(Socket::open);
+        return this;
     }
 
     /** Waits until every socket is confirmed, refused or failed to open; false on timeout. */
