@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.zhiyue.checkpoint.config.CheckpointConfig;
 import io.zhiyue.checkpoint.repository.CheckpointRepository;
 import io.zhiyue.checkpoint.store.RetentionPlan;
+import io.zhiyue.streams.lease.RetentionSweeps;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -15,22 +16,25 @@ import java.util.List;
  * Bounds what is kept: per thread and namespace the newest {@code keep-newest} checkpoints plus
  * every snapshot and delta they are rebuilt from ({@link RetentionPlan}: a chain a kept checkpoint
  * needs is never cut), and no thread whose newest checkpoint is older than {@code max-age}. Every
- * ten minutes; every instance may run it, a row goes once.
+ * ten minutes, on the instance that holds the retention lease ({@link RetentionSweeps}).
  */
 @ApplicationScoped
 public class CheckpointRetention {
 
     private final CheckpointRepository repository;
     private final CheckpointConfig config;
+    private final RetentionSweeps sweeps;
 
-    public CheckpointRetention(CheckpointRepository repository, CheckpointConfig config) {
+    public CheckpointRetention(CheckpointRepository repository, CheckpointConfig config, RetentionSweeps sweeps) {
         this.repository = repository;
         this.config = config;
+        this.sweeps = sweeps;
     }
 
+    /** The scheduled sweep: one pass when this instance holds the retention lease. */
     @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> sweep() {
-        return sweepOnce().replaceWithVoid();
+    public Uni<Void> sweep() {
+        return sweeps.ifLeader("checkpoints", this::sweepOnce).replaceWithVoid();
     }
 
     /** One pass; answers how many checkpoints went. */

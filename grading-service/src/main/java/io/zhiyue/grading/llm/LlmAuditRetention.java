@@ -4,26 +4,30 @@ import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.repository.LlmRepository;
+import io.zhiyue.streams.lease.RetentionSweeps;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Deletes the LLM audit records older than the retention period ({@code zhiyue.llm.audit-retention},
- * 180 days by default), a slice at a time, every hour; every instance may run it, a record goes once.
+ * 180 days by default), a slice at a time, every hour, on the instance that holds the retention lease
+ * ({@link RetentionSweeps}).
  */
 @ApplicationScoped
 public class LlmAuditRetention {
 
     private final LlmRepository repository;
     private final LlmConfig config;
+    private final RetentionSweeps sweeps;
 
-    public LlmAuditRetention(LlmRepository repository, LlmConfig config) {
+    public LlmAuditRetention(LlmRepository repository, LlmConfig config, RetentionSweeps sweeps) {
         this.repository = repository;
         this.config = config;
+        this.sweeps = sweeps;
     }
 
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
-        return sweepOnce().replaceWithVoid();
+        return sweeps.ifLeader("llm-audit", this::sweepOnce).replaceWithVoid();
     }
 
     /** Deletes every record past the retention period; answers how many went. */

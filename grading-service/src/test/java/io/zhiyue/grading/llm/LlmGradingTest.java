@@ -1,5 +1,6 @@
 package io.zhiyue.grading.llm;
 
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -67,6 +68,9 @@ class LlmGradingTest {
 
     @Inject
     LlmAuditRetention retention;
+
+    @Inject
+    RedisDataSource redis;
 
     @Inject
     LlmCheckpoints checkpoints;
@@ -375,7 +379,7 @@ class LlmGradingTest {
     }
 
     @Test
-    void auditRecordsPastTheRetentionPeriodAreDeleted() {
+    void auditRecordsPastTheRetentionPeriodAreDeletedByTheInstanceHoldingTheRetentionLease() {
         UUID old = UUID.randomUUID();
         UUID recent = UUID.randomUUID();
         for (Object[] row : new Object[][] {{old, 181}, {recent, 179}}) {
@@ -383,11 +387,17 @@ class LlmGradingTest {
                     + "VALUES ($1, 'retention-test', 'grade', 'scripted', 'scripted', '[]', 'ok', "
                     + "now() - make_interval(days => $2))").execute(Tuple.of(row[0], row[1])).await().indefinitely();
         }
-        assertThat(retention.sweepOnce().await().indefinitely()).isGreaterThanOrEqualTo(1);
-        List<UUID> left = new ArrayList<>();
+        retention.sweep().await().indefinitely();
+        assertThat(auditIds()).contains(recent).doesNotContain(old);
+        // the scheduled sweep ran under the service's retention lease (RetentionSweepsTest: only its holder sweeps)
+        assertThat(redis.key().exists("zhiyue:lease:grading-service:retention:llm-audit")).isTrue();
+    }
+
+    private List<UUID> auditIds() {
+        List<UUID> ids = new ArrayList<>();
         pool.preparedQuery("SELECT id FROM llm_audit WHERE tenant_id = 'retention-test'").execute()
-                .await().indefinitely().forEach(row -> left.add(row.getUUID("id")));
-        assertThat(left).contains(recent).doesNotContain(old);
+                .await().indefinitely().forEach(row -> ids.add(row.getUUID("id")));
+        return ids;
     }
 
     private static String aiExamWithTwoPoints(String tag) {

@@ -16,6 +16,7 @@ import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.streams.config.StreamsConfig;
+import io.zhiyue.streams.lease.RetentionSweeps;
 import io.zhiyue.streams.publish.StreamPublisher;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,6 +63,7 @@ public class OutboxRelay {
     static final int BACKLOG_SECONDS = 15;
 
     private final Pool pool;
+    private final RetentionSweeps sweeps;
     private final StreamPublisher publisher;
     private final StreamsConfig config;
     private final Vertx vertx;
@@ -79,7 +81,8 @@ public class OutboxRelay {
     private long backlogTimer = -1;
 
     public OutboxRelay(Pool pool, StreamPublisher publisher, StreamsConfig config, Vertx vertx,
-            MeterRegistry registry) {
+            MeterRegistry registry, RetentionSweeps sweeps) {
+        this.sweeps = sweeps;
         this.pool = pool;
         this.publisher = publisher;
         this.config = config;
@@ -240,13 +243,12 @@ public class OutboxRelay {
         backlogAgeMillis.set(row.getLong("oldest_ms"));
     }
 
+    /** Sent rows past the retention period, on the instance that holds the retention lease. */
     private void deleteSent() {
-        pool.preparedQuery(OutboxSql.DELETE_SENT).execute(Tuple.of(config.outbox().retention().toMillis()))
-                .subscribe().with(rows -> {
-                    if (rows.rowCount() > 0) {
-                        LOG.debugf("deleted %d sent outbox rows", rows.rowCount());
-                    }
-                }, failure -> LOG.debugf("deleting sent outbox rows failed: %s", failure.getMessage()));
+        sweeps.ifLeader("outbox", () -> pool.preparedQuery(OutboxSql.DELETE_SENT)
+                        .execute(Tuple.of(config.outbox().retention().toMillis())).map(rows -> rows.rowCount()))
+                .subscribe().with(ignored -> { },
+                        failure -> LOG.debugf("deleting sent outbox rows failed: %s", failure.getMessage()));
     }
 
     private void failed(Throwable failure) {

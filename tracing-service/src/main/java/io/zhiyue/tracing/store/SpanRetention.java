@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.tracing.config.TracingConfig;
+import io.zhiyue.streams.lease.RetentionSweeps;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
@@ -13,7 +14,7 @@ import java.time.ZoneOffset;
 
 /**
  * Spans older than {@code retention} (7 days by default) go, every ten minutes, a chunk of rows per statement so
- * no sweep holds the table long; every instance may run it, a row goes once.
+ * no sweep holds the table long, on the instance that holds the retention lease ({@link RetentionSweeps}).
  */
 @ApplicationScoped
 public class SpanRetention {
@@ -24,15 +25,17 @@ public class SpanRetention {
 
     private final Pool pool;
     private final TracingConfig config;
+    private final RetentionSweeps sweeps;
 
-    public SpanRetention(Pool pool, TracingConfig config) {
+    public SpanRetention(Pool pool, TracingConfig config, RetentionSweeps sweeps) {
         this.pool = pool;
         this.config = config;
+        this.sweeps = sweeps;
     }
 
     @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
-        return sweepOnce().replaceWithVoid();
+        return sweeps.ifLeader("spans", this::sweepOnce).replaceWithVoid();
     }
 
     /** One pass; answers how many spans went. */
