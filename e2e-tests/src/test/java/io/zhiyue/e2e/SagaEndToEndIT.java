@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -75,6 +76,20 @@ class SagaEndToEndIT {
                     assertThat(live.messages("SCORE_CHANGED")).anySatisfy(message ->
                             assertThat(message.channel()).isEqualTo("exam:" + graded.examId())));
         }
+        // the audit log (grading-service's, read by an admin through the gateway) has it, by whom, before and after
+        String submission = result.path("submissionId").asText();
+        await("the override in the audit log").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode entry = gateway.getJson("audit-log?filter[subjectId]=" + submission).path("items").path(0);
+            assertThat(entry.path("action").asText()).isEqualTo("score.overridden");
+            assertThat(entry.path("service").asText()).isEqualTo("grading-service");
+            assertThat(entry.path("actor").asText()).isNotEqualTo("system").isNotBlank();
+            assertThat(entry.path("before").path("score").decimalValue()).isEqualByComparingTo("2");
+            assertThat(entry.path("after").path("score").decimalValue()).isEqualByComparingTo("3.5");
+        });
+        GatewayClient teacher = gateway.as("e2e-teacher-only", "teacher");
+        assertThatThrownBy(() -> teacher.getJson("audit-log")).as("the audit log is for admins")
+                .isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.status()).isEqualTo(403));
     }
 
     @Test

@@ -97,6 +97,10 @@ interface GradingApi {
             @RestQuery MultivaluedMap<String, String> query);
 
     @GET
+    @Path("/audit-log")
+    Uni<Response> auditLog(@BeanParam DownstreamHeaders headers, @RestQuery MultivaluedMap<String, String> query);
+
+    @GET
     @Path("/students/{studentId}/results")
     Uni<Response> studentResults(@BeanParam DownstreamHeaders headers, @PathParam("studentId") String studentId,
             @RestQuery MultivaluedMap<String, String> query);

@@ -206,6 +206,13 @@ public class GradingClient {
         return read(api.studentResults(DownstreamHeaders.of(caller), studentId, query));
     }
 
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> auditLog(Caller caller, MultivaluedMap<String, String> query) {
+        return read(api.auditLog(DownstreamHeaders.of(caller), query));
+    }
+
     @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> createJob(Caller caller, String examId, MultivaluedMap<String, String> query,
             RequestBody body) {

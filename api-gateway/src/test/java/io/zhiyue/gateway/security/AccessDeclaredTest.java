@@ -1,6 +1,7 @@
 package io.zhiyue.gateway.security;
 
 import io.zhiyue.gateway.rest.AnswerGroupResource;
+import io.zhiyue.gateway.rest.AuditLogResource;
 import io.zhiyue.gateway.rest.CheckpointResource;
 import io.zhiyue.gateway.rest.ExamResource;
 import io.zhiyue.gateway.rest.GradingJobResource;
@@ -29,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AccessDeclaredTest {
 
-    private static final List<Class<?>> RESOURCES = List.of(AnswerGroupResource.class, CheckpointResource.class,
+    private static final List<Class<?>> RESOURCES = List.of(AnswerGroupResource.class, AuditLogResource.class,
+            CheckpointResource.class,
             ExamResource.class, GradingJobResource.class, QuestionResource.class, ReviewItemResource.class,
             SagaResource.class, StudentResource.class, SubmissionResource.class, TraceResource.class);
 

@@ -29,25 +29,34 @@ public class QuestionRepository {
         this.pool = pool;
     }
 
-    /** Inserts the question with rubric version 1 in one transaction. */
-    public Uni<Question> insert(String tenant, UUID examId, int number, String prompt, BigDecimal maxScore,
-            BigDecimal scoreStep, Rubric rubric, String referenceAnswer, Marking marking) {
+    /** Inserts the question with rubric version 1, in the caller's transaction. */
+    public Uni<Question> insert(SqlConnection tx, String tenant, UUID examId, int number, String prompt,
+            BigDecimal maxScore, BigDecimal scoreStep, Rubric rubric, String referenceAnswer, Marking marking) {
         UUID questionId = UUID.randomUUID();
-        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.INSERT_QUESTION)
+        return tx.preparedQuery(SqlQueries.INSERT_QUESTION)
                 .execute(Tuple.from(Arrays.asList(questionId, tenant, examId, number, prompt, maxScore, scoreStep,
                         referenceAnswer, marking.mode(), marking.autoAccept().enabled(),
                         marking.autoAccept().minConfidence(), marking.autoAccept().auditRate(),
                         marking.doubleMarking().enabled(), marking.doubleMarking().tolerance())))
-                .chain(() -> insertRubric(connection, tenant, questionId, 1, rubric))
-                .chain(() -> find(connection, tenant, questionId)));
+                .chain(() -> insertRubric(tx, tenant, questionId, 1, rubric))
+                .chain(() -> find(tx, tenant, questionId));
+    }
+
+    /** A question as it was and as it is after a change (the same when nothing changed). */
+    public record Change(Question before, Question after) {
+
+        public boolean changed() {
+            return before != after;
+        }
     }
 
     /**
-     * Stores a new rubric version and makes it current; used versions stay untouched. An identical
-     * rubric (same content hash) is not a new version.
+     * Stores a new rubric version and makes it current, in the caller's transaction; used versions
+     * stay untouched. An identical rubric (same content hash) is not a new version. Null when there
+     * is no such question.
      */
-    public Uni<Question> replaceRubric(String tenant, UUID questionId, Rubric rubric) {
-        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.FIND_QUESTION_FOR_UPDATE)
+    public Uni<Change> replaceRubric(SqlConnection tx, String tenant, UUID questionId, Rubric rubric) {
+        return tx.preparedQuery(SqlQueries.FIND_QUESTION_FOR_UPDATE)
                 .execute(Tuple.of(tenant, questionId))
                 .map(rows -> Rows.first(rows, QuestionRepository::question))
                 .chain(current -> {
@@ -55,19 +64,22 @@ public class QuestionRepository {
                         return Uni.createFrom().nullItem();
                     }
                     if (current.contentHash().equals(RubricHashes.contentHash(rubric))) {
-                        return Uni.createFrom().item(current);
+                        return Uni.createFrom().item(new Change(current, current));
                     }
-                    return insertRubric(connection, tenant, questionId, current.rubricVersion() + 1, rubric)
-                            .chain(() -> find(connection, tenant, questionId));
-                }));
+                    return insertRubric(tx, tenant, questionId, current.rubricVersion() + 1, rubric)
+                            .chain(() -> find(tx, tenant, questionId))
+                            .map(replaced -> new Change(current, replaced));
+                });
     }
 
-    /** Turns auto-accept of the question on or off; null when there is no such question. */
-    public Uni<Question> setAutoAccept(String tenant, UUID questionId, boolean enabled) {
-        return pool.withTransaction(connection -> connection.preparedQuery(SqlQueries.SET_AUTO_ACCEPT)
-                .execute(Tuple.of(tenant, questionId, enabled))
-                .chain(updated -> updated.rowCount() == 0 ? Uni.createFrom().<Question>nullItem()
-                        : find(connection, tenant, questionId)));
+    /** Turns auto-accept of the question on or off, in the caller's transaction; null when there is no such question. */
+    public Uni<Change> setAutoAccept(SqlConnection tx, String tenant, UUID questionId, boolean enabled) {
+        return tx.preparedQuery(SqlQueries.FIND_QUESTION_FOR_UPDATE).execute(Tuple.of(tenant, questionId))
+                .map(rows -> Rows.first(rows, QuestionRepository::question))
+                .chain(current -> current == null ? Uni.createFrom().<Change>nullItem()
+                        : tx.preparedQuery(SqlQueries.SET_AUTO_ACCEPT).execute(Tuple.of(tenant, questionId, enabled))
+                                .chain(() -> find(tx, tenant, questionId))
+                                .map(updated -> new Change(current, updated)));
     }
 
     public Uni<Question> find(String tenant, UUID questionId) {

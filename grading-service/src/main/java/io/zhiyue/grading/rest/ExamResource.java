@@ -105,8 +105,9 @@ public class ExamResource {
     @Path("/{examId}/questions")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> addQuestion(@HeaderParam(TenantHeaders.TENANT) String tenant,
-            @PathParam("examId") UUID examId, QuestionCreate request) {
-        return exams.addQuestion(TenantHeaders.required(tenant), examId, request)
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @PathParam("examId") UUID examId,
+            QuestionCreate request) {
+        return exams.addQuestion(TenantHeaders.required(tenant), subject, examId, request)
                 .map(question -> Response.created(URI.create("/api/v1/questions/" + question.id()))
                         .entity(question).build());
     }
@@ -185,8 +186,9 @@ public class ExamResource {
     @Path("/{examId}/markers")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<MarkerAllocation> replaceMarkers(@HeaderParam(TenantHeaders.TENANT) String tenant,
-            @PathParam("examId") UUID examId, MarkerAllocation body) {
-        return markers.replace(TenantHeaders.required(tenant), examId, body);
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @PathParam("examId") UUID examId,
+            MarkerAllocation body) {
+        return markers.replace(TenantHeaders.required(tenant), subject, examId, body);
     }
 
     @GET
@@ -245,9 +247,9 @@ public class ExamResource {
 
     @POST
     @Path("/{examId}/grading-jobs")
-    public Uni<Response> createJob(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("examId") UUID examId,
-            byte[] body) {
-        return jobs.create(TenantHeaders.required(tenant), examId, jobSettings(body))
+    public Uni<Response> createJob(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @PathParam("examId") UUID examId, byte[] body) {
+        return jobs.create(TenantHeaders.required(tenant), subject, examId, jobSettings(body))
                 .map(job -> Response.created(URI.create("/api/v1/grading-jobs/" + job.id())).entity(job).build());
     }
 

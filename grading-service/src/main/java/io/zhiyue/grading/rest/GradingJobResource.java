@@ -70,8 +70,9 @@ public class GradingJobResource {
     @POST
     @Path("/{jobId}/cancel")
     @Timeout(value = RequestBudget.SLOW_SECONDS, unit = ChronoUnit.SECONDS)
-    public Uni<GradingJob> cancel(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("jobId") UUID jobId) {
-        return jobs.cancel(TenantHeaders.required(tenant), jobId);
+    public Uni<GradingJob> cancel(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @PathParam("jobId") UUID jobId) {
+        return jobs.cancel(TenantHeaders.required(tenant), subject, jobId);
     }
 
     @GET

@@ -64,11 +64,12 @@ public class QuestionResource {
     @Path("/{questionId}/rubric")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Question> replaceRubric(@HeaderParam(TenantHeaders.TENANT) String tenant,
-            @PathParam("questionId") UUID questionId, Rubric rubric) {
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @PathParam("questionId") UUID questionId,
+            Rubric rubric) {
         if (rubric == null) {
             throw ZhiyueException.validation("body", "expected a rubric {points: [...]}");
         }
-        return exams.replaceRubric(TenantHeaders.required(tenant), questionId, rubric);
+        return exams.replaceRubric(TenantHeaders.required(tenant), subject, questionId, rubric);
     }
 
     /** Body {@code {enabled}}; jobs analysed from then on auto-accept (or not) the question's confident proposals. */
@@ -79,10 +80,11 @@ public class QuestionResource {
     @Path("/{questionId}/marking/auto-accept")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Question> setAutoAccept(@HeaderParam(TenantHeaders.TENANT) String tenant,
-            @PathParam("questionId") UUID questionId, AutoAcceptSwitch body) {
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @PathParam("questionId") UUID questionId,
+            AutoAcceptSwitch body) {
         if (body == null) {
             throw ZhiyueException.validation("body", "expected {\"enabled\": true|false}");
         }
-        return exams.setAutoAccept(TenantHeaders.required(tenant), questionId, body.enabled());
+        return exams.setAutoAccept(TenantHeaders.required(tenant), subject, questionId, body.enabled());
     }
 }

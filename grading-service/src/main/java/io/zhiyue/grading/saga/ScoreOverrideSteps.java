@@ -15,6 +15,7 @@ import io.zhiyue.shared.event.UserNotification;
 import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.shared.saga.SagaCommand;
 import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.streams.outbox.AuditTrail;
 import io.zhiyue.streams.outbox.OutboxEvents;
 import io.zhiyue.streams.saga.SagaParticipant;
 import io.zhiyue.streams.saga.SagaStep;
@@ -67,8 +68,9 @@ public class ScoreOverrideSteps {
               AND NOT EXISTS (SELECT 1 FROM score_overrides o WHERE o.job_id = $2 AND o.submission_id = $3
                                                                AND o.id > $8 AND o.undone_at IS NULL)""";
 
-    void serve(@Observes StartupEvent event, SagaParticipant participant, ReviewService reviews) {
-        participant.serve(PARTICIPANT, Map.of("override-score", new OverrideScore(reviews), "notify", new Notify()));
+    void serve(@Observes StartupEvent event, SagaParticipant participant, ReviewService reviews, AuditTrail audit) {
+        participant.serve(PARTICIPANT, Map.of("override-score", new OverrideScore(reviews, audit),
+                "notify", new Notify()));
     }
 
     /**
@@ -79,9 +81,11 @@ public class ScoreOverrideSteps {
     static final class OverrideScore implements SagaStep {
 
         private final ReviewService reviews;
+        private final AuditTrail audit;
 
-        OverrideScore(ReviewService reviews) {
+        OverrideScore(ReviewService reviews, AuditTrail audit) {
             this.reviews = reviews;
+            this.audit = audit;
         }
 
         @Override
@@ -113,6 +117,10 @@ public class ScoreOverrideSteps {
                                         data.path("by").asText("teacher"))))
                                 .chain(() -> tx.preparedQuery(SET_FINAL).execute(Tuple.from(List.of(
                                         command.tenantId(), jobId, submissionId, score, "HUMAN", "HUMAN"))))
+                                .invoke(() -> audit.record(events, command.tenantId(), "score.overridden",
+                                        "submission", submissionId, data.path("by").asText(null),
+                                        AuditTrail.fields("score", old), AuditTrail.fields("score", score, "jobId", jobId,
+                                                "sagaId", command.sagaId())))
                                 .replaceWith(result);
                     });
         }
@@ -149,6 +157,9 @@ public class ScoreOverrideSteps {
                                 throw new SagaStepRefused("the score was changed again after this override; "
                                         + "an operator decides what it should be");
                             }
+                            audit.record(events, tenant, "score.override.undone", "submission",
+                                    row.getUUID("submission_id"), null, AuditTrail.fields("score", row.getBigDecimal("new_score")),
+                                    AuditTrail.fields("score", row.getBigDecimal("old_score"), "sagaId", command.sagaId()));
                             return (JsonNode) JsonCodec.mapper().createObjectNode()
                                     .put("restored", row.getBigDecimal("old_score"));
                         });

@@ -20,6 +20,7 @@ import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.shared.saga.SagaApplied;
 import io.zhiyue.shared.saga.SagaNames;
 import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.streams.outbox.AuditTrail;
 import io.zhiyue.streams.outbox.OutboxEvents;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.zhiyue.shared.job.JobState;
@@ -81,10 +82,12 @@ public class ScoreOverrides {
 
     private final Pool pool;
     private final SagaServiceApi sagas;
+    private final AuditTrail audit;
 
-    public ScoreOverrides(Pool pool, @RestClient SagaServiceApi sagas) {
+    public ScoreOverrides(Pool pool, @RestClient SagaServiceApi sagas, AuditTrail audit) {
         this.pool = pool;
         this.sagas = sagas;
+        this.audit = audit;
     }
 
     public Uni<Accepted> override(String tenant, String by, UUID submissionId, byte[] body) {
@@ -164,8 +167,13 @@ public class ScoreOverrides {
         return tx.preparedQuery(RECORD_MARK).execute(Tuple.from(Arrays.asList(sagaId, tenant, item.jobId(),
                         item.submissionId(), prior.score(), prior.source(), prior.reviewStatus(), score, why, markerId,
                         item.id(), markerId, item.state(), item.finalScore(), counted, teacherMark)))
-                .invoke(() -> events.add(Streams.SAGA_STARTS, Envelope.of(EventType.SAGA_START, tenant, key,
-                        new SagaApplied(sagaId, REVIEW_MARK, key, markerId, data, result), null)))
+                .invoke(() -> {
+                    events.add(Streams.SAGA_STARTS, Envelope.of(EventType.SAGA_START, tenant, key,
+                            new SagaApplied(sagaId, REVIEW_MARK, key, markerId, data, result), null));
+                    audit.record(events, tenant, "score.changed-by-review", "submission", item.submissionId(),
+                            markerId, AuditTrail.fields("score", prior.score()), AuditTrail.fields("score", score, "jobId", item.jobId(),
+                                    "reviewItemId", item.id(), "sagaId", sagaId));
+                })
                 .replaceWith(sagaId);
     }
 

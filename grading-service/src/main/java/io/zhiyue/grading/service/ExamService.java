@@ -16,11 +16,15 @@ import io.zhiyue.shared.api.PageResponse;
 import io.zhiyue.shared.error.ErrorCode;
 import io.zhiyue.shared.error.Problem.FieldError;
 import io.zhiyue.shared.error.ZhiyueException;
+import io.zhiyue.streams.outbox.AuditTrail;
+import io.zhiyue.streams.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Exams, their questions and the questions' versioned rubrics. */
@@ -35,10 +39,14 @@ public class ExamService {
 
     private final ExamRepository exams;
     private final QuestionRepository questions;
+    private final Outbox outbox;
+    private final AuditTrail audit;
 
-    public ExamService(ExamRepository exams, QuestionRepository questions) {
+    public ExamService(ExamRepository exams, QuestionRepository questions, Outbox outbox, AuditTrail audit) {
         this.exams = exams;
         this.questions = questions;
+        this.outbox = outbox;
+        this.audit = audit;
     }
 
     @WithSpan
@@ -70,8 +78,9 @@ public class ExamService {
         return exams.list(tenant, query);
     }
 
+    /** A question with its rubric (version 1) and marking settings; {@code by}: the gateway's subject (audited). */
     @WithSpan
-    public Uni<Question> addQuestion(String tenant, UUID examId, QuestionCreate request) {
+    public Uni<Question> addQuestion(String tenant, String by, UUID examId, QuestionCreate request) {
         if (request == null) {
             throw ZhiyueException.validation("body", "a question needs a JSON body");
         }
@@ -112,8 +121,10 @@ public class ExamService {
         rejectNul("referenceAnswer", request.referenceAnswer(), errors);
         failIfAny(errors);
         return find(tenant, examId)
-                .chain(() -> questions.insert(tenant, examId, request.number(), request.prompt(),
-                        request.maxScore(), step, rubric, request.referenceAnswer(), marking))
+                .chain(() -> outbox.inTransaction((tx, events) -> questions.insert(tx, tenant, examId, request.number(),
+                                request.prompt(), request.maxScore(), step, rubric, request.referenceAnswer(), marking)
+                        .invoke(question -> audit.record(events, tenant, "question.created", "question", question.id(),
+                                by, null, settings(question)))))
                 .onFailure(DuplicateKey::matches).transform(e -> new ZhiyueException(ErrorCode.DUPLICATE_RECORD,
                         "exam " + examId + " already has a question number " + request.number()));
     }
@@ -128,24 +139,48 @@ public class ExamService {
                 .onItem().ifNull().failWith(() -> ZhiyueException.notFound("question", questionId));
     }
 
-    /** A new rubric version; versions used by jobs stay as they were. */
+    /** A new rubric version; versions used by jobs stay as they were. {@code by}: the gateway's subject (audited). */
     @WithSpan
-    public Uni<Question> replaceRubric(String tenant, UUID questionId, Rubric rubric) {
+    public Uni<Question> replaceRubric(String tenant, String by, UUID questionId, Rubric rubric) {
         return findQuestion(tenant, questionId)
                 .chain(question -> {
                     failIfAny(prefixed(RubricValidator.validate(question.maxScore(), question.scoreStep(), rubric)));
-                    return questions.replaceRubric(tenant, questionId, rubric);
+                    return outbox.inTransaction((tx, events) -> questions.replaceRubric(tx, tenant, questionId, rubric)
+                            .onItem().ifNull().failWith(() -> ZhiyueException.notFound("question", questionId))
+                            .invoke(change -> {
+                                if (change.changed()) {
+                                    audit.record(events, tenant, "rubric.replaced", "question", questionId, by,
+                                            settings(change.before()), settings(change.after()));
+                                }
+                            })
+                            .map(QuestionRepository.Change::after));
                 });
     }
 
     /** A teacher turns auto-accept of a question back on (or off), e.g. after the quality monitor stopped it. */
     @WithSpan
-    public Uni<Question> setAutoAccept(String tenant, UUID questionId, Boolean enabled) {
+    public Uni<Question> setAutoAccept(String tenant, String by, UUID questionId, Boolean enabled) {
         if (enabled == null) {
             throw ZhiyueException.validation("enabled", "is required (true or false)");
         }
-        return questions.setAutoAccept(tenant, questionId, enabled)
-                .onItem().ifNull().failWith(() -> ZhiyueException.notFound("question", questionId));
+        return outbox.inTransaction((tx, events) -> questions.setAutoAccept(tx, tenant, questionId, enabled)
+                .onItem().ifNull().failWith(() -> ZhiyueException.notFound("question", questionId))
+                .invoke(change -> audit.record(events, tenant, "marking.auto-accept.set", "question", questionId, by,
+                        change.before().marking().autoAccept(), change.after().marking().autoAccept()))
+                .map(QuestionRepository.Change::after));
+    }
+
+    /** What the audit log shows of a question: its scale, rubric and marking settings, not its texts. */
+    private static Map<String, Object> settings(Question question) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("examId", question.examId());
+        settings.put("number", question.number());
+        settings.put("maxScore", question.maxScore());
+        settings.put("scoreStep", question.scoreStep());
+        settings.put("rubricVersion", question.rubricVersion());
+        settings.put("rubric", question.rubric());
+        settings.put("marking", question.marking());
+        return settings;
     }
 
     /** The body of PUT …/rubric is the rubric itself, so its errors are named without "rubric.". */

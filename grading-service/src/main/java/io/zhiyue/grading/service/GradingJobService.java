@@ -16,6 +16,7 @@ import io.zhiyue.shared.error.Problem.FieldError;
 import io.zhiyue.shared.error.ZhiyueException;
 import io.zhiyue.shared.job.JobState;
 import io.zhiyue.streams.outbox.Outbox;
+import io.zhiyue.streams.outbox.AuditTrail;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -42,11 +43,13 @@ public class GradingJobService {
     private final SubmissionRepository submissions;
     private final JobCompletion completion;
     private final LlmConfig llm;
+    private final AuditTrail audit;
 
     public GradingJobService(JobRepository jobs, ExamService exams, TaskPublisher tasks, JobEvents events,
             Outbox outbox, GradingConfig config, SubmissionRepository submissions, JobCompletion completion,
-            LlmConfig llm) {
+            LlmConfig llm, AuditTrail audit) {
         this.llm = llm;
+        this.audit = audit;
         this.jobs = jobs;
         this.exams = exams;
         this.tasks = tasks;
@@ -57,13 +60,19 @@ public class GradingJobService {
         this.completion = completion;
     }
 
+    /** A new job of the exam with its settings; {@code by}: the gateway's subject (audited with the settings). */
     @WithSpan
-    public Uni<GradingJob> create(String tenant, UUID examId, JobCreate settings) {
+    public Uni<GradingJob> create(String tenant, String by, UUID examId, JobCreate settings) {
         long budget = tokenBudget(settings);
+        boolean reuse = settings == null || settings.reuseResults() == null || settings.reuseResults();
         return exams.find(tenant, examId).chain(() -> outbox.inTransaction((tx, added) ->
-                jobs.insert(tx, tenant, examId, config.batchSize(), budget,
-                        settings == null || settings.reuseResults() == null || settings.reuseResults())
-                        .invoke(job -> events.stateChanged(added, job, null, CALLERS_TRACE))));
+                jobs.insert(tx, tenant, examId, config.batchSize(), budget, reuse)
+                        .invoke(job -> {
+                            events.stateChanged(added, job, null, CALLERS_TRACE);
+                            audit.record(added, tenant, "job.created", "job", job.id(), by, null, AuditTrail.fields(
+                                    "examId", examId, "llmTokenBudget", budget, "reuseResults", reuse,
+                                    "batchSize", config.batchSize()));
+                        })));
     }
 
     private long tokenBudget(JobCreate settings) {
@@ -147,7 +156,7 @@ public class GradingJobService {
 
     /** Needs PostgreSQL only: the CANCELLED event waits in the outbox if Redis does not answer. */
     @WithSpan
-    public Uni<GradingJob> cancel(String tenant, UUID jobId) {
+    public Uni<GradingJob> cancel(String tenant, String by, UUID jobId) {
         return existing(tenant, jobId)
                 .invoke(job -> JobStateMachine.require(job, JobState.CANCELLED))
                 .chain(before -> outbox.inTransaction((tx, added) -> jobs.cancel(tx, tenant, jobId)
@@ -155,6 +164,9 @@ public class GradingJobService {
                             if (cancelled != null) {
                                 events.stateChanged(added, cancelled, before.state(), CALLERS_TRACE);
                                 events.progress(added, cancelled, CALLERS_TRACE);
+                                audit.record(added, tenant, "job.cancelled", "job", jobId, by,
+                                        AuditTrail.fields("state", before.state()), AuditTrail.fields("state", cancelled.state(),
+                                                "done", cancelled.done(), "total", cancelled.total()));
                             }
                         })))
                 .chain(cancelled -> cancelled == null ? conflict(tenant, jobId, JobState.CANCELLED)

@@ -1,7 +1,6 @@
 package io.zhiyue.grading.service;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.zhiyue.grading.model.MarkerAllocation;
 import io.zhiyue.grading.model.MarkerAllocation.Assignment;
 import io.zhiyue.grading.model.MarkerQuality;
@@ -9,6 +8,8 @@ import io.zhiyue.grading.model.Question;
 import io.zhiyue.grading.repository.MarkerRepository;
 import io.zhiyue.shared.error.Problem.FieldError;
 import io.zhiyue.shared.error.ZhiyueException;
+import io.zhiyue.streams.outbox.AuditTrail;
+import io.zhiyue.streams.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
@@ -27,12 +28,14 @@ public class MarkerService {
 
     private final MarkerRepository markers;
     private final ExamService exams;
-    private final Pool pool;
+    private final Outbox outbox;
+    private final AuditTrail audit;
 
-    public MarkerService(MarkerRepository markers, ExamService exams, Pool pool) {
+    public MarkerService(MarkerRepository markers, ExamService exams, Outbox outbox, AuditTrail audit) {
         this.markers = markers;
         this.exams = exams;
-        this.pool = pool;
+        this.outbox = outbox;
+        this.audit = audit;
     }
 
     public Uni<MarkerAllocation> allocation(String tenant, UUID examId) {
@@ -40,12 +43,18 @@ public class MarkerService {
                 .onItem().ifNull().failWith(() -> ZhiyueException.notFound("exam", examId));
     }
 
-    /** Replaces the exam's allocation; every question number must be one of the exam's. */
-    public Uni<MarkerAllocation> replace(String tenant, UUID examId, MarkerAllocation request) {
+    /**
+     * Replaces the exam's allocation; every question number must be one of the exam's. {@code by}: the
+     * gateway's subject (audited with the allocation before and after).
+     */
+    public Uni<MarkerAllocation> replace(String tenant, String by, UUID examId, MarkerAllocation request) {
         return exams.questions(tenant, examId).chain(questions -> {
             MarkerAllocation allocation = validate(request, questions);
-            return pool.withTransaction(tx -> markers.replace(tx, tenant, examId, allocation)
-                    .chain(() -> markers.find(tx, tenant, examId)));
+            return outbox.inTransaction((tx, events) -> markers.find(tx, tenant, examId)
+                    .chain(before -> markers.replace(tx, tenant, examId, allocation)
+                            .chain(() -> markers.find(tx, tenant, examId))
+                            .invoke(after -> audit.record(events, tenant, "markers.allocated", "exam", examId, by,
+                                    before, after))));
         });
     }
 

@@ -11,6 +11,7 @@ import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.event.UserNotification;
 import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.streams.outbox.AuditTrail;
 import io.zhiyue.streams.outbox.Outbox;
 import io.zhiyue.streams.outbox.OutboxEvents;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,10 +34,12 @@ public class ReleaseService {
 
     private final ReleaseRepository releases;
     private final Outbox outbox;
+    private final AuditTrail audit;
 
-    public ReleaseService(ReleaseRepository releases, Outbox outbox) {
+    public ReleaseService(ReleaseRepository releases, Outbox outbox, AuditTrail audit) {
         this.releases = releases;
         this.outbox = outbox;
+        this.audit = audit;
     }
 
     /**
@@ -47,7 +50,10 @@ public class ReleaseService {
     public Uni<ExamRelease> release(String tenant, UUID examId, String releasedBy) {
         return outbox.inTransaction((tx, events) -> releases.insert(tx, tenant, examId, releasedBy)
                 .chain(fresh -> fresh == null ? existing(tx, tenant, examId)
-                        : notifyStudents(tx, events, tenant, fresh).replaceWith(fresh)));
+                        : notifyStudents(tx, events, tenant, fresh)
+                                .invoke(() -> audit.record(events, tenant, "exam.released", "exam", examId, releasedBy,
+                                        null, fresh))
+                                .replaceWith(fresh)));
     }
 
     /** The student's final scores in the tenant's released exams; nothing of an exam before its release. */

@@ -57,6 +57,8 @@ class ScoreOverrideTest {
     SagaParticipant participant;
     @Inject
     ReviewService reviews;
+    @Inject
+    io.zhiyue.streams.outbox.AuditTrail audit;
 
     /** A graded job of three answers to a keyword question (max 4, kw worth 2): two identical, one not. */
     private record Graded(String examId, String jobId, Map<String, String> submissions) {
@@ -124,7 +126,7 @@ class ScoreOverrideTest {
         Graded graded = graded();
         String submission = graded.submissions().get("a1");
         UUID saga = UUID.randomUUID();
-        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews),
+        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews, audit),
                 "notify", new ScoreOverrideSteps.Notify());
         JsonNode data = JsonCodec.mapper().createObjectNode().put("jobId", graded.jobId())
                 .put("submissionId", submission).put("examId", graded.examId()).put("studentId", "a1")
@@ -150,6 +152,16 @@ class ScoreOverrideTest {
         assertThat(finalScore(graded.jobId(), submission)).isEqualByComparingTo("2");
         assertThat(pool.preparedQuery("SELECT undone_at FROM score_overrides WHERE saga_id = $1").execute(Tuple.of(saga))
                 .await().atMost(Duration.ofSeconds(5)).iterator().next().getValue("undone_at")).isNotNull();
+        // the override and its undoing are in the audit log, by whom, with the scores before and after
+        io.restassured.path.json.JsonPath audited = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
+                .until(() -> given().queryParam("filter[subjectId]", submission).queryParam("sort_order", "asc")
+                        .when().get("/api/v1/audit-log").then().statusCode(200).extract().jsonPath(),
+                        page -> page.getList("items").size() == 2);
+        assertThat(audited.getList("items.action", String.class)).containsExactly("score.overridden", "score.override.undone");
+        assertThat(audited.getString("items[0].actor")).isEqualTo("teacher-wang");
+        assertThat(new BigDecimal(audited.getString("items[0].before.score"))).isEqualByComparingTo("2");
+        assertThat(new BigDecimal(audited.getString("items[0].after.score"))).isEqualByComparingTo("3.5");
+        assertThat(new BigDecimal(audited.getString("items[1].after.score"))).isEqualByComparingTo("2");
         given().queryParam("filter[studentId]", "a1-" + graded.examId().substring(0, 8)).when()
                 .get("/api/v1/grading-jobs/" + graded.jobId() + "/results").then().statusCode(200)
                 .body("items[0].reviewStatus", equalTo("AUTO_ACCEPTED"));
@@ -160,7 +172,7 @@ class ScoreOverrideTest {
         Graded graded = graded();
         String submission = graded.submissions().get("b1");
         UUID saga = UUID.randomUUID();
-        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews));
+        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews, audit));
         JsonNode data = JsonCodec.mapper().createObjectNode().put("jobId", graded.jobId())
                 .put("submissionId", submission).put("score", new BigDecimal("1")).put("reason", "first");
         run(steps, new SagaCommand(saga, "demo-school", "score-override", 1, 0, "override-score", Kind.FORWARD, 1, 1,
@@ -216,7 +228,7 @@ class ScoreOverrideTest {
         assertThat(finalScore(jobId, submission)).isEqualByComparingTo("3");
 
         // the cache step failed: the compensation takes the mark back and the item returns to the queue
-        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews));
+        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews, audit));
         run(steps, new SagaCommand(UUID.fromString(sagaId), "demo-school", "review-mark", 1, 0, "override-score",
                 Kind.COMPENSATE, 1, 3, applied.path("data")));
         assertThat(finalScore(jobId, submission)).isNull();
@@ -276,7 +288,7 @@ class ScoreOverrideTest {
                 .body("questions[0].checked", equalTo(1));
         JsonNode data = JsonCodec.read(outbox("review-mark:" + sagaId).getString("payload"), JsonNode.class)
                 .path("data");
-        run(Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews)), new SagaCommand(
+        run(Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews, audit)), new SagaCommand(
                 UUID.fromString(sagaId), "demo-school", "review-mark", 1, 0, "override-score", Kind.COMPENSATE, 1, 3,
                 data));
         String submission = data.path("submissionId").asText();
@@ -299,7 +311,7 @@ class ScoreOverrideTest {
     void aCompensationNeverUndoesALaterOverrideToTheSameScore() {
         Graded graded = graded();
         String submission = graded.submissions().get("a2");
-        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews));
+        Map<String, SagaStep> steps = Map.of("override-score", new ScoreOverrideSteps.OverrideScore(reviews, audit));
         JsonNode data = JsonCodec.mapper().createObjectNode().put("jobId", graded.jobId())
                 .put("submissionId", submission).put("score", new BigDecimal("1")).put("reason", "same score");
         UUID first = UUID.randomUUID();

@@ -15,5 +15,7 @@ public enum EventType {
     /** A participant's answer to a saga step ({@code zhiyue:saga:replies}). */
     SAGA_REPLY,
     /** A saga whose first step its initiator applied in its own transaction ({@code zhiyue:saga:starts}). */
-    SAGA_START
+    SAGA_START,
+    /** A change an admin may need to account for ({@code zhiyue:audit}; README "Data lifecycle"). */
+    AUDIT_RECORDED
 }

@@ -5,6 +5,8 @@ public final class Streams {
 
     public static final String GRADING_TASKS = "zhiyue:grading:tasks";
     public static final String EVENTS = "zhiyue:events";
+    /** Audit records of every service, kept by grading-service's append-only audit log. */
+    public static final String AUDIT = "zhiyue:audit";
     public static final String GRADERS_GROUP = "graders";
     public static final String DLQ_SUFFIX = ":dlq";
     /** Every participant's answers to saga steps; saga-service reads them. */

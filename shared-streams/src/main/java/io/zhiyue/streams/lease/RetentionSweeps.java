@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Retention sweeps under the leader lease (DESIGN.md "Data lifecycle"): each kind of data a service
+ * Retention sweeps under the leader lease (README "Data lifecycle"): each kind of data a service
  * keeps for a period (LLM audit records, spans, checkpoints, sent outbox rows) is swept by the one
  * instance that holds the lease {@code <application>:retention:<kind>}; the other instances skip
  * their turn. A sweep cut off by a lost lease is harmless: each statement deletes a slice of what is
