@@ -85,6 +85,17 @@ interface GradingApi {
             @RestQuery MultivaluedMap<String, String> query,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
 
+    @PUT
+    @Path("/submissions/{submissionId}/answer")
+    Uni<Response> replaceAnswer(@BeanParam DownstreamHeaders headers, @PathParam("submissionId") String submissionId,
+            @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
+    @GET
+    @Path("/submissions/{submissionId}/versions")
+    Uni<Response> answerVersions(@BeanParam DownstreamHeaders headers, @PathParam("submissionId") String submissionId,
+            @RestQuery MultivaluedMap<String, String> query);
+
     @POST
     @Path("/review-items/{itemId}/marks")
     Uni<Response> markReviewItem(@BeanParam DownstreamHeaders headers, @PathParam("itemId") String itemId,

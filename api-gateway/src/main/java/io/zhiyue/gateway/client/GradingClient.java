@@ -118,6 +118,22 @@ public class GradingClient {
                 body.bytes()));
     }
 
+    /** Retried only unreached; the same answer again changes nothing, so a repeat is harmless anyway. */
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
+    public Uni<DownstreamResponse> replaceAnswer(Caller caller, String submissionId,
+            MultivaluedMap<String, String> query, RequestBody body) {
+        return read(api.replaceAnswer(DownstreamHeaders.of(caller), submissionId, query, body.contentType(),
+                body.bytes()));
+    }
+
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> answerVersions(Caller caller, String submissionId,
+            MultivaluedMap<String, String> query) {
+        return read(api.answerVersions(DownstreamHeaders.of(caller), submissionId, query));
+    }
+
     /** Retried only unreached: a mark that arrived is stored once (a second one is refused as a duplicate). */
     @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> markReviewItem(Caller caller, String itemId, MultivaluedMap<String, String> query,

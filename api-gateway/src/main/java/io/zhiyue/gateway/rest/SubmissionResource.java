@@ -10,6 +10,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -59,6 +60,28 @@ public class SubmissionResource {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
         return relay.relay(grading.overrideScore(caller.caller(), submissionId, ForwardedQuery.of(uri),
                 ResponseRelay.jsonBody(contentType, body)));
+    }
+
+    @PUT
+    @Path("/{submissionId}/answer")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Replace an answer before it is marked {answer, reason?}: the old answer is kept as a prior "
+            + "version (GET …/versions); 409 once the answer is in a job, has a result, a teacher's mark or an answer group")
+    @Access(value = RouteClass.WRITES, audience = Audience.STAFF)
+    public Uni<Response> replaceAnswer(@PathParam("submissionId") String submissionId,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body, @Context UriInfo uri) {
+        return relay.relay(grading.replaceAnswer(caller.caller(), submissionId, ForwardedQuery.of(uri),
+                ResponseRelay.jsonBody(contentType, body)));
+    }
+
+    @GET
+    @Path("/{submissionId}/versions")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "An answer's current version and every answer it replaced, oldest first")
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
+    public Uni<Response> answerVersions(@PathParam("submissionId") String submissionId, @Context UriInfo uri) {
+        return relay.relay(grading.answerVersions(caller.caller(), submissionId, ForwardedQuery.of(uri)));
     }
 
     @GET

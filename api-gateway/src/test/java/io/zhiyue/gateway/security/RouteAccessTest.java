@@ -60,6 +60,8 @@ class RouteAccessTest {
                 new Route("operators: one saga", "GET", "/api/v1/sagas/" + id, null, STAFF),
                 new Route("operators: checkpoints", "GET", "/api/v1/checkpoints/" + id + "/llm", null, Set.of("admin")),
                 new Route("operators: audit log", "GET", "/api/v1/audit-log", null, Set.of("admin")),
+                new Route("writes: answer correction", "PUT", "/api/v1/submissions/" + id + "/answer", "{}", STAFF),
+                new Route("reads: answer versions", "GET", "/api/v1/submissions/" + id + "/versions", null, STAFF),
                 new Route("platform: traces", "GET", "/api/v1/traces", null, Set.of("platform-admin")),
                 new Route("students: own results", "GET", "/api/v1/students/s-1/results", null,
                         Set.of("admin", "teacher", "chief", "student")));

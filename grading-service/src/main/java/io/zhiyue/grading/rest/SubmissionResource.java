@@ -3,15 +3,19 @@ package io.zhiyue.grading.rest;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.llm.ExplanationEvent;
 import io.zhiyue.grading.llm.Explanations;
+import io.zhiyue.grading.model.AnswerCorrection;
 import io.zhiyue.grading.saga.ScoreOverrides;
+import io.zhiyue.grading.service.AnswerCorrections;
 import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -30,10 +34,33 @@ public class SubmissionResource {
 
     private final Explanations explanations;
     private final ScoreOverrides overrides;
+    private final AnswerCorrections corrections;
 
-    SubmissionResource(Explanations explanations, ScoreOverrides overrides) {
+    SubmissionResource(Explanations explanations, ScoreOverrides overrides, AnswerCorrections corrections) {
         this.explanations = explanations;
         this.overrides = overrides;
+        this.corrections = corrections;
+    }
+
+    @PUT
+    @Path("/{submissionId}/answer")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Replace the answer before it is marked {answer, reason?}: the old answer is kept as a prior "
+            + "version; 409 once the answer is in a job, has a result, a teacher's mark or an answer group")
+    public Uni<AnswerCorrection.Corrected> replaceAnswer(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @PathParam("submissionId") UUID submissionId,
+            AnswerCorrection.Request request) {
+        return corrections.replace(TenantHeaders.required(tenant), subject, submissionId, request);
+    }
+
+    @GET
+    @Path("/{submissionId}/versions")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The answer's current version and every answer it replaced, oldest first")
+    public Uni<AnswerCorrection.History> versions(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("submissionId") UUID submissionId) {
+        return corrections.history(TenantHeaders.required(tenant), submissionId);
     }
 
     @POST
