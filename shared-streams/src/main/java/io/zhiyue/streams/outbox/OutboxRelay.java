@@ -102,7 +102,8 @@ public class OutboxRelay {
             return;
         }
         pollTimer = vertx.setPeriodic(config.outbox().pollInterval().toMillis(), id -> wake());
-        cleanupTimer = vertx.setPeriodic(CLEANUP_INTERVAL.toMillis(), id -> deleteSent());
+        cleanupTimer = vertx.setPeriodic(CLEANUP_INTERVAL.toMillis(), id -> deleteSent().subscribe().with(ignored -> { },
+                failure -> LOG.debugf("deleting sent outbox rows failed: %s", failure.getMessage())));
         backlogTimer = vertx.setPeriodic(Duration.ofSeconds(BACKLOG_SECONDS).toMillis(), id -> countBacklog());
         wake();
     }
@@ -243,12 +244,10 @@ public class OutboxRelay {
         backlogAgeMillis.set(row.getLong("oldest_ms"));
     }
 
-    /** Sent rows past the retention period, on the instance that holds the retention lease. */
-    private void deleteSent() {
-        sweeps.ifLeader("outbox", () -> pool.preparedQuery(OutboxSql.DELETE_SENT)
-                        .execute(Tuple.of(config.outbox().retention().toMillis())).map(rows -> rows.rowCount()))
-                .subscribe().with(ignored -> { },
-                        failure -> LOG.debugf("deleting sent outbox rows failed: %s", failure.getMessage()));
+    /** Sent rows past the retention period, on the instance that holds the retention lease; whether it swept. */
+    Uni<Boolean> deleteSent() {
+        return sweeps.ifLeader("outbox", () -> pool.preparedQuery(OutboxSql.DELETE_SENT)
+                .execute(Tuple.of(config.outbox().retention().toMillis())).map(rows -> rows.rowCount()));
     }
 
     private void failed(Throwable failure) {

@@ -179,6 +179,29 @@ public class OutboxTest {
         assertThat(gauge("zhiyue.outbox.backlog.age")).isZero();
     }
 
+    @Test
+    void sentRowsPastTheRetentionPeriodGoUnderTheRetentionLeaseAndUnsentOnesStay() {
+        String stream = Envelopes.uniqueStream();
+        outbox.inTransaction((connection, events) -> {
+            for (int i = 0; i < 3; i++) {
+                events.add(stream, Envelopes.note(stream + "-" + i, "event " + i));
+            }
+            return Uni.createFrom().voidItem();
+        }).await().atMost(Duration.ofSeconds(5));
+        // -0 sent two hours ago (past the 1 h retention), -1 sent just now, -2 never sent
+        pool.preparedQuery("UPDATE outbox SET sent_at = now() - interval '2 hours' WHERE key = $1")
+                .execute(Tuple.of(stream + "-0")).await().atMost(Duration.ofSeconds(5));
+        pool.preparedQuery("UPDATE outbox SET sent_at = now() WHERE key = $1")
+                .execute(Tuple.of(stream + "-1")).await().atMost(Duration.ofSeconds(5));
+
+        assertThat(relay.deleteSent().await().atMost(Duration.ofSeconds(5))).as("this instance took the lease").isTrue();
+        List<String> left = new ArrayList<>();
+        pool.preparedQuery("SELECT key FROM outbox WHERE stream = $1 ORDER BY key").execute(Tuple.of(stream))
+                .await().atMost(Duration.ofSeconds(5)).forEach(row -> left.add(row.getString("key")));
+        assertThat(left).containsExactly(stream + "-1", stream + "-2");
+        assertThat(redis.key().keys("zhiyue:lease:*:retention:outbox")).hasSize(1);
+    }
+
     private double gauge(String name) {
         return registry.get(name).gauge().value();
     }
