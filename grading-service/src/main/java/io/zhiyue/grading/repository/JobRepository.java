@@ -68,9 +68,13 @@ public class JobRepository {
                 .map(rows -> Rows.first(rows, Rows::job));
     }
 
-    /** Freezes the rubric versions of the exam's questions for this job, then moves it to ANALYZED. */
+    /**
+     * Freezes the rubric versions of the exam's questions for this job, then moves it to ANALYZED. The exam row
+     * is share-locked first: an answer correction holds it while it checks that no job is past CREATED.
+     */
     public Uni<GradingJob> analyze(SqlConnection tx, String tenant, UUID jobId, UUID examId) {
-        return tx.preparedQuery(SqlQueries.FREEZE_RUBRICS).execute(Tuple.of(jobId, tenant, examId))
+        return tx.preparedQuery(SqlQueries.SHARE_LOCK_EXAM).execute(Tuple.of(tenant, examId))
+                .chain(() -> tx.preparedQuery(SqlQueries.FREEZE_RUBRICS).execute(Tuple.of(jobId, tenant, examId)))
                 .chain(() -> transition(tx, tenant, jobId, JobState.ANALYZED, Set.of(JobState.CREATED)));
     }
 

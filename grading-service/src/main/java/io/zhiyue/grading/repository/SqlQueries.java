@@ -423,6 +423,8 @@ final class SqlQueries {
             ORDER BY question_number, score""".formatted(FINAL_SCORE, FINAL_OF_JOB);
     /** After a job the tables it filled have grown a lot; fresh statistics keep later plans sane. */
     static final String ANALYZE_JOB_TABLES = "ANALYZE grading_tasks, results";
+    /** Waits for an answer correction of the exam in progress (which holds the row FOR UPDATE). */
+    static final String SHARE_LOCK_EXAM = "SELECT 1 FROM exams WHERE tenant_id = $1 AND id = $2 FOR KEY SHARE";
 
     // the review queue: never the student's identity, only the answer and what was proposed for it
     private static final String REVIEW_ITEM_COLUMNS = """

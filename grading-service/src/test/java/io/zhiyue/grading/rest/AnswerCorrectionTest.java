@@ -18,7 +18,9 @@ import static io.restassured.RestAssured.given;
 import static io.zhiyue.grading.GradingTestData.addKeywordNumericQuestion;
 import static io.zhiyue.grading.GradingTestData.createExam;
 import static io.zhiyue.grading.GradingTestData.decimal;
-import static io.zhiyue.grading.GradingTestData.gradeToCompletion;
+import static io.zhiyue.grading.GradingTestData.awaitState;
+import static io.zhiyue.grading.GradingTestData.control;
+import static io.zhiyue.grading.GradingTestData.createJob;
 import static io.zhiyue.grading.GradingTestData.uploadCsv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,11 +39,15 @@ class AnswerCorrectionTest {
     @Test
     void aCorrectedAnswerIsGradedAndTheOldOneKeptWhileAMarkedOneCannotBeReplaced() {
         String examId = createExam("corrections");
-        addKeywordNumericQuestion(examId, 1);
-        uploadCsv(examId, "student_id,question_number,answer\nwrong-file,1,photosynthesis only\nother,1,\"" + FULL + "\"\n")
-                .statusCode(200);
+        String questionId = addKeywordNumericQuestion(examId, 1);
+        uploadCsv(examId, "student_id,question_number,answer\nwrong-file,1,photosynthesis only\n"
+                + "same-as-wrong,1,photosynthesis only\nother,1,\"" + FULL + "\"\n").statusCode(200);
         Map<String, String> submissions = submissionsByStudent(examId);
         String wrong = submissions.get("wrong-file");
+        // neither a job not yet started nor answer groups that list the answer mark it
+        String jobId = createJob(examId);
+        given().get("/api/v1/questions/" + questionId + "/answer-groups").then().statusCode(200)
+                .body("items.find { it.representative == 'photosynthesis only' }.size", equalTo(2));
 
         replace(wrong, Map.of("answer", FULL, "reason", "the scan of another paper was uploaded"))
                 .statusCode(200).body("version", equalTo(2)).body("answer", equalTo(FULL));
@@ -55,7 +61,12 @@ class AnswerCorrectionTest {
         assertThat(history.getString("priorVersions[0].replacedBy")).isEqualTo("teacher-li");
         assertThat(history.getString("priorVersions[0].reason")).isEqualTo("the scan of another paper was uploaded");
 
-        String jobId = gradeToCompletion(examId);
+        // the corrected answer now groups with the answers it reads like
+        given().get("/api/v1/questions/" + questionId + "/answer-groups").then().statusCode(200)
+                .body("items.find { it.representative == 'photosynthesis only' }", org.hamcrest.Matchers.nullValue())
+                .body("items.find { it.representative == '" + FULL + "' }.size", equalTo(2));
+        control(jobId, "start").statusCode(200);
+        awaitState(jobId, "COMPLETED");
         given().queryParam("filter[studentId]", "wrong-file").get("/api/v1/grading-jobs/" + jobId + "/results")
                 .then().statusCode(200).body("items[0].score", decimal("10"));
 
