@@ -161,8 +161,48 @@ public final class Backup {
         Path staging = data.resolveSibling(data.getFileName() + ".restoring");
         deleteTree(staging);
         Files.createDirectories(staging);
+        Unpacked unpacked = unpack(backup, staging);
+        ownerOnly(staging.resolve("postgres"));
+        Path rdb = staging.resolve(REDIS_RDB);
+        if (Files.isRegularFile(rdb)) {
+            // Redis (AOF on) loads an append-only file that starts with an RDB preamble: the snapshot is one
+            Files.copy(rdb, rdb.resolveSibling("appendonly.aof"));
+        }
+        Path keptAside = null;
+        if (Files.exists(data)) {
+            keptAside = data.resolveSibling(data.getFileName() + ".before-restore-"
+                    + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()));
+            Files.move(data, keptAside, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(staging, data, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            if (keptAside != null) {
+                Files.move(keptAside, data, StandardCopyOption.ATOMIC_MOVE);
+            }
+            throw e;
+        }
+        return new Restored(data, keptAside, unpacked.files(), unpacked.manifest());
+    }
+
+    /**
+     * Reads the whole backup (every entry's CRC) and checks its manifest without writing anything.
+     *
+     * @throws IllegalArgumentException when it is not a complete ZhiYue backup
+     */
+    public static Properties verify(Path backup) throws IOException {
+        return unpack(backup, null).manifest();
+    }
+
+    private record Unpacked(Properties manifest, int files) {
+    }
+
+    /** Unpacks into {@code target}, or only reads and checks when it is null; deletes a partial target. */
+    private static Unpacked unpack(Path backup, Path target) throws IOException {
         Properties manifest = null;
         int files = 0;
+        Set<String> names = new java.util.HashSet<>();
+        Path staging = target == null ? Path.of("/nonexistent-zhiyue-verify") : target;
         try (InputStream in = Files.newInputStream(backup); ZipInputStream zip = new ZipInputStream(in)) {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
@@ -171,41 +211,42 @@ public final class Backup {
                     manifest.load(zip);
                     continue;
                 }
-                Path target = staging.resolve(entry.getName()).normalize();
-                if (!target.startsWith(staging) || !(entry.getName().startsWith(POSTGRES) || entry.getName().equals(REDIS_RDB))) {
+                Path path = staging.resolve(entry.getName()).normalize();
+                if (!path.startsWith(staging) || !(entry.getName().startsWith(POSTGRES) || entry.getName().equals(REDIS_RDB))) {
                     throw new IllegalArgumentException(backup + " is not a ZhiYue backup: it holds " + entry.getName());
                 }
+                names.add(entry.getName());
                 if (entry.isDirectory()) {
-                    Files.createDirectories(target);
+                    if (target != null) {
+                        Files.createDirectories(path);
+                    }
                 } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(zip, target); // ZipInputStream checks each entry's CRC at its end
+                    // ZipInputStream checks each entry's CRC as it reaches the entry's end
+                    if (target != null) {
+                        Files.createDirectories(path.getParent());
+                        Files.copy(zip, path);
+                    } else {
+                        zip.transferTo(OutputStream.nullOutputStream());
+                    }
                     files++;
                 }
             }
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
-            deleteTree(staging);
+            deleteTree(target);
             throw new IllegalArgumentException(backup + " is not a complete ZhiYue backup: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            deleteTree(staging);
+            deleteTree(target);
             throw e;
         }
+        boolean redisExpected = manifest != null && Boolean.parseBoolean(manifest.getProperty("redis"));
         if (manifest == null || !FORMAT.equals(manifest.getProperty("format"))
-                || !Files.isRegularFile(staging.resolve(POSTGRES + "backup_label"))
-                || !Files.isRegularFile(staging.resolve(POSTGRES + "PG_VERSION"))) {
-            deleteTree(staging);
+                || !names.contains(POSTGRES + "backup_label") || !names.contains(POSTGRES + "PG_VERSION")
+                || (redisExpected && !names.contains(REDIS_RDB))) {
+            deleteTree(target);
             throw new IllegalArgumentException(backup + " is not a complete ZhiYue backup (format " + FORMAT
-                    + "): its manifest or PostgreSQL's backup label is missing");
+                    + "): its manifest, PostgreSQL's backup label or the Redis snapshot it lists is missing");
         }
-        ownerOnly(staging.resolve("postgres"));
-        Path keptAside = null;
-        if (Files.exists(data)) {
-            keptAside = data.resolveSibling(data.getFileName() + ".before-restore-"
-                    + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()));
-            Files.move(data, keptAside, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(staging, data, StandardCopyOption.ATOMIC_MOVE);
-        return new Restored(data, keptAside, files, manifest);
+        return new Unpacked(manifest, files);
     }
 
     private static void copyDataDirectory(Path dataDir, ZipOutputStream zip, int[] files) throws IOException {
@@ -272,22 +313,24 @@ public final class Backup {
             List<?> dir = (List<?>) redis.call("CONFIG", "GET", "dir");
             List<?> name = (List<?>) redis.call("CONFIG", "GET", "dbfilename");
             Path rdb = Path.of((String) dir.get(1)).resolve((String) name.get(1));
+            long deadline = System.nanoTime() + REDIS_SAVE_TIMEOUT.toNanos();
             long before = (Long) redis.call("LASTSAVE");
             // LASTSAVE counts seconds: start in a later second than the last save, so a new one is seen
             while (Instant.now().getEpochSecond() <= before) {
                 sleep(50);
             }
-            redis.call("BGSAVE", "SCHEDULE");
-            long deadline = System.nanoTime() + REDIS_SAVE_TIMEOUT.toNanos();
+            // a save or an AOF rewrite of its own (the devstack's save points) makes BGSAVE refuse: wait it out
+            while (!startedSave(redis)) {
+                requireBefore(deadline);
+                sleep(100);
+            }
             while ((Long) redis.call("LASTSAVE") <= before) {
                 String persistence = (String) redis.call("INFO", "persistence");
-                if (persistence.contains("rdb_last_bgsave_status:err") && !persistence.contains("rdb_bgsave_in_progress:1")) {
+                if (persistence.contains("rdb_bgsave_in_progress:0") && persistence.contains("rdb_last_bgsave_status:err")) {
                     throw new IllegalStateException("Redis could not save its data (INFO persistence: "
                             + persistence.replace("\r\n", " ") + ")");
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Redis did not finish saving within " + REDIS_SAVE_TIMEOUT);
-                }
+                requireBefore(deadline);
                 sleep(50);
             }
             if (!Files.isRegularFile(rdb)) {
@@ -295,6 +338,25 @@ public final class Backup {
                         + "./zhiyue backup copies the devstack's own files");
             }
             return rdb;
+        }
+    }
+
+    /** BGSAVE; false when Redis refused because a save or rewrite already runs. */
+    private static boolean startedSave(RespClient redis) {
+        try {
+            redis.call("BGSAVE");
+            return true;
+        } catch (IllegalStateException e) {
+            if (e.getMessage() != null && e.getMessage().contains("in progress")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static void requireBefore(long deadline) {
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("Redis did not finish saving within " + REDIS_SAVE_TIMEOUT);
         }
     }
 
@@ -370,7 +432,7 @@ public final class Backup {
     }
 
     private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
+        if (root == null || !Files.exists(root)) {
             return;
         }
         Files.walkFileTree(root, new SimpleFileVisitor<>() {

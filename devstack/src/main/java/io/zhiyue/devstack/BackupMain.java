@@ -9,13 +9,14 @@ import java.util.Locale;
  *
  * <pre>
  * BackupMain backup --pg-url URL [--redis-url URL] FILE
+ * BackupMain verify FILE
  * BackupMain restore --data DIR FILE
  * </pre>
  */
 public final class BackupMain {
 
     private static final String USAGE = "usage: BackupMain backup --pg-url URL [--redis-url URL] FILE"
-            + " | restore --data DIR FILE";
+            + " | verify FILE | restore --data DIR FILE";
 
     private BackupMain() {
     }
@@ -47,6 +48,15 @@ public final class BackupMain {
                             made.files(), made.walSegments(), made.stopLsn());
                     System.out.printf(Locale.ROOT, "  redis   %s%n", made.redis() ? "RDB snapshot taken right after" : "not included");
                     System.out.printf(Locale.ROOT, "restore with: ./zhiyue restore %s%n", made.file());
+                }
+                case "verify" -> {
+                    if (file == null || !Files.isRegularFile(file)) {
+                        fail("verify: no such file " + file);
+                    }
+                    java.util.Properties manifest = Backup.verify(file);
+                    System.out.printf(Locale.ROOT, "verified  %s: whole (made %s, PostgreSQL %s, LSN %s, Redis %s)%n", file,
+                            manifest.getProperty("created"), manifest.getProperty("postgres.version"),
+                            manifest.getProperty("postgres.stop-lsn"), manifest.getProperty("redis"));
                 }
                 case "restore" -> {
                     if (data == null || file == null) {

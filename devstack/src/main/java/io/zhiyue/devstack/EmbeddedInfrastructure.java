@@ -117,27 +117,17 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
 
     private static RedisServer startRedis(Path dataDir, int port) throws IOException {
         var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1");
-        boolean restored = false;
         if (dataDir != null) {
             Path redisData = dataDir.resolve("redis");
             Files.createDirectories(redisData);
-            // a restored backup brings an RDB file and no AOF: Redis loads the RDB only with AOF off,
-            // and turning AOF on afterwards writes the AOF from what it loaded
-            restored = Files.isRegularFile(redisData.resolve("dump.rdb"))
-                    && !Files.exists(redisData.resolve("appendonly.aof"));
             builder.setting("dir " + redisData.toAbsolutePath())
-                    .setting("appendonly " + (restored ? "no" : "yes"))
+                    .setting("appendonly yes")
                     .setting("appendfsync everysec");
         } else {
             builder.setting("save \"\"").setting("appendonly no");
         }
         RedisServer server = builder.build();
         server.start();
-        if (restored) {
-            try (RespClient client = new RespClient("redis://127.0.0.1:" + port)) {
-                client.call("CONFIG", "SET", "appendonly", "yes");
-            }
-        }
         return server;
     }
 
