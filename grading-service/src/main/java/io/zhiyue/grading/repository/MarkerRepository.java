@@ -36,6 +36,11 @@ public class MarkerRepository {
         this.pool = pool;
     }
 
+    /** Holds the exam's allocation for the caller's transaction (what {@link #replace} does first). */
+    public Uni<Void> lock(SqlConnection tx, String tenant, UUID examId) {
+        return tx.preparedQuery(SqlQueries.LOCK_EXAM).execute(Tuple.of(tenant, examId)).replaceWithVoid();
+    }
+
     /** Replaces the exam's allocation, in the caller's transaction. */
     public Uni<Void> replace(SqlConnection tx, String tenant, UUID examId, MarkerAllocation allocation) {
         List<String> markers = new ArrayList<>();

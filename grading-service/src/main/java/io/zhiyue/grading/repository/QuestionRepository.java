@@ -45,8 +45,8 @@ public class QuestionRepository {
     /** A question as it was and as it is after a change (the same when nothing changed). */
     public record Change(Question before, Question after) {
 
-        public boolean changed() {
-            return before != after;
+        public boolean newRubricVersion() {
+            return after.rubricVersion() != before.rubricVersion();
         }
     }
 

@@ -118,7 +118,7 @@ public class ScoreOverrideSteps {
                                 .chain(() -> tx.preparedQuery(SET_FINAL).execute(Tuple.from(List.of(
                                         command.tenantId(), jobId, submissionId, score, "HUMAN", "HUMAN"))))
                                 .invoke(() -> audit.record(events, command.tenantId(), "score.overridden",
-                                        "submission", submissionId, data.path("by").asText(null),
+                                        "submission", submissionId, data.path("by").asText("teacher"),
                                         AuditTrail.fields("score", old), AuditTrail.fields("score", score, "jobId", jobId,
                                                 "sagaId", command.sagaId())))
                                 .replaceWith(result);
@@ -157,8 +157,10 @@ public class ScoreOverrideSteps {
                                 throw new SagaStepRefused("the score was changed again after this override; "
                                         + "an operator decides what it should be");
                             }
-                            audit.record(events, tenant, "score.override.undone", "submission",
-                                    row.getUUID("submission_id"), null, AuditTrail.fields("score", row.getBigDecimal("new_score")),
+                            // the saga's compensation undoes it: no caller, the service itself
+                            audit.record(events, tenant, itemId == null ? "score.override.undone"
+                                            : "score.review-mark.withdrawn", "submission", row.getUUID("submission_id"),
+                                    null, AuditTrail.fields("score", row.getBigDecimal("new_score")),
                                     AuditTrail.fields("score", row.getBigDecimal("old_score"), "sagaId", command.sagaId()));
                             return (JsonNode) JsonCodec.mapper().createObjectNode()
                                     .put("restored", row.getBigDecimal("old_score"));

@@ -148,7 +148,7 @@ public class ExamService {
                     return outbox.inTransaction((tx, events) -> questions.replaceRubric(tx, tenant, questionId, rubric)
                             .onItem().ifNull().failWith(() -> ZhiyueException.notFound("question", questionId))
                             .invoke(change -> {
-                                if (change.changed()) {
+                                if (change.newRubricVersion()) {
                                     audit.record(events, tenant, "rubric.replaced", "question", questionId, by,
                                             settings(change.before()), settings(change.after()));
                                 }
@@ -165,8 +165,12 @@ public class ExamService {
         }
         return outbox.inTransaction((tx, events) -> questions.setAutoAccept(tx, tenant, questionId, enabled)
                 .onItem().ifNull().failWith(() -> ZhiyueException.notFound("question", questionId))
-                .invoke(change -> audit.record(events, tenant, "marking.auto-accept.set", "question", questionId, by,
-                        change.before().marking().autoAccept(), change.after().marking().autoAccept()))
+                .invoke(change -> {
+                    if (!java.util.Objects.equals(change.before().marking().autoAccept().enabled(), enabled)) {
+                        audit.record(events, tenant, "marking.auto-accept.set", "question", questionId, by,
+                                change.before().marking().autoAccept(), change.after().marking().autoAccept());
+                    }
+                })
                 .map(QuestionRepository.Change::after));
     }
 

@@ -50,7 +50,9 @@ public class MarkerService {
     public Uni<MarkerAllocation> replace(String tenant, String by, UUID examId, MarkerAllocation request) {
         return exams.questions(tenant, examId).chain(questions -> {
             MarkerAllocation allocation = validate(request, questions);
-            return outbox.inTransaction((tx, events) -> markers.find(tx, tenant, examId)
+            // locked before it is read, so two replacements never record the same "before"
+            return outbox.inTransaction((tx, events) -> markers.lock(tx, tenant, examId)
+                    .chain(() -> markers.find(tx, tenant, examId))
                     .chain(before -> markers.replace(tx, tenant, examId, allocation)
                             .chain(() -> markers.find(tx, tenant, examId))
                             .invoke(after -> audit.record(events, tenant, "markers.allocated", "exam", examId, by,

@@ -24,11 +24,17 @@ public class AuditTrail {
         this.service = service;
     }
 
-    /** A before or after of named values in order; a null value stays (Map.of refuses one). */
+    /** A before or after of named values in order: name, value, name, value…; a null value stays (Map.of refuses one). */
     public static Map<String, Object> fields(Object... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("fields takes names and values in pairs");
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
-            fields.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (!(namesAndValues[i] instanceof String name)) {
+                throw new IllegalArgumentException("field " + i / 2 + " has no name");
+            }
+            fields.put(name, namesAndValues[i + 1]);
         }
         return fields;
     }
