@@ -1,18 +1,22 @@
 package io.zhiyue.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One kustomization.yaml: the resource files and directories it includes, its patch files and inline patches,
- * the names of the Secrets it generates.
+ * the Secrets its secretGenerator makes (from literals, named without the hash suffix kustomize appends).
  */
 record Kustomization(Path dir, List<Path> resourceFiles, List<Path> resourceDirs, List<Path> patchFiles,
-                     List<String> inlinePatches, List<String> generatedSecrets) {
+                     List<String> inlinePatches, List<Secret> secretGenerator) {
 
     static Kustomization read(Path dir) {
         Path file = dir.resolve("kustomization.yaml");
@@ -32,9 +36,38 @@ record Kustomization(Path dir, List<Path> resourceFiles, List<Path> resourceDirs
                 inlinePatches.add(patch.path("patch").asText());
             }
         }
-        List<String> generatedSecrets = new ArrayList<>();
-        root.path("secretGenerator").forEach(generator -> generatedSecrets.add(generator.path("name").asText()));
-        return new Kustomization(dir, resourceFiles, resourceDirs, patchFiles, inlinePatches, generatedSecrets);
+        List<Secret> secretGenerator = new ArrayList<>();
+        for (JsonNode generator : root.path("secretGenerator")) {
+            secretGenerator.add(generatedSecret(generator, file));
+        }
+        return new Kustomization(dir, resourceFiles, resourceDirs, patchFiles, inlinePatches, secretGenerator);
+    }
+
+    /** A secretGenerator entry as the Secret it makes; only literals are read (a files: or envs: one is refused). */
+    private static Secret generatedSecret(JsonNode generator, Path file) {
+        String name = generator.path("name").asText();
+        for (String unsupported : List.of("files", "envs")) {
+            if (generator.has(unsupported)) {
+                throw new ManifestException(file + ": secretGenerator " + name + " uses " + unsupported
+                        + ", which deploy-tests does not read (literals only)");
+            }
+        }
+        Map<String, String> data = new LinkedHashMap<>();
+        for (JsonNode literal : generator.path("literals")) {
+            String text = literal.asText();
+            int equals = text.indexOf('=');
+            if (equals <= 0) {
+                throw new ManifestException(file + ": secretGenerator " + name + " literal is not key=value");
+            }
+            data.put(text.substring(0, equals), text.substring(equals + 1));
+        }
+        return new SecretBuilder().withNewMetadata().withName(name).endMetadata()
+                .withType(generator.path("type").asText("Opaque")).withStringData(data).build();
+    }
+
+    /** The names of the Secrets it generates. */
+    List<String> generatedSecrets() {
+        return secretGenerator.stream().map(secret -> secret.getMetadata().getName()).toList();
     }
 
     /** Every file this kustomization names, resources and patches. */

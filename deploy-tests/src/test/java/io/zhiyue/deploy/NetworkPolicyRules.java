@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
-import io.zhiyue.deploy.ContainerEnvironment.Variable;
 import io.zhiyue.deploy.ManifestSet.Workload;
 
 import java.util.ArrayList;
@@ -84,22 +83,23 @@ final class NetworkPolicyRules {
         return violations;
     }
 
-    /** For each workload, the workloads whose environment names the address of a Service selecting it. */
+    /**
+     * For each workload, the workloads whose environment names the address of a Service selecting it (a URL or
+     * host:port in any variable, or libpq's PGHOST: a backup job's pg_dump).
+     */
     static Map<String, Set<String>> callers(Suite suite) {
         Map<String, Set<String>> callers = new TreeMap<>();
         for (Workload caller : suite.manifests().workloads()) {
             for (Container container : caller.pod().getContainers()) {
-                for (Variable variable : ContainerEnvironment.of(container, suite).values()) {
-                    for (Addresses.Address address : Addresses.in(variable.value())) {
-                        Optional<Service> service = suite.manifests().named(Service.class, address.host());
-                        if (service.isEmpty()) {
-                            continue;
-                        }
-                        for (Workload target : suite.manifests().workloads()) {
-                            if (!target.name().equals(caller.name())
-                                    && LabelSelectors.selects(service.get().getSpec().getSelector(), target.labels())) {
-                                callers.computeIfAbsent(target.name(), name -> new TreeSet<>()).add(caller.name());
-                            }
+                for (Addresses.Named named : Addresses.in(ContainerEnvironment.of(container, suite))) {
+                    Optional<Service> service = suite.manifests().named(Service.class, named.address().host());
+                    if (service.isEmpty()) {
+                        continue;
+                    }
+                    for (Workload target : suite.manifests().workloads()) {
+                        if (!target.name().equals(caller.name())
+                                && LabelSelectors.selects(service.get().getSpec().getSelector(), target.labels())) {
+                            callers.computeIfAbsent(target.name(), name -> new TreeSet<>()).add(caller.name());
                         }
                     }
                 }

@@ -107,7 +107,8 @@ class RenderedOverlaysTest {
         return deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage();
     }
 
-    private static Suite rendered(String overlay) {
+    /** An overlay as kubectl renders it (the test is skipped where kubectl is not on the PATH). */
+    static Suite rendered(String overlay) {
         Optional<Path> kubectl = Kubectl.onPath();
         assumeTrue(kubectl.isPresent(), "kubectl is not on the PATH: the overlays are not rendered");
         return RENDERED.computeIfAbsent(overlay, name -> {

@@ -114,6 +114,57 @@ class StrictManifestLoaderTest {
     }
 
     @Test
+    void loadsACronJobAndRefusesAMisspeltFieldInItsPodOrAnOldVersion() {
+        String cronJob = """
+                apiVersion: batch/v1
+                kind: CronJob
+                metadata:
+                  name: postgres-backup
+                spec:
+                  schedule: "30 2 * * *"
+                  timeZone: Etc/UTC
+                  concurrencyPolicy: Forbid
+                  jobTemplate:
+                    spec:
+                      backoffLimit: 2
+                      template:
+                        spec:
+                          restartPolicy: Never
+                          containers:
+                            - name: pg-dump
+                              image: postgres:16
+                              volumeMounts:
+                                - name: backups
+                                  mountPath: /backups
+                          volumes:
+                            - name: backups
+                              persistentVolumeClaim:
+                                claimName: postgres-backups
+                ---
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata:
+                  name: postgres-backups
+                spec:
+                  accessModes: ["ReadWriteOnce"]
+                  resources:
+                    requests:
+                      storage: 5Gi
+                """;
+
+        assertThat(StrictManifestLoader.resources(cronJob, "inline")).extracting(Manifest::kind)
+                .containsExactly("CronJob", "PersistentVolumeClaim");
+        assertThatThrownBy(() -> StrictManifestLoader.resources(cronJob.replace("claimName:", "claim:"), "inline"))
+                .isInstanceOf(ManifestException.class)
+                .hasMessageContaining("CronJob.spec.jobTemplate.spec.template.spec.volumes[0].persistentVolumeClaim.claim");
+        assertThatThrownBy(() -> StrictManifestLoader.resources(cronJob.replace("backoffLimit: 2", "backoffLimit: \"2\""), "inline"))
+                .isInstanceOf(ManifestException.class);
+        assertThatThrownBy(() -> StrictManifestLoader.resources(cronJob.replace("batch/v1", "batch/v1beta1"), "inline"))
+                .isInstanceOf(ManifestException.class)
+                .hasMessageContaining("batch/v1beta1/CronJob");
+    }
+
+    @Test
     void acceptsKustomizeDirectivesInPatchesOnly() {
         String deletion = """
                 apiVersion: policy/v1

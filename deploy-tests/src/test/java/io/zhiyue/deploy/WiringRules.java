@@ -60,13 +60,16 @@ final class WiringRules {
         return violations;
     }
 
-    /** Every Service selects the pods of some Deployment or StatefulSet, and its target ports are their container ports. */
+    /**
+     * Every Service selects the pods of some Deployment or StatefulSet (a CronJob's pods come and go, nothing to
+     * serve from), and its target ports are their container ports.
+     */
     static List<String> servicesSelectPods(Suite suite) {
         List<String> violations = new ArrayList<>();
         for (Service service : suite.manifests().services()) {
             String where = "Service " + service.getMetadata().getName();
             Map<String, String> selector = service.getSpec().getSelector();
-            List<Workload> selected = suite.manifests().workloads().stream()
+            List<Workload> selected = suite.manifests().workloads().stream().filter(Workload::serves)
                     .filter(workload -> LabelSelectors.selects(selector, workload.labels())).toList();
             if (selected.isEmpty()) {
                 violations.add(where + ": selector " + selector + " matches the pods of no Deployment or StatefulSet");
@@ -264,17 +267,16 @@ final class WiringRules {
         List<String> violations = new ArrayList<>();
         for (Workload workload : suite.manifests().workloads()) {
             for (Container container : workload.pod().getContainers()) {
-                for (Variable variable : ContainerEnvironment.of(container, suite).values()) {
-                    for (Addresses.Address address : Addresses.in(variable.value())) {
-                        Optional<Service> service = suite.manifests().named(Service.class, address.host());
-                        if (service.isPresent() && service.get().getSpec().getPorts().stream()
-                                .noneMatch(port -> port.getPort() == address.port())) {
-                            violations.add(workload + ": " + variable.name() + " names " + address.host() + ":"
-                                    + address.port() + ", a port Service " + address.host() + " does not have");
-                        } else if (service.isEmpty() && suite.modules().containsKey(address.host())) {
-                            violations.add(workload + ": " + variable.name() + " names " + address.host()
-                                    + ", which has no Service here");
-                        }
+                for (Addresses.Named named : Addresses.in(ContainerEnvironment.of(container, suite))) {
+                    Addresses.Address address = named.address();
+                    Optional<Service> service = suite.manifests().named(Service.class, address.host());
+                    if (service.isPresent() && service.get().getSpec().getPorts().stream()
+                            .noneMatch(port -> port.getPort() == address.port())) {
+                        violations.add(workload + ": " + named.variable() + " names " + address.host() + ":"
+                                + address.port() + ", a port Service " + address.host() + " does not have");
+                    } else if (service.isEmpty() && suite.modules().containsKey(address.host())) {
+                        violations.add(workload + ": " + named.variable() + " names " + address.host()
+                                + ", which has no Service here");
                     }
                 }
             }
@@ -306,7 +308,7 @@ final class WiringRules {
         }
         for (PodDisruptionBudget budget : suite.manifests().all(PodDisruptionBudget.class)) {
             String where = "PodDisruptionBudget " + budget.getMetadata().getName();
-            if (suite.manifests().workloads().stream()
+            if (suite.manifests().workloads().stream().filter(Workload::serves)
                     .noneMatch(workload -> LabelSelectors.selects(budget.getSpec().getSelector(), workload.labels()))) {
                 violations.add(where + ": selects the pods of no Deployment or StatefulSet");
             }
