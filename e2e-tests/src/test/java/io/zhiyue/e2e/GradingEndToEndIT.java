@@ -327,6 +327,7 @@ class GradingEndToEndIT {
         // shared 2 cores the storm saturates the machine, and a read may miss the gateway's 5 s budget once
         assertThat(storm.rest().failed()).as("REST calls that failed during the storm (after one retry on 503): %s",
                 storm.rest().failures()).isZero();
+        assertThat(storm.rest().retried()).as("REST calls answered only on their retry").isLessThanOrEqualTo(1);
     }
 
     @Test

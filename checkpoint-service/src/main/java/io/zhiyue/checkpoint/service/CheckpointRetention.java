@@ -33,8 +33,13 @@ public class CheckpointRetention {
 
     /** The scheduled sweep: one pass when this instance holds the retention lease. */
     @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    public Uni<Void> sweep() {
-        return sweeps.ifLeader("checkpoints", this::sweepOnce).replaceWithVoid();
+    Uni<Void> sweep() {
+        return sweepUnderLease().replaceWithVoid();
+    }
+
+    /** One pass when this instance holds the retention lease (taking it if free); answers whether it ran. */
+    public Uni<Boolean> sweepUnderLease() {
+        return sweeps.ifLeader("checkpoints", this::sweepOnce);
     }
 
     /** One pass; answers how many checkpoints went. */

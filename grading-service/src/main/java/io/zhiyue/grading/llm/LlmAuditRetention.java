@@ -27,7 +27,12 @@ public class LlmAuditRetention {
 
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
-        return sweeps.ifLeader("llm-audit", this::sweepOnce).replaceWithVoid();
+        return sweepUnderLease().replaceWithVoid();
+    }
+
+    /** One pass when this instance holds the retention lease (taking it if free); answers whether it ran. */
+    public Uni<Boolean> sweepUnderLease() {
+        return sweeps.ifLeader("llm-audit", this::sweepOnce);
     }
 
     /** Deletes every record past the retention period; answers how many went. */

@@ -15,8 +15,9 @@ import java.util.function.Supplier;
  * Retention sweeps under the leader lease (README "Data lifecycle"): each kind of data a service
  * keeps for a period (LLM audit records, spans, checkpoints, sent outbox rows) is swept by the one
  * instance that holds the lease {@code <application>:retention:<kind>}; the other instances skip
- * their turn. A sweep cut off by a lost lease is harmless: each statement deletes a slice of what is
- * past its period, and the next leader goes on from there.
+ * their turn. A sweep is not stopped when its lease is lost midway, so right after a change of
+ * leader two instances may sweep at once: harmless, since each statement deletes rows past their
+ * period and a row goes once.
  */
 @ApplicationScoped
 public class RetentionSweeps {
@@ -42,7 +43,10 @@ public class RetentionSweeps {
      * kind's retention lease, taking it first if it is free; answers whether it ran.
      */
     public Uni<Boolean> ifLeader(String kind, Supplier<? extends Uni<? extends Number>> sweep) {
-        LeaderLease lease = byKind.computeIfAbsent(kind, k -> leases.compete(leaseName(k), LEASE_TTL));
+        LeaderLease lease = byKind.computeIfAbsent(kind, k -> {
+            counter(k); // exported from the first turn on, as 0 until something goes
+            return leases.compete(leaseName(k), LEASE_TTL);
+        });
         Uni<Boolean> leading = lease.isLeader() ? Uni.createFrom().item(true) : lease.tick();
         return leading.chain(leader -> !leader ? Uni.createFrom().item(false)
                 : sweep.get().invoke(rows -> counter(kind).increment(rows.doubleValue())).replaceWith(true));

@@ -35,7 +35,12 @@ public class SpanRetention {
 
     @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
-        return sweeps.ifLeader("spans", this::sweepOnce).replaceWithVoid();
+        return sweepUnderLease().replaceWithVoid();
+    }
+
+    /** One pass when this instance holds the retention lease (taking it if free); answers whether it ran. */
+    public Uni<Boolean> sweepUnderLease() {
+        return sweeps.ifLeader("spans", this::sweepOnce);
     }
 
     /** One pass; answers how many spans went. */
