@@ -52,6 +52,7 @@ public final class LeaderLease {
     private final String owner = UUID.randomUUID().toString();
     private volatile long validUntilNanos;
     private volatile long token;
+    private volatile boolean stopped;
     private long timer = -1;
 
     LeaderLease(String name, Duration ttl, ReactiveRedisDataSource redis, Vertx vertx) {
@@ -84,6 +85,7 @@ public final class LeaderLease {
     }
 
     void stop() {
+        stopped = true;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
@@ -100,6 +102,10 @@ public final class LeaderLease {
     }
 
     private Uni<Boolean> attempt() {
+        if (stopped) {
+            // given up at shutdown: never taken again without the timer that renews it
+            return Uni.createFrom().item(false);
+        }
         long sentAt = System.nanoTime();
         // a tenth of the lease is the margin for the two clocks running at different speeds
         long validFor = ttl.toNanos() - ttl.toNanos() / 10;

@@ -54,6 +54,11 @@ class RetentionSweepsTest {
             assertThat(second.ifLeader(kind, () -> sweep(sweeps, 1)).await().atMost(WAIT))
                     .as("a stopped leader gives the lease up, and the other instance sweeps").isTrue();
             assertThat(sweeps).hasValue(4);
+
+            secondLeases.onStop(null);
+            assertThat(first.ifLeader(kind, () -> sweep(sweeps, 1)).await().atMost(WAIT))
+                    .as("a stopped instance does not take the free lease again (nothing would renew it)").isFalse();
+            assertThat(sweeps).hasValue(4);
         } finally {
             firstLeases.onStop(null);
             secondLeases.onStop(null);
