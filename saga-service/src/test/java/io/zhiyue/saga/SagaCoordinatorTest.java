@@ -122,6 +122,12 @@ class SagaCoordinatorTest {
                 .when().post("/api/v1/sagas/" + id + "/actions").then().statusCode(200);
         ended(id, "COMPENSATED").body("actions[0].actor", equalTo("ops-li"))
                 .body("actions[0].reason", equalTo("alpha's store is back")).body("actions[0].action", equalTo("retry"));
+        // and the audit log gets it: through saga-service's outbox, in the action's own transaction
+        List<String> audited = pool.preparedQuery("SELECT payload FROM outbox WHERE stream = 'zhiyue:audit' "
+                        + "AND key = $1").execute(Tuple.of("audit:saga:" + id))
+                .await().atMost(Duration.ofSeconds(5)).stream().map(row -> row.getString(0)).toList();
+        assertThat(audited).singleElement().asString().contains("\"action\":\"saga.retry\"")
+                .contains("\"actor\":\"ops-li\"").contains("\"service\":\"saga-service\"");
         assertThat(writes(id)).containsExactly("alpha forward", "alpha compensate");
         assertThat(parkedSagas.count().await().atMost(Duration.ofSeconds(5))).isEqualTo(parkedWhileWaiting - 1);
 

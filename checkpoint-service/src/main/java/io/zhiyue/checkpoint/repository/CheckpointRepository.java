@@ -134,8 +134,9 @@ public class CheckpointRepository {
                 });
     }
 
-    public Uni<Integer> deleteThread(String tenant, UUID threadId) {
-        return pool.preparedQuery(DELETE_THREAD).execute(Tuple.of(tenant, threadId)).map(RowSet::rowCount);
+    /** Deletes every checkpoint of the thread, in the caller's transaction; answers how many went. */
+    public Uni<Integer> deleteThread(SqlConnection tx, String tenant, UUID threadId) {
+        return tx.preparedQuery(DELETE_THREAD).execute(Tuple.of(tenant, threadId)).map(RowSet::rowCount);
     }
 
     /** Thread namespaces holding more than {@code keep} checkpoints (at most 100 a call). */

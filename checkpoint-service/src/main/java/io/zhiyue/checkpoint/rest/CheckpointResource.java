@@ -146,8 +146,9 @@ public class CheckpointResource {
     @Path("/{threadId}")
     @Operation(summary = "Delete every checkpoint of a thread, in every namespace")
     public Uni<Response> deleteThread(@HeaderParam(TenantHeaders.TENANT) String tenant,
-            @PathParam("threadId") UUID threadId) {
-        return store.deleteThread(TenantHeaders.required(tenant), threadId).map(deleted -> Response.noContent().build());
+            @HeaderParam(TenantHeaders.SUBJECT) String subject, @PathParam("threadId") UUID threadId) {
+        return store.deleteThread(TenantHeaders.required(tenant), subject, threadId)
+                .map(deleted -> Response.noContent().build());
     }
 
     private static URI location(Checkpoint checkpoint) {

@@ -33,6 +33,7 @@ import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.shared.stream.Streams;
 import io.zhiyue.streams.health.DependencyFailures;
+import io.zhiyue.streams.outbox.AuditTrail;
 import io.zhiyue.streams.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -75,6 +76,7 @@ public class CheckpointStore {
     private final CheckpointRepository repository;
     private final CheckpointConfig config;
     private final Outbox outbox;
+    private final AuditTrail audit;
     private final Payload payloads;
     private final Cache<UUID, Known> known;
     private final Timer putTimer;
@@ -85,7 +87,8 @@ public class CheckpointStore {
     private final Counter failedSaves;
 
     public CheckpointStore(CheckpointRepository repository, CheckpointConfig config, Outbox outbox,
-            MeterRegistry registry) {
+            MeterRegistry registry, AuditTrail audit) {
+        this.audit = audit;
         this.repository = repository;
         this.config = config;
         this.outbox = outbox;
@@ -163,12 +166,15 @@ public class CheckpointStore {
                 new CheckpointPut(from, metadata, origin.state())));
     }
 
-    public Uni<Integer> deleteThread(String tenant, UUID threadId) {
-        return repository.deleteThread(tenant, threadId).invoke(deleted -> {
+    /** An operator's deletion of a thread's checkpoints, audited with who; 404 when it has none. */
+    public Uni<Integer> deleteThread(String tenant, String by, UUID threadId) {
+        return outbox.inTransaction((tx, events) -> repository.deleteThread(tx, tenant, threadId).invoke(deleted -> {
             if (deleted == 0) {
                 throw notFound("thread " + threadId + " has no checkpoints");
             }
-        });
+            audit.record(events, tenant, "checkpoints.deleted", "thread", threadId, by,
+                    AuditTrail.fields("checkpoints", deleted), null);
+        }));
     }
 
     /** The parent a new checkpoint follows: the one named (it must be of the same thread and namespace), else the latest. */

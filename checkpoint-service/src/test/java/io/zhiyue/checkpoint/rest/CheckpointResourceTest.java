@@ -132,9 +132,16 @@ class CheckpointResourceTest {
         UUID thread = UUID.randomUUID();
         put(thread, "llm", UUID.randomUUID(), Map.of("state", state(1))).statusCode(201);
         put(thread, "embedding", UUID.randomUUID(), Map.of("state", state(1))).statusCode(201);
-        given().when().delete("/api/v1/checkpoints/{t}", thread).then().statusCode(204);
+        given().header("X-ZhiYue-Subject", "ops-wu").when().delete("/api/v1/checkpoints/{t}", thread).then().statusCode(204);
         given().when().get("/api/v1/checkpoints/{t}/llm/latest", thread).then().statusCode(404).contentType(PROBLEM);
         given().when().delete("/api/v1/checkpoints/{t}", thread).then().statusCode(404).contentType(PROBLEM);
+        // audited once (the refused second delete is not), with who, through the outbox
+        List<String> audited = new ArrayList<>();
+        pool.preparedQuery("SELECT payload FROM outbox WHERE stream = 'zhiyue:audit' AND key = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of("audit:thread:" + thread)).await().indefinitely()
+                .forEach(row -> audited.add(row.getString("payload")));
+        assertThat(audited).singleElement().asString().contains("\"action\":\"checkpoints.deleted\"")
+                .contains("\"actor\":\"ops-wu\"").contains("\"checkpoints\":2");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.zhiyue.grading.model.QuestionQuality;
 import io.zhiyue.grading.repository.QualityRepository;
 import io.zhiyue.grading.repository.QualityRepository.TimedCheck;
 import io.zhiyue.grading.stream.JobEvents;
+import io.zhiyue.streams.outbox.AuditTrail;
 import io.zhiyue.streams.outbox.OutboxEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -42,10 +43,13 @@ public class QualityService {
     private final ExamService exams;
     private final JobEvents jobEvents;
     private final MeterRegistry registry;
+    private final AuditTrail audit;
     /** Per question: the counter of adjacent checks, then the one of the others. */
     private final Map<UUID, Counter[]> checkCounters = new ConcurrentHashMap<>();
 
-    public QualityService(QualityRepository quality, ExamService exams, JobEvents jobEvents, MeterRegistry registry) {
+    public QualityService(QualityRepository quality, ExamService exams, JobEvents jobEvents, MeterRegistry registry,
+            AuditTrail audit) {
+        this.audit = audit;
         this.quality = quality;
         this.exams = exams;
         this.jobEvents = jobEvents;
@@ -113,6 +117,10 @@ public class QualityService {
                 if (stopped) {
                     jobEvents.qualityAlert(events, tenant, examId, questionId, questionNumber, figures.count(),
                             figures.adjacentAgreement(), CALLERS_TRACE);
+                    // the service's own decision: no caller made it
+                    audit.record(events, tenant, "marking.auto-accept.stopped", "question", questionId, null,
+                            AuditTrail.fields("enabled", true), AuditTrail.fields("enabled", false,
+                                    "blindChecks", figures.count(), "adjacentAgreement", figures.adjacentAgreement()));
                 }
             }).replaceWithVoid();
         });

@@ -98,6 +98,12 @@ class QualityMonitorTest {
                 .await().atMost(Duration.ofSeconds(5)).stream().map(row -> row.getString(0)).toList();
         assertThat(alerts).hasSize(1);
         assertThat(alerts.get(0)).contains("AI_QUALITY_ALERT").contains("\"checked\":30").contains(examId);
+        // a marking setting the service changed itself: in the audit log, by "system"
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given()
+                .queryParam("filter[subjectId]", questionId).queryParam("filter[action]", "marking.auto-accept.stopped")
+                .when().get("/api/v1/audit-log").then().statusCode(200)
+                .body("items.actor", org.hamcrest.Matchers.contains("system"))
+                .body("items[0].after.blindChecks", equalTo(30)));
 
         // a teacher turns it back on: a new window, no alert until 30 more checks say so
         given().contentType(ContentType.JSON).body(Map.of("enabled", true))

@@ -24,6 +24,7 @@ import io.zhiyue.shared.saga.SagaCommand;
 import io.zhiyue.shared.saga.SagaCommand.Kind;
 import io.zhiyue.shared.saga.SagaReply;
 import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.streams.outbox.AuditTrail;
 import io.zhiyue.streams.outbox.Outbox;
 import io.zhiyue.streams.outbox.OutboxEvents;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,9 +62,12 @@ public class SagaCoordinator {
     private final SagaDefinitions definitions;
     private final Outbox outbox;
     private final MeterRegistry registry;
+    private final AuditTrail audit;
     private final Map<String, Counter> ends = new ConcurrentHashMap<>();
 
-    public SagaCoordinator(SagaRepository sagas, SagaDefinitions definitions, Outbox outbox, MeterRegistry registry) {
+    public SagaCoordinator(SagaRepository sagas, SagaDefinitions definitions, Outbox outbox, MeterRegistry registry,
+            AuditTrail audit) {
+        this.audit = audit;
         this.sagas = sagas;
         this.definitions = definitions;
         this.outbox = outbox;
@@ -212,7 +216,11 @@ public class SagaCoordinator {
                 }
                 default -> throw ZhiyueException.validation("action", "must be retry, skip or resolve");
             };
-            return done.chain(() -> sagas.insertAction(tx, id, action, step, reason, actor)).replaceWith(row);
+            return done.chain(() -> sagas.insertAction(tx, id, action, step, reason, actor))
+                    .invoke(() -> audit.record(events, tenant, "saga." + action, "saga", id, actor,
+                            AuditTrail.fields("state", SagaState.PARKED, "step", step),
+                            AuditTrail.fields("state", row.state, "reason", reason)))
+                    .replaceWith(row);
         }));
     }
 
