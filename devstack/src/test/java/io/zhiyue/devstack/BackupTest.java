@@ -17,6 +17,7 @@ import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A backup taken while PostgreSQL and Redis are written to restores to a consistent state as of
@@ -131,12 +132,9 @@ class BackupTest {
         }
     }
 
-    private static void awaitPairs(AtomicLong pairs, long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (pairs.get() < atLeast && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(pairs.get()).isGreaterThanOrEqualTo(atLeast);
+    private static void awaitPairs(AtomicLong pairs, long atLeast) {
+        await("the writer commits " + atLeast + " pairs").atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> pairs.get() >= atLeast);
     }
 
     private static long count(Statement statement, String sql) throws SQLException {
