@@ -17,5 +17,9 @@ public enum EventType {
     /** A saga whose first step its initiator applied in its own transaction ({@code zhiyue:saga:starts}). */
     SAGA_START,
     /** A change an admin may need to account for ({@code zhiyue:audit}; README "Data lifecycle"). */
-    AUDIT_RECORDED
+    AUDIT_RECORDED,
+    /** Data to delete or a student to erase, in every service ({@code zhiyue:lifecycle}; README "Data lifecycle"). */
+    DATA_DELETION_REQUESTED,
+    /** One service's answer that it removed what it held of a deletion request ({@code zhiyue:lifecycle}). */
+    DATA_DELETION_CONFIRMED
 }

@@ -7,6 +7,8 @@ public final class Streams {
     public static final String EVENTS = "zhiyue:events";
     /** Audit records of every service, kept by grading-service's append-only audit log. */
     public static final String AUDIT = "zhiyue:audit";
+    /** Deletion and erasure requests and each service's confirmation of them (README "Data lifecycle"). */
+    public static final String LIFECYCLE = "zhiyue:lifecycle";
     public static final String GRADERS_GROUP = "graders";
     public static final String DLQ_SUFFIX = ":dlq";
     /** Every participant's answers to saga steps; saga-service reads them. */
