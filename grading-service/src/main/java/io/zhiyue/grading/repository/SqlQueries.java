@@ -105,8 +105,8 @@ final class SqlQueries {
 
     // submissions
     static final String INSERT_SUBMISSIONS = """
-            INSERT INTO submissions (id, tenant_id, exam_id, question_id, student_id, question_number, answer)
-            SELECT s.id, $1, $2, s.question_id, s.student_id, s.question_number, s.answer
+            INSERT INTO submissions (id, tenant_id, exam_id, question_id, student_id, question_number, answer, upload_id)
+            SELECT s.id, $1, $2, s.question_id, s.student_id, s.question_number, s.answer, $8
             FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::text[])
                  AS s(id, question_id, student_id, question_number, answer)
             ON CONFLICT (exam_id, student_id, question_number) DO NOTHING

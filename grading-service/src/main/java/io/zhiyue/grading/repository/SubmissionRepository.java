@@ -45,8 +45,8 @@ public class SubmissionRepository {
      * Inserts all rows in one statement; rows that already exist (same student and question) are
      * left as they are. Answers the ids of the rows actually inserted.
      */
-    public Uni<Set<UUID>> insertAll(SqlConnection tx, String tenant, UUID examId, List<NewSubmission> rows,
-            List<UUID> ids) {
+    public Uni<Set<UUID>> insertAll(SqlConnection tx, String tenant, UUID examId, UUID uploadId,
+            List<NewSubmission> rows, List<UUID> ids) {
         int n = rows.size();
         UUID[] idArray = ids.toArray(new UUID[0]);
         UUID[] questionIds = new UUID[n];
@@ -61,7 +61,7 @@ public class SubmissionRepository {
             answers[i] = row.answer();
         }
         return tx.preparedQuery(SqlQueries.INSERT_SUBMISSIONS)
-                .execute(Tuple.from(List.of(tenant, examId, idArray, questionIds, students, numbers, answers)))
+                .execute(Tuple.from(List.of(tenant, examId, idArray, questionIds, students, numbers, answers, uploadId)))
                 .map(result -> {
                     Set<UUID> inserted = new HashSet<>();
                     for (Row row : result) {

@@ -109,7 +109,7 @@ final class ChunkedUpload {
         }
 
         UploadReport report(int accepted) {
-            return new UploadReport(accepted, List.copyOf(listed.values()), omitted);
+            return new UploadReport(null, accepted, List.copyOf(listed.values()), omitted);
         }
     }
 }

@@ -51,8 +51,10 @@ public class SubmissionService {
         exams.find(tenant, examId).await().atMost(ChunkedUpload.STEP_TIMEOUT);
         Map<Integer, UUID> questionIds = questions.numbers(tenant, examId).await().atMost(ChunkedUpload.STEP_TIMEOUT);
         Set<String> seen = new HashSet<>();
+        UUID uploadId = UUID.randomUUID();
         return ChunkedUpload.run(pool, rows, (row, rejected) -> validate(row, questionIds, seen, rejected),
-                (connection, chunk, rejected) -> insert(connection, tenant, examId, chunk, rejected));
+                (connection, chunk, rejected) -> insert(connection, tenant, examId, uploadId, chunk, rejected))
+                .of(uploadId);
     }
 
     public Uni<PageResponse<Submission>> list(String tenant, UUID examId, ListQuery query) {
@@ -60,13 +62,13 @@ public class SubmissionService {
     }
 
     /** Inserts a chunk; a row whose student and question already have an answer is reported, never overwritten. */
-    private int insert(SqlConnection connection, String tenant, UUID examId, List<NewSubmission> chunk,
+    private int insert(SqlConnection connection, String tenant, UUID examId, UUID uploadId, List<NewSubmission> chunk,
             ChunkedUpload.Rejections rejected) {
         List<UUID> ids = new ArrayList<>(chunk.size());
         for (int i = 0; i < chunk.size(); i++) {
             ids.add(UUID.randomUUID());
         }
-        Set<UUID> inserted = submissions.insertAll(connection, tenant, examId, chunk, ids)
+        Set<UUID> inserted = submissions.insertAll(connection, tenant, examId, uploadId, chunk, ids)
                 .await().atMost(ChunkedUpload.STEP_TIMEOUT);
         for (int i = 0; i < chunk.size(); i++) {
             if (!inserted.contains(ids.get(i))) {
