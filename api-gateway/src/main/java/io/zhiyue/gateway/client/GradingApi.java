@@ -107,6 +107,26 @@ interface GradingApi {
     Uni<Response> releaseExam(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
             @RestQuery MultivaluedMap<String, String> query);
 
+    @POST
+    @Path("/deletions")
+    Uni<Response> requestDeletion(@BeanParam DownstreamHeaders headers, @RestQuery MultivaluedMap<String, String> query,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
+
+    @POST
+    @Path("/deletions/{id}/confirm")
+    Uni<Response> confirmDeletion(@BeanParam DownstreamHeaders headers, @PathParam("id") String id,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @GET
+    @Path("/deletions/{id}")
+    Uni<Response> deletion(@BeanParam DownstreamHeaders headers, @PathParam("id") String id,
+            @RestQuery MultivaluedMap<String, String> query);
+
+    @POST
+    @Path("/students/{studentId}/erasure")
+    Uni<Response> eraseStudent(@BeanParam DownstreamHeaders headers, @PathParam("studentId") String studentId,
+            @RestQuery MultivaluedMap<String, String> query);
+
     @GET
     @Path("/audit-log")
     Uni<Response> auditLog(@BeanParam DownstreamHeaders headers, @RestQuery MultivaluedMap<String, String> query);

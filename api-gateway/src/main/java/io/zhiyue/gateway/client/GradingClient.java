@@ -229,6 +229,32 @@ public class GradingClient {
         return read(api.auditLog(DownstreamHeaders.of(caller), query));
     }
 
+    /** Retried only unreached: a request that arrived was recorded (a second one would be another request). */
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
+    public Uni<DownstreamResponse> requestDeletion(Caller caller, MultivaluedMap<String, String> query,
+            RequestBody body) {
+        return read(api.requestDeletion(DownstreamHeaders.of(caller), query, body.contentType(), body.bytes()));
+    }
+
+    /** Retried only unreached; confirming again answers the deletion as it is, so a repeat is harmless anyway. */
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
+    public Uni<DownstreamResponse> confirmDeletion(Caller caller, String id, MultivaluedMap<String, String> query) {
+        return read(api.confirmDeletion(DownstreamHeaders.of(caller), id, query));
+    }
+
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> deletion(Caller caller, String id, MultivaluedMap<String, String> query) {
+        return read(api.deletion(DownstreamHeaders.of(caller), id, query));
+    }
+
+    /** Retried only unreached: an erasure that arrived ran (a second one would erase nothing more, but record again). */
+    @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
+    public Uni<DownstreamResponse> eraseStudent(Caller caller, String studentId, MultivaluedMap<String, String> query) {
+        return read(api.eraseStudent(DownstreamHeaders.of(caller), studentId, query));
+    }
+
     @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> createJob(Caller caller, String examId, MultivaluedMap<String, String> query,
             RequestBody body) {
