@@ -170,9 +170,25 @@ final class SuiteProcesses implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        ServiceProcess next = saga.again(prefix + "-saga-" + suffix);
-        all.set(all.indexOf(saga), next);
-        saga = next;
+        saga = again(saga, "-saga-" + suffix);
+        return saga;
+    }
+
+    /** Stops checkpoint-service as an operator would (SIGTERM, a graceful shutdown); see {@link #startCheckpointAgain}. */
+    void stopCheckpoint() {
+        checkpoint.close();
+    }
+
+    /** Starts checkpoint-service again on its port, logging as {@code <prefix>-checkpoint-<suffix>}; answers once ready. */
+    ServiceProcess startCheckpointAgain(String suffix) {
+        checkpoint = again(checkpoint, "-checkpoint-" + suffix);
+        return checkpoint;
+    }
+
+    /** A stopped process's service started again in its place, on its port; answers once it is ready. */
+    private ServiceProcess again(ServiceProcess stopped, String suffix) {
+        ServiceProcess next = stopped.again(prefix + suffix);
+        all.set(all.indexOf(stopped), next);
         await(next.name() + " ready (log " + next.log() + ")").atMost(STARTUP).pollInterval(Duration.ofMillis(200))
                 .until(next::isReady);
         return next;
