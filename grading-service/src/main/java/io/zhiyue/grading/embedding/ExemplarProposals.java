@@ -86,10 +86,12 @@ public class ExemplarProposals {
 
         /**
          * Whether this fit still serves marks now stamped {@code now}: the same marks, or a few more
-         * (under a tenth more, as people resolving the queue add them one by one) while it is young.
+         * (under a tenth more, as people resolving the queue add them one by one) while it is young. Fewer marks
+         * never: marks were deleted (an answer's deletion, a student's erasure), and the fit must not show them.
          */
         boolean serves(Stamp now) {
-            return stamp.equals(now) || grader != null && now.marks() * 10 < stamp.marks() * 11
+            return stamp.equals(now) || grader != null && now.marks() > stamp.marks()
+                    && now.marks() * 10 < stamp.marks() * 11
                     && System.nanoTime() - fittedAtNanos < REFIT_AFTER.toNanos();
         }
     }
