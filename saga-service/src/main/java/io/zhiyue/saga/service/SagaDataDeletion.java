@@ -61,7 +61,7 @@ public class SagaDataDeletion implements DataDeletionHandler {
     private Uni<Map<String, Long>> erase(SqlConnection tx, String tenant, DataDeletionRequested request,
             List<Concerned> concerned) {
         List<UUID> ids = concerned.stream().map(Concerned::id).toList();
-        return pseudonymise(tx, tenant, Map.of(request.studentId(), ids), pseudonym(request))
+        return pseudonymise(tx, tenant, Map.of(request.studentId(), ids), Pseudonyms.of(request))
                 .map(changed -> counts(0, changed));
     }
 
@@ -74,7 +74,7 @@ public class SagaDataDeletion implements DataDeletionHandler {
                 .collect(Collectors.groupingBy(Concerned::studentId, LinkedHashMap::new,
                         Collectors.mapping(Concerned::id, Collectors.toList())));
         Uni<Integer> deleted = ended.isEmpty() ? Uni.createFrom().item(0) : sagas.delete(tx, tenant, ended);
-        return deleted.chain(gone -> pseudonymise(tx, tenant, kept, pseudonym(request))
+        return deleted.chain(gone -> pseudonymise(tx, tenant, kept, Pseudonyms.of(request))
                 .map(changed -> counts(gone, changed)));
     }
 
@@ -87,15 +87,6 @@ public class SagaDataDeletion implements DataDeletionHandler {
                         student.getKey(), pseudonym, Pseudonyms.wholeToken(student.getKey()),
                         Pseudonyms.replacement(pseudonym)))
                 .collect().with(Collectors.summingInt(Integer::intValue));
-    }
-
-    /**
-     * The request's pseudonym; without one, one made from the request's own random id: the same on every delivery,
-     * so a redelivery changes nothing more, and nothing of the student's.
-     */
-    private static String pseudonym(DataDeletionRequested request) {
-        return request.pseudonym() != null && !request.pseudonym().isBlank() ? request.pseudonym()
-                : "erased-" + request.requestId();
     }
 
     private static Map<String, Long> counts(long deleted, long pseudonymised) {

@@ -1,5 +1,7 @@
 package io.zhiyue.streams.lifecycle;
 
+import io.zhiyue.shared.event.DataDeletionRequested;
+
 /**
  * How an erased id is found and replaced in text a service keeps (PostgreSQL {@code regexp_replace} and
  * {@code LIKE}), once for every service: the id counts only as a whole token — bounded by the start or end of the
@@ -9,6 +11,16 @@ package io.zhiyue.streams.lifecycle;
 public final class Pseudonyms {
 
     private Pseudonyms() {
+    }
+
+    /**
+     * What a service writes in place of the student id: the request's pseudonym; without one, one made from the
+     * request's own random id — the same on every delivery (a redelivery changes nothing more), nothing of the
+     * student's.
+     */
+    public static String of(DataDeletionRequested request) {
+        String given = request.pseudonym();
+        return given != null && !given.isBlank() ? given : "erased-" + request.requestId();
     }
 
     /**
