@@ -10,6 +10,8 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.zhiyue.cache.config.CacheConfig;
 import io.zhiyue.cache.jobs.JobStateRepository.JobState;
 import io.zhiyue.cache.layered.CacheStatus;
 import io.zhiyue.cache.layered.Layer;
@@ -26,6 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -63,6 +66,17 @@ public class JobReadModel {
             redis.call('HSET', KEYS[1], 'v', ARGV[1], 'r', ARGV[2], 'j', ARGV[3])
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
             return 1""";
+    /**
+     * Drops the copies (KEYS) for good: what is left is a rank no copy reaches, without a job, for ARGV[2] ms, so a
+     * copy or refill begun before the deletion committed cannot put the job back (a read finds no job and goes on).
+     */
+    private static final String DROP = """
+            for i = 1, #KEYS do
+              redis.call('DEL', KEYS[i])
+              redis.call('HSET', KEYS[i], 'r', ARGV[1])
+              redis.call('PEXPIRE', KEYS[i], ARGV[2])
+            end
+            return #KEYS""";
     /** Rows copied to Redis again after it came back, at most. */
     private static final int RECOPY_LIMIT = 10_000;
 
@@ -73,6 +87,8 @@ public class JobReadModel {
     private final AtomicReference<Instant> degradedSince = new AtomicReference<>();
     /** How long a read waits for the version it asked for. */
     private final Duration wait;
+    /** How long a dropped job's Redis copy is kept out (the cache's tombstone lifetime). */
+    private final Duration tombstoneTtl;
     private final Counter fromLocal;
     private final Counter fromRedis;
     private final Counter fromPostgres;
@@ -80,9 +96,10 @@ public class JobReadModel {
     private final Counter applied;
 
     public JobReadModel(JobStateRepository rows, ReactiveRedisDataSource redis, LayeredCache cache,
-            MeterRegistry registry, @ConfigProperty(name = "zhiyue.jobs.local-ttl", defaultValue = "PT0.1S")
+            CacheConfig config, MeterRegistry registry, @ConfigProperty(name = "zhiyue.jobs.local-ttl", defaultValue = "PT0.1S")
             Duration localTtl, @ConfigProperty(name = "zhiyue.jobs.wait", defaultValue = "PT0.3S") Duration wait) {
         this.wait = wait;
+        this.tombstoneTtl = config.redis().tombstoneTtl();
         this.local = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(localTtl).build();
         this.rows = rows;
         this.redis = redis;
@@ -124,6 +141,27 @@ public class JobReadModel {
                     JsonCodec.write(counters), progress.version()));
         }
         return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * Drops the jobs from the read model (a deletion request named them): their rows on {@code tx}, their Redis
+     * copies (kept out for {@code tombstone-ttl}, see {@link #DROP}) and this instance's in-process copies (another
+     * instance's expire within {@code zhiyue.jobs.local-ttl}). A read then answers 404 and the gateway asks
+     * grading-service. Answers how many rows went.
+     */
+    public Uni<Integer> drop(SqlConnection tx, String tenant, List<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<String> args = new ArrayList<>();
+        args.add(DROP);
+        args.add(Integer.toString(jobIds.size()));
+        jobIds.forEach(jobId -> args.add(key(tenant, jobId)));
+        args.add(Long.toString(Long.MAX_VALUE));
+        args.add(Long.toString(tombstoneTtl.toMillis()));
+        return rows.delete(tx, tenant, jobIds)
+                .call(() -> redis.execute("EVAL", args.toArray(new String[0])))
+                .invoke(() -> jobIds.forEach(jobId -> local.invalidate(key(tenant, jobId))));
     }
 
     /** A job as a read found it, and the layer it came from. */

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -36,6 +37,7 @@ public class JobStateRepository {
             WHERE job_states.counters_version < EXCLUDED.counters_version AND job_states.tenant_id = EXCLUDED.tenant_id
             RETURNING\s""" + MERGED;
     private static final String FIND = "SELECT " + MERGED + " FROM job_states WHERE job_id = $1 AND tenant_id = $2";
+    private static final String DELETE = "DELETE FROM job_states WHERE tenant_id = $1 AND job_id = ANY($2::uuid[])";
     private static final String CHANGED_SINCE = "SELECT tenant_id, job_id, " + MERGED
             + " FROM job_states WHERE updated_at >= $1 AND snapshot IS NOT NULL ORDER BY updated_at LIMIT $2";
 
@@ -59,6 +61,11 @@ public class JobStateRepository {
 
     public Uni<JobState> find(String tenant, UUID jobId) {
         return pool.preparedQuery(FIND).execute(Tuple.of(jobId, tenant)).map(JobStateRepository::first);
+    }
+
+    /** Deletes the jobs' rows of the tenant, in the caller's transaction; answers how many went. */
+    public Uni<Integer> delete(SqlConnection tx, String tenant, List<UUID> jobIds) {
+        return tx.preparedQuery(DELETE).execute(Tuple.of(tenant, jobIds.toArray(new UUID[0]))).map(RowSet::rowCount);
     }
 
     /** A page of servable jobs changed at or after {@code since}, oldest change first. */

@@ -6,6 +6,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.zhiyue.cache.repository.CacheEntryRepository;
+import io.zhiyue.cache.repository.CacheEntryRepository.Deletion;
 import io.zhiyue.cache.repository.CacheEntryRepository.NewValue;
 import io.zhiyue.cache.repository.CacheEntryRepository.StoredEntry;
 import io.zhiyue.shared.json.JsonCodec;
@@ -253,20 +254,35 @@ public class LayeredCache implements AutoCloseable {
 
     /** Deletes the key from every layer and tells every instance; answers the deletion's version. */
     public Uni<Long> invalidate(EntryKey key) {
-        return delete(backlogOf -> repository.delete(key, backlogOf), version -> Invalidation.of(key, version));
+        return delete(backlogOf -> repository.delete(key, backlogOf), version -> List.of(Invalidation.of(key, version)))
+                .map(Deletion::version);
+    }
+
+    /**
+     * Deletes the keys from every layer and tells every instance, as {@link #invalidate} does for one (one
+     * PostgreSQL statement, one Redis call and one message for the batch); answers how many values PostgreSQL held.
+     */
+    public Uni<Long> invalidateAll(Collection<EntryKey> keys) {
+        List<EntryKey> batch = List.copyOf(new LinkedHashSet<>(keys));
+        if (batch.isEmpty()) {
+            return Uni.createFrom().item(0L);
+        }
+        return delete(backlogOf -> repository.deleteAll(batch, backlogOf),
+                version -> batch.stream().map(key -> Invalidation.of(key, version)).toList()).map(Deletion::rows);
     }
 
     /** Deletes every key of the scope from every layer and tells every instance; answers the deletion's version. */
     public Uni<Long> invalidateScope(ScopeKey scope) {
         return delete(backlogOf -> repository.deleteScope(scope, backlogOf),
-                version -> Invalidation.of(scope, version));
+                version -> List.of(Invalidation.of(scope, version))).map(Deletion::version);
     }
 
-    private Uni<Long> delete(Function<String, Uni<Long>> deletion, LongFunction<Invalidation> invalidation) {
+    private Uni<Deletion> delete(Function<String, Uni<Deletion>> deletion,
+            LongFunction<List<Invalidation>> invalidations) {
         return Uni.createFrom().deferred(() -> {
             boolean viaRedis = !degraded();
-            return deletion.apply(viaRedis ? null : redis.target()).call(version -> {
-                List<Invalidation> items = List.of(invalidation.apply(version));
+            return deletion.apply(viaRedis ? null : redis.target()).call(done -> {
+                List<Invalidation> items = invalidations.apply(done.version());
                 applyHere(items);
                 if (!viaRedis) {
                     return Uni.createFrom().voidItem();

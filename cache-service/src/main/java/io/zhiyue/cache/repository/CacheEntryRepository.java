@@ -33,6 +33,10 @@ public class CacheEntryRepository {
     public record NewValue(EntryKey key, String json) {
     }
 
+    /** A deletion's version (outranking every value written before it) and how many rows it removed. */
+    public record Deletion(long version, long rows) {
+    }
+
     /** Where the next warm-up page starts: after this entry, newest first. */
     public record WarmCursor(OffsetDateTime updatedAt, long version) {
     }
@@ -62,10 +66,19 @@ public class CacheEntryRepository {
     /** The deletion's number is drawn after the row is gone (its lock held), so it outranks the row's version. */
     private static final String DELETE_KEY = """
             WITH gone AS (DELETE FROM entries WHERE region = $1 AND tenant_id = $2 AND scope = $3 AND key = $4 RETURNING 1)
-            SELECT nextval('entry_version') AS version FROM (SELECT count(*) FROM gone) AS done""";
+            SELECT nextval('entry_version') AS version, rows FROM (SELECT count(*) AS rows FROM gone) AS done""";
     private static final String DELETE_SCOPE = """
             WITH gone AS (DELETE FROM entries WHERE region = $1 AND tenant_id = $2 AND scope = $3 RETURNING 1)
-            SELECT nextval('entry_version') AS version FROM (SELECT count(*) FROM gone) AS done""";
+            SELECT nextval('entry_version') AS version, rows FROM (SELECT count(*) AS rows FROM gone) AS done""";
+    /** A batch of keys under one deletion number; rows are locked in key order, as {@link #UPSERT} takes them. */
+    private static final String DELETE_KEYS = """
+            WITH doomed AS (SELECT region, tenant_id, scope, key FROM entries e JOIN\s""" + KEYS + """
+             AS k(region, tenant_id, scope, key) USING (region, tenant_id, scope, key)
+                             ORDER BY region, tenant_id, scope, key FOR UPDATE OF e),
+                 gone AS (DELETE FROM entries e USING doomed d
+                          WHERE (e.region, e.tenant_id, e.scope, e.key) = (d.region, d.tenant_id, d.scope, d.key)
+                          RETURNING 1)
+            SELECT nextval('entry_version') AS version, rows FROM (SELECT count(*) AS rows FROM gone) AS done""";
     private static final String BACKLOG = """
             INSERT INTO redis_backlog (redis, region, tenant_id, scope, key, version)
             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])""";
@@ -112,18 +125,26 @@ public class CacheEntryRepository {
     }
 
     /**
-     * Deletes the key's row (if any); answers the version of the deletion. With a {@code backlogOf} Redis, the
-     * deletion is recorded in its backlog in the same transaction.
+     * Deletes the key's row (if any); answers the deletion. With a {@code backlogOf} Redis, the deletion is recorded
+     * in its backlog in the same transaction.
      */
-    public Uni<Long> delete(EntryKey key, String backlogOf) {
+    public Uni<Deletion> delete(EntryKey key, String backlogOf) {
         Tuple args = Tuple.of(key.region(), key.tenant(), key.scope(), key.key());
-        return deletion(DELETE_KEY, args, version -> Invalidation.of(key, version), backlogOf);
+        return deletion(DELETE_KEY, args, version -> List.of(Invalidation.of(key, version)), backlogOf);
     }
 
-    /** Deletes every row of the scope; answers the version of the deletion (recorded as {@link #delete} does). */
-    public Uni<Long> deleteScope(ScopeKey scope, String backlogOf) {
+    /** Deletes the rows of the keys (in one statement, one version for all); answers and records as {@link #delete}. */
+    public Uni<Deletion> deleteAll(List<EntryKey> keys, String backlogOf) {
+        String[][] columns = keyColumns(keys);
+        Tuple args = Tuple.of(columns[0], columns[1], columns[2], columns[3]);
+        return deletion(DELETE_KEYS, args,
+                version -> keys.stream().map(key -> Invalidation.of(key, version)).toList(), backlogOf);
+    }
+
+    /** Deletes every row of the scope; answers the deletion (recorded as {@link #delete} does). */
+    public Uni<Deletion> deleteScope(ScopeKey scope, String backlogOf) {
         Tuple args = Tuple.of(scope.region(), scope.tenant(), scope.scope());
-        return deletion(DELETE_SCOPE, args, version -> Invalidation.of(scope, version), backlogOf);
+        return deletion(DELETE_SCOPE, args, version -> List.of(Invalidation.of(scope, version)), backlogOf);
     }
 
     /** Records invalidations the Redis at {@code redis} has not received. */
@@ -187,13 +208,19 @@ public class CacheEntryRepository {
                 .map(CacheEntryRepository::entries);
     }
 
-    private Uni<Long> deletion(String sql, Tuple args, Function<Long, Invalidation> invalidation, String backlogOf) {
+    private Uni<Deletion> deletion(String sql, Tuple args, Function<Long, List<Invalidation>> invalidations,
+            String backlogOf) {
         if (backlogOf == null) {
-            return pool.preparedQuery(sql).execute(args).map(rows -> rows.iterator().next().getLong("version"));
+            return pool.preparedQuery(sql).execute(args).map(CacheEntryRepository::deletion);
         }
         return pool.withTransaction(connection -> connection.preparedQuery(sql).execute(args)
-                .map(rows -> rows.iterator().next().getLong("version"))
-                .call(version -> backlog(connection, backlogOf, List.of(invalidation.apply(version)))));
+                .map(CacheEntryRepository::deletion)
+                .call(deletion -> backlog(connection, backlogOf, invalidations.apply(deletion.version()))));
+    }
+
+    private static Deletion deletion(RowSet<Row> rows) {
+        Row row = rows.iterator().next();
+        return new Deletion(row.getLong("version"), row.getLong("rows"));
     }
 
     private static Uni<Void> backlog(SqlClient client, String redis, List<Invalidation> invalidations) {

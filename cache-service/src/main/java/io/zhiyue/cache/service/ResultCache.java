@@ -1,6 +1,7 @@
 package io.zhiyue.cache.service;
 
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.cache.config.CacheConfig;
 import io.zhiyue.cache.layered.EntryKey;
@@ -28,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Marking results reused for identical answers: the {@code results} region of the layered cache, a question
@@ -110,6 +112,29 @@ public class ResultCache {
         checkAddress("path", questionVersion, key, errors);
         throwIfAny(errors);
         return cache.invalidate(new EntryKey(REGION, tenant, questionVersion, key)).replaceWithVoid();
+    }
+
+    /**
+     * Deletes the entries from every layer and instance, as {@link #invalidate} does, in batches of at most
+     * {@code max-entries}; answers how many PostgreSQL held. An address no entry can have (one a put would refuse)
+     * is passed over: there is nothing under it to delete.
+     */
+    @WithSpan("ResultCache.delete")
+    public Uni<Long> delete(String tenant, List<ResultRef> refs) {
+        List<EntryKey> keys = new ArrayList<>();
+        for (ResultRef ref : refs) {
+            if (ref.questionVersion() != null && ID.matcher(ref.questionVersion()).matches() && ref.key() != null
+                    && ID.matcher(ref.key()).matches()) {
+                keys.add(new EntryKey(REGION, tenant, ref.questionVersion(), ref.key()));
+            }
+        }
+        int batch = config.results().maxEntries();
+        List<List<EntryKey>> batches = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += batch) {
+            batches.add(keys.subList(from, Math.min(keys.size(), from + batch)));
+        }
+        return Multi.createFrom().iterable(batches).onItem().transformToUniAndConcatenate(cache::invalidateAll)
+                .collect().with(Collectors.summingLong(Long::longValue));
     }
 
     @WithSpan("ResultCache.invalidateQuestionVersion")

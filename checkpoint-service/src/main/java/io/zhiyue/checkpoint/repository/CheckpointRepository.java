@@ -73,7 +73,10 @@ public class CheckpointRepository {
                                                       WHERE b.id = $4 AND b.tenant_id = $1 AND b.thread_id = $2), 0))
               AND metadata @> $5::text::jsonb
             ORDER BY seq DESC LIMIT $6""";
-    private static final String DELETE_THREAD = "DELETE FROM checkpoints WHERE tenant_id = $1 AND thread_id = $2";
+    private static final String DELETE_THREADS = """
+            DELETE FROM checkpoints WHERE tenant_id = $1 AND thread_id = ANY($2::uuid[])""";
+    private static final String DELETE_FAILED_SAVES = """
+            DELETE FROM failed_saves WHERE tenant_id = $1 AND thread_id = ANY($2::uuid[])""";
     private static final String CROWDED = """
             SELECT tenant_id, thread_id, namespace FROM checkpoints
             GROUP BY tenant_id, thread_id, namespace HAVING count(*) > $1 LIMIT 100""";
@@ -136,7 +139,19 @@ public class CheckpointRepository {
 
     /** Deletes every checkpoint of the thread, in the caller's transaction; answers how many went. */
     public Uni<Integer> deleteThread(SqlConnection tx, String tenant, UUID threadId) {
-        return tx.preparedQuery(DELETE_THREAD).execute(Tuple.of(tenant, threadId)).map(RowSet::rowCount);
+        return deleteThreads(tx, tenant, List.of(threadId));
+    }
+
+    /** Deletes every checkpoint (every namespace) of the threads, in the caller's transaction; answers how many went. */
+    public Uni<Integer> deleteThreads(SqlConnection tx, String tenant, List<UUID> threadIds) {
+        return tx.preparedQuery(DELETE_THREADS).execute(Tuple.of(tenant, threadIds.toArray(new UUID[0])))
+                .map(RowSet::rowCount);
+    }
+
+    /** Deletes the failed saves kept for an operator of the threads, in the caller's transaction; answers how many. */
+    public Uni<Integer> deleteFailedSaves(SqlConnection tx, String tenant, List<UUID> threadIds) {
+        return tx.preparedQuery(DELETE_FAILED_SAVES).execute(Tuple.of(tenant, threadIds.toArray(new UUID[0])))
+                .map(RowSet::rowCount);
     }
 
     /** Thread namespaces holding more than {@code keep} checkpoints (at most 100 a call). */

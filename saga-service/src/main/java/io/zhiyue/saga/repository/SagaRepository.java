@@ -76,6 +76,46 @@ public class SagaRepository {
             SELECT count(*) FROM saga_instances WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2)
               AND ($3::text IS NULL OR definition = $3)""";
 
+    /** The tenant's sagas whose data names one of the submissions, jobs, exams or the student; locked. */
+    private static final String CONCERNED = """
+            SELECT id, state, data->>'studentId' AS student_id FROM saga_instances
+            WHERE tenant_id = $1 AND (data->>'submissionId' = ANY($2::text[]) OR data->>'jobId' = ANY($3::text[])
+                                      OR data->>'examId' = ANY($4::text[]) OR data->>'studentId' = $5)
+            ORDER BY id FOR UPDATE""";
+    /** Steps and actions go with their saga (ON DELETE CASCADE). */
+    private static final String DELETE_SAGAS = "DELETE FROM saga_instances WHERE tenant_id = $1 AND id = ANY($2::uuid[])";
+    /**
+     * Writes $4 in place of $3 in the sagas $2: where a JSON document holds it as a whole string value (data,
+     * results, commands, replies: never inside another value, so ids, keys and hashes stay whole), and where free
+     * text holds it as a whole token $5 (errors, operators' reasons; $6 the replacement). Answers how many of the
+     * sagas changed anywhere.
+     */
+    private static final String PSEUDONYMISE = """
+            WITH instances AS (
+                UPDATE saga_instances
+                   SET data = replace(data::text, to_json($3::text)::text, to_json($4::text)::text)::jsonb,
+                       results = replace(results::text, to_json($3::text)::text, to_json($4::text)::text)::jsonb,
+                       error = regexp_replace(error, $5, $6, 'g')
+                 WHERE tenant_id = $1 AND id = ANY($2::uuid[])
+                   AND (strpos(data::text, to_json($3::text)::text) > 0
+                        OR strpos(results::text, to_json($3::text)::text) > 0 OR error ~ $5)
+                RETURNING id),
+            steps AS (
+                UPDATE saga_steps
+                   SET command = replace(command::text, to_json($3::text)::text, to_json($4::text)::text)::jsonb,
+                       result = replace(result::text, to_json($3::text)::text, to_json($4::text)::text)::jsonb,
+                       error = regexp_replace(error, $5, $6, 'g')
+                 WHERE saga_id = ANY($2::uuid[])
+                   AND (strpos(command::text, to_json($3::text)::text) > 0
+                        OR strpos(result::text, to_json($3::text)::text) > 0 OR error ~ $5)
+                RETURNING saga_id AS id),
+            actions AS (
+                UPDATE saga_actions SET reason = regexp_replace(reason, $5, $6, 'g')
+                 WHERE saga_id = ANY($2::uuid[]) AND reason ~ $5
+                RETURNING saga_id AS id)
+            SELECT count(DISTINCT id) AS changed
+            FROM (SELECT id FROM instances UNION ALL SELECT id FROM steps UNION ALL SELECT id FROM actions) AS changed""";
+
     /** Every tenant's sagas in one state (operators' gauges). */
     private static final String COUNT_IN_STATE = "SELECT count(*) FROM saga_instances WHERE state = $1";
 
@@ -136,6 +176,48 @@ public class SagaRepository {
             String actor) {
         return tx.preparedQuery(INSERT_ACTION).execute(Tuple.of(sagaId, action, step, reason, actor))
                 .replaceWithVoid();
+    }
+
+    /** A saga a deletion concerns: its state and the student its data names (null: none). */
+    public record Concerned(UUID id, SagaState state, String studentId) {
+    }
+
+    /**
+     * The tenant's sagas whose data names one of the submissions, jobs or exams, or the student (null: none), locked
+     * by {@code tx} until it ends.
+     */
+    public Uni<List<Concerned>> concerned(SqlConnection tx, String tenant, List<UUID> submissionIds, List<UUID> jobIds,
+            List<UUID> examIds, String studentId) {
+        return tx.preparedQuery(CONCERNED).execute(Tuple.from(Arrays.asList(tenant, texts(submissionIds),
+                texts(jobIds), texts(examIds), studentId))).map(rows -> {
+                    List<Concerned> found = new ArrayList<>();
+                    for (Row row : rows) {
+                        found.add(new Concerned(row.getUUID("id"), SagaState.valueOf(row.getString("state")),
+                                row.getString("student_id")));
+                    }
+                    return found;
+                });
+    }
+
+    /** Deletes the sagas with their steps and actions; answers how many went. */
+    public Uni<Integer> delete(SqlConnection tx, String tenant, List<UUID> ids) {
+        return tx.preparedQuery(DELETE_SAGAS).execute(Tuple.of(tenant, ids.toArray(new UUID[0])))
+                .map(RowSet::rowCount);
+    }
+
+    /**
+     * Writes {@code pseudonym} in place of {@code id} wherever the sagas hold it (see {@link #PSEUDONYMISE});
+     * {@code wholeToken} and {@code replacement} are its regular expression and replacement text for free text.
+     * Answers how many of the sagas changed.
+     */
+    public Uni<Integer> pseudonymise(SqlConnection tx, String tenant, List<UUID> ids, String id, String pseudonym,
+            String wholeToken, String replacement) {
+        return tx.preparedQuery(PSEUDONYMISE).execute(Tuple.from(Arrays.asList(tenant, ids.toArray(new UUID[0]), id,
+                pseudonym, wholeToken, replacement))).map(rows -> rows.iterator().next().getLong("changed").intValue());
+    }
+
+    private static String[] texts(List<UUID> ids) {
+        return ids.stream().map(UUID::toString).toArray(String[]::new);
     }
 
     public Uni<SagaRow> find(String tenant, UUID id) {
