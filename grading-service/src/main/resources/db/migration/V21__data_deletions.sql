@@ -2,9 +2,9 @@
 
 -- Which upload brought an answer in, so a wrong file can be deleted as a whole. Answers stored before this
 -- version have none (they can be deleted one by one or with their exam).
+-- No index: a deletion by upload and an erasure (by student) are rare admin acts that may scan the table,
+-- and bulk uploads stay free of two more indexes to maintain.
 ALTER TABLE submissions ADD COLUMN upload_id uuid;
-CREATE INDEX submissions_upload ON submissions (tenant_id, upload_id) WHERE upload_id IS NOT NULL;
-CREATE INDEX submissions_student ON submissions (tenant_id, student_id);
 
 -- A deletion (of a submission, an upload or an exam) or a student's erasure. A deletion waits for its
 -- confirmation; an erasure runs when it is asked. The row never holds the student id: an erasure record says
@@ -46,22 +46,23 @@ CREATE FUNCTION delete_submissions(p_tenant text, p_ids uuid[]) RETURNS jsonb LA
 DECLARE
     removed jsonb := '{}';
     n bigint;
+    -- the answers' review items, found through their tasks (whose primary key leads with the answer)
+    doomed_items uuid[] := ARRAY(SELECT r.id FROM review_items r
+                          JOIN grading_tasks t ON t.job_id = r.job_id AND t.submission_id = r.submission_id
+                          WHERE t.submission_id = ANY(p_ids));
+    lost_groups uuid[] := ARRAY(SELECT DISTINCT group_id FROM answer_group_members WHERE submission_id = ANY(p_ids));
 BEGIN
-    -- every row keyed by (job, answer) is found through the answer's tasks (their primary key leads with it)
-    DELETE FROM withdrawn_review_marks WHERE review_item_id IN (SELECT id FROM review_items
-        WHERE (job_id, submission_id) IN (SELECT job_id, submission_id FROM grading_tasks WHERE submission_id = ANY(p_ids)));
-    DELETE FROM marker_rechecks WHERE review_item_id IN (SELECT id FROM review_items
-        WHERE (job_id, submission_id) IN (SELECT job_id, submission_id FROM grading_tasks WHERE submission_id = ANY(p_ids)));
-    DELETE FROM review_marks WHERE review_item_id IN (SELECT id FROM review_items
-        WHERE (job_id, submission_id) IN (SELECT job_id, submission_id FROM grading_tasks WHERE submission_id = ANY(p_ids)));
+    DELETE FROM withdrawn_review_marks WHERE review_item_id = ANY(doomed_items);
+    DELETE FROM marker_rechecks WHERE review_item_id = ANY(doomed_items);
+    DELETE FROM review_marks WHERE review_item_id = ANY(doomed_items);
     GET DIAGNOSTICS n = ROW_COUNT; removed := removed || jsonb_build_object('reviewMarks', n);
     DELETE FROM score_overrides
         WHERE (job_id, submission_id) IN (SELECT job_id, submission_id FROM grading_tasks WHERE submission_id = ANY(p_ids));
     GET DIAGNOSTICS n = ROW_COUNT; removed := removed || jsonb_build_object('scoreOverrides', n);
-    DELETE FROM review_items
-        WHERE (job_id, submission_id) IN (SELECT job_id, submission_id FROM grading_tasks WHERE submission_id = ANY(p_ids));
+    DELETE FROM review_items WHERE id = ANY(doomed_items);
     GET DIAGNOSTICS n = ROW_COUNT; removed := removed || jsonb_build_object('reviewItems', n);
 
+    -- a job's counters count what it still holds
     WITH gone AS (DELETE FROM results WHERE (job_id, submission_id) IN
                       (SELECT job_id, submission_id FROM grading_tasks WHERE submission_id = ANY(p_ids))
                   RETURNING job_id, status, review_status),
@@ -77,8 +78,7 @@ BEGIN
                      FROM per_job p WHERE j.id = p.job_id RETURNING p.results)
     SELECT coalesce(sum(results), 0) INTO n FROM counted;
     removed := removed || jsonb_build_object('results', n);
-    WITH gone AS (DELETE FROM grading_tasks WHERE submission_id = ANY(p_ids)
-                  RETURNING job_id),
+    WITH gone AS (DELETE FROM grading_tasks WHERE submission_id = ANY(p_ids) RETURNING job_id),
          per_job AS (SELECT job_id, count(*) AS tasks FROM gone GROUP BY job_id),
          counted AS (UPDATE grading_jobs j SET total = j.total - p.tasks, updated_at = now()
                      FROM per_job p WHERE j.id = p.job_id RETURNING p.tasks)
@@ -89,11 +89,11 @@ BEGIN
     GET DIAGNOSTICS n = ROW_COUNT; removed := removed || jsonb_build_object('llmAudit', n);
     DELETE FROM teacher_marks WHERE tenant_id = p_tenant AND submission_id = ANY(p_ids);
     GET DIAGNOSTICS n = ROW_COUNT; removed := removed || jsonb_build_object('teacherMarks', n);
-    WITH left_groups AS (DELETE FROM answer_group_members WHERE submission_id = ANY(p_ids) RETURNING group_id),
-         shrunk AS (UPDATE answer_groups g SET size = g.size - l.n
-                    FROM (SELECT group_id, count(*) AS n FROM left_groups GROUP BY group_id) l
-                    WHERE g.id = l.group_id RETURNING g.id, g.size)
-    DELETE FROM answer_groups WHERE id IN (SELECT id FROM shrunk WHERE size = 0);
+    -- a group is a snapshot of its members (listing the question groups its answers again): one that lost a
+    -- member goes whole, and its representative, which may be a deleted answer word for word, with it
+    DELETE FROM answer_group_members WHERE group_id = ANY(lost_groups);
+    DELETE FROM answer_groups WHERE id = ANY(lost_groups);
+    GET DIAGNOSTICS n = ROW_COUNT; removed := removed || jsonb_build_object('answerGroups', n);
     DELETE FROM submission_versions WHERE submission_id = ANY(p_ids);
     GET DIAGNOSTICS n = ROW_COUNT; removed := removed || jsonb_build_object('priorVersions', n);
     DELETE FROM submissions WHERE tenant_id = p_tenant AND id = ANY(p_ids);

@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The gateway's part of an erasure: the student's live channel history goes (another student's stays), and the
+ * The gateway's part of an erasure: the student's live channel history and the notifications to them in their exam's
+ * channel history go (another student's stay), and the
  * gateway confirms through its outbox; the same request again confirms with nothing more removed.
  */
 @QuarkusTest
@@ -52,12 +53,14 @@ class LiveHistoryErasureTest {
     void anErasedStudentsLiveHistoryGoesAndTheGatewayConfirms() {
         String erased = "stu-" + UUID.randomUUID();
         String kept = "stu-" + UUID.randomUUID();
-        notify(erased);
-        notify(kept);
+        UUID exam = UUID.randomUUID();
+        notify(erased, exam);
+        notify(kept, exam);
         assertThat(redis.key().exists(history(erased))).isTrue();
+        assertThat(examNotificationsTo(exam)).containsExactly(erased, kept);
 
         DataDeletionRequested request = new DataDeletionRequested(UUID.randomUUID(), DataDeletionRequested.Kind.STUDENT,
-                List.of(UUID.randomUUID()), List.of(), List.of(), List.of(), erased, "erased-" + UUID.randomUUID(),
+                List.of(exam), List.of(), List.of(), List.of(), erased, "erased-" + UUID.randomUUID(),
                 Instant.now());
         publisher.publish(Streams.LIFECYCLE, request.envelope(TENANT)).await().indefinitely();
         await().atMost(Duration.ofSeconds(15)).until(() -> confirmations(request.requestId()).size() == 1);
@@ -65,16 +68,25 @@ class LiveHistoryErasureTest {
         assertThat(redis.key().exists(history(kept))).isTrue();
         DataDeletionConfirmed confirmed = confirmations(request.requestId()).get(0);
         assertThat(confirmed.service()).isEqualTo("api-gateway");
-        assertThat(confirmed.removed()).containsEntry("liveHistories", 1L);
+        assertThat(confirmed.removed()).containsEntry("liveHistories", 1L).containsEntry("examChannelNotifications", 1L);
+        // the exam's channel keeps the other student's notification, not the erased one's
+        assertThat(examNotificationsTo(exam)).containsExactly(kept);
 
         // delivered again: confirmed again, nothing more to remove
         publisher.publish(Streams.LIFECYCLE, request.envelope(TENANT)).await().indefinitely();
         await().atMost(Duration.ofSeconds(15)).until(() -> confirmations(request.requestId()).size() == 2);
-        assertThat(confirmations(request.requestId()).get(1).removed()).containsEntry("liveHistories", 0L);
+        assertThat(confirmations(request.requestId()).get(1).removed()).containsEntry("liveHistories", 0L)
+                .containsEntry("examChannelNotifications", 0L);
     }
 
-    private void notify(String student) {
-        UserNotification notification = new UserNotification(UserNotification.SCORE_OVERRIDDEN, UUID.randomUUID(),
+    private List<String> examNotificationsTo(UUID exam) {
+        return redis.stream(String.class).xrange(ChannelHistory.key(TENANT, "exam:" + exam),
+                        io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")).stream()
+                .map(entry -> Envelope.fromFields(entry.payload()).payload().path("studentId").asText()).toList();
+    }
+
+    private void notify(String student, UUID exam) {
+        UserNotification notification = new UserNotification(UserNotification.SCORE_OVERRIDDEN, exam,
                 UUID.randomUUID(), UUID.randomUUID(), student, 1, BigDecimal.ONE, BigDecimal.TWO, "recount",
                 Instant.now());
         publisher.publish(Streams.EVENTS, Envelope.of(EventType.USER_NOTIFICATION, TENANT, "n:" + student,

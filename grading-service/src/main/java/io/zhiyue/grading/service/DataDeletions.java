@@ -116,9 +116,11 @@ public class DataDeletions implements StreamHandler {
               AND (SELECT count(*) FROM data_deletion_confirmations c
                    WHERE c.deletion_id = d.id AND c.service = ANY($2::text[])) = cardinality($2::text[])
             RETURNING kind, request_entry""";
-    private static final String REQUEST_ENTRY = "UPDATE data_deletions SET request_entry = $2 WHERE id = $1";
+    private static final String REQUEST_ENTRY = """
+            UPDATE data_deletions SET request_entry = $2 WHERE id = $1 RETURNING state""";
+    /** The request's outbox row goes; its stream id is where the relay published it (null if not marked yet). */
     private static final String FORGET_REQUEST = """
-            DELETE FROM outbox WHERE type = 'DATA_DELETION_REQUESTED' AND key = $1""";
+            DELETE FROM outbox WHERE type = 'DATA_DELETION_REQUESTED' AND key = $1 RETURNING stream_id""";
 
     private final Outbox outbox;
     private final AuditTrail audit;
@@ -257,9 +259,7 @@ public class DataDeletions implements StreamHandler {
      */
     private Uni<JsonNode> run(SqlConnection tx, OutboxEvents events, String tenant, UUID id, Kind kind, UUID subject,
             Scope requested, String student) {
-        return tx.preparedQuery(LOCK_EXAMS).execute(Tuple.of(tenant, requested.examIds().toArray(UUID[]::new)))
-                // read again under the locks: an upload may have added answers since the request
-                .chain(() -> scope(tx, tenant, kind, subject, student))
+        return locked(tx, tenant, kind, subject, student, requested, new ArrayList<>())
                 .call(scope -> refuseWhileRunning(tx, tenant, scope))
                 .chain(scope -> jobs(tx, kind, subject, scope).chain(jobIds -> tx.preparedQuery(RESULTS_OF_ANSWERS)
                         .execute(Tuple.of(scope.submissionIds().toArray(UUID[]::new))).chain(results -> {
@@ -280,6 +280,23 @@ public class DataDeletions implements StreamHandler {
                                         return json(json);
                                     });
                         })));
+    }
+
+    /**
+     * The scope read again under its exams' locks (an upload may have added answers, even of another exam, since
+     * it was read): exams it reaches that are not locked yet are locked and it is read again, until none is new.
+     */
+    private static Uni<Scope> locked(SqlConnection tx, String tenant, Kind kind, UUID subject, String student,
+            Scope read, List<UUID> held) {
+        List<UUID> more = read.examIds().stream().filter(exam -> !held.contains(exam)).toList();
+        if (more.isEmpty() && !held.isEmpty()) {
+            return Uni.createFrom().item(read);
+        }
+        held.addAll(more);
+        return tx.preparedQuery(LOCK_EXAMS).execute(Tuple.of(tenant, more.toArray(UUID[]::new)))
+                .chain(() -> scope(tx, tenant, kind, subject, student))
+                .chain(again -> again.examIds().stream().allMatch(held::contains) ? Uni.createFrom().item(again)
+                        : locked(tx, tenant, kind, subject, student, again, held));
     }
 
     private static Uni<Scope> scope(SqlConnection tx, String tenant, Kind kind, UUID subject, String student) {
@@ -356,8 +373,11 @@ public class DataDeletions implements StreamHandler {
             if (request.kind() != Kind.STUDENT) {
                 return Uni.createFrom().voidItem();
             }
+            // every confirmation may have come to another instance before this: then the entry goes now
             return pool.preparedQuery(REQUEST_ENTRY).execute(Tuple.of(request.requestId(), delivery.entryId()))
-                    .replaceWithVoid();
+                    .chain(rows -> rows.iterator().hasNext()
+                            && "COMPLETED".equals(rows.iterator().next().getString("state"))
+                            ? forget(delivery.entryId()) : Uni.createFrom().voidItem());
         }
         if (envelope.type() != EventType.DATA_DELETION_CONFIRMED) {
             return Uni.createFrom().voidItem();
@@ -381,9 +401,18 @@ public class DataDeletions implements StreamHandler {
                     // so a failure here is retried with the confirmation's redelivery)
                     String entry = row.getString("request_entry");
                     return tx.preparedQuery(FORGET_REQUEST).execute(Tuple.of("deletion:" + confirmed.requestId()))
-                            .chain(() -> entry == null ? Uni.createFrom().voidItem()
-                                    : redis.stream(String.class).xdel(Streams.LIFECYCLE, entry).replaceWithVoid());
+                            .chain(forgotten -> {
+                                String published = forgotten.iterator().hasNext()
+                                        ? forgotten.iterator().next().getString("stream_id") : null;
+                                return forget(entry != null ? entry : published);
+                            });
                 }));
+    }
+
+    /** Deletes an erasure's request entry from the stream (XDEL: nothing when it is gone already or unknown). */
+    private Uni<Void> forget(String entry) {
+        return entry == null ? Uni.createFrom().voidItem()
+                : redis.stream(String.class).xdel(Streams.LIFECYCLE, entry).replaceWithVoid();
     }
 
     private static Kind kind(DataDeletion.Request request) {

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static io.zhiyue.grading.GradingTestData.addAiQuestionWithoutPoints;
 import static io.zhiyue.grading.GradingTestData.addKeywordNumericQuestion;
 import static io.zhiyue.grading.GradingTestData.createExam;
 import static io.zhiyue.grading.GradingTestData.createJob;
@@ -149,6 +150,40 @@ class DataDeletionTest {
                 UUID.fromString(submissions.get("up-a")), UUID.fromString(submissions.get("up-b")));
         // the same upload again: nothing of it is left
         Problems.expectProblem(deletion(Map.of("kind", "upload", "id", wrong)), 404, "RECORD_NOT_FOUND");
+    }
+
+    @Test
+    void answersInTheReviewQueueGoWithTheirItemsMarksAndGroups() {
+        String examId = createExam("review queue deletion");
+        String questionId = addAiQuestionWithoutPoints(examId, 1, 4);
+        String wrong = uploadCsv(examId, HEADER + "rv-a,1,sunlight\nrv-b,1,sunlight\n").statusCode(200)
+                .extract().path("uploadId");
+        uploadCsv(examId, HEADER + "rv-c,1,other words\n").statusCode(200);
+        String jobId = gradeToCompletion(examId);
+        job(jobId).body("total", equalTo(3)).body("pendingReview", equalTo(3));
+        given().get("/api/v1/questions/" + questionId + "/answer-groups").then().statusCode(200)
+                .body("items.find { it.representative == 'sunlight' }.size", equalTo(2));
+        // a person marks one of the wrong upload's answers: a review mark, a resolved item
+        String item = given().get("/api/v1/exams/" + examId + "/review-items").then().statusCode(200).extract()
+                .jsonPath().getString("items.find { it.answer == 'sunlight' }.id");
+        given().contentType(ContentType.JSON).body(Map.of("score", 2, "markerId", "t1", "chief", false))
+                .post("/api/v1/review-items/" + item + "/marks").then().statusCode(200)
+                .body("state", equalTo("RESOLVED"));
+        job(jobId).body("graded", equalTo(1)).body("pendingReview", equalTo(2));
+
+        String id = deletion(Map.of("kind", "upload", "id", wrong)).statusCode(201).extract().path("id");
+        confirm(id).statusCode(202).body("confirmations[0].removed.submissions", equalTo(2))
+                .body("confirmations[0].removed.reviewItems", equalTo(2))
+                .body("confirmations[0].removed.reviewMarks", equalTo(1))
+                .body("confirmations[0].removed.answerGroups", equalTo(1));
+
+        job(jobId).body("total", equalTo(1)).body("graded", equalTo(0)).body("pendingReview", equalTo(1));
+        assertThat(count("SELECT count(*) FROM answer_groups WHERE question_id = $1", questionId)).isZero();
+        given().get("/api/v1/exams/" + examId + "/review-items").then().statusCode(200)
+                .body("items.answer", contains("other words"));
+        // listing groups the answers as they are now: the deleted ones are in no group
+        given().get("/api/v1/questions/" + questionId + "/answer-groups").then().statusCode(200)
+                .body("items.representative", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("sunlight")));
     }
 
     @Test

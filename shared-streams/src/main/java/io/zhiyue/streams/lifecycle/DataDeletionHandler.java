@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.zhiyue.shared.event.DataDeletionRequested;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -17,4 +18,12 @@ public interface DataDeletionHandler {
      * what it removed by kind, e.g. {@code {"checkpoints": 12}}; a second run answers zeros.
      */
     Uni<Map<String, Long>> delete(SqlConnection tx, String tenant, DataDeletionRequested request);
+
+    /**
+     * How long after {@code request} was made this service's part of it waits to run: what the service receives late
+     * (spans its exporters send in batches, the erasure request's own among them) is in by then. None by default.
+     */
+    default Duration settle(DataDeletionRequested request) {
+        return Duration.ZERO;
+    }
 }

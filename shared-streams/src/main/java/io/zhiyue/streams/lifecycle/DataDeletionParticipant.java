@@ -15,6 +15,7 @@ import io.zhiyue.streams.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -23,7 +24,8 @@ import java.util.Map;
  * its {@link DataDeletionHandler} to {@link #serve}, and each DATA_DELETION_REQUESTED on {@code zhiyue:lifecycle}
  * is handled in the service's own consumer group {@code <service>-lifecycle}, in one transaction with its
  * DATA_DELETION_CONFIRMED (through the outbox). The group is kept in Redis, so a request made while the service is
- * down waits for it; the handler is idempotent, so a redelivery confirms again and removes nothing more.
+ * down waits for it; the handler is idempotent, so a redelivery confirms again and removes nothing more. A handler
+ * that receives data late runs only once its {@link DataDeletionHandler#settle settle} has passed since the request.
  * Deletions counted in {@code zhiyue_data_deletions_total{service}}.
  */
 @ApplicationScoped
@@ -64,10 +66,13 @@ public class DataDeletionParticipant {
         }
         DataDeletionRequested request = envelope.payloadAs(DataDeletionRequested.class);
         String tenant = envelope.tenantId();
-        return outbox.inTransaction((tx, events) -> handler.delete(tx, tenant, request).invoke(removed -> {
+        Duration wait = Duration.between(Instant.now(), request.at().plus(handler.settle(request)));
+        Uni<Void> settled = wait.isNegative() || wait.isZero() ? Uni.createFrom().voidItem()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(wait);
+        return settled.chain(() -> outbox.inTransaction((tx, events) -> handler.delete(tx, tenant, request).invoke(removed -> {
             events.add(Streams.LIFECYCLE, new DataDeletionConfirmed(request.requestId(), service,
                     removed == null ? Map.of() : removed, Instant.now()).envelope(tenant));
-        })).invoke(removed -> {
+        }))).invoke(removed -> {
             registry.counter("zhiyue_data_deletions_total", "service", service).increment();
             Log.infof("%s: %s deletion %s done: %s", service, request.kind(), request.requestId(), removed);
         }).replaceWithVoid();

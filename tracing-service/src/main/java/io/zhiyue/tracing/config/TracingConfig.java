@@ -31,6 +31,13 @@ public interface TracingConfig {
     @WithDefault("P7D")
     Duration retention();
 
+    /**
+     * How long after a student's erasure its spans are rewritten (README "Data lifecycle"): spans exported later
+     * than that, in the exporters' batches, keep the id; the default covers the 5 s batch delay with room.
+     */
+    @WithDefault("20s")
+    Duration erasureSettle();
+
     /** Slow-span alerts. */
     Slow slow();
 
