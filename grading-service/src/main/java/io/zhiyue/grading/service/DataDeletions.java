@@ -9,6 +9,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.zhiyue.grading.model.DataDeletion;
@@ -144,8 +145,22 @@ public class DataDeletions implements StreamHandler {
         consumers.start(Streams.LIFECYCLE, GROUP, 1, this);
     }
 
-    /** What one deletion covers, read under the exams' locks when it runs. */
+    /** The exams and answers a deletion reaches (read again under the exams' locks when it runs). */
     private record Scope(List<UUID> examIds, List<UUID> submissionIds) {
+    }
+
+    /** What a deletion covers: its scope, the jobs that held the answers, their results and cache addresses. */
+    private record Covered(Scope scope, List<UUID> jobIds, long results, List<CacheRef> cache) {
+
+        /** As the deletion's record shows it: counts and exam ids, nothing personal. */
+        ObjectNode summary() {
+            ObjectNode summary = JsonCodec.mapper().createObjectNode();
+            summary.set("examIds", JsonCodec.mapper().valueToTree(scope.examIds()));
+            summary.put("submissions", scope.submissionIds().size());
+            summary.put("results", results);
+            summary.put("jobs", jobIds.size());
+            return summary;
+        }
     }
 
     /**
@@ -160,7 +175,7 @@ public class DataDeletions implements StreamHandler {
         UUID id = UUID.randomUUID();
         return outbox.inTransaction((tx, events) -> scope(tx, tenant, kind, subject, null)
                 .call(scope -> refuseWhileRunning(tx, tenant, scope))
-                .chain(scope -> summary(tx, kind, subject, scope))
+                .chain(scope -> covered(tx, kind, subject, scope)).map(Covered::summary)
                 .chain(summary -> tx.preparedQuery(INSERT).execute(Tuple.from(Arrays.asList(id, tenant, kind.name(),
                                 subject, "AWAITING_CONFIRMATION", summary.toString(), actor(by),
                                 OffsetDateTime.now().plus(confirmWithin), null, null)))
@@ -192,8 +207,8 @@ public class DataDeletions implements StreamHandler {
                             }
                             Kind kind = Kind.valueOf(row.getString("kind"));
                             UUID subject = row.getUUID("subject_id");
-                            return scope(tx, tenant, kind, subject, null)
-                                    .chain(scope -> run(tx, events, tenant, id, kind, subject, scope, null))
+                            return lockedScope(tx, tenant, kind, subject, null)
+                                    .chain(covered -> run(tx, events, tenant, id, kind, subject, covered, null))
                                     .call(() -> tx.preparedQuery(CONFIRMED).execute(Tuple.of(id, actor(by))))
                                     .invoke(removed -> audit.record(events, tenant, "data.deleted", "deletion", id,
                                             by, null, AuditTrail.fields("kind", kind.name(), "subjectId", subject,
@@ -212,15 +227,14 @@ public class DataDeletions implements StreamHandler {
     public Uni<View> erase(String tenant, String by, String studentId) {
         String student = validStudent(studentId);
         UUID id = UUID.randomUUID();
-        return outbox.inTransaction((tx, events) -> scope(tx, tenant, Kind.STUDENT, null, student)
-                        .chain(scope -> summary(tx, Kind.STUDENT, null, scope).chain(summary ->
-                                tx.preparedQuery(INSERT).execute(Tuple.from(Arrays.asList(id, tenant, Kind.STUDENT.name(),
-                                                null, "IN_PROGRESS", summary.toString(), actor(by), null, actor(by),
-                                                OffsetDateTime.now())))
-                                        .chain(() -> run(tx, events, tenant, id, Kind.STUDENT, null, scope, student))
-                                        .invoke(removed -> audit.record(events, tenant, "student.erased", "deletion",
-                                                id, by, null, AuditTrail.fields("examIds", scope.examIds(),
-                                                        "removed", removed))))))
+        return outbox.inTransaction((tx, events) -> lockedScope(tx, tenant, Kind.STUDENT, null, student)
+                        .call(covered -> tx.preparedQuery(INSERT).execute(Tuple.from(Arrays.asList(id, tenant,
+                                Kind.STUDENT.name(), null, "IN_PROGRESS", covered.summary().toString(), actor(by),
+                                null, actor(by), OffsetDateTime.now()))))
+                        .chain(covered -> run(tx, events, tenant, id, Kind.STUDENT, null, covered, student)
+                                .invoke(removed -> audit.record(events, tenant, "student.erased", "deletion", id, by,
+                                        null, AuditTrail.fields("examIds", covered.scope().examIds(),
+                                                "removed", removed)))))
                 .chain(() -> find(tenant, id));
     }
 
@@ -254,32 +268,35 @@ public class DataDeletions implements StreamHandler {
     }
 
     /**
-     * Removes this schema's rows of the scope under the exams' locks, records grading-service's confirmation and
-     * adds the request for every other service. Answers what was removed here.
+     * The scope read, then read again under its exams' locks, with what it covers; a job still marking one of the
+     * exams refuses it (409).
+     */
+    private static Uni<Covered> lockedScope(SqlConnection tx, String tenant, Kind kind, UUID subject, String student) {
+        return scope(tx, tenant, kind, subject, student)
+                .chain(read -> locked(tx, tenant, kind, subject, student, read, new ArrayList<>()))
+                .call(scope -> refuseWhileRunning(tx, tenant, scope))
+                .chain(scope -> covered(tx, kind, subject, scope));
+    }
+
+    /**
+     * Removes this schema's rows of what the deletion covers (its exams locked), records grading-service's
+     * confirmation and adds the request for every other service. Answers what was removed here.
      */
     private Uni<JsonNode> run(SqlConnection tx, OutboxEvents events, String tenant, UUID id, Kind kind, UUID subject,
-            Scope requested, String student) {
-        return locked(tx, tenant, kind, subject, student, requested, new ArrayList<>())
-                .call(scope -> refuseWhileRunning(tx, tenant, scope))
-                .chain(scope -> jobs(tx, kind, subject, scope).chain(jobIds -> tx.preparedQuery(RESULTS_OF_ANSWERS)
-                        .execute(Tuple.of(scope.submissionIds().toArray(UUID[]::new))).chain(results -> {
-                            List<CacheRef> cache = Arrays.asList(JsonCodec.read(
-                                    results.iterator().next().getString("cache"), CacheRef[].class));
-                            Uni<String> removed = kind == Kind.EXAM
-                                    ? tx.preparedQuery(DELETE_EXAM).execute(Tuple.of(tenant, subject))
-                                            .map(rows -> rows.iterator().next().getString("removed"))
-                                    : tx.preparedQuery(DELETE_SUBMISSIONS).execute(Tuple.of(tenant,
-                                                    scope.submissionIds().toArray(UUID[]::new)))
-                                            .map(rows -> rows.iterator().next().getString("removed"));
-                            return removed.call(json -> tx.preparedQuery(CONFIRM).execute(Tuple.of(id, SERVICE, json)))
-                                    .map(json -> {
-                                        events.add(Streams.LIFECYCLE, new DataDeletionRequested(id, kind,
-                                                scope.examIds(), jobIds, scope.submissionIds(), cache, student,
-                                                student == null ? null : "erased-" + UUID.randomUUID(),
-                                                Instant.now()).envelope(tenant));
-                                        return json(json);
-                                    });
-                        })));
+            Covered covered, String student) {
+        Scope scope = covered.scope();
+        Uni<String> removed = kind == Kind.EXAM
+                ? tx.preparedQuery(DELETE_EXAM).execute(Tuple.of(tenant, subject))
+                        .map(rows -> rows.iterator().next().getString("removed"))
+                : tx.preparedQuery(DELETE_SUBMISSIONS).execute(Tuple.of(tenant,
+                                scope.submissionIds().toArray(UUID[]::new)))
+                        .map(rows -> rows.iterator().next().getString("removed"));
+        return removed.call(json -> tx.preparedQuery(CONFIRM).execute(Tuple.of(id, SERVICE, json))).map(json -> {
+            events.add(Streams.LIFECYCLE, new DataDeletionRequested(id, kind, scope.examIds(), covered.jobIds(),
+                    scope.submissionIds(), covered.cache(), student,
+                    student == null ? null : "erased-" + UUID.randomUUID(), Instant.now()).envelope(tenant));
+            return json(json);
+        });
     }
 
     /**
@@ -340,27 +357,19 @@ public class DataDeletions implements StreamHandler {
         }).replaceWithVoid();
     }
 
-    private static Uni<List<UUID>> jobs(SqlConnection tx, Kind kind, UUID subject, Scope scope) {
-        Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> rows = kind == Kind.EXAM
+    /** The jobs that held the scope's answers (for an exam, all of its jobs), their results and cache addresses. */
+    private static Uni<Covered> covered(SqlConnection tx, Kind kind, UUID subject, Scope scope) {
+        UUID[] answers = scope.submissionIds().toArray(UUID[]::new);
+        Uni<RowSet<Row>> jobs = kind == Kind.EXAM
                 ? tx.preparedQuery(JOBS_OF_EXAM).execute(Tuple.of(subject))
-                : tx.preparedQuery(JOBS_OF_ANSWERS).execute(Tuple.of(scope.submissionIds().toArray(UUID[]::new)));
-        return rows.map(found -> {
-            List<UUID> ids = new ArrayList<>();
-            found.forEach(row -> ids.add(row.getUUID("job_id")));
-            return ids;
-        });
-    }
-
-    /** What a deletion covers, as its record shows it: counts and exam ids, nothing personal. */
-    private static Uni<ObjectNode> summary(SqlConnection tx, Kind kind, UUID subject, Scope scope) {
-        return jobs(tx, kind, subject, scope).chain(jobs -> tx.preparedQuery(RESULTS_OF_ANSWERS)
-                .execute(Tuple.of(scope.submissionIds().toArray(UUID[]::new))).map(rows -> {
-                    ObjectNode summary = JsonCodec.mapper().createObjectNode();
-                    summary.set("examIds", JsonCodec.mapper().valueToTree(scope.examIds()));
-                    summary.put("submissions", scope.submissionIds().size());
-                    summary.put("results", rows.iterator().next().getLong("results"));
-                    summary.put("jobs", jobs.size());
-                    return summary;
+                : tx.preparedQuery(JOBS_OF_ANSWERS).execute(Tuple.of((Object) answers));
+        return jobs.chain(found -> tx.preparedQuery(RESULTS_OF_ANSWERS).execute(Tuple.of((Object) answers))
+                .map(results -> {
+                    List<UUID> jobIds = new ArrayList<>();
+                    found.forEach(row -> jobIds.add(row.getUUID("job_id")));
+                    Row row = results.iterator().next();
+                    return new Covered(scope, List.copyOf(jobIds), row.getLong("results"),
+                            Arrays.asList(JsonCodec.read(row.getString("cache"), CacheRef[].class)));
                 }));
     }
 
