@@ -18,11 +18,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -78,10 +76,10 @@ class DataLifecycleIT {
         String checkpoints = "checkpoints/" + jobId + "/llm";
         gateway.putJson(checkpoints + "/" + CheckpointIds.at(System.currentTimeMillis()),
                 Map.of("state", Map.of("answer", "光合作用", "submissionId", submission), "metadata", Map.of()), 201);
-        String trace = hex(16);
+        String trace = TracingEndToEndIT.hex(16);
         HttpResponse<String> results = HTTP.send(gateway.authorize(HttpRequest.newBuilder(
                         gateway.base().resolve("api/v1/students/" + student + "/results")))
-                .header("traceparent", "00-" + trace + "-" + hex(8) + "-01").GET().build(),
+                .header("traceparent", "00-" + trace + "-" + TracingEndToEndIT.hex(8) + "-01").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(results.statusCode()).isEqualTo(200);
         await("the request's trace, naming the student").atMost(Duration.ofSeconds(60))
@@ -89,10 +87,10 @@ class DataLifecycleIT {
 
         suite.stopCheckpoint();
         // the erasure's own request is traced too (its path names the student); its spans arrive after it answered
-        String erasureTrace = hex(16);
+        String erasureTrace = TracingEndToEndIT.hex(16);
         HttpResponse<String> erased = HTTP.send(gateway.authorize(HttpRequest.newBuilder(
                         gateway.base().resolve("api/v1/students/" + student + "/erasure")))
-                .header("traceparent", "00-" + erasureTrace + "-" + hex(8) + "-01")
+                .header("traceparent", "00-" + erasureTrace + "-" + TracingEndToEndIT.hex(8) + "-01")
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(erased.statusCode()).as(erased.body()).isEqualTo(202);
         JsonNode erasure = JsonCodec.mapper().readTree(erased.body());
@@ -191,12 +189,5 @@ class DataLifecycleIT {
     private static String traceText(String trace) {
         HttpResponse<String> response = gateway.call("GET", "traces/" + trace, null);
         return response.statusCode() == 200 ? response.body() : "";
-    }
-
-    private static String hex(int bytes) {
-        byte[] id = new byte[bytes];
-        ThreadLocalRandom.current().nextBytes(id);
-        id[0] = 1;
-        return HexFormat.of().formatHex(id);
     }
 }

@@ -245,7 +245,8 @@ class TracingEndToEndIT {
                 .statusCode();
     }
 
-    private static String hex(int bytes) {
+    /** A random W3C trace or span id of {@code bytes} bytes, never all zeros. */
+    static String hex(int bytes) {
         byte[] id = new byte[bytes];
         ThreadLocalRandom.current().nextBytes(id);
         id[0] = 1;
