@@ -90,7 +90,7 @@ class RateLimitFallbackTest {
 
     @Test
     void refusedConnectionsFallBackToLocalLimits() {
-        RateLimiter limiter = limiterOn(freePort());
+        RateLimiter limiter = limiterOn(io.zhiyue.devstack.Ports.unused());
 
         assertLimitedLocally(limiter);
 

@@ -1,10 +1,10 @@
 package io.zhiyue.gateway.support;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.zhiyue.devstack.Ports;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.Map;
 
 /** Starts a {@link GradingStub} and points the gateway's grading client at it. */
@@ -38,12 +38,9 @@ public class GradingStubResource implements QuarkusTestResourceLifecycleManager 
                 new TestInjector.AnnotatedAndMatchesType(InjectGradingStub.class, GradingStub.class));
     }
 
+    /** A port nothing listens on (see {@link Ports#unused}). */
     static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Ports.unused();
     }
 
     @Override

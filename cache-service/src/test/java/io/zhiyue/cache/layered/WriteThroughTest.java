@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -130,7 +129,7 @@ class WriteThroughTest {
         long v1 = version(cache.put(value(key, "{\"score\": 1}")));
         assertThat(cache.peekLocal(key).version()).isEqualTo(v1);
         String sameRedis = new RedisLayer(vertx, redisUrl, CacheSettings.from(config)).target();
-        String unreachable = "redis://127.0.0.1:" + freePort();
+        String unreachable = "redis://127.0.0.1:" + io.zhiyue.devstack.Ports.unused();
         try (LayeredCache cutOff = TestCaches.instance(vertx, config, repository, redisUrl,
                 settings -> settings.withRedisTimings(Duration.ofMillis(300), NO_PROBE),
                 settings -> new RedisLayer(vertx, unreachable, settings) {
@@ -166,11 +165,5 @@ class WriteThroughTest {
 
     private static Hit read(LayeredCache cache, EntryKey key) {
         return cache.getAll(List.of(key)).await().atMost(WAIT).hits().get(key);
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
