@@ -94,6 +94,7 @@ class TenantWallIT {
                 new String[] {"POST", "exams/" + examId + "/grading-jobs", "{}"},
                 new String[] {"GET", "exams/" + examId + "/review-items", null},
                 new String[] {"GET", "exams/" + examId + "/quality", null},
+                new String[] {"GET", "exams/" + examId + "/grading-jobs", null},
                 new String[] {"GET", "exams/" + examId + "/markers", null},
                 new String[] {"PUT", "exams/" + examId + "/markers",
                         "{\"markers\":[{\"markerId\":\"m\",\"questionNumbers\":[1]}]}"},

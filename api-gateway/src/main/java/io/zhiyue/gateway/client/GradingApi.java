@@ -142,6 +142,11 @@ interface GradingApi {
             @RestQuery MultivaluedMap<String, String> query,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body);
 
+    @GET
+    @Path("/exams/{examId}/grading-jobs")
+    Uni<Response> examJobs(@BeanParam DownstreamHeaders headers, @PathParam("examId") String examId,
+            @RestQuery MultivaluedMap<String, String> query);
+
     @POST
     @Path("/grading-jobs/{jobId}/{action}")
     Uni<Response> jobAction(@BeanParam DownstreamHeaders headers, @PathParam("jobId") String jobId,

@@ -175,6 +175,13 @@ public class GradingClient {
         return read(api.examQuality(DownstreamHeaders.of(caller), examId, query));
     }
 
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> examJobs(Caller caller, String examId, MultivaluedMap<String, String> query) {
+        return read(api.examJobs(DownstreamHeaders.of(caller), examId, query));
+    }
+
     /** Retried only unreached: a lease that was taken is not taken twice. */
     @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> nextReviewItem(Caller caller, String examId, MultivaluedMap<String, String> query,

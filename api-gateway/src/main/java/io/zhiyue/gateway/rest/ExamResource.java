@@ -182,6 +182,14 @@ public class ExamResource {
         return relay.relay(grading.releaseExam(caller.caller(), examId, ForwardedQuery.of(uri)));
     }
 
+    @Access(value = RouteClass.READS, audience = Audience.STAFF)
+    @GET
+    @Path("/{examId}/grading-jobs")
+    @Operation(summary = "The exam's newest jobs (at most 100), newest first")
+    public Uni<Response> listJobs(@PathParam("examId") String examId, @Context UriInfo uri) {
+        return relay.relay(grading.examJobs(caller.caller(), examId, ForwardedQuery.of(uri)));
+    }
+
     @Access(value = RouteClass.JOB_CONTROLS, audience = Audience.STAFF)
     @POST
     @Path("/{examId}/grading-jobs")

@@ -59,9 +59,9 @@ public class BearerAuthentication {
         String requestId = TenantHeaders.requestIdOrNew(headers.get(TenantHeaders.REQUEST_ID));
         headers.set(TenantHeaders.REQUEST_ID, requestId);
         MDC.put(RequestLimits.REQUEST_ID_MDC, requestId);
-        SecurityHeaders.apply(context.response().headers(), requestId);
-
         String path = context.normalizedPath();
+        SecurityHeaders.apply(context.response().headers(), requestId, isPage(path));
+
         if (!isProtected(path) || isPreflight(request)) {
             context.next();
             return;
@@ -111,6 +111,11 @@ public class BearerAuthentication {
                     .putHeader("Content-Type", Problem.MEDIA_TYPE)
                     .end(JsonCodec.write(RateLimitedProblem.body(decision, WS_PATH, requestId)));
         }
+    }
+
+    /** The dashboard's static pages: everything that is neither the API, the live channel nor Quarkus' own. */
+    private static boolean isPage(String path) {
+        return !isProtected(path) && !path.equals("/q") && !path.startsWith("/q/");
     }
 
     private static boolean isProtected(String path) {

@@ -227,6 +227,7 @@ class ForwardingResourceTest {
                 .body("method", equalTo("PUT")).body("path", equalTo("/api/v1/exams/" + examId + "/markers"))
                 .body("body", equalTo(allocation));
         for (String path : List.of("/api/v1/exams/" + examId + "/markers", "/api/v1/exams/" + examId + "/markers/quality",
+                "/api/v1/exams/" + examId + "/grading-jobs",
                 "/api/v1/exams/" + examId + "/quality", "/api/v1/questions/" + questionId + "/answer-groups",
                 "/api/v1/questions/" + questionId + "/exemplar-suggestions")) {
             given().when().get(path).then().statusCode(200).body("method", equalTo("GET")).body("path", equalTo(path));

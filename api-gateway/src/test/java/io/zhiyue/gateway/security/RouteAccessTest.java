@@ -45,6 +45,7 @@ class RouteAccessTest {
         return List.of(
                 new Route("reads: list exams", "GET", "/api/v1/exams", null, STAFF),
                 new Route("reads: job results", "GET", "/api/v1/grading-jobs/" + id + "/results", null, STAFF),
+                new Route("reads: an exam's jobs", "GET", "/api/v1/exams/" + id + "/grading-jobs", null, STAFF),
                 new Route("writes: create exam", "POST", "/api/v1/exams", "{\"title\":\"t\"}", STAFF),
                 new Route("writes: override", "POST", "/api/v1/submissions/" + id + "/override", "{}", STAFF),
                 new Route("writes: release", "POST", "/api/v1/exams/" + id + "/release", null, STAFF),

@@ -52,6 +52,12 @@ public class JobRepository {
                 .map(rows -> Rows.first(rows, Rows::job));
     }
 
+    /** The exam's newest {@code limit} jobs, newest first. */
+    public Uni<List<GradingJob>> ofExam(String tenant, UUID examId, int limit) {
+        return pool.preparedQuery(SqlQueries.EXAM_JOBS).execute(Tuple.of(tenant, examId, limit))
+                .map(rows -> Rows.all(rows, Rows::job));
+    }
+
     /**
      * Moves the job to {@code target} if it is in one of {@code from}; answers null when it was not
      * (another request moved it first).

@@ -125,6 +125,9 @@ final class SqlQueries {
     static final String INSERT_JOB = "INSERT INTO grading_jobs (id, tenant_id, exam_id, state, batch_size, llm_token_budget, "
             + "reuse_results) VALUES ($1, $2, $3, 'CREATED', $4, $5, $6) RETURNING " + JOB_COLUMNS;
     static final String FIND_JOB = "SELECT " + JOB_COLUMNS + " FROM grading_jobs WHERE tenant_id = $1 AND id = $2";
+    /** An exam's newest jobs, newest first (index grading_jobs_exam). */
+    static final String EXAM_JOBS = "SELECT " + JOB_COLUMNS
+            + " FROM grading_jobs WHERE tenant_id = $1 AND exam_id = $2 ORDER BY created_at DESC, id LIMIT $3";
     /** A recovery decision on a job that still runs; the job after it (no row: it ended meanwhile). */
     static final String RECORD_RECOVERY = "UPDATE grading_jobs SET recovery = $2::text::jsonb, updated_at = now() "
             + "WHERE id = $1 AND state = 'EXECUTING' RETURNING " + JOB_COLUMNS;

@@ -20,6 +20,7 @@ import io.zhiyue.grading.repository.ListQuery;
 import io.zhiyue.grading.repository.ReviewRepository;
 import io.zhiyue.grading.repository.SubmissionRepository;
 import io.zhiyue.grading.service.ExamService;
+import io.zhiyue.grading.model.GradingJob;
 import io.zhiyue.grading.service.GradingJobService;
 import io.zhiyue.grading.service.MarkerIdentity;
 import io.zhiyue.grading.service.MarkerService;
@@ -251,6 +252,15 @@ public class ExamResource {
             @HeaderParam(TenantHeaders.SUBJECT) String subject, @PathParam("examId") UUID examId, byte[] body) {
         return jobs.create(TenantHeaders.required(tenant), subject, examId, jobSettings(body))
                 .map(job -> Response.created(URI.create("/api/v1/grading-jobs/" + job.id())).entity(job).build());
+    }
+
+    /** The exam's newest jobs (at most {@value GradingJobService#EXAM_JOBS_LISTED}), newest first. */
+    @GET
+    @Path("/{examId}/grading-jobs")
+    public Uni<PageResponse<GradingJob>> jobs(@HeaderParam(TenantHeaders.TENANT) String tenant,
+            @PathParam("examId") UUID examId) {
+        return jobs.ofExam(TenantHeaders.required(tenant), examId)
+                .map(list -> new PageResponse<>(list, 1, list.size(), list.size()));
     }
 
     /** The optional body of a new job: none at all (no content type either), or a JSON object. */

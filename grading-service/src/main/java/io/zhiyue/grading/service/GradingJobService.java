@@ -34,6 +34,9 @@ public class GradingJobService {
     /** No traceparent of our own: the outbox and the publisher stamp the trace current at the call. */
     private static final String CALLERS_TRACE = null;
 
+    /** How many of an exam's jobs its listing shows, newest first. */
+    public static final int EXAM_JOBS_LISTED = 100;
+
     private final JobRepository jobs;
     private final ExamService exams;
     private final TaskPublisher tasks;
@@ -90,6 +93,11 @@ public class GradingJobService {
     /** The job; one that ran to its end carries its figures, computed once when it ended. */
     public Uni<GradingJob> find(String tenant, UUID jobId) {
         return existing(tenant, jobId);
+    }
+
+    /** An exam's newest jobs, newest first (a dashboard's list; at most {@link #EXAM_JOBS_LISTED}). */
+    public Uni<List<GradingJob>> ofExam(String tenant, UUID examId) {
+        return exams.find(tenant, examId).chain(() -> jobs.ofExam(tenant, examId, EXAM_JOBS_LISTED));
     }
 
     /** CREATED → ANALYZED → SPLIT_COMPLETE → EXECUTING, each stage committed before it is announced. */

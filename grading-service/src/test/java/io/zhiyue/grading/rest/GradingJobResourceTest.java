@@ -70,6 +70,24 @@ class GradingJobResourceTest {
     }
 
     @Test
+    void anExamListsItsJobsNewestFirstAndNoOtherExamsJobs() {
+        String examId = examWithAnswers("listed jobs", 3);
+        String other = examWithAnswers("other exam", 3);
+        given().when().get("/api/v1/exams/" + examId + "/grading-jobs").then().statusCode(200)
+                .body("items", org.hamcrest.Matchers.empty()).body("total", equalTo(0));
+        String first = createJob(examId);
+        String otherJob = createJob(other);
+        String second = createJob(examId);
+        control(second, "start").statusCode(200);
+        List<String> listed = given().when().get("/api/v1/exams/" + examId + "/grading-jobs").then().statusCode(200)
+                .body("total", equalTo(2)).body("items[0].examId", equalTo(examId))
+                .extract().jsonPath().getList("items.id");
+        assertThat(listed).containsExactly(second, first).doesNotContain(otherJob);
+        expectProblem(given().when().get("/api/v1/exams/" + UUID.randomUUID() + "/grading-jobs").then(),
+                404, "RECORD_NOT_FOUND");
+    }
+
+    @Test
     void jobOnUnknownExamIs404() {
         expectProblem(given().when().post("/api/v1/exams/" + UUID.randomUUID() + "/grading-jobs").then(),
                 404, "RECORD_NOT_FOUND");

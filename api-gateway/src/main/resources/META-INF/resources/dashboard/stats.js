@@ -1,0 +1,24 @@
+// A job's per-question statistics (final scores only) as a table and a distribution chart; every question of
+// the exam has its row, one without final scores yet shows 0.
+
+import {h, num} from './dom.js';
+import {api} from './api.js';
+import {t} from './i18n.js';
+import {distributionChart} from './charts.js';
+
+export async function statistics(jobId, examId, testPrefix) {
+  const [stats, questions] = await Promise.all([api('GET', `/grading-jobs/${jobId}/statistics`),
+    api('GET', `/exams/${examId}/questions`)]);
+  const rows = questions.items.map(q => stats.questions.find(s => s.questionNumber === q.number)
+    || {questionNumber: q.number, count: 0, distribution: []});
+  const canvas = h('canvas', {'data-testid': `${testPrefix}-chart`});
+  requestAnimationFrame(() => distributionChart(canvas, rows.filter(q => q.count > 0), t('question')));
+  return [
+    h('table', {'data-testid': `${testPrefix}-statistics`},
+      h('thead', {}, h('tr', {}, ...['question', 'count', 'mean', 'stdDev', 'min', 'max'].map(k => h('th', {}, t(k))))),
+      h('tbody', {}, rows.map(q => h('tr', {},
+        h('td', {}, q.questionNumber), h('td', {'data-testid': `${testPrefix}-count-${q.questionNumber}`}, q.count),
+        h('td', {}, num(q.mean)), h('td', {}, num(q.stdDev)), h('td', {}, num(q.min)), h('td', {}, num(q.max)))))),
+    h('h3', {}, t('distribution')), h('div', {class: 'chart'}, canvas),
+  ];
+}
