@@ -44,17 +44,23 @@ export const hasRole = (...roles) => (claims()?.roles || []).some(role => roles.
 let onUnauthorized = () => {};
 export function whenUnauthorized(handler) { onUnauthorized = handler; }
 
+/** One authorised request; a 401 signs the person out, any other failure throws ApiError with the problem. */
+async function send(path, init = {}) {
+  const response = await fetch(API + path, {...init, headers: {...init.headers, Authorization: `Bearer ${token()}`}});
+  if (response.status === 401) onUnauthorized();
+  if (!response.ok) throw new ApiError(response.status, await problemOf(response));
+  return response;
+}
+
 /** Calls the API; answers the JSON body (null for 204), throws ApiError with the problem. */
 export async function api(method, path, body, contentType = 'application/json') {
-  const headers = {Authorization: `Bearer ${token()}`, Accept: 'application/json, application/problem+json'};
+  const headers = {Accept: 'application/json, application/problem+json'};
   let payload;
   if (body !== undefined) {
     headers['Content-Type'] = contentType;
     payload = contentType === 'application/json' ? JSON.stringify(body) : body;
   }
-  const response = await fetch(API + path, {method, headers, body: payload});
-  if (response.status === 401) onUnauthorized();
-  if (!response.ok) throw new ApiError(response.status, await problemOf(response));
+  const response = await send(path, {method, headers, body: payload});
   if (response.status === 204) return null;
   const text = await response.text();
   return text ? JSON.parse(text) : null;
@@ -68,10 +74,12 @@ async function problemOf(response) {
   }
 }
 
-/** Downloads a route's body as a file (the export streams; the browser keeps it as it arrives). */
+/**
+ * Downloads a route's body as a file. The browser holds the file until it is saved, so this suits a job's export
+ * as a teacher takes it; a script takes a very large export straight from the API, which streams it.
+ */
 export async function download(path, filename) {
-  const response = await fetch(API + path, {headers: {Authorization: `Bearer ${token()}`}});
-  if (!response.ok) throw new ApiError(response.status, await problemOf(response));
+  const response = await send(path);
   const url = URL.createObjectURL(await response.blob());
   const link = Object.assign(document.createElement('a'), {href: url, download: filename});
   document.body.append(link);
@@ -85,9 +93,7 @@ export async function download(path, filename) {
  * event's parsed data as it arrives; `signal` aborts it.
  */
 export async function streamEvents(path, onEvent, signal) {
-  const response = await fetch(API + path, {headers: {Authorization: `Bearer ${token()}`,
-    Accept: 'text/event-stream'}, signal});
-  if (!response.ok) throw new ApiError(response.status, await problemOf(response));
+  const response = await send(path, {headers: {Accept: 'text/event-stream'}, signal});
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {

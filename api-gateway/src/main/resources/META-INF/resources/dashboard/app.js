@@ -24,6 +24,8 @@ const ROUTES = [
 const main = document.getElementById('view');
 const notice = document.getElementById('notice');
 let cleanups = [];
+/** Counts screens: a screen still loading when another was asked for is dropped when it arrives. */
+let generation = 0;
 
 /** Shows an error (an ApiError's problem detail) or a message until the next screen. */
 export function notify(message, kind = 'error') {
@@ -56,6 +58,7 @@ export function refresh() {
 }
 
 async function render() {
+  const mine = ++generation;
   cleanups.forEach(cleanup => cleanup());
   cleanups = [];
   notice.hidden = true;
@@ -65,20 +68,22 @@ async function render() {
     return;
   }
   const hash = location.hash || '#/';
-  for (const [pattern, screen] of ROUTES) {
-    const match = hash.match(pattern);
-    if (match) {
-      show(main, h('p', {class: 'muted'}, '…'));
-      try {
-        show(main, await screen(...match.slice(1)));
-      } catch (error) {
-        show(main);
-        notify(error);
-      }
-      return;
+  const route = ROUTES.find(([pattern]) => pattern.test(hash));
+  if (!route) {
+    location.hash = '#/';
+    return;
+  }
+  show(main, h('p', {class: 'muted'}, '…'));
+  try {
+    const screen = await route[1](...hash.match(route[0]).slice(1));
+    if (mine === generation) show(main, screen);
+  } catch (error) {
+    // a 401 has already signed the person out and shown why
+    if (mine === generation && error.status !== 401) {
+      show(main);
+      notify(error);
     }
   }
-  location.hash = '#/';
 }
 
 function renderHeader() {

@@ -33,8 +33,22 @@ export function waterfallChart(canvas, spans) {
   });
 }
 
+const charts = new Set();
+
+/**
+ * A chart on a canvas the page shows; a chart whose canvas a refresh took away is destroyed here (and every chart
+ * when the screen is left), so refreshes do not pile charts up.
+ */
 function chart(canvas, config) {
+  for (const old of charts) {
+    if (!old.canvas?.isConnected) {
+      old.destroy();
+      charts.delete(old);
+    }
+  }
+  if (!canvas.isConnected) return null;
   const instance = new window.Chart(canvas, config);
-  onLeave(() => instance.destroy());
+  charts.add(instance);
+  onLeave(() => { instance.destroy(); charts.delete(instance); });
   return instance;
 }

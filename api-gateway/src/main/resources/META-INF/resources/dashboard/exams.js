@@ -1,8 +1,8 @@
 // Exams: the tenant's list, one exam's questions, uploads, jobs and release.
 
 import {fields, h, num, show, when} from './dom.js';
-import {api} from './api.js';
-import {t} from './i18n.js';
+import {api, hasRole} from './api.js';
+import {heads, t} from './i18n.js';
 import {act, notify, refresh} from './app.js';
 
 export async function examsView() {
@@ -19,17 +19,24 @@ export async function examsView() {
   h('input', {name: 'subject', placeholder: t('subject'), maxlength: 100}),
   h('button', {type: 'submit'}, t('createExam')));
   return h('section', {},
-    h('h1', {}, t('exams')), form,
+    h('h1', {}, t('exams')), isStaff() && form,
     page.items.length === 0 ? h('p', {class: 'muted'}, t('noExams')) : h('table', {'data-testid': 'exams'},
-      h('thead', {}, h('tr', {}, h('th', {}, t('title')), h('th', {}, t('subject')), h('th', {}, t('created')))),
+      heads('title', 'subject', 'created'),
       h('tbody', {}, page.items.map(exam => h('tr', {},
         h('td', {}, h('a', {href: `#/exams/${exam.id}`}, exam.title)),
         h('td', {}, exam.subject || ''), h('td', {}, when(exam.createdAt)))))));
 }
 
 export async function examView(examId) {
-  const [exam, questions, jobs] = await Promise.all([api('GET', `/exams/${examId}`),
-    api('GET', `/exams/${examId}/questions`), api('GET', `/exams/${examId}/grading-jobs`)]);
+  const [exam, questions] = await Promise.all([api('GET', `/exams/${examId}`), api('GET', `/exams/${examId}/questions`)]);
+  if (!isStaff()) {
+    // a marker: the questions, and the way to their queue
+    return h('section', {},
+      h('div', {class: 'title-row'}, h('h1', {}, exam.title, ' ', h('small', {}, exam.subject || '')),
+        h('a', {class: 'button', href: `#/exams/${examId}/mark`, 'data-testid': 'go-mark'}, t('marking'))),
+      h('div', {class: 'card'}, h('h2', {}, t('questions')), questionTable(questions.items, false)));
+  }
+  const jobs = await api('GET', `/exams/${examId}/grading-jobs`);
   const releaseButton = h('button', {type: 'button', 'data-testid': 'release', onclick: () =>
     act(releaseButton, async () => {
       await api('POST', `/exams/${examId}/release`);
@@ -52,14 +59,17 @@ export async function examView(examId) {
         h('div', {class: 'card'}, h('h2', {}, t('jobs')), newJob, jobTable(jobs.items)))));
 }
 
-function questionTable(questions) {
+/** Staff (teachers, chiefs, admins) run exams; a marker only marks. */
+const isStaff = () => hasRole('admin', 'teacher', 'chief');
+
+function questionTable(questions, switches = true) {
   return h('table', {'data-testid': 'questions'},
-    h('thead', {}, h('tr', {}, h('th', {}, t('number')), h('th', {}, t('prompt')), h('th', {}, t('maxScore')),
-      h('th', {}, t('mode')), h('th', {}, t('autoAccept')))),
+    heads('number', 'prompt', 'maxScore', 'mode', 'autoAccept'),
     h('tbody', {}, questions.map(q => h('tr', {},
       h('td', {}, q.number), h('td', {}, q.prompt), h('td', {}, num(q.maxScore)),
       h('td', {}, q.marking.mode === 'ai' ? t('modeAi') : t('modeRule')),
-      h('td', {}, q.marking.mode === 'ai' ? autoAcceptSwitch(q) : '')))));
+      h('td', {}, q.marking.mode === 'ai' ? (switches ? autoAcceptSwitch(q) : q.marking.autoAccept?.enabled
+        ? t('on') : t('off')) : '')))));
 }
 
 function autoAcceptSwitch(question) {
@@ -145,7 +155,7 @@ function uploadReport(result) {
     h('p', {}, h('strong', {'data-testid': 'accepted'}, result.accepted), ' ', t('accepted'), ' · ',
       h('strong', {'data-testid': 'rejected'}, result.rejected.length + result.rejectedNotListed), ' ', t('rejected')),
     result.rejected.length > 0 && h('table', {'data-testid': 'rejects'},
-      h('thead', {}, h('tr', {}, h('th', {}, t('row')), h('th', {}, t('code')), h('th', {}, t('message')))),
+      heads('row', 'code', 'message'),
       h('tbody', {}, result.rejected.map(r => h('tr', {}, h('td', {}, r.row), h('td', {}, r.code),
         h('td', {}, r.message))))),
     result.rejectedNotListed > 0 && h('p', {class: 'muted'}, t('moreRejected', result.rejectedNotListed)));
@@ -154,7 +164,7 @@ function uploadReport(result) {
 function jobTable(jobs) {
   if (jobs.length === 0) return h('p', {class: 'muted'}, t('noJobs'));
   return h('table', {'data-testid': 'jobs'},
-    h('thead', {}, h('tr', {}, h('th', {}, t('created')), h('th', {}, t('state')), h('th', {}, t('progress')))),
+    heads('created', 'state', 'progress'),
     h('tbody', {}, jobs.map(job => h('tr', {},
       h('td', {}, h('a', {href: `#/jobs/${job.id}`}, when(job.createdAt))),
       h('td', {}, job.state), h('td', {}, `${num(job.percent, 1)} %`)))));

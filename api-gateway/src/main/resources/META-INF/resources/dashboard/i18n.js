@@ -1,5 +1,7 @@
 // The dashboard's words in Chinese and English; the choice is kept in localStorage.
 
+import {h} from './dom.js';
+
 const WORDS = {
   appName: ['智阅', 'ZhiYue'],
   exams: ['考试', 'Exams'], operations: ['运维', 'Operations'], signOut: ['退出', 'Sign out'],
@@ -37,10 +39,10 @@ const WORDS = {
   mean: ['平均', 'Mean'], stdDev: ['标准差', 'Std dev'], min: ['最低', 'Min'], max: ['最高', 'Max'],
   distribution: ['分数分布', 'Score distribution'], previous: ['上一页', 'Previous'], next: ['下一页', 'Next'],
   queueEmpty: ['你的评卷队列已空。', 'Your queue is empty.'], nextItem: ['下一份', 'Next answer'],
-  answer: ['答案', 'Answer'], blind: ['盲评：先给出你自己的分数', 'Blind: give your own score first'],
+  answer: ['答案', 'Answer'], noProposal: ['AI 没有建议分数：请直接评分', 'No AI proposal: mark it yourself'], blind: ['盲评：先给出你自己的分数', 'Blind: give your own score first'],
   evidence: ['依据', 'Evidence'], submitMark: ['提交分数', 'Submit mark'],
   shortcuts: ['快捷键：数字键选分，Enter 提交，N 下一份', 'Keys: digits pick a score, Enter submits, N next'],
-  explain: ['AI 解释', 'AI explanation'], noLlm: ['未配置大模型', 'No LLM configured'],
+  explain: ['AI 解释', 'AI explanation'], exemplars: ['最相近的已评答案', 'Nearest marked answers'], noLlm: ['未配置大模型', 'No LLM configured'],
   groups: ['相同答案组', 'Answer groups'], size: ['人数', 'Size'], variants: ['写法', 'Variants'],
   markGroup: ['整组给分', 'Mark group'], groupMarked: ['已给 {0} 份打分', '{0} answers marked'],
   aiQuality: ['AI 质量（盲评抽检）', 'AI quality (blind checks)'], checked: ['抽检', 'Checked'],
@@ -55,7 +57,7 @@ const WORDS = {
   duration: ['耗时', 'Duration'], action: ['操作', 'Action'], step: ['步骤', 'Step'], apply: ['执行', 'Apply'],
   traces: ['链路追踪', 'Traces'], traceId: ['Trace ID', 'Trace id'], find: ['查找', 'Find'],
   systemStatus: ['系统状态事件', 'System status events'], noEvents: ['暂无事件。', 'No events yet.'],
-  forbidden: ['你的角色无权查看。', 'Your role may not see this.'], refresh: ['刷新', 'Refresh'],
+  refresh: ['刷新', 'Refresh'],
   back: ['返回', 'Back'], saved: ['已保存', 'Saved'], language: ['English', '中文'],
 };
 
@@ -74,6 +76,11 @@ export function t(key, ...args) {
   const pair = WORDS[key];
   const text = pair ? pair[current === 'zh' ? 0 : 1] : key;
   return text.replace(/\{(\d)\}/g, (_, i) => String(args[i]));
+}
+
+/** A table's head row of translated column names. */
+export function heads(...keys) {
+  return h('thead', {}, h('tr', {}, keys.map(key => h('th', {}, t(key)))));
 }
 
 setLang(current);

@@ -1,11 +1,12 @@
 // One grading job live: progress and rate from the live channel, controls, statistics, results and overrides.
 
 import {fields, h, num, pct, show, when} from './dom.js';
-import {api, download, streamEvents} from './api.js';
+import {api} from './api.js';
+import {explanation} from './explain.js';
 import {live} from './live.js';
-import {t} from './i18n.js';
+import {heads, t} from './i18n.js';
 import {act, notify, onLeave} from './app.js';
-import {statistics} from './stats.js';
+import {exportButton, statistics} from './stats.js';
 
 const CONTROLS = {start: ['CREATED'], pause: ['EXECUTING'], resume: ['PAUSED'],
   cancel: ['CREATED', 'ANALYZED', 'SPLIT_COMPLETE', 'EXECUTING', 'PAUSED']};
@@ -19,7 +20,14 @@ export async function jobView(jobId) {
   const counts = h('div', {class: 'counts'});
   const stages = h('div', {class: 'stages', 'data-testid': 'stages'});
   const rate = h('span', {'data-testid': 'rate'}, '–');
-  const controls = h('div', {class: 'inline'});
+  // built once, only enabled and disabled as the job moves: a click never lands on a button being replaced
+  const buttons = Object.entries(CONTROLS).map(([action, from]) => {
+    const button = h('button', {type: 'button', 'data-testid': `job-${action}`, onclick: () => act(button, async () => {
+      apply(await api('POST', `/grading-jobs/${jobId}/${action}`));
+    })}, t(action));
+    return {button, from};
+  });
+  const controls = h('div', {class: 'inline'}, buttons.map(control => control.button));
   const statisticsCard = h('div', {class: 'card'});
   const results = resultsPanel(jobId, () => job);
   const samples = [];
@@ -38,14 +46,12 @@ export async function jobView(jobId) {
       h('span', {class: job.stages?.[key]?.ready ? 'stage ready' : 'stage'}, t(key))),
     job.recovery && h('span', {class: 'stage warn', 'data-testid': 'recovery'}, t('recovery'), ': ',
       JSON.stringify(job.recovery)));
-    show(controls, ...Object.entries(CONTROLS).map(([action, from]) => {
-      const button = h('button', {type: 'button', 'data-testid': `job-${action}`, disabled: !from.includes(job.state),
-        onclick: () => act(button, async () => {
-          job = {...job, ...await api('POST', `/grading-jobs/${jobId}/${action}`)};
-          paint();
-        })}, t(action));
-      return button;
-    }));
+    buttons.forEach(({button, from}) => { button.disabled = !from.includes(job.state); });
+  };
+  /** A whole job read or written: taken only if it is not older than what is shown (reads may cross). */
+  const apply = read => {
+    if (read.version === undefined || job.version === undefined || read.version >= job.version) job = read;
+    paint();
   };
   const progressed = data => {
     // answers per second over the last ten seconds of progress
@@ -57,12 +63,9 @@ export async function jobView(jobId) {
       show(rate, `${num((data.graded + data.failed - n0) / ((now - t0) / 1000), 1)} ${t('perSecond')}`);
     }
   };
-  const refreshStatistics = async () => show(statisticsCard, h('h2', {}, t('statistics')),
-    ...await statistics(jobId, job.examId, 'stat'));
-  const reread = async () => {
-    job = await api('GET', `/grading-jobs/${jobId}`);
-    paint();
-  };
+  const refreshStatistics = () => act(null, async () => show(statisticsCard, h('h2', {}, t('statistics')),
+    ...await statistics(jobId, job.examId, 'stat')));
+  const reread = () => act(null, async () => apply(await api('GET', `/grading-jobs/${jobId}`)));
 
   onLeave(live.subscribe(`job:${jobId}`, message => {
     const data = message.data || {};
@@ -93,11 +96,9 @@ export async function jobView(jobId) {
 
   paint();
   refreshStatistics();
-  const exportButton = h('button', {type: 'button', 'data-testid': 'export', onclick: () =>
-    act(exportButton, () => download(`/grading-jobs/${jobId}/export?format=csv`, `job-${jobId}.csv`))}, t('exportCsv'));
   return h('section', {},
     h('div', {class: 'title-row'}, h('h1', {}, t('job'), ' ', h('small', {}, jobId)),
-      h('a', {class: 'button', href: `#/exams/${job.examId}`}, t('back')), exportButton),
+      h('a', {class: 'button', href: `#/exams/${job.examId}`}, t('back')), exportButton(jobId)),
     h('div', {class: 'card'},
       h('div', {class: 'inline'}, state, percent, h('span', {}, t('rate'), ' ', rate)),
       bar, counts, h('div', {class: 'inline'}, h('span', {}, t('stages')), stages), controls,
@@ -108,7 +109,7 @@ export async function jobView(jobId) {
 /** The job's results a page at a time (keyset cursor), each with an override. */
 function resultsPanel(jobId, currentJob) {
   const body = h('tbody', {});
-  const filter = h('select', {'data-testid': 'review-filter', onchange: () => load(null, [])},
+  const filter = h('select', {'data-testid': 'review-filter', onchange: () => act(null, () => load(null, []))},
     h('option', {value: ''}, '—'), ...['AUTO_ACCEPTED', 'NEEDS_REVIEW', 'HUMAN'].map(s => h('option', {value: s}, s)));
   const pager = h('div', {class: 'inline'});
   let cursors = [];
@@ -123,10 +124,10 @@ function resultsPanel(jobId, currentJob) {
     const page = await api('GET', `/grading-jobs/${jobId}/results?${query}`);
     show(body, ...page.items.map(row));
     show(pager,
-      h('button', {type: 'button', disabled: cursors.length === 0, onclick: () =>
-        load(cursors.at(-1), cursors.slice(0, -1))}, t('previous')),
-      h('button', {type: 'button', disabled: !page.nextCursor, onclick: () =>
-        load(page.nextCursor, [...cursors, current])}, t('next')),
+      h('button', {type: 'button', disabled: cursors.length === 0, onclick: event =>
+        act(event.target, () => load(cursors.at(-1), cursors.slice(0, -1)))}, t('previous')),
+      h('button', {type: 'button', disabled: !page.nextCursor, onclick: event =>
+        act(event.target, () => load(page.nextCursor, [...cursors, current]))}, t('next')),
       h('span', {class: 'muted'}, page.total));
   }
 
@@ -140,23 +141,15 @@ function resultsPanel(jobId, currentJob) {
     show(cell, h('button', {type: 'button', class: 'link', 'data-testid': 'override', onclick: () =>
       show(cell, overrideForm(result))}, t('override')),
     result.graderId?.includes('llm') && h('button', {type: 'button', class: 'link', 'data-testid': 'explain',
-      onclick: () => tr.after(explanation(result.submissionId))}, t('explain')));
+      onclick: () => tr.after(h('tr', {}, h('td', {colspan: 8},
+        explanation(`/submissions/${result.submissionId}/explanation`))))}, t('explain')));
     return tr;
   }
 
-  /** The LLM's explanation of the proposal, token by token as the model writes it; gone with the screen. */
-  function explanation(submissionId) {
-    const text = h('p', {class: 'explanation', 'data-testid': 'explanation'});
-    const stop = new AbortController();
-    onLeave(() => stop.abort());
-    streamEvents(`/submissions/${submissionId}/explanation`, event => {
-      if (event.type === 'token') text.append(event.text);
-      else if (event.type === 'error') text.append(h('span', {class: 'error'}, ' ', event.message || 'error'));
-    }, stop.signal).catch(error => {
-      if (error.name !== 'AbortError') show(text, h('span', {class: 'error'}, error.status === 404 ? t('noLlm') : error.message));
-    });
-    return h('tr', {}, h('td', {colspan: 8}, text));
-  }
+  /** Reloads the page shown, unless a teacher is filling in an override on it (their form would go). */
+  const reload = () => {
+    if (!body.querySelector('form')) act(null, () => load(current, cursors));
+  };
 
   function overrideForm(result) {
     const form = h('form', {class: 'inline', 'data-testid': 'override-form', onsubmit: event => {
@@ -177,23 +170,25 @@ function resultsPanel(jobId, currentJob) {
     return form;
   }
 
-  load(null, []);
+  act(null, () => load(null, []));
   return {
-    reload: () => load(current, cursors),
+    reload,
     element: h('div', {class: 'card'}, h('div', {class: 'title-row'}, h('h2', {}, t('results')), filter),
       h('table', {'data-testid': 'results'},
-        h('thead', {}, h('tr', {}, ...['student', 'question', 'score', 'proposed', 'confidence', 'review', 'grader', 'override']
-          .map(k => h('th', {}, t(k))))), body), pager),
+        heads('student', 'question', 'score', 'proposed', 'confidence', 'review', 'grader', 'override'), body), pager),
   };
 }
 
 /**
  * Waits for a saga to end (a teacher may follow the saga they started); its failure is shown. The saga starts
- * through grading-service's outbox, so it may be unknown (404) for a moment after the override answered.
+ * through grading-service's outbox, so it may be unknown (404) for a moment after the override answered. Gives up
+ * after two minutes (the saga goes on; Operations shows it) or when the screen is left.
  */
 async function followSaga(sagaId) {
+  let left = false;
+  onLeave(() => { left = true; });
   const since = Date.now();
-  for (let wait = 200; ; wait = Math.min(wait * 2, 2000)) {
+  for (let wait = 200; !left && Date.now() - since < 120_000; wait = Math.min(wait * 2, 2000)) {
     const saga = await api('GET', `/sagas/${sagaId}`).catch(error => {
       if (error.status === 404 && Date.now() - since < 30_000) return null;
       throw error;
@@ -204,4 +199,5 @@ async function followSaga(sagaId) {
     }
     await new Promise(resolve => setTimeout(resolve, wait));
   }
+  return null;
 }

@@ -29,7 +29,9 @@ export class Live {
       if (this.socket?.readyState === WebSocket.OPEN) {
         this.socket.send(JSON.stringify({type: 'UNSUBSCRIBE', channel}));
       }
-      if (this.channels.size === 0) this.close();
+      // the next screen usually subscribes at once: keep the socket a moment rather than upgrade again
+      clearTimeout(this.idle);
+      if (this.channels.size === 0) this.idle = setTimeout(() => this.channels.size === 0 && this.close(), 5000);
     };
   }
 
@@ -46,6 +48,7 @@ export class Live {
   }
 
   connect() {
+    clearTimeout(this.idle);
     if (this.socket && this.socket.readyState <= WebSocket.OPEN) return;
     clearTimeout(this.retry);
     this.setState('connecting');
@@ -53,8 +56,9 @@ export class Live {
     // browsers cannot set headers on a WebSocket: the token goes as the subprotocol pair "bearer, <token>"
     const socket = new WebSocket(`${scheme}//${location.host}/ws`, ['bearer', token()]);
     this.socket = socket;
+    let openedAt = 0;
     socket.onopen = () => {
-      this.openedAt = Date.now();
+      openedAt = Date.now();
       this.setState('open');
       for (const channel of this.channels.keys()) this.send(channel);
     };
@@ -63,8 +67,8 @@ export class Live {
       if (this.socket !== socket) return;
       this.socket = null;
       if (this.channels.size === 0) { this.setState('closed'); return; }
-      // a connection that stayed up a minute starts the backoff again
-      if (Date.now() - (this.openedAt || 0) > 60_000) this.attempt = 0;
+      // a connection that stayed up a minute starts the backoff again; one that never opened backs off further
+      if (openedAt && Date.now() - openedAt > 60_000) this.attempt = 0;
       const delay = Math.random() * Math.min(30_000, 500 * 2 ** this.attempt++);
       this.setState('retrying');
       this.retry = setTimeout(() => this.connect(), delay);
@@ -80,7 +84,11 @@ export class Live {
   receive(message) {
     const subscription = message.channel && this.channels.get(message.channel);
     if (!subscription) return; // HEARTBEAT, or a channel left meanwhile
-    if (message.id) {
+    if (message.type === 'SYSTEM_STATUS' && message.data?.recovered === false) {
+      // history no longer holds what was missed: the snapshot replaces the state, and the channel goes on from
+      // the position it names, which may be before the last id seen (an id beyond the stream's end, say)
+      subscription.lastId = message.id;
+    } else if (message.id) {
       if (subscription.lastId && compareIds(message.id, subscription.lastId) <= 0) return;
       subscription.lastId = message.id;
     }
@@ -94,6 +102,7 @@ export class Live {
 
   close() {
     clearTimeout(this.retry);
+    clearTimeout(this.idle);
     const socket = this.socket;
     this.socket = null;
     socket?.close();

@@ -2,6 +2,7 @@
 
 import {h, num, pct, show} from './dom.js';
 import {api} from './api.js';
+import {explanation} from './explain.js';
 import {t} from './i18n.js';
 import {act, notify, onLeave} from './app.js';
 
@@ -29,11 +30,11 @@ export async function markView(examId) {
   function paint() {
     if (!current) {
       show(itemPanel, h('p', {'data-testid': 'queue-empty'}, t('queueEmpty')),
-        h('button', {type: 'button', onclick: event => act(event.target, next)}, t('refresh')));
+        h('button', {type: 'button', onclick: event => once(event.target, next)}, t('refresh')));
       return;
     }
     const item = current;
-    const blind = item.doubleMarking || item.audit || !item.proposal;
+    const blind = item.doubleMarking || item.audit;
     const reason = h('input', {name: 'reason', placeholder: t('reason'), 'data-testid': 'mark-reason', value: reasonText,
       oninput: event => { reasonText = event.target.value; }});
     const submit = h('button', {type: 'button', 'data-testid': 'submit-mark', disabled: chosen === null,
@@ -42,22 +43,42 @@ export async function markView(examId) {
       h('div', {class: 'title-row'}, h('h2', {}, t('question'), ' ', item.questionNumber),
         h('span', {class: 'badge'}, item.state), item.audit && h('span', {class: 'badge'}, 'audit')),
       h('blockquote', {class: 'answer', 'data-testid': 'answer'}, item.answer),
-      blind ? h('p', {class: 'muted', 'data-testid': 'blind'}, t('blind')) : proposal(item.proposal),
+      blind ? h('p', {class: 'muted', 'data-testid': 'blind'}, t('blind')) : aside(item),
       h('div', {class: 'scores', role: 'group', 'aria-label': t('score')},
         scale(item.maxScore, item.scoreStep).map((score, index) => h('button', {type: 'button',
           class: score === chosen ? 'score chosen' : 'score', 'data-score': score, title: index < 10 ? `${index}` : '',
           onclick: () => { chosen = score; paint(); }}, num(score)))),
       h('div', {class: 'inline'}, reason, submit,
-        h('button', {type: 'button', onclick: event => act(event.target, next)}, t('nextItem'))),
+        h('button', {type: 'button', onclick: event => once(event.target, next)}, t('nextItem'))),
       h('p', {class: 'muted'}, t('shortcuts')));
   }
 
-  async function mark(button) {
-    await act(button, async () => {
-      await api('POST', `/review-items/${current.id}/marks`, {score: chosen, reason: reasonText || undefined});
-      await next();
-    });
+  /** Beside an item that is not blind: the proposal, the nearest marked answers, the LLM's explanation. */
+  function aside(item) {
+    const explain = h('button', {type: 'button', class: 'link', 'data-testid': 'explain', onclick: () => {
+      item.explained = explanation(`/review-items/${item.id}/explanation`);
+      paint();
+    }}, t('explain'));
+    return [item.proposal ? proposal(item.proposal) : h('p', {class: 'muted', 'data-testid': 'no-proposal'},
+      t('noProposal')), exemplarsOf(item), item.proposal?.graderId?.includes('llm') && (item.explained || explain)];
   }
+
+  // one request at a time: a second Enter while a mark is on its way would mark twice (a 409), an N lease another
+  let busy = false;
+  async function once(button, action) {
+    if (busy) return;
+    busy = true;
+    try {
+      await act(button, action);
+    } finally {
+      busy = false;
+    }
+  }
+
+  const mark = button => once(button, async () => {
+    await api('POST', `/review-items/${current.id}/marks`, {score: chosen, reason: reasonText || undefined});
+    await next();
+  });
 
   // digits pick the n-th score of the scale, Enter submits, N fetches the next answer
   const keys = event => {
@@ -70,7 +91,7 @@ export async function markView(examId) {
       event.preventDefault();
       mark(itemPanel.querySelector('[data-testid=submit-mark]'));
     } else if (event.key === 'n' || event.key === 'N') {
-      act(null, next);
+      once(null, next);
     }
   };
   document.addEventListener('keydown', keys);
@@ -91,6 +112,16 @@ function proposal(p) {
       ' · ', h('span', {class: 'muted'}, p.graderId)),
     p.points?.length > 0 && h('ul', {}, p.points.map(point => h('li', {class: point.awarded ? 'ok' : 'no'},
       `${point.id} (${num(point.points)})`, point.evidence ? [' — ', t('evidence'), ': “', point.evidence, '”'] : ''))));
+}
+
+/** The teacher-marked answers most like this one, with their scores (loaded once per item). */
+function exemplarsOf(item) {
+  item.exemplars ??= api('GET', `/review-items/${item.id}/exemplars`);
+  const box = h('div', {class: 'exemplars', 'data-testid': 'exemplars'});
+  item.exemplars.then(page => show(box, page.items.length === 0 ? '' : [h('h3', {}, t('exemplars')),
+    h('ul', {}, page.items.map(e => h('li', {}, h('strong', {}, num(e.score)), ' — ', e.answer)))]))
+    .catch(error => show(box, h('span', {class: 'error'}, error.message)));
+  return box;
 }
 
 /** A question's answer groups, biggest first; one action marks a whole group. */

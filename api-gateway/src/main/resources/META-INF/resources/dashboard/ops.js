@@ -3,41 +3,49 @@
 import {fields, h, num, show, when} from './dom.js';
 import {api, hasRole} from './api.js';
 import {live} from './live.js';
-import {t} from './i18n.js';
+import {heads, t} from './i18n.js';
 import {act, onLeave, refresh} from './app.js';
 import {waterfallChart} from './charts.js';
 
 export async function opsView() {
+  // sagas are a school's operators' (admin); traces and the system channel the platform's (platform-admin)
+  return h('section', {},
+    h('h1', {}, t('operations')),
+    hasRole('admin') && await sagaList(),
+    hasRole('platform-admin') && [h('div', {class: 'card'}, h('h2', {}, t('traces')), traceSearch()),
+      h('div', {class: 'card'}, h('h2', {}, t('systemStatus')), systemEvents())]);
+}
+
+async function sagaList() {
   const state = new URLSearchParams(location.hash.split('?')[1] || '').get('state') || '';
   const sagas = await api('GET', `/sagas?page_size=50${state ? `&filter[state]=${state}` : ''}`);
   const filter = h('select', {'data-testid': 'saga-filter', 'aria-label': t('state'), onchange: () => {
     location.hash = filter.value ? `#/ops?state=${filter.value}` : '#/ops';
   }}, h('option', {value: ''}, '—'), ['RUNNING', 'COMPENSATING', 'PARKED', 'COMPLETED', 'COMPENSATED', 'RESOLVED']
     .map(s => h('option', {value: s, selected: s === state}, s)));
-  const traceForm = h('form', {class: 'inline', 'data-testid': 'trace-search', onsubmit: event => {
-    event.preventDefault();
-    location.hash = `#/ops/traces/${fields(traceForm).traceId.trim()}`;
-  }},
-  h('input', {name: 'traceId', placeholder: t('traceId'), required: true, pattern: '[0-9a-fA-F]{32}', size: 34}),
-  h('button', {type: 'submit'}, t('find')));
-  return h('section', {},
-    h('h1', {}, t('operations')),
-    h('div', {class: 'card'}, h('div', {class: 'title-row'}, h('h2', {}, t('sagas')), filter),
+  return h('div', {class: 'card'}, h('div', {class: 'title-row'}, h('h2', {}, t('sagas')), filter),
       h('table', {'data-testid': 'sagas'},
-        h('thead', {}, h('tr', {}, ...['created', 'definition', 'state', 'step', 'startedBy'].map(k => h('th', {}, t(k))))),
+        heads('created', 'definition', 'state', 'step', 'startedBy'),
         h('tbody', {}, sagas.items.map(saga => h('tr', {class: saga.state === 'PARKED' ? 'alert' : ''},
           h('td', {}, h('a', {href: `#/ops/sagas/${saga.id}`}, when(saga.createdAt))),
           h('td', {}, `${saga.definition} v${saga.definitionVersion}`),
           h('td', {}, h('span', {class: `badge ${saga.state}`}, saga.state)),
-          h('td', {}, saga.stepName || saga.step), h('td', {}, saga.startedBy || '')))))),
-    h('div', {class: 'card'}, h('h2', {}, t('traces')), traceForm),
-    h('div', {class: 'card'}, h('h2', {}, t('systemStatus')), systemEvents()));
+          h('td', {}, saga.stepName || saga.step), h('td', {}, saga.startedBy || ''))))));
+}
+
+function traceSearch() {
+  const form = h('form', {class: 'inline', 'data-testid': 'trace-search', onsubmit: event => {
+    event.preventDefault();
+    location.hash = `#/ops/traces/${fields(form).traceId.trim()}`;
+  }},
+  h('input', {name: 'traceId', placeholder: t('traceId'), required: true, pattern: '[0-9a-fA-F]{32}', size: 34}),
+  h('button', {type: 'submit'}, t('find')));
+  return form;
 }
 
 /** SYSTEM_STATUS and SLOW_SPAN as they arrive on the system channel (platform administrators). */
 function systemEvents() {
   const list = h('ol', {class: 'events', reversed: true, 'data-testid': 'system-events'});
-  if (!hasRole('platform-admin')) return h('p', {class: 'muted'}, t('forbidden'));
   show(list, h('li', {class: 'muted'}, t('noEvents')));
   let first = true;
   onLeave(live.subscribe('system', message => {
@@ -73,8 +81,7 @@ export async function sagaView(sagaId) {
       saga.error && h('p', {class: 'error'}, saga.error),
       h('h2', {}, t('steps')),
       h('table', {'data-testid': 'saga-steps'},
-        h('thead', {}, h('tr', {}, ...['step', 'command', 'attempt', 'state', 'error', 'duration']
-          .map(k => h('th', {}, t(k))))),
+        heads('step', 'command', 'attempt', 'state', 'error', 'duration'),
         h('tbody', {}, (saga.steps || []).map(s => h('tr', {},
           h('td', {}, `${s.step} ${s.name}`), h('td', {}, `${s.participant} · ${s.kind}`), h('td', {}, s.attempt),
           h('td', {}, s.outcome || '…', s.late ? ' (late)' : ''), h('td', {}, s.error || ''),
@@ -93,14 +100,14 @@ export async function traceView(traceId) {
   };
   trace.spans.forEach(span => walk(span, 0));
   const canvas = h('canvas', {'data-testid': 'waterfall'});
-  const box = h('div', {class: 'chart', style: null}, canvas);
+  const box = h('div', {class: 'chart'}, canvas);
   box.style.height = `${Math.max(160, spans.length * 22 + 60)}px`;
   requestAnimationFrame(() => waterfallChart(canvas, spans));
   return h('section', {},
     h('div', {class: 'title-row'}, h('h1', {}, t('traces'), ' ', h('small', {}, traceId)),
       h('a', {class: 'button', href: '#/ops'}, t('back'))),
     h('div', {class: 'card'},
-      h('p', {}, `${trace.spanCount} spans · ${num(trace.durationMs, 1)} ms · ${trace.services.join(', ')}`,
+      h('p', {'data-testid': 'trace-summary'}, `${trace.spanCount} spans · ${num(trace.durationMs, 1)} ms · ${trace.services.join(', ')}`,
         trace.truncated ? ' (truncated)' : ''),
       box));
 }

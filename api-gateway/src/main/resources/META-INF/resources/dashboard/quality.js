@@ -1,11 +1,11 @@
 // Quality: the AI's agreement with people (blind checks), per-marker figures, alerts, the latest job's statistics.
 
 import {h, num, pct, show} from './dom.js';
-import {api, download} from './api.js';
+import {api} from './api.js';
 import {live} from './live.js';
-import {t} from './i18n.js';
+import {heads, t} from './i18n.js';
 import {act, onLeave} from './app.js';
-import {statistics} from './stats.js';
+import {exportButton, statistics} from './stats.js';
 
 export async function qualityView(examId) {
   const panels = h('div', {});
@@ -34,8 +34,8 @@ async function panelsOf(examId) {
   return [
     h('div', {class: 'card'}, h('h2', {}, t('aiQuality')),
       h('table', {'data-testid': 'ai-quality'},
-        h('thead', {}, h('tr', {}, ...['question', 'checked', 'kappa', 'exact', 'adjacent', 'bias', 'autoAcceptRate',
-          'overrideRate', 'autoAccept', 'alert'].map(k => h('th', {}, t(k))))),
+        heads('question', 'checked', 'kappa', 'exact', 'adjacent', 'bias', 'autoAcceptRate', 'overrideRate',
+          'autoAccept', 'alert'),
         h('tbody', {}, quality.questions.map(q => h('tr', {class: q.alert ? 'alert' : ''},
           h('td', {}, q.questionNumber), h('td', {}, q.checked), h('td', {}, num(q.kappa)),
           h('td', {}, pct(q.exactAgreement)), h('td', {}, pct(q.adjacentAgreement)), h('td', {}, num(q.bias)),
@@ -44,8 +44,7 @@ async function panelsOf(examId) {
           h('td', {'data-testid': 'alert'}, q.alert ? '⚠ ' + t('alert') : '')))))),
     h('div', {class: 'card'}, h('h2', {}, t('markers')),
       h('table', {'data-testid': 'marker-quality'},
-        h('thead', {}, h('tr', {}, ...['marker', 'marks', 'secondsPerMark', 'deviation', 'rechecks']
-          .map(k => h('th', {}, t(k))))),
+        heads('marker', 'marks', 'secondsPerMark', 'deviation', 'rechecks'),
         h('tbody', {}, markers.markers.map(m => h('tr', {},
           h('td', {}, m.markerId), h('td', {'data-testid': `marks-${m.markerId}`}, m.reviewMarks + m.teacherMarks),
           h('td', {}, num(m.medianSecondsPerMark, 1)), h('td', {}, num(m.meanDeviation)),
@@ -55,11 +54,9 @@ async function panelsOf(examId) {
 }
 
 async function jobStatistics(job) {
-  const exportButton = h('button', {type: 'button', onclick: () => act(exportButton,
-    () => download(`/grading-jobs/${job.id}/export?format=csv`, `job-${job.id}.csv`))}, t('exportCsv'));
   return h('div', {class: 'card'},
     h('div', {class: 'title-row'}, h('h2', {}, t('jobStats')), h('a', {href: `#/jobs/${job.id}`}, job.state),
-      exportButton),
+      exportButton(job.id)),
     h('p', {}, t('graded'), ' ', h('strong', {'data-testid': 'quality-graded'}, job.graded), ' · ', t('pendingReview'),
       ' ', h('strong', {'data-testid': 'quality-pending'}, job.pendingReview)),
     ...await statistics(job.id, job.examId, 'quality'));

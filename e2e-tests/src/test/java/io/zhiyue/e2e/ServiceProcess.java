@@ -204,7 +204,17 @@ final class ServiceProcess implements AutoCloseable {
         if (!process.isAlive()) {
             return;
         }
+        terminate();
+        awaitExit();
+    }
+
+    /** SIGTERM: the start of a graceful shutdown; {@link #awaitExit} waits for its end. */
+    void terminate() {
         process.destroy();
+    }
+
+    /** Up to 20 s for the graceful shutdown a SIGTERM began, then SIGKILL. */
+    void awaitExit() {
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -96,6 +96,11 @@ interface GradingApi {
     Uni<Response> answerVersions(@BeanParam DownstreamHeaders headers, @PathParam("submissionId") String submissionId,
             @RestQuery MultivaluedMap<String, String> query);
 
+    @GET
+    @Path("/review-items/{itemId}/exemplars")
+    Uni<Response> reviewItemExemplars(@BeanParam DownstreamHeaders headers, @PathParam("itemId") String itemId,
+            @RestQuery MultivaluedMap<String, String> query);
+
     @POST
     @Path("/review-items/{itemId}/marks")
     Uni<Response> markReviewItem(@BeanParam DownstreamHeaders headers, @PathParam("itemId") String itemId,

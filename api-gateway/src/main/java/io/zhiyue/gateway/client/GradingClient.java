@@ -134,6 +134,14 @@ public class GradingClient {
         return read(api.answerVersions(DownstreamHeaders.of(caller), submissionId, query));
     }
 
+    @Timeout(CallBudgets.READ_ATTEMPT_MILLIS)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, maxDuration = CallBudgets.READ_MILLIS,
+            abortOn = CircuitBreakerOpenException.class)
+    public Uni<DownstreamResponse> reviewItemExemplars(Caller caller, String itemId,
+            MultivaluedMap<String, String> query) {
+        return read(api.reviewItemExemplars(DownstreamHeaders.of(caller), itemId, query));
+    }
+
     /** Retried only unreached: a mark that arrived is stored once (a second one is refused as a duplicate). */
     @Retry(retryOn = DownstreamUnreachable.class, maxRetries = 2, delay = 50)
     public Uni<DownstreamResponse> markReviewItem(Caller caller, String itemId, MultivaluedMap<String, String> query,

@@ -64,6 +64,11 @@ public class GradingStreams {
         return open(explanations, caller, "/api/v1/submissions/" + submissionId + "/explanation");
     }
 
+    /** A review item's explanation: the marker never learns which submission it is. */
+    public Uni<HttpClientResponse> openReviewItemExplanation(Caller caller, UUID itemId) {
+        return open(explanations, caller, "/api/v1/review-items/" + itemId + "/explanation");
+    }
+
     private static Uni<HttpClientResponse> open(HttpClient http, Caller caller, String uri) {
         return Uni.createFrom().deferred(() -> Stork.getInstance().getService(SERVICE)
                         .selectInstanceAndRecordStart(true)

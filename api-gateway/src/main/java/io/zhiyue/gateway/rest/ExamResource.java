@@ -49,14 +49,14 @@ public class ExamResource {
                 ResponseRelay.jsonBody(contentType, body)));
     }
 
-    @Access(value = RouteClass.READS, audience = Audience.STAFF)
+    @Access(value = RouteClass.READS, audience = Audience.MARKERS)
     @GET
     @Operation(summary = "List exams", description = ListQuery.DESCRIPTION)
     public Uni<Response> listExams(@Context UriInfo uri) {
         return relay.relay(grading.listExams(caller.caller(), ForwardedQuery.of(uri)));
     }
 
-    @Access(value = RouteClass.READS, audience = Audience.STAFF)
+    @Access(value = RouteClass.READS, audience = Audience.MARKERS)
     @GET
     @Path("/{examId}")
     @Operation(summary = "One exam")
@@ -75,7 +75,7 @@ public class ExamResource {
                 ResponseRelay.jsonBody(contentType, body)));
     }
 
-    @Access(value = RouteClass.READS, audience = Audience.STAFF)
+    @Access(value = RouteClass.READS, audience = Audience.MARKERS)
     @GET
     @Path("/{examId}/questions")
     @Operation(summary = "List the questions of an exam", description = ListQuery.DESCRIPTION)

@@ -25,6 +25,7 @@ final class SecurityHeaders {
         response.set("Referrer-Policy", "no-referrer");
         response.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
         response.set("Content-Security-Policy", page ? PAGE_POLICY : API_POLICY);
-        response.set("Cache-Control", "no-store");
+        // a page may be kept but is checked again each time (a new release shows at once); API answers are never kept
+        response.set("Cache-Control", page ? "no-cache" : "no-store");
     }
 }

@@ -7,6 +7,8 @@ import io.zhiyue.gateway.support.GradingStub;
 import io.zhiyue.gateway.support.InjectGradingStub;
 import io.zhiyue.gateway.support.StubbedGradingProfile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -227,7 +229,7 @@ class ForwardingResourceTest {
                 .body("method", equalTo("PUT")).body("path", equalTo("/api/v1/exams/" + examId + "/markers"))
                 .body("body", equalTo(allocation));
         for (String path : List.of("/api/v1/exams/" + examId + "/markers", "/api/v1/exams/" + examId + "/markers/quality",
-                "/api/v1/exams/" + examId + "/grading-jobs",
+                "/api/v1/exams/" + examId + "/grading-jobs", "/api/v1/review-items/" + groupId + "/exemplars",
                 "/api/v1/exams/" + examId + "/quality", "/api/v1/questions/" + questionId + "/answer-groups",
                 "/api/v1/questions/" + questionId + "/exemplar-suggestions")) {
             given().when().get(path).then().statusCode(200).body("method", equalTo("GET")).body("path", equalTo(path));
@@ -315,16 +317,18 @@ class ForwardingResourceTest {
                 .containsEntry("format", List.of("csv"));
     }
 
-    @Test
-    void anExplanationIsRelayedAsServerSentEvents() {
-        String submissionId = UUID.randomUUID().toString();
+    /** A submission's explanation, and a review item's (the marker never learns the submission). */
+    @ParameterizedTest
+    @ValueSource(strings = {"submissions", "review-items"})
+    void anExplanationIsRelayedAsServerSentEvents(String resource) {
+        String id = UUID.randomUUID().toString();
         String events = "event: token\ndata: {\"type\":\"token\",\"text\":\"It\"}\n\n"
                 + "event: token\ndata: {\"type\":\"token\",\"text\":\" names\"}\n\n"
                 + "event: done\ndata: {\"type\":\"done\",\"tokensIn\":10,\"tokensOut\":2}\n\n";
-        grading.respond("GET", "/api/v1/submissions/" + submissionId + "/explanation", 200,
+        grading.respond("GET", "/api/v1/" + resource + "/" + id + "/explanation", 200,
                 "text/event-stream;charset=UTF-8", events);
 
-        given().accept("text/event-stream").when().get("/api/v1/submissions/{id}/explanation", submissionId)
+        given().accept("text/event-stream").when().get("/api/v1/" + resource + "/{id}/explanation", id)
                 .then().statusCode(200).contentType(startsWith("text/event-stream")).body(equalTo(events));
     }
 

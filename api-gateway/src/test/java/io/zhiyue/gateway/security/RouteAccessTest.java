@@ -43,9 +43,11 @@ class RouteAccessTest {
     static List<Route> routes() {
         String id = "8e0c5bfa-3f57-4b6e-8a5e-0d3f4c1b2a90";
         return List.of(
-                new Route("reads: list exams", "GET", "/api/v1/exams", null, STAFF),
+                new Route("reads: list exams", "GET", "/api/v1/exams", null, MARKING),
                 new Route("reads: job results", "GET", "/api/v1/grading-jobs/" + id + "/results", null, STAFF),
                 new Route("reads: an exam's jobs", "GET", "/api/v1/exams/" + id + "/grading-jobs", null, STAFF),
+                new Route("reads: an exam (markers find their queue)", "GET", "/api/v1/exams/" + id, null, MARKING),
+                new Route("reads: an exam's questions", "GET", "/api/v1/exams/" + id + "/questions", null, MARKING),
                 new Route("writes: create exam", "POST", "/api/v1/exams", "{\"title\":\"t\"}", STAFF),
                 new Route("writes: override", "POST", "/api/v1/submissions/" + id + "/override", "{}", STAFF),
                 new Route("writes: release", "POST", "/api/v1/exams/" + id + "/release", null, STAFF),
@@ -53,6 +55,8 @@ class RouteAccessTest {
                 new Route("job controls: start", "POST", "/api/v1/grading-jobs/" + id + "/start", null, STAFF),
                 new Route("job controls: create job", "POST", "/api/v1/exams/" + id + "/grading-jobs", "{}", STAFF),
                 new Route("marking: review item mark", "POST", "/api/v1/review-items/" + id + "/marks", "{}", MARKING),
+                new Route("reads: review item exemplars", "GET", "/api/v1/review-items/" + id + "/exemplars", null,
+                        MARKING),
                 new Route("marking: next item", "POST", "/api/v1/exams/" + id + "/review-items/next", "{}", MARKING),
                 new Route("reads: answer groups (staff: a marker reads its own queue only)", "GET",
                         "/api/v1/questions/" + id + "/answer-groups", null, STAFF),

@@ -149,6 +149,28 @@ public class ExemplarProposals {
                 });
     }
 
+    /**
+     * The teacher-marked answers of {@code version} most like {@code answer}, most similar first: those the exemplar
+     * grader's proposal for it rests on (none while the version has fewer than {@link ExemplarGrader#MIN_EXEMPLARS}
+     * marks). Shares the fit and the proposals' memo with marking, so an answer a job proposed for costs no embedding.
+     */
+    public Uni<List<MarkedAnswer>> nearest(String tenant, UUID version, String answer) {
+        return marks.stamps(tenant, Set.of(version)).chain(stamps -> fitted(tenant, version, stamps.get(version)))
+                .chain(fit -> {
+                    if (fit == null || fit.grader() == null) {
+                        return Uni.createFrom().item(List.<MarkedAnswer>of());
+                    }
+                    String text = TextNormalizer.normalize(answer);
+                    Proposed known = fit.proposals().getIfPresent(text);
+                    if (known != null) {
+                        return Uni.createFrom().item(known.nearest());
+                    }
+                    return embeddings.embeddingsOfNormalised(List.of(text)).emitOn(Infrastructure.getDefaultWorkerPool())
+                            .map(done -> fit.proposals().get(text, ignored -> fit.propose(done.byText().get(text)))
+                                    .nearest());
+                });
+    }
+
     private Uni<Map<UUID, Proposed>> propose(List<PendingTask> asked, Map<UUID, Fitted> fits) {
         Map<UUID, Proposed> proposed = new HashMap<>();
         List<PendingTask> missed = new ArrayList<>();

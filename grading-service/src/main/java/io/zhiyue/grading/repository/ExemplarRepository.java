@@ -1,5 +1,6 @@
 package io.zhiyue.grading.repository;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -23,6 +24,7 @@ public class ExemplarRepository {
     }
 
     /** A teacher-marked answer as written, with the submission's latest teacher score. */
+    @RegisterForReflection
     public record MarkedAnswer(String answer, BigDecimal score) {
     }
 

@@ -48,6 +48,14 @@ public class ReviewRepository {
     }
 
     /**
+     * What a marker's view of a review item beyond the item needs (its nearest exemplars, the LLM's explanation): its
+     * answer, submission and version, and whether it is blind (or resolved).
+     */
+    public record ItemVersion(UUID examId, UUID submissionId, int questionNumber, boolean blind, String answer,
+            UUID rubricId) {
+    }
+
+    /**
      * What a mark changed: the job with its counters moved when the mark made a waiting answer final
      * (null otherwise), whether the answer's final score changed (an audit override counts too), and the
      * teacher mark that keeps the final score for later jobs, when the mark made one.
@@ -84,6 +92,14 @@ public class ReviewRepository {
     }
 
     /** The item, locked until the transaction ends; null when the tenant has no such item. */
+    /** The item's answer and question version; null when the tenant has no such item. */
+    public Uni<ItemVersion> version(String tenant, UUID itemId) {
+        return pool.preparedQuery(SqlQueries.REVIEW_ITEM_VERSION).execute(Tuple.of(tenant, itemId))
+                .map(rows -> Rows.first(rows, row -> new ItemVersion(row.getUUID("exam_id"),
+                        row.getUUID("submission_id"), row.getInteger("question_number"), row.getBoolean("blind"), row.getString("answer"),
+                        row.getUUID("rubric_id"))));
+    }
+
     public Uni<ReviewRow> lock(SqlConnection tx, String tenant, UUID itemId) {
         return tx.preparedQuery(SqlQueries.LOCK_REVIEW_ITEM).execute(Tuple.of(tenant, itemId))
                 .map(rows -> Rows.first(rows, ReviewRepository::row));

@@ -452,6 +452,17 @@ final class SqlQueries {
     /** The item, locked against a concurrent mark until the commit. */
     static final String LOCK_REVIEW_ITEM = "SELECT " + REVIEW_ITEM_COLUMNS + " " + REVIEW_ITEM_FROM
             + " WHERE i.tenant_id = $1 AND i.id = $2 FOR UPDATE OF i";
+    /**
+     * A review item's answer, blindness and the question version its job marks it under. A resolved item counts as
+     * blind: it comes back only as a recheck (回评), and its own final score is among the version's marks.
+     */
+    static final String REVIEW_ITEM_VERSION = """
+            SELECT i.exam_id, i.submission_id, i.question_number,
+                   i.double_marking OR i.audit OR i.state = 'RESOLVED' AS blind, s.answer, jr.rubric_id
+            FROM review_items i
+            JOIN submissions s ON s.id = i.submission_id
+            JOIN job_rubrics jr ON jr.job_id = i.job_id AND jr.question_id = i.question_id
+            WHERE i.tenant_id = $1 AND i.id = $2""";
     static final String REVIEW_MARKS = """
             SELECT marker_id, chief, score, created_at FROM review_marks WHERE review_item_id = $1 ORDER BY created_at""";
     static final String INSERT_REVIEW_MARK = """

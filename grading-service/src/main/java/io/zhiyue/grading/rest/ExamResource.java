@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.model.Exam;
 import io.zhiyue.grading.model.ExamCreate;
 import io.zhiyue.grading.model.ExamRelease;
+import io.zhiyue.grading.model.GradingJob;
 import io.zhiyue.grading.model.JobCreate;
 import io.zhiyue.grading.model.MarkerAllocation;
 import io.zhiyue.grading.model.MarkerQuality;
@@ -20,7 +21,6 @@ import io.zhiyue.grading.repository.ListQuery;
 import io.zhiyue.grading.repository.ReviewRepository;
 import io.zhiyue.grading.repository.SubmissionRepository;
 import io.zhiyue.grading.service.ExamService;
-import io.zhiyue.grading.model.GradingJob;
 import io.zhiyue.grading.service.GradingJobService;
 import io.zhiyue.grading.service.MarkerIdentity;
 import io.zhiyue.grading.service.MarkerService;
@@ -254,13 +254,20 @@ public class ExamResource {
                 .map(job -> Response.created(URI.create("/api/v1/grading-jobs/" + job.id())).entity(job).build());
     }
 
-    /** The exam's newest jobs (at most {@value GradingJobService#EXAM_JOBS_LISTED}), newest first. */
+    /**
+     * The exam's newest jobs (at most {@value GradingJobService#EXAM_JOBS_LISTED}), newest first, in one page whose
+     * {@code total} counts what it lists. It takes no list parameters: any is a 400, never ignored.
+     */
     @GET
     @Path("/{examId}/grading-jobs")
     public Uni<PageResponse<GradingJob>> jobs(@HeaderParam(TenantHeaders.TENANT) String tenant,
-            @PathParam("examId") UUID examId) {
+            @PathParam("examId") UUID examId, @Context UriInfo uri) {
+        if (!uri.getQueryParameters().isEmpty()) {
+            throw ZhiyueException.validation(uri.getQueryParameters().keySet().iterator().next(), "is not a parameter "
+                    + "of this list (it lists the newest " + GradingJobService.EXAM_JOBS_LISTED + " jobs, newest first)");
+        }
         return jobs.ofExam(TenantHeaders.required(tenant), examId)
-                .map(list -> new PageResponse<>(list, 1, list.size(), list.size()));
+                .map(list -> new PageResponse<>(list, 1, GradingJobService.EXAM_JOBS_LISTED, list.size()));
     }
 
     /** The optional body of a new job: none at all (no content type either), or a JSON object. */

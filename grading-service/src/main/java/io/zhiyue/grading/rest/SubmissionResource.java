@@ -1,12 +1,9 @@
 package io.zhiyue.grading.rest;
 
 import io.smallrye.mutiny.Uni;
-import io.zhiyue.grading.llm.ExplanationEvent;
-import io.zhiyue.grading.llm.Explanations;
 import io.zhiyue.grading.model.AnswerCorrection;
 import io.zhiyue.grading.saga.ScoreOverrides;
 import io.zhiyue.grading.service.AnswerCorrections;
-import io.zhiyue.shared.json.JsonCodec;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -16,28 +13,24 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestMulti;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /** A submission's LLM explanation, streamed token by token, and the override of its final score. */
 @Path("/api/v1/submissions")
 public class SubmissionResource {
 
-    private final Explanations explanations;
+    private final ExplanationStreams streams;
     private final ScoreOverrides overrides;
     private final AnswerCorrections corrections;
 
-    SubmissionResource(Explanations explanations, ScoreOverrides overrides, AnswerCorrections corrections) {
-        this.explanations = explanations;
+    SubmissionResource(ExplanationStreams streams, ScoreOverrides overrides, AnswerCorrections corrections) {
+        this.streams = streams;
         this.overrides = overrides;
         this.corrections = corrections;
     }
@@ -81,23 +74,11 @@ public class SubmissionResource {
 
     @GET
     @Path("/{submissionId}/explanation")
-    // no @Produces: framed here, not by the SSE writer, so a refusal before the stream is an ordinary
-    // problem+json answer (the SSE writer would have sent its headers already)
+    // no @Produces: see ExplanationStreams
     @Operation(summary = "The LLM's explanation of the submission's latest proposal, as server-sent events "
             + "(text/event-stream): token events as the model writes, then done (or error)")
     public RestMulti<byte[]> explanation(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("submissionId") UUID submissionId) {
-        String caller = TenantHeaders.required(tenant);
-        return RestMulti.fromUniResponse(explanations.find(caller, submissionId),
-                explained -> explanations.stream(caller, submissionId, explained).map(SubmissionResource::frame),
-                explained -> EVENT_STREAM, explained -> 200);
-    }
-
-    private static final Map<String, List<String>> EVENT_STREAM = Map.of(HttpHeaders.CONTENT_TYPE,
-            List.of(MediaType.SERVER_SENT_EVENTS + ";charset=UTF-8"), HttpHeaders.CACHE_CONTROL, List.of("no-cache"));
-
-    /** One server-sent event: its type as the event name, the JSON as its data. */
-    private static byte[] frame(ExplanationEvent event) {
-        return ("event: " + event.type() + "\ndata: " + JsonCodec.write(event) + "\n\n").getBytes(StandardCharsets.UTF_8);
+        return streams.of(TenantHeaders.required(tenant), Uni.createFrom().item(submissionId));
     }
 }

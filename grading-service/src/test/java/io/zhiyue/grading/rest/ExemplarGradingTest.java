@@ -6,12 +6,15 @@ import io.restassured.response.ValidatableResponse;
 import io.zhiyue.devstack.DevstackTestResource;
 import io.zhiyue.grading.grader.ExemplarGrader;
 import io.zhiyue.grading.grader.ProposalBlend;
+import io.zhiyue.shared.tenant.TenantHeaders;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
@@ -24,6 +27,7 @@ import static io.zhiyue.grading.GradingTestData.keywordRubric;
 import static io.zhiyue.grading.GradingTestData.postQuestion;
 import static io.zhiyue.grading.GradingTestData.question;
 import static io.zhiyue.grading.GradingTestData.uploadCsv;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -130,6 +134,62 @@ class ExemplarGradingTest {
                 .body("confidence", decimal("0")).body("reviewStatus", equalTo("NEEDS_REVIEW"));
     }
 
+    @Test
+    void aReviewItemShowsTheNearestMarkedAnswersUnlessItIsBlind() {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String examId = createExam("nearest exemplars " + tag);
+        addAiQuestionWithoutPoints(examId, 1, 4);
+        postQuestion(null, examId, Map.of("number", 2, "prompt", "Question 2", "maxScore", 4, "scoreStep", 0.5,
+                "marking", Map.of("mode", "ai", "doubleMarking", Map.of("enabled", true, "tolerance", 1))))
+                .statusCode(201);
+        String answers = answers(tag);
+        uploadCsv(examId, answers + answers.lines().skip(1).map(line -> line.replace(",1,", ",2,"))
+                .collect(Collectors.joining("\n", "", "\n"))).statusCode(200);
+        List<String> marked = List.of("r0", "r1", "r2", "w0", "w1", "w2");
+        mark(examId, marked, 1);
+        mark(examId, marked, 2);
+        gradeToCompletion(examId);
+
+        String right = item(examId, 1, RIGHT.get(5));
+        List<Map<String, Object>> nearest = given().when().get("/api/v1/review-items/" + right + "/exemplars")
+                .then().statusCode(200).body("items[0].score", decimal("4")).extract().jsonPath().getList("items");
+        assertThat(nearest).hasSize(3);
+        Set<String> markedAnswers = Set.of(RIGHT.get(0), RIGHT.get(1), RIGHT.get(2), WRONG.get(0), WRONG.get(1),
+                WRONG.get(2));
+        assertThat(nearest).allSatisfy(exemplar -> assertThat(markedAnswers).contains((String) exemplar.get("answer")));
+        String wrong = item(examId, 1, WRONG.get(6));
+        given().when().get("/api/v1/review-items/" + wrong + "/exemplars").then().statusCode(200)
+                .body("items[0].score", decimal("0"));
+        // no LLM here: nothing to explain
+        given().when().get("/api/v1/review-items/" + right + "/explanation").then().statusCode(404);
+
+        // double marking is blind: no exemplars (the same question version's marks would give some), no explanation
+        String blind = item(examId, 2, RIGHT.get(5));
+        given().when().get("/api/v1/review-items/" + blind + "/exemplars").then().statusCode(200)
+                .body("items", org.hamcrest.Matchers.empty());
+        given().when().get("/api/v1/review-items/" + blind + "/explanation").then().statusCode(404)
+                .body("detail", org.hamcrest.Matchers.containsString("has no explanation"));
+
+        // a marker sees what their allocation gives them only
+        given().contentType("application/json").body(Map.of("markers", List.of(Map.of("markerId", "t-wang",
+                "questionNumbers", List.of(2))))).when().put("/api/v1/exams/" + examId + "/markers")
+                .then().statusCode(200);
+        given().header(TenantHeaders.SUBJECT, "t-wang").header(TenantHeaders.ROLES, "marker")
+                .when().get("/api/v1/review-items/" + right + "/exemplars").then().statusCode(403);
+        given().header(TenantHeaders.SUBJECT, "t-wang").header(TenantHeaders.ROLES, "marker")
+                .when().get("/api/v1/review-items/" + blind + "/exemplars").then().statusCode(200);
+        given().when().get("/api/v1/review-items/" + UUID.randomUUID() + "/exemplars").then().statusCode(404);
+    }
+
+    /** The open review item of the exam's question whose answer is {@code answer}. */
+    private static String item(String examId, int question, String answer) {
+        List<Map<String, Object>> items = given().queryParam("filter[questionNumber]", question)
+                .queryParam("page_size", 200).when().get("/api/v1/exams/" + examId + "/review-items")
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        return items.stream().filter(item -> answer.equals(item.get("answer"))).map(item -> (String) item.get("id"))
+                .findFirst().orElseThrow(() -> new AssertionError("no review item answers " + answer));
+    }
+
     private static String answers(String tag) {
         StringBuilder csv = new StringBuilder("student_id,question_number,answer\n");
         IntStream.range(0, RIGHT.size()).forEach(i -> csv.append("r").append(i).append('-').append(tag).append(",1,")
@@ -143,10 +203,14 @@ class ExemplarGradingTest {
 
     /** Teacher marks: 4 for the right answers, 0 for the wrong ones. */
     private static void mark(String examId, List<String> students) {
+        mark(examId, students, 1);
+    }
+
+    private static void mark(String examId, List<String> students, int question) {
         String tag = tagOf(examId);
         StringBuilder csv = new StringBuilder("student_id,question_number,score,marker_id\n");
         for (String student : students) {
-            csv.append(student).append('-').append(tag).append(",1,").append(student.startsWith("r") ? 4 : 0)
+            csv.append(student).append('-').append(tag).append(',').append(question).append(',').append(student.startsWith("r") ? 4 : 0)
                     .append(",teacher-li\n");
         }
         given().contentType("text/csv").body(csv.toString()).when().post("/api/v1/exams/" + examId + "/marks")

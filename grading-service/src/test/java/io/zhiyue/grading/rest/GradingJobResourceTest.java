@@ -85,6 +85,8 @@ class GradingJobResourceTest {
         assertThat(listed).containsExactly(second, first).doesNotContain(otherJob);
         expectProblem(given().when().get("/api/v1/exams/" + UUID.randomUUID() + "/grading-jobs").then(),
                 404, "RECORD_NOT_FOUND");
+        expectProblem(given().queryParam("page", 2).when().get("/api/v1/exams/" + examId + "/grading-jobs").then(),
+                400, "VALIDATION_ERROR");
     }
 
     @Test
