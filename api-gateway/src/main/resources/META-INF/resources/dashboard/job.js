@@ -22,9 +22,11 @@ export async function jobView(jobId) {
   const rate = h('span', {'data-testid': 'rate'}, '–');
   // built once, only enabled and disabled as the job moves: a click never lands on a button being replaced
   const buttons = Object.entries(CONTROLS).map(([action, from]) => {
-    const button = h('button', {type: 'button', 'data-testid': `job-${action}`, onclick: () => act(button, async () => {
-      apply(await api('POST', `/grading-jobs/${jobId}/${action}`));
-    })}, t(action));
+    // disabled while its request runs; afterwards the job's state decides (paint), not the click
+    const button = h('button', {type: 'button', 'data-testid': `job-${action}`, onclick: () => {
+      button.disabled = true;
+      act(null, async () => apply(await api('POST', `/grading-jobs/${jobId}/${action}`))).finally(paint);
+    }}, t(action));
     return {button, from};
   });
   const controls = h('div', {class: 'inline'}, buttons.map(control => control.button));
@@ -71,14 +73,18 @@ export async function jobView(jobId) {
     const data = message.data || {};
     switch (message.type) {
       case 'SYSTEM_STATUS':
-        if (data.snapshot) { job = {...job, ...data.snapshot}; paint(); }
+        if (data.snapshot) apply({...job, ...data.snapshot});
         break;
-      case 'GRADING_PROGRESS':
-        job = {...job, ...data};
+      case 'GRADING_PROGRESS': {
+        // counts only: a progress event written before a pause may arrive after the pause's answer, so the
+        // state comes from state changes, snapshots and reads, which carry the job's version
+        const {state: ignored, ...counts} = data;
+        job = {...job, ...counts};
         progressed(data);
         paint();
         if (data.percent >= 100) reread();
         break;
+      }
       case 'JOB_STATE_CHANGED':
         reread().then(() => ENDED.includes(job.state) && (refreshStatistics(), results.reload()));
         break;

@@ -13,18 +13,28 @@ export function compareIds(a, b) {
 
 export class Live {
   constructor() {
-    this.channels = new Map(); // channel -> {handler, lastId}
+    this.channels = new Map(); // channel -> {handlers, lastId}
     this.attempt = 0;
     this.listeners = new Set();
     this.state = 'closed';
   }
 
-  /** handler(message) gets every message of the channel once, in order; answers an unsubscribe function. */
+  /**
+   * handler(message) gets every message of the channel once, in order; answers an unsubscribe function. Several
+   * handlers may share a channel (a screen still loading while the next one subscribes): each gets every message.
+   */
   subscribe(channel, handler) {
-    this.channels.set(channel, {handler, lastId: null});
-    if (this.socket?.readyState === WebSocket.OPEN) this.send(channel);
-    else this.connect();
+    let subscription = this.channels.get(channel);
+    if (!subscription) {
+      subscription = {handlers: new Set(), lastId: null};
+      this.channels.set(channel, subscription);
+      if (this.socket?.readyState === WebSocket.OPEN) this.send(channel);
+    }
+    subscription.handlers.add(handler);
+    this.connect();
     return () => {
+      subscription.handlers.delete(handler);
+      if (subscription.handlers.size > 0 || this.channels.get(channel) !== subscription) return;
       this.channels.delete(channel);
       if (this.socket?.readyState === WebSocket.OPEN) {
         this.socket.send(JSON.stringify({type: 'UNSUBSCRIBE', channel}));
@@ -92,7 +102,7 @@ export class Live {
       if (subscription.lastId && compareIds(message.id, subscription.lastId) <= 0) return;
       subscription.lastId = message.id;
     }
-    subscription.handler(message);
+    subscription.handlers.forEach(handler => handler(message));
   }
 
   /** For a test or a person: drops the socket as a network would; the channel resumes by itself. */

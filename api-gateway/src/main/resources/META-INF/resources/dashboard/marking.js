@@ -1,7 +1,7 @@
 // A marker's screen: their queue one answer at a time with keyboard shortcuts, and answer groups.
 
 import {h, num, pct, show} from './dom.js';
-import {api} from './api.js';
+import {api, hasRole} from './api.js';
 import {explanation} from './explain.js';
 import {t} from './i18n.js';
 import {act, notify, onLeave} from './app.js';
@@ -102,7 +102,8 @@ export async function markView(examId) {
     h('div', {class: 'title-row'}, h('h1', {}, t('marking')),
       h('a', {class: 'button', href: `#/exams/${examId}`}, t('back'))),
     h('div', {class: 'columns'}, itemPanel,
-      h('div', {class: 'card'}, h('h2', {}, t('groups')),
+      // listing a question's answer groups is staff's (a marker may mark a group a teacher hands them)
+      hasRole('admin', 'teacher', 'chief') && h('div', {class: 'card'}, h('h2', {}, t('groups')),
         ...questions.filter(q => q.marking.mode === 'ai').map(q => groupsOf(q)))));
 }
 

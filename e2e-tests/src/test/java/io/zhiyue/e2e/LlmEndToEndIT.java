@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -143,7 +144,8 @@ class LlmEndToEndIT {
         // a question of this run only: the calls counted below are not answered from an earlier run's results
         gateway.postJson("exams/" + examId + "/questions", Map.of("number", 1, "prompt", "植物的能量从哪里来？ " + UUID.randomUUID(),
                 "maxScore", 4, "scoreStep", 1, "referenceAnswer", "光合作用把光能转化为化学能",
-                "marking", Map.of("mode", "ai"),
+                // people review every proposal, so the answers are review items a marker opens (below)
+                "marking", Map.of("mode", "ai", "autoAccept", Map.of("enabled", false)),
                 "rubric", Map.of("points", List.of(Map.of("id", "kw", "description", "names photosynthesis",
                         "points", 4, "match", Map.of("anyOf", List.of("光合作用"))))))
                 , 201);
@@ -180,21 +182,7 @@ class LlmEndToEndIT {
                 .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-        List<JsonNode> events = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.startsWith("data: ")) {
-                    events.add(io.zhiyue.shared.json.JsonCodec.mapper().readTree(line.substring(6)));
-                }
-            }
-        }
-        assertThat(events).hasSize(tokens.size() + 1);
-        for (int i = 0; i < tokens.size(); i++) {
-            assertThat(events.get(i).path("type").asText()).isEqualTo("token");
-            assertThat(events.get(i).path("text").asText()).isEqualTo(tokens.get(i));
-        }
-        assertThat(events.getLast().path("type").asText()).isEqualTo("done");
+        expectTokens(response, tokens);
 
         // a client that leaves after the first token: the provider's stream is closed, not written to the end
         List<String> endless = Collections.nCopies(400, " token");
@@ -210,5 +198,45 @@ class LlmEndToEndIT {
         reader.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> LLM.closedByClient() >= 1);
         assertThat(LLM.streamsFinished()).isEqualTo(1);
+
+        // a marker asks by the review item (the dashboard's marking screen): the same stream, never the submission's
+        // route, which is staff's
+        LLM.otherwise(request -> new Tokens(tokens, Duration.ofMillis(20)));
+        GatewayClient marker = gateway.as("llm-marker", "marker");
+        gateway.putJson("exams/" + examId + "/markers",
+                Map.of("markers", List.of(Map.of("markerId", "llm-marker", "questionNumbers", List.of(1)))));
+        String item = null;
+        for (JsonNode candidate : gateway.getJson("exams/" + examId + "/review-items").path("items")) {
+            if (candidate.path("answer").asText().equals("植物通过光合作用获得能量")) {
+                item = candidate.path("id").asText();
+            }
+        }
+        assertThat(item).as("the LLM-proposed answer's review item").isNotNull();
+        expectTokens(http.send(marker.authorize(HttpRequest.newBuilder(gateway.base().resolve(
+                "api/v1/review-items/" + item + "/explanation"))).header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream()), tokens);
+        assertThat(http.send(marker.authorize(HttpRequest.newBuilder(explanation)).GET().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(403);
+    }
+
+    /** An explanation's server-sent events: {@code tokens} in order, then done. */
+    private static void expectTokens(HttpResponse<InputStream> response, List<String> tokens) throws IOException {
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<JsonNode> events = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith("data: ")) {
+                    events.add(io.zhiyue.shared.json.JsonCodec.mapper().readTree(line.substring(6)));
+                }
+            }
+        }
+        assertThat(events).hasSize(tokens.size() + 1);
+        for (int i = 0; i < tokens.size(); i++) {
+            assertThat(events.get(i).path("type").asText()).isEqualTo("token");
+            assertThat(events.get(i).path("text").asText()).isEqualTo(tokens.get(i));
+        }
+        assertThat(events.getLast().path("type").asText()).isEqualTo("done");
     }
 }

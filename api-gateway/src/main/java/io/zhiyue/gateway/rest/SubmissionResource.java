@@ -88,7 +88,9 @@ public class SubmissionResource {
     @Path("/{submissionId}/explanation")
     @Operation(summary = "The LLM's explanation of the submission's latest proposal, streamed as server-sent "
             + "events (text/event-stream): token events as the model writes, then done (or error)")
-    @Access(value = RouteClass.STREAMS, audience = Audience.MARKERS)
+    // staff only: a marker reads an item's explanation by the item, which stays blind where it must and never names
+    // the submission
+    @Access(value = RouteClass.STREAMS, audience = Audience.STAFF)
     public RestMulti<byte[]> explanation(@PathParam("submissionId") UUID submissionId) {
         return relay.relayStream(streams.openExplanation(caller.caller(), submissionId));
     }

@@ -51,8 +51,8 @@ public class ReviewRepository {
      * What a marker's view of a review item beyond the item needs (its nearest exemplars, the LLM's explanation): its
      * answer, submission and version, and whether it is blind (or resolved).
      */
-    public record ItemVersion(UUID examId, UUID submissionId, int questionNumber, boolean blind, String answer,
-            UUID rubricId) {
+    public record ItemVersion(UUID examId, UUID jobId, UUID submissionId, int questionNumber, boolean blind,
+            String answer, UUID rubricId) {
     }
 
     /**
@@ -91,15 +91,15 @@ public class ReviewRepository {
                 query, ID, ReviewRepository::row);
     }
 
-    /** The item, locked until the transaction ends; null when the tenant has no such item. */
-    /** The item's answer and question version; null when the tenant has no such item. */
+    /** The item's answer, job and question version; null when the tenant has no such item. */
     public Uni<ItemVersion> version(String tenant, UUID itemId) {
         return pool.preparedQuery(SqlQueries.REVIEW_ITEM_VERSION).execute(Tuple.of(tenant, itemId))
-                .map(rows -> Rows.first(rows, row -> new ItemVersion(row.getUUID("exam_id"),
-                        row.getUUID("submission_id"), row.getInteger("question_number"), row.getBoolean("blind"), row.getString("answer"),
-                        row.getUUID("rubric_id"))));
+                .map(rows -> Rows.first(rows, row -> new ItemVersion(row.getUUID("exam_id"), row.getUUID("job_id"),
+                        row.getUUID("submission_id"), row.getInteger("question_number"), row.getBoolean("blind"),
+                        row.getString("answer"), row.getUUID("rubric_id"))));
     }
 
+    /** The item, locked until the transaction ends; null when the tenant has no such item. */
     public Uni<ReviewRow> lock(SqlConnection tx, String tenant, UUID itemId) {
         return tx.preparedQuery(SqlQueries.LOCK_REVIEW_ITEM).execute(Tuple.of(tenant, itemId))
                 .map(rows -> Rows.first(rows, ReviewRepository::row));

@@ -457,7 +457,7 @@ final class SqlQueries {
      * blind: it comes back only as a recheck (回评), and its own final score is among the version's marks.
      */
     static final String REVIEW_ITEM_VERSION = """
-            SELECT i.exam_id, i.submission_id, i.question_number,
+            SELECT i.exam_id, i.job_id, i.submission_id, i.question_number,
                    i.double_marking OR i.audit OR i.state = 'RESOLVED' AS blind, s.answer, jr.rubric_id
             FROM review_items i
             JOIN submissions s ON s.id = i.submission_id

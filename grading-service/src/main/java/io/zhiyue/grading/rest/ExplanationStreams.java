@@ -3,7 +3,7 @@ package io.zhiyue.grading.rest;
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.llm.ExplanationEvent;
 import io.zhiyue.grading.llm.Explanations;
-import io.zhiyue.grading.repository.LlmRepository.Explained;
+import io.zhiyue.grading.llm.ExplanationTarget;
 import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -32,16 +32,18 @@ class ExplanationStreams {
         this.explanations = explanations;
     }
 
-    private record Target(UUID submissionId, Explained explained) {
+    /** A submission's explanation. */
+    RestMulti<byte[]> of(String tenant, UUID submissionId) {
+        return of(tenant, explanations.find(tenant, submissionId)
+                .map(explained -> new ExplanationTarget(submissionId, explained)));
     }
 
-    /** The explanation of the submission {@code submission} names, once it has named one. */
-    RestMulti<byte[]> of(String tenant, Uni<UUID> submission) {
-        return RestMulti.fromUniResponse(
-                submission.chain(id -> explanations.find(tenant, id).map(explained -> new Target(id, explained))),
-                target -> explanations.stream(tenant, target.submissionId(), target.explained())
+    /** The explanation of what {@code target} names, once it has named it (a refusal is a problem answer). */
+    RestMulti<byte[]> of(String tenant, Uni<ExplanationTarget> target) {
+        return RestMulti.fromUniResponse(target,
+                found -> explanations.stream(tenant, found.submissionId(), found.explained())
                         .map(ExplanationStreams::frame),
-                target -> EVENT_STREAM, target -> 200);
+                found -> EVENT_STREAM, found -> 200);
     }
 
     /** One server-sent event: its type as the event name, the JSON as its data. */

@@ -79,6 +79,6 @@ public class SubmissionResource {
             + "(text/event-stream): token events as the model writes, then done (or error)")
     public RestMulti<byte[]> explanation(@HeaderParam(TenantHeaders.TENANT) String tenant,
             @PathParam("submissionId") UUID submissionId) {
-        return streams.of(TenantHeaders.required(tenant), Uni.createFrom().item(submissionId));
+        return streams.of(TenantHeaders.required(tenant), submissionId);
     }
 }

@@ -2,6 +2,8 @@ package io.zhiyue.grading.service;
 
 import io.smallrye.mutiny.Uni;
 import io.zhiyue.grading.embedding.ExemplarProposals;
+import io.zhiyue.grading.llm.ExplanationTarget;
+import io.zhiyue.grading.llm.Explanations;
 import io.zhiyue.grading.repository.ExemplarRepository.MarkedAnswer;
 import io.zhiyue.grading.repository.MarkerRepository;
 import io.zhiyue.grading.repository.ReviewRepository;
@@ -18,8 +20,8 @@ import java.util.UUID;
  * What a marker sees beside a review item when it is not blind: the nearest marked exemplars (the teacher-marked
  * answers of the same question version most like the item's answer, with their scores, as the exemplar grader
  * weighed them; never a student) and the LLM's explanation of the proposal. A blind item (double marking, the
- * audit, a recheck) has neither: no exemplars and a 404 for the explanation, as for an answer the LLM never saw,
- * so the answer tells nobody whether an item is an audit draw. A marker whose allocation does not give them the
+ * audit, a recheck) has neither: no exemplars, as under five teacher marks, and the same 404 for the explanation as
+ * an answer the LLM never saw, so the answer tells nobody whether an item is an audit draw. A marker whose allocation does not give them the
  * question is refused (403), as a mark of theirs would be.
  */
 @ApplicationScoped
@@ -28,11 +30,14 @@ public class ReviewItemContext {
     private final ReviewRepository reviews;
     private final MarkerRepository markers;
     private final ExemplarProposals proposals;
+    private final Explanations explanations;
 
-    public ReviewItemContext(ReviewRepository reviews, MarkerRepository markers, ExemplarProposals proposals) {
+    public ReviewItemContext(ReviewRepository reviews, MarkerRepository markers, ExemplarProposals proposals,
+            Explanations explanations) {
         this.reviews = reviews;
         this.markers = markers;
         this.proposals = proposals;
+        this.explanations = explanations;
     }
 
     /** The nearest marked exemplars, most similar first; none for a blind item or under five teacher marks. */
@@ -41,14 +46,34 @@ public class ReviewItemContext {
                 : proposals.nearest(tenant, item.rubricId(), item.answer()));
     }
 
-    /** The submission whose explanation the marker may stream; 404 for a blind item. */
-    public Uni<UUID> explained(String tenant, UUID itemId, MarkerIdentity marker) {
-        return item(tenant, itemId, marker).map(item -> {
+    /**
+     * What the LLM explains for the item: its own job's proposal. Every reason there is none (a blind item, no LLM,
+     * no proposal, a later job's result) is one and the same 404 naming the item only, so the answer tells nothing
+     * about the item or its submission. A refusal about the caller (a tenant not opted in, too many streams) stays.
+     */
+    public Uni<ExplanationTarget> explained(String tenant, UUID itemId, MarkerIdentity marker) {
+        return item(tenant, itemId, marker).chain(item -> {
             if (item.blind()) {
-                throw new ZhiyueException(ErrorCode.RECORD_NOT_FOUND, "review item " + itemId + " has no explanation");
+                return Uni.createFrom().failure(noExplanation(itemId));
             }
-            return item.submissionId();
+            return explanations.find(tenant, item.submissionId())
+                    .onFailure(ReviewItemContext::itemSpecific).transform(ignored -> noExplanation(itemId))
+                    .map(explained -> {
+                        if (!item.jobId().equals(explained.jobId())) {
+                            throw noExplanation(itemId);
+                        }
+                        return new ExplanationTarget(item.submissionId(), explained);
+                    });
         });
+    }
+
+    private static boolean itemSpecific(Throwable failure) {
+        return failure instanceof ZhiyueException refusal
+                && (refusal.code() == ErrorCode.RECORD_NOT_FOUND || refusal.code() == ErrorCode.ILLEGAL_STATE);
+    }
+
+    private static ZhiyueException noExplanation(UUID itemId) {
+        return new ZhiyueException(ErrorCode.RECORD_NOT_FOUND, "review item " + itemId + " has no explanation");
     }
 
     private Uni<ItemVersion> item(String tenant, UUID itemId, MarkerIdentity marker) {
