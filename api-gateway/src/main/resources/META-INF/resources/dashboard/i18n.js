@@ -47,7 +47,7 @@ const WORDS = {
   markGroup: ['整组给分', 'Mark group'], groupMarked: ['已给 {0} 份打分', '{0} answers marked'],
   aiQuality: ['AI 质量（盲评抽检）', 'AI quality (blind checks)'], checked: ['抽检', 'Checked'],
   kappa: ['加权 κ', 'Weighted κ'], exact: ['完全一致', 'Exact'], adjacent: ['相邻一致', 'Adjacent'],
-  bias: ['偏差', 'Bias'], autoAcceptRate: ['自动采纳率', 'Auto-accept'], overrideRate: ['改判率', 'Overridden'],
+  bias: ['偏差', 'Bias'], autoAcceptRate: ['自动采纳率', 'Auto-accepted'], overrideRate: ['改判率', 'Overridden'],
   alert: ['警报', 'Alert'], autoAccept: ['自动采纳', 'Auto-accept'], on: ['开', 'on'], off: ['关', 'off'],
   markers: ['评卷员', 'Markers'], marker: ['评卷员', 'Marker'], marks: ['评分数', 'Marks'],
   secondsPerMark: ['秒/份（中位）', 's per mark (median)'], deviation: ['平均偏差', 'Mean deviation'],
