@@ -1,6 +1,9 @@
 package io.zhiyue.shared;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zhiyue.shared.config.ConnectionUrls;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
@@ -9,7 +12,11 @@ import io.zhiyue.shared.job.JobState;
 import io.zhiyue.shared.json.JsonCodec;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +30,105 @@ class JsonCodecTest {
         JsonNode b = JsonCodec.mapper().readTree("{\"a\":[2,{\"y\":\"文\",\"z\":1.0}],\"b\":1.5}");
         assertThat(JsonCodec.canonical(a)).isEqualTo("{\"a\":[2,{\"y\":\"文\",\"z\":1}],\"b\":1.5}");
         assertThat(JsonCodec.sha256Hex(JsonCodec.canonical(a))).isEqualTo(JsonCodec.sha256Hex(JsonCodec.canonical(b)));
+    }
+
+    /**
+     * Every hash stored so far (rubric content hashes, reuse keys, checkpoint hashes) was taken over
+     * the text the former renderer made (a {@code toString()} per key and string): the one-generator
+     * renderer must give that text for any tree, control characters, surrogates and odd numbers included.
+     */
+    @Test
+    void canonicalTextIsTheTextTheFormerRendererGave() {
+        for (int seed = 0; seed < 300; seed++) {
+            Random random = new Random(seed);
+            JsonNode tree = randomTree(random, 0);
+            String former = formerCanonical(tree);
+            assertThat(JsonCodec.canonical(tree)).as("seed %d", seed).isEqualTo(former);
+            assertThat(JsonCodec.canonicalSha256Hex(tree)).as("seed %d", seed).isEqualTo(JsonCodec.sha256Hex(former));
+        }
+        assertThat(JsonCodec.canonical(null)).isEqualTo("null");
+    }
+
+    private static JsonNode randomTree(Random random, int depth) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        int kind = depth >= 4 ? 2 + random.nextInt(12) : random.nextInt(14);
+        return switch (kind) {
+            case 0 -> {
+                ObjectNode object = nodes.objectNode();
+                for (int i = random.nextInt(6); i > 0; i--) {
+                    object.set(randomText(random), randomTree(random, depth + 1));
+                }
+                yield object;
+            }
+            case 1 -> {
+                ArrayNode array = nodes.arrayNode();
+                for (int i = random.nextInt(6); i > 0; i--) {
+                    array.add(randomTree(random, depth + 1));
+                }
+                yield array;
+            }
+            case 2, 3, 4 -> nodes.textNode(randomText(random));
+            case 5 -> nodes.numberNode(random.nextInt(2001) - 1000);
+            case 6 -> nodes.numberNode(random.nextLong());
+            case 7 -> nodes.numberNode(new BigInteger(80, random).negate());
+            case 8 -> nodes.numberNode(random.nextBoolean() ? -0.0 : random.nextDouble() * 1e6 - 5e5);
+            case 9 -> nodes.numberNode(new BigDecimal(BigInteger.valueOf(random.nextInt(100_000) - 50_000),
+                    random.nextInt(9) - 4));
+            case 10 -> nodes.booleanNode(random.nextBoolean());
+            case 11 -> nodes.nullNode();
+            case 12 -> nodes.binaryNode(new byte[] {(byte) random.nextInt(), (byte) random.nextInt()});
+            default -> nodes.numberNode(random.nextFloat());
+        };
+    }
+
+    private static String randomText(Random random) {
+        String alphabet = "aZ09 \"\\/\n\t\r\b\f\u0000\u0001\u001f\u007f\u2028文字光合作用é~\uD83D\uDE00\uD800";
+        StringBuilder text = new StringBuilder();
+        for (int i = random.nextInt(8); i > 0; i--) {
+            text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return text.toString();
+    }
+
+    /** The renderer every stored hash was taken with until the one-generator one replaced it. */
+    private static String formerCanonical(JsonNode node) {
+        StringBuilder out = new StringBuilder();
+        formerAppend(node, out);
+        return out.toString();
+    }
+
+    private static void formerAppend(JsonNode node, StringBuilder out) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            out.append("null");
+        } else if (node.isObject()) {
+            Map<String, JsonNode> sorted = new TreeMap<>();
+            node.fields().forEachRemaining(field -> sorted.put(field.getKey(), field.getValue()));
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<String, JsonNode> field : sorted.entrySet()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                out.append(JsonNodeFactory.instance.textNode(field.getKey()).toString()).append(':');
+                formerAppend(field.getValue(), out);
+            }
+            out.append('}');
+        } else if (node.isArray()) {
+            out.append('[');
+            for (int i = 0; i < node.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                formerAppend(node.get(i), out);
+            }
+            out.append(']');
+        } else if (node.isNumber()) {
+            BigDecimal number = node.decimalValue().stripTrailingZeros();
+            out.append(number.signum() == 0 ? "0" : number.toPlainString());
+        } else {
+            out.append(node.toString());
+        }
     }
 
     @Test

@@ -33,7 +33,11 @@ public interface CheckpointConfig {
     @WithDefault("3")
     int saveRetries();
 
-    /** Full states kept in memory by checkpoint id, to diff the next checkpoint against without a read. */
-    @WithDefault("67108864")
+    /**
+     * The newest state of each thread and namespace is kept in memory, to diff the next checkpoint
+     * against without a read, up to this many bytes of JSON (a parsed state takes several times its
+     * JSON on the heap).
+     */
+    @WithDefault("16777216")
     long cachedStateBytes();
 }

@@ -38,6 +38,7 @@ import io.zhiyue.streams.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -52,9 +53,11 @@ import java.util.regex.Pattern;
  * patch from it, unless a snapshot is due ({@code snapshot-every} deltas since the last one) or the
  * patch would be no smaller than the state; a read rebuilds the state from its snapshot and the
  * patches after it and checks the result against the recorded SHA-256, so a broken chain or a
- * changed byte is a {@link CheckpointCorruptException}, never an empty or partial state. States
- * just put or rebuilt are kept in memory by id (bounded by size), so the next put diffs against
- * its parent without reading the chain back; reads always rebuild.
+ * changed byte is a {@link CheckpointCorruptException}, never an empty or partial state. The
+ * state of each thread's newest checkpoint put here is kept in memory (bounded by size), so the
+ * next put, which follows it, diffs against it without reading the chain back; reads always
+ * rebuild. Only the newest per thread and namespace: keeping every state put filled the heap with
+ * states no put would follow, and its collections set the tail of every put.
  *
  * <p>A save that fails is tried {@code save-retries} times more with backoff; then it is recorded
  * in {@code failed_saves} with a SYSTEM_STATUS event (one transaction) and the caller gets a 503
@@ -73,12 +76,19 @@ public class CheckpointStore {
     private record Known(JsonNode state, int depth, UUID base, int bytes) {
     }
 
+    /** A thread's namespace, and its newest checkpoint put here with its state. */
+    private record Line(String tenant, UUID threadId, String namespace) {
+    }
+
+    private record Newest(UUID id, Known known) {
+    }
+
     private final CheckpointRepository repository;
     private final CheckpointConfig config;
     private final Outbox outbox;
     private final AuditTrail audit;
     private final Payload payloads;
-    private final Cache<UUID, Known> known;
+    private final Cache<Line, Newest> newest;
     private final Timer putTimer;
     private final Timer getTimer;
     private final Counter storedBytes;
@@ -93,8 +103,8 @@ public class CheckpointStore {
         this.config = config;
         this.outbox = outbox;
         this.payloads = new Payload(config.compressOverBytes());
-        this.known = Caffeine.newBuilder().maximumWeight(config.cachedStateBytes())
-                .weigher((UUID id, Known state) -> state.bytes()).build();
+        this.newest = Caffeine.newBuilder().maximumWeight(config.cachedStateBytes())
+                .weigher((Line line, Newest state) -> state.known().bytes()).build();
         this.putTimer = Timer.builder("zhiyue.checkpoint.put").publishPercentiles(0.5, 0.99).register(registry);
         this.getTimer = Timer.builder("zhiyue.checkpoint.get").publishPercentiles(0.5, 0.99).register(registry);
         this.storedBytes = Counter.builder("zhiyue.checkpoint.bytes").tag("kind", "stored").register(registry);
@@ -112,13 +122,13 @@ public class CheckpointStore {
         checkNamespace(namespace);
         JsonNode state = checkState(body);
         JsonNode metadata = checkMetadata(body == null ? null : body.metadata());
-        byte[] full = bytes(state);
-        if (full.length > config.maxStateBytes()) {
-            throw new ZhiyueException(ErrorCode.PAYLOAD_TOO_LARGE, "the state has " + full.length
+        int size = sizeOf(state);
+        if (size > config.maxStateBytes()) {
+            throw new ZhiyueException(ErrorCode.PAYLOAD_TOO_LARGE, "the state has " + size
                     + " bytes; a checkpoint holds at most " + config.maxStateBytes());
         }
         return parent(tenant, threadId, namespace, body.parentId())
-                .chain(parent -> save(tenant, threadId, namespace, id, parent, state, full, metadata))
+                .chain(parent -> save(tenant, threadId, namespace, id, parent, state, size, metadata))
                 .invoke(() -> sample.stop(putTimer));
     }
 
@@ -189,7 +199,7 @@ public class CheckpointStore {
         // a parent that cannot be rebuilt must not block every later checkpoint: the new one is a
         // snapshot that still names it as its parent
         return row.chain(stored -> stored == null ? Uni.createFrom().nullItem()
-                : state(tenant, stored, true).map(state -> new Parent(stored, state))
+                : known(new Line(tenant, threadId, namespace), stored).map(state -> new Parent(stored, state))
                         .onFailure(CheckpointCorruptException.class).recoverWithItem(failure -> {
                             Log.warnf("checkpoint %s cannot be rebuilt, so its child is stored whole: %s",
                                     stored.id(), failure.getMessage());
@@ -201,27 +211,28 @@ public class CheckpointStore {
     }
 
     private Uni<Saved> save(String tenant, UUID threadId, String namespace, UUID id, Parent parent, JsonNode state,
-            byte[] full, JsonNode metadata) {
+            int size, JsonNode metadata) {
         String sha256 = StateHash.of(state);
-        byte[] stored = full;
+        byte[] stored = null;
         boolean delta = false;
         int depth = 0;
         UUID base = null;
         // up to snapshot-every deltas follow a snapshot, then the next one is a snapshot again
         if (parent != null && parent.known() != null && !Chain.snapshotDue(parent.known().depth(), config.snapshotEvery())) {
             byte[] patch = bytes(StateDelta.diff(parent.known().state(), state));
-            if (patch.length < full.length) {
+            if (patch.length < size) {
                 stored = patch;
                 delta = true;
                 depth = parent.known().depth() + 1;
                 base = parent.known().depth() == 0 ? parent.checkpoint().id() : parent.known().base();
             }
         }
-        Payload.Encoded encoded = payloads.encode(stored);
+        // the state's own JSON only when it is stored whole: a delta's put never writes it out
+        Payload.Encoded encoded = payloads.encode(stored == null ? bytes(state) : stored);
         NewRow row = new NewRow(id, tenant, threadId, namespace, parent == null ? null : parent.checkpoint().id(),
-                metadata, delta, base, depth, encoded.stored(), encoded.compressed(), encoded.rawSize(), full.length,
+                metadata, delta, base, depth, encoded.stored(), encoded.compressed(), encoded.rawSize(), size,
                 sha256);
-        Known now = new Known(state, depth, base, full.length);
+        Known now = new Known(state, depth, base, size);
         return insertRetried(row)
                 .onFailure(CheckpointStore::refusedForNow).recoverWithUni(failure -> leftToOperator(row, state, failure))
                 // unreachable, not refusing (a PgException is an answer from PostgreSQL, if an unwelcome one)
@@ -234,15 +245,15 @@ public class CheckpointStore {
                         return repository.find(tenant, id).chain(existing -> existing == null && row.isDelta()
                                 // its base snapshot went while this was diffed: stored whole instead
                                 ? save(tenant, threadId, namespace, id, new Parent(parent.checkpoint(), null), state,
-                                        full, metadata)
+                                        size, metadata)
                                 : repeated(existing, row));
                     }
-                    known.put(id, now);
+                    newest.put(new Line(tenant, threadId, namespace), new Newest(id, now));
                     storedBytes.increment(encoded.stored().length);
-                    logicalBytes.increment(full.length);
+                    logicalBytes.increment(size);
                     return Uni.createFrom().item(new Saved(new Checkpoint(id, threadId, namespace, row.parentId(),
                             metadata, row.isDelta(), row.baseCheckpointId(), row.deltaDepth(), row.compressed(),
-                            row.payload().length, full.length, sha256, createdAt.withOffsetSameInstant(ZoneOffset.UTC),
+                            row.payload().length, size, sha256, createdAt.withOffsetSameInstant(ZoneOffset.UTC),
                             null), true));
                 });
     }
@@ -305,20 +316,23 @@ public class CheckpointStore {
 
     private Uni<Checkpoint> withState(String tenant, Checkpoint stored) {
         Timer.Sample sample = Timer.start();
-        return state(tenant, stored, false).map(state -> stored.withState(state.state()))
+        return state(tenant, stored).map(state -> stored.withState(state.state()))
                 .invoke(() -> sample.stop(getTimer));
     }
 
     /**
-     * The row's full state, rebuilt from its chain and checked against its hash. A put may take it
-     * from memory ({@code known}: a state it stored or rebuilt itself) to diff against; a read
-     * always rebuilds and checks, so a row changed underneath is found, not hidden.
+     * The state a put diffs against: from memory when the parent is the newest checkpoint put here
+     * on its line (a state this instance stored itself), else rebuilt. A read never takes it from
+     * memory, so a row changed underneath is found, not hidden.
      */
-    private Uni<Known> state(String tenant, Checkpoint checkpoint, boolean known) {
-        Known cached = known ? this.known.getIfPresent(checkpoint.id()) : null;
-        if (cached != null) {
-            return Uni.createFrom().item(cached);
-        }
+    private Uni<Known> known(Line line, Checkpoint parent) {
+        Newest cached = newest.getIfPresent(line);
+        return cached != null && cached.id().equals(parent.id()) ? Uni.createFrom().item(cached.known())
+                : state(line.tenant(), parent);
+    }
+
+    /** The row's full state, rebuilt from its chain and checked against its hash. */
+    private Uni<Known> state(String tenant, Checkpoint checkpoint) {
         // bounded by the row's own depth, not today's setting: a chain written under another stays readable
         return repository.chain(tenant, checkpoint.id(), checkpoint.deltaDepth() + 1).map(rows -> {
             Stored first = rows.isEmpty() ? null : rows.getFirst();
@@ -335,14 +349,9 @@ public class CheckpointStore {
             JsonNode state = Chain.reconstruct(new Chain.Snapshot(first.checkpoint().id(),
                     parse(first.checkpoint().id(), decode(first)), first.checkpoint().sha256()), links);
             chainLength.record(links.size());
-            return remember(checkpoint, new Known(state, checkpoint.deltaDepth(),
-                    checkpoint.isDelta() ? checkpoint.baseCheckpointId() : null, checkpoint.stateSizeBytes()));
+            return new Known(state, checkpoint.deltaDepth(), checkpoint.isDelta() ? checkpoint.baseCheckpointId() : null,
+                    checkpoint.stateSizeBytes());
         });
-    }
-
-    private Known remember(Checkpoint checkpoint, Known state) {
-        known.put(checkpoint.id(), state);
-        return state;
     }
 
     private byte[] decode(Stored stored) {
@@ -356,6 +365,28 @@ public class CheckpointStore {
         } catch (IOException e) {
             throw new CheckpointCorruptException(id, "its payload is not JSON: " + e.getMessage(), e);
         }
+    }
+
+    /** How many bytes {@link #bytes} gives, counted as they are written rather than kept. */
+    private static int sizeOf(JsonNode json) {
+        long[] count = {0};
+        OutputStream counter = new OutputStream() {
+            @Override
+            public void write(int b) {
+                count[0]++;
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                count[0] += length;
+            }
+        };
+        try {
+            JsonCodec.mapper().writeValue(counter, json);
+        } catch (IOException e) {
+            throw new IllegalStateException("a JSON tree always writes", e);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, count[0]);
     }
 
     private static byte[] bytes(JsonNode json) {

@@ -24,28 +24,37 @@ public final class Chain {
     }
 
     /**
-     * The state of the last link (or of the snapshot when there are no links).
+     * The state of the last link (or of the snapshot when there are no links). Neither the
+     * snapshot's state nor the patches are modified: the snapshot is copied once and the patches
+     * applied to the copy in place.
      *
-     * <p>Only the snapshot's and the target's hashes are checked: a wrong intermediate state cannot
-     * produce the right final hash short of a SHA-256 collision, so hashing every step would only
-     * cost time on every read.
+     * <p>Only the target's hash is checked on the way: a wrong snapshot or intermediate state
+     * cannot produce the right final hash short of a SHA-256 collision, so hashing more would only
+     * cost time on every read. When the chain fails, the snapshot is checked too, so the error
+     * names the snapshot when it is the snapshot that is damaged.
      *
      * @param links ordered from the snapshot's child to the target
      * @throws CheckpointCorruptException naming the snapshot, the delta whose patch does not apply,
      *                                    or the target whose reconstructed state has another hash
      */
     public static JsonNode reconstruct(Snapshot snapshot, List<Link> links) {
-        verify(snapshot.checkpointId(), snapshot.state(), snapshot.sha256(), "snapshot");
-        JsonNode state = snapshot.state();
-        for (Link link : links) {
-            state = applyLink(state, link);
+        if (links.isEmpty()) {
+            verify(snapshot.checkpointId(), snapshot.state(), snapshot.sha256(), "snapshot");
+            return snapshot.state();
         }
-        if (!links.isEmpty()) {
+        try {
+            JsonNode state = snapshot.state().deepCopy();
+            for (Link link : links) {
+                state = applyLink(state, link);
+            }
             Link target = links.getLast();
             verify(target.checkpointId(), state, target.sha256(), "state rebuilt from snapshot "
                     + snapshot.checkpointId() + " and " + links.size() + " deltas");
+            return state;
+        } catch (CheckpointCorruptException e) {
+            verify(snapshot.checkpointId(), snapshot.state(), snapshot.sha256(), "snapshot");
+            throw e;
         }
-        return state;
     }
 
     /**
@@ -68,7 +77,7 @@ public final class Chain {
             throw new CheckpointCorruptException(link.checkpointId(), "its delta is not a JSON Patch array");
         }
         try {
-            return StateDelta.apply(state, link.patch());
+            return StateDelta.applyInPlace(state, link.patch());
         } catch (IllegalArgumentException e) {
             throw new CheckpointCorruptException(link.checkpointId(), "its delta does not apply to its parent's state: "
                     + e.getMessage(), e);

@@ -93,6 +93,29 @@ public final class StateDelta {
         }
     }
 
+    /**
+     * {@code target} with {@code patch} applied in place (the patch is not modified): answers
+     * {@code target}, or the new root when the patch replaces the whole state. A patch that fails
+     * may leave {@code target} half changed: pass a tree of your own, and drop it on failure.
+     *
+     * @throws IllegalArgumentException when the patch is malformed or does not fit {@code target}
+     */
+    public static JsonNode applyInPlace(JsonNode target, JsonNode patch) {
+        for (JsonNode op : patch) {
+            if (op.path("path").asText().isEmpty()) {
+                // a root operation cannot change the caller's reference in place
+                return apply(target, patch);
+            }
+        }
+        try {
+            // the patch's values are linked into the target, where later patches may change them: copy
+            JsonPatch.applyInPlace(patch.deepCopy(), target);
+            return target;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("patch does not apply: " + e.getMessage(), e);
+        }
+    }
+
     /*
      * zjsonpatch 0.4.16 unescapes the last token of a JSON Pointer twice when applying, so a key
      * holding a literal "~0" or "~1" (escaped "~00", "~01") lands on "~" or "/" instead. Such a

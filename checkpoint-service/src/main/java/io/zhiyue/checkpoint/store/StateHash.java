@@ -15,6 +15,6 @@ public final class StateHash {
 
     /** Lower-case hex; numerically equal numbers ({@code 1.5}, {@code 1.50}) hash alike. */
     public static String of(JsonNode state) {
-        return JsonCodec.sha256Hex(JsonCodec.canonical(state));
+        return JsonCodec.canonicalSha256Hex(state);
     }
 }

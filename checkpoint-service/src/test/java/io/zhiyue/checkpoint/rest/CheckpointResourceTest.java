@@ -127,6 +127,35 @@ class CheckpointResourceTest {
         get(thread, "llm", next).body("state.answers", hasSize(8));
     }
 
+    /**
+     * Only each line's newest state is kept in memory: a put that follows an older checkpoint
+     * (its parent named) diffs against that checkpoint's state rebuilt from the database, and two
+     * threads put in turn each diff against their own newest.
+     */
+    @Test
+    void aPutThatFollowsAnOlderCheckpointOrAnotherThreadsIsStillADeltaOfTheRightState() {
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            for (UUID thread : List.of(first, second)) {
+                UUID id = UUID.randomUUID();
+                put(thread, "llm", id, Map.of("state", state(thread == first ? i : i + 10))).statusCode(201)
+                        .body("isDelta", equalTo(i > 0));
+                if (thread == first) {
+                    ids.add(id);
+                }
+            }
+        }
+        UUID branch = UUID.randomUUID();
+        Map<String, Object> body = new HashMap<>(Map.of("state", state(2), "parentId", ids.get(1).toString()));
+        put(first, "llm", branch, body).statusCode(201).body("isDelta", equalTo(true))
+                .body("parentId", equalTo(ids.get(1).toString()));
+        get(first, "llm", branch).body("state.answers", hasSize(3));
+        given().when().get("/api/v1/checkpoints/{t}/llm/latest", second).then().statusCode(200)
+                .body("isDelta", equalTo(true)).body("state.answers", hasSize(14));
+    }
+
     @Test
     void deletingAThreadDeletesEveryNamespace() {
         UUID thread = UUID.randomUUID();

@@ -31,6 +31,23 @@ class ChainTest {
     }
 
     @Test
+    void aDeltaThatReplacesTheWholeStateIsFollowedByDeltasOnTheNewState() {
+        ObjectNode first = JsonCodec.mapper().createObjectNode().put("a", 1);
+        // a key holding "~1" is stored as a whole-state replace (StateDelta's zjsonpatch workaround)
+        ObjectNode second = first.deepCopy().put("x~1y", 2);
+        ObjectNode third = second.deepCopy().put("a", 3);
+        JsonNode replaceWhole = StateDelta.diff(first, second);
+        assertThat(replaceWhole.get(0).get("path").asText()).isEmpty();
+        Chain.Snapshot snapshot = new Chain.Snapshot(UUID.randomUUID(), first, StateHash.of(first));
+        List<Chain.Link> links = List.of(new Chain.Link(UUID.randomUUID(), replaceWhole, StateHash.of(second)),
+                new Chain.Link(UUID.randomUUID(), StateDelta.diff(second, third), StateHash.of(third)));
+        assertThat(Chain.reconstruct(snapshot, links.subList(0, 1))).isEqualTo(second);
+        assertThat(Chain.reconstruct(snapshot, links)).isEqualTo(third);
+        assertThat(first).isEqualTo(JsonCodec.mapper().createObjectNode().put("a", 1));
+        assertThat(replaceWhole.get(0).get("value")).isEqualTo(second);
+    }
+
+    @Test
     void aSnapshotAloneIsItsOwnState() {
         History history = history(1, 0);
         assertThat(Chain.reconstruct(history.snapshot(), List.of())).isEqualTo(history.states().getFirst());

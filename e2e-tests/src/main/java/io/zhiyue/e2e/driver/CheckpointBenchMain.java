@@ -31,7 +31,8 @@ import java.util.UUID;
  */
 public final class CheckpointBenchMain {
 
-    private static final int WARM_UP = 20;
+    /** Exchanges not counted, per size: both JVMs compile the paths they take in the first hundred or so. */
+    private static final int WARM_UP = 100;
 
     private CheckpointBenchMain() {
     }
@@ -70,29 +71,29 @@ public final class CheckpointBenchMain {
         for (int i = 0; i < n + WARM_UP; i++) {
             change(state, random, 3);
             String id = UUID.randomUUID().toString();
-            long started = System.nanoTime();
-            JsonNode put = send(http, GatewayClient.directRequest(
+            // the request is made before the clock starts: the latency is the service's, not the bench's JSON writing
+            HttpRequest request = GatewayClient.directRequest(
                             base.resolve("/api/v1/checkpoints/" + thread + "/bench/" + id))
                     .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(JsonCodec.mapper().writeValueAsBytes(
-                            JsonCodec.mapper().createObjectNode().set("state", state)))).build(), 201);
-            double millis = (System.nanoTime() - started) / 1e6;
+                            JsonCodec.mapper().createObjectNode().set("state", state)))).build();
+            Answer put = send(http, request, 201);
             ids.add(id);
             if (i >= WARM_UP) {
-                putMillis.add(millis);
-                stored += put.path("dataSizeBytes").asLong();
-                full += put.path("stateSizeBytes").asLong();
+                putMillis.add(put.millis());
+                stored += put.json().path("dataSizeBytes").asLong();
+                full += put.json().path("stateSizeBytes").asLong();
             }
         }
         // among the newest: retention keeps 100 per thread and namespace, and may run meanwhile
         List<String> newest = ids.subList(Math.max(0, ids.size() - 50), ids.size());
         for (int i = 0; i < n + WARM_UP; i++) {
             String id = newest.get(random.nextInt(newest.size()));
-            long started = System.nanoTime();
-            send(http, GatewayClient.directRequest(base.resolve("/api/v1/checkpoints/" + thread + "/bench/" + id))
-                    .GET().build(), 200);
+            HttpRequest request = GatewayClient.directRequest(
+                    base.resolve("/api/v1/checkpoints/" + thread + "/bench/" + id)).GET().build();
+            Answer got = send(http, request, 200);
             if (i >= WARM_UP) {
-                getMillis.add((System.nanoTime() - started) / 1e6);
+                getMillis.add(got.millis());
             }
         }
         out.printf(Locale.ROOT, "  ~%,d KB state, %d puts and %d gets after %d warm-up: put p50 %.1f p99 %.1f, "
@@ -111,13 +112,13 @@ public final class CheckpointBenchMain {
         long full = 0;
         for (int i = 0; i < checkpoints; i++) {
             answers.add(answer(i, random));
-            JsonNode put = send(http, GatewayClient.directRequest(
+            Answer put = send(http, GatewayClient.directRequest(
                             base.resolve("/api/v1/checkpoints/" + thread + "/growth/" + UUID.randomUUID()))
                     .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(JsonCodec.mapper().writeValueAsBytes(
                             JsonCodec.mapper().createObjectNode().set("state", state)))).build(), 201);
-            stored += put.path("dataSizeBytes").asLong();
-            full += put.path("stateSizeBytes").asLong();
+            stored += put.json().path("dataSizeBytes").asLong();
+            full += put.json().path("stateSizeBytes").asLong();
         }
         out.printf(Locale.ROOT, "storage ratio: a state growing by one answer per checkpoint, %d checkpoints: "
                         + "%,d bytes stored for %,d bytes of full states = %.3f (target here: under 0.2)%n",
@@ -155,13 +156,19 @@ public final class CheckpointBenchMain {
         }
     }
 
-    private static JsonNode send(HttpClient http, HttpRequest request, int expected) throws IOException,
+    /** A response's JSON (null: none) and how long the exchange took, up to its last byte and before parsing it. */
+    private record Answer(JsonNode json, double millis) {
+    }
+
+    private static Answer send(HttpClient http, HttpRequest request, int expected) throws IOException,
             InterruptedException {
+        long started = System.nanoTime();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        double millis = (System.nanoTime() - started) / 1e6;
         if (response.statusCode() != expected) {
             throw new IllegalStateException(request.method() + " " + request.uri() + " answered "
                     + response.statusCode() + ": " + new String(response.body(), StandardCharsets.UTF_8));
         }
-        return response.body().length == 0 ? null : JsonCodec.mapper().readTree(response.body());
+        return new Answer(response.body().length == 0 ? null : JsonCodec.mapper().readTree(response.body()), millis);
     }
 }

@@ -23,7 +23,7 @@ public final class RubricHashes {
     public static String contentHash(Rubric rubric) {
         Objects.requireNonNull(rubric, "rubric");
         JsonNode tree = JsonCodec.mapper().valueToTree(rubric);
-        return JsonCodec.sha256Hex(JsonCodec.canonical(withoutNulls(tree)));
+        return JsonCodec.canonicalSha256Hex(withoutNulls(tree));
     }
 
     /**
@@ -40,7 +40,7 @@ public final class RubricHashes {
                 entry.put("points", point == null ? null : point.points());
             }
         }
-        return JsonCodec.sha256Hex(JsonCodec.canonical(structure));
+        return JsonCodec.canonicalSha256Hex(structure);
     }
 
     /**
@@ -57,7 +57,7 @@ public final class RubricHashes {
                 entry.set("match", point == null ? null : withoutNulls(JsonCodec.mapper().valueToTree(point.match())));
             }
         }
-        return JsonCodec.sha256Hex(JsonCodec.canonical(structure));
+        return JsonCodec.canonicalSha256Hex(structure);
     }
 
     // Only Match declares NON_NULL; dropping nulls everywhere keeps the hash independent of annotations.

@@ -311,7 +311,7 @@ public class ResultReuse {
         read.put("referenceAnswer", context.referenceAnswer());
         read.put("maxScore", context.maxScore());
         read.put("scoreStep", context.scoreStep());
-        return contentHash.trim() + "." + JsonCodec.sha256Hex(JsonCodec.canonical(read));
+        return contentHash.trim() + "." + JsonCodec.canonicalSha256Hex(read);
     }
 
     private static String key(String answerHash, String graders, MarksStamp stamp) {
