@@ -49,6 +49,26 @@ class JsonCodecTest {
         assertThat(JsonCodec.canonical(null)).isEqualTo("null");
     }
 
+    /** Long text crosses the generator's and the writer's buffers: escapes and surrogates at their edges. */
+    @Test
+    void longTextHashesAsItsCanonicalTextWhereverItsSurrogatesAndEscapesFall() {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        for (int edge : new int[] {1999, 2000, 2001, 4000, 8191, 8192, 8193, 16_384}) {
+            for (String tail : new String[] {"\uD83D\uDE00", "\uD800", "\uDC00x", "\"\n", "文"}) {
+                for (int shift = -3; shift <= 3; shift++) {
+                    String text = "a".repeat(Math.max(0, edge + shift)) + tail + "\u0001".repeat(3) + "b".repeat(50);
+                    ObjectNode tree = nodes.objectNode();
+                    tree.put("k" + "~".repeat(2100) + tail, text);
+                    tree.putArray("items").add(text).add(tail + text);
+                    String former = formerCanonical(tree);
+                    assertThat(JsonCodec.canonical(tree)).as("edge %d %s %d", edge, tail, shift).isEqualTo(former);
+                    assertThat(JsonCodec.canonicalSha256Hex(tree)).as("edge %d %s %d", edge, tail, shift)
+                            .isEqualTo(JsonCodec.sha256Hex(former));
+                }
+            }
+        }
+    }
+
     private static JsonNode randomTree(Random random, int depth) {
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         int kind = depth >= 4 ? 2 + random.nextInt(12) : random.nextInt(14);

@@ -76,10 +76,11 @@ public class CheckpointStore {
     private record Known(JsonNode state, int depth, UUID base, int bytes) {
     }
 
-    /** A thread's namespace, and its newest checkpoint put here with its state. */
+    /** A thread's namespace in a tenant: what the newest state in memory is kept per. */
     private record Line(String tenant, UUID threadId, String namespace) {
     }
 
+    /** The newest checkpoint put here on a line, with its state. */
     private record Newest(UUID id, Known known) {
     }
 
@@ -227,7 +228,7 @@ public class CheckpointStore {
                 base = parent.known().depth() == 0 ? parent.checkpoint().id() : parent.known().base();
             }
         }
-        // the state's own JSON only when it is stored whole: a delta's put never writes it out
+        // the state's own JSON bytes only when it is stored whole: a delta's put never holds them
         Payload.Encoded encoded = payloads.encode(stored == null ? bytes(state) : stored);
         NewRow row = new NewRow(id, tenant, threadId, namespace, parent == null ? null : parent.checkpoint().id(),
                 metadata, delta, base, depth, encoded.stored(), encoded.compressed(), encoded.rawSize(), size,

@@ -28,10 +28,12 @@ public final class Chain {
      * snapshot's state nor the patches are modified: the snapshot is copied once and the patches
      * applied to the copy in place.
      *
-     * <p>Only the target's hash is checked on the way: a wrong snapshot or intermediate state
-     * cannot produce the right final hash short of a SHA-256 collision, so hashing more would only
-     * cost time on every read. When the chain fails, the snapshot is checked too, so the error
-     * names the snapshot when it is the snapshot that is damaged.
+     * <p>Only the target's hash is checked on the way: the state returned is the one recorded at
+     * put (short of a SHA-256 collision) whatever happened along the chain, so hashing more would
+     * only cost time on every read. When the chain fails, the snapshot is checked too, so the error
+     * names the snapshot when it is the snapshot that is damaged. Damage to a snapshot that later
+     * patches overwrite (or a whole-state replace) still rebuilds the right state and is not
+     * reported; reading the snapshot itself reports it.
      *
      * @param links ordered from the snapshot's child to the target
      * @throws CheckpointCorruptException naming the snapshot, the delta whose patch does not apply,

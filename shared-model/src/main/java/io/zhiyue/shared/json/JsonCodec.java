@@ -18,6 +18,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -62,6 +63,7 @@ public final class JsonCodec {
     /**
      * Canonical JSON: object keys sorted, no white space, numbers as plain decimals without
      * trailing zeros ({@code 1.50} and {@code 1.5} are the same number). Stable input for hashes.
+     * Trees nest at most 1,000 deep (Jackson's write limit, the same as its read limit).
      */
     public static String canonical(JsonNode node) {
         StringWriter text = new StringWriter();
@@ -80,17 +82,7 @@ public final class JsonCodec {
      */
     public static String canonicalSha256Hex(JsonNode node) {
         MessageDigest digest = sha256();
-        OutputStream sink = new OutputStream() {
-            @Override
-            public void write(int b) {
-                digest.update((byte) b);
-            }
-
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                digest.update(bytes, offset, length);
-            }
-        };
+        OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), digest);
         try (JsonGenerator out = PLAIN.createGenerator(
                 // buffered: the generator writes each escape on its own, and the encoder wraps every write
                 new BufferedWriter(new OutputStreamWriter(sink, StandardCharsets.UTF_8), 8192))) {
