@@ -13,6 +13,8 @@ import io.zhiyue.gateway.ws.JobSnapshots;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.event.GradingProgress;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +49,9 @@ class JobReadModelRoutingTest {
     @Inject
     JobSnapshots snapshots;
 
+    @Inject
+    MeterRegistry registry;
+
     @Test
     void aJobTheReadModelHasIsAnsweredFromItAndGradingServiceIsNotAsked() {
         String job = UUID.randomUUID().toString();
@@ -60,6 +65,27 @@ class JobReadModelRoutingTest {
         assertThat(cache.count("GET", "/api/v1/jobs/" + job)).isEqualTo(1);
         assertThat(grading.count("GET", "/api/v1/grading-jobs/" + job)).isZero();
         assertThat(cache.last("GET", "/api/v1/jobs/" + job).header("X-ZhiYue-Tenant")).isEqualTo("demo-school");
+    }
+
+    @Test
+    void eachRelayedCallIsTimedOnceUnderItsPathTemplate() {
+        String job = UUID.randomUUID().toString();
+        cache.respond("GET", "/api/v1/jobs/" + job, 200, "application/json",
+                "{\"id\":\"" + job + "\",\"state\":\"COMPLETED\",\"version\":3}");
+        double before = readModelCalls();
+
+        given().when().get("/api/v1/grading-jobs/" + job).then().statusCode(200)
+                .header("X-ZhiYue-Source", "cache-service");
+
+        // once: client DownstreamCallTimer times it, and Quarkus' own binder (which would time it again,
+        // on a worker thread) stays off
+        assertThat(readModelCalls() - before).isEqualTo(1);
+    }
+
+    private double readModelCalls() {
+        Timer timer = registry.find("http.client.requests").tags("method", "GET", "uri", "/api/v1/jobs/{jobId}",
+                "status", "200", "outcome", "SUCCESS").timer();
+        return timer == null ? 0 : timer.count();
     }
 
     @Test

@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  * stack with both off, and straight to the service the gateway asks (cache-service's job read model), in
  * turns: requests/s answered, p50 and p99, medians of the runs, and what the gateway adds.
  *
- * <pre>ApiBenchMain --gateway URL --open-gateway URL --direct URL [--rate 1000] [--seconds 10] [--runs 3]</pre>
+ * <pre>ApiBenchMain --gateway URL --open-gateway URL --direct URL [--rate 1000] [--seconds 10] [--runs 3] [--warmup 10]</pre>
  */
 public final class ApiBenchMain {
 
@@ -47,6 +47,7 @@ public final class ApiBenchMain {
         int rate = 1000;
         int seconds = 10;
         int runs = 3;
+        int warmUp = 10;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--gateway" -> secured = URI.create(args[++i]);
@@ -55,6 +56,7 @@ public final class ApiBenchMain {
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmUp = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -75,10 +77,11 @@ public final class ApiBenchMain {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
         out.printf(Locale.ROOT, "bench api: a job's status at %d/s for %d s, open loop (latency counts from each request's "
-                + "scheduled start); %d runs each, in turns, after a warm-up of each%n", rate, seconds, runs);
-        run(http, withAuth, rate, 3);
-        run(http, without, rate, 3);
-        run(http, straight, rate, 3);
+                + "scheduled start); %d runs each, in turns, after %d s of each not counted (the JVMs compile their "
+                + "paths in them)%n", rate, seconds, runs, warmUp);
+        run(http, withAuth, rate, warmUp);
+        run(http, without, rate, warmUp);
+        run(http, straight, rate, warmUp);
         List<Run> on = new ArrayList<>();
         List<Run> off = new ArrayList<>();
         List<Run> service = new ArrayList<>();
