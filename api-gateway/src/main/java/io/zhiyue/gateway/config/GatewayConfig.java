@@ -60,6 +60,14 @@ public interface GatewayConfig {
     @WithDefault(CallBudgets.SLOW_MILLIS + "ms")
     Duration longBudget();
 
+    /**
+     * The share of job-status reads ({@code GET /api/v1/grading-jobs/{id}}, what dashboards poll)
+     * that start a trace of their own; every other request is traced, and a read that arrives in a
+     * caller's sampled trace stays in it. See tracing PollingReadSampler.
+     */
+    @WithDefault("0.01")
+    double tracePollRatio();
+
     default int effectiveOutboxHardLimit() {
         return outboxHardLimit() > 0 ? Math.max(outboxHardLimit(), outboxCapacity()) : 2 * outboxCapacity();
     }

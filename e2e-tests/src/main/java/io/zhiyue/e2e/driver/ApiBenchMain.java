@@ -72,8 +72,11 @@ public final class ApiBenchMain {
         HttpRequest without = HttpRequest.newBuilder(open.resolve("/api/v1/grading-jobs/" + jobId))
                 .timeout(Duration.ofSeconds(10)).GET().build();
         // what the gateway itself asks: the job read model in cache-service, with the headers it sets downstream
+        // (a poll's trace context too: not sampled, as the gateway's sampler decides for all but a share of polls)
         HttpRequest straight = HttpRequest.newBuilder(direct.resolve("/api/v1/jobs/" + jobId))
-                .header(TenantHeaders.TENANT, TenantHeaders.DEFAULT_TENANT).timeout(Duration.ofSeconds(10)).GET().build();
+                .header(TenantHeaders.TENANT, TenantHeaders.DEFAULT_TENANT)
+                .header("traceparent", "00-" + "5a".repeat(16) + "-" + "6b".repeat(8) + "-00")
+                .timeout(Duration.ofSeconds(10)).GET().build();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
         out.printf(Locale.ROOT, "bench api: a job's status at %d/s for %d s, open loop (latency counts from each request's "

@@ -1,0 +1,71 @@
+package io.zhiyue.gateway.tracing;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.IdGenerator;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
+import io.opentelemetry.semconv.HttpAttributes;
+import io.opentelemetry.semconv.UrlAttributes;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which requests start a trace: a share of the job-status polls, everything else, and always what a caller's trace holds. */
+class PollingReadSamplerTest {
+
+    private static final IdGenerator IDS = IdGenerator.random();
+
+    @Test
+    void aShareOfTheJobStatusReadsStartATraceChosenByTraceId() {
+        PollingReadSampler sampler = new PollingReadSampler(0.01);
+        int sampled = 0;
+        int reads = 20_000;
+        for (int i = 0; i < reads; i++) {
+            if (sampled(sampler, Context.root(), SpanKind.SERVER, "GET", "/api/v1/grading-jobs/" + i)) {
+                sampled++;
+            }
+        }
+        assertThat(sampled).isBetween(100, 400);
+        assertThat(sampled(new PollingReadSampler(1), Context.root(), SpanKind.SERVER, "GET", "/api/v1/grading-jobs/j")).isTrue();
+        assertThat(sampled(new PollingReadSampler(0), Context.root(), SpanKind.SERVER, "GET", "/api/v1/grading-jobs/j")).isFalse();
+    }
+
+    @Test
+    void everythingElseIsTraced() {
+        PollingReadSampler sampler = new PollingReadSampler(0);
+        for (String[] request : List.of(new String[] {"POST", "/api/v1/grading-jobs/j/start"},
+                new String[] {"GET", "/api/v1/grading-jobs/j/results"}, new String[] {"GET", "/api/v1/grading-jobs/"},
+                new String[] {"GET", "/api/v1/exams/e"}, new String[] {"DELETE", "/api/v1/grading-jobs/j"})) {
+            assertThat(sampled(sampler, Context.root(), SpanKind.SERVER, request[0], request[1])).as(String.join(" ", request))
+                    .isTrue();
+        }
+        assertThat(sampled(sampler, Context.root(), SpanKind.CLIENT, "GET", "/api/v1/grading-jobs/j")).isTrue();
+    }
+
+    @Test
+    void aReadInACallersTraceFollowsThatTracesDecision() {
+        PollingReadSampler sampler = new PollingReadSampler(0);
+        assertThat(sampled(sampler, parent(TraceFlags.getSampled()), SpanKind.SERVER, "GET", "/api/v1/grading-jobs/j")).isTrue();
+        assertThat(sampled(new PollingReadSampler(1), parent(TraceFlags.getDefault()), SpanKind.SERVER, "GET",
+                "/api/v1/exams")).isFalse();
+    }
+
+    private static boolean sampled(PollingReadSampler sampler, Context parent, SpanKind kind, String method, String path) {
+        Attributes attributes = Attributes.of(HttpAttributes.HTTP_REQUEST_METHOD, method, UrlAttributes.URL_PATH, path);
+        return sampler.shouldSample(parent, IDS.generateTraceId(), method, kind, attributes, List.of()).getDecision()
+                == SamplingDecision.RECORD_AND_SAMPLE;
+    }
+
+    private static Context parent(TraceFlags flags) {
+        SpanContext remote = SpanContext.createFromRemoteParent(IDS.generateTraceId(), IDS.generateSpanId(), flags,
+                TraceState.getDefault());
+        return Context.root().with(Span.wrap(remote));
+    }
+}
