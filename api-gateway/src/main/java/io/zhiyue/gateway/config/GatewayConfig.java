@@ -60,11 +60,7 @@ public interface GatewayConfig {
     @WithDefault(CallBudgets.SLOW_MILLIS + "ms")
     Duration longBudget();
 
-    /**
-     * The share of job-status reads ({@code GET /api/v1/grading-jobs/{id}}, what dashboards poll)
-     * that start a trace of their own; every other request is traced, and a read that arrives in a
-     * caller's sampled trace stays in it. See tracing PollingReadSampler.
-     */
+    /** The share of job-status reads (what dashboards poll) that start a trace of their own (tracing PollingReadSampler). */
     @WithDefault("0.01")
     double tracePollRatio();
 

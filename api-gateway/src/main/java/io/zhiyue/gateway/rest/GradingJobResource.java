@@ -36,10 +36,12 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Grading jobs: state machine commands, progress, results, export and statistics. */
-@Path("/api/v1/grading-jobs")
+@Path(GradingJobResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "grading-jobs")
 public class GradingJobResource {
+
+    public static final String PATH = "/api/v1/grading-jobs";
 
     private static final String MIN_VERSION = "minVersion";
     /** Which service answered a job read: {@code cache-service} (its read model) or {@code grading-service}. */

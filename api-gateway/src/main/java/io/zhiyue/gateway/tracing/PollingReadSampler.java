@@ -9,36 +9,54 @@ import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import io.opentelemetry.semconv.HttpAttributes;
 import io.opentelemetry.semconv.UrlAttributes;
 import io.zhiyue.gateway.config.GatewayConfig;
+import io.zhiyue.gateway.rest.GradingJobResource;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.List;
 
 /**
- * The gateway's head sampler (Quarkus takes a {@link Sampler} bean in place of the configured one):
- * every request starts a trace, except a job-status read ({@code GET /api/v1/grading-jobs/{id}},
- * what dashboards poll, thousands a minute on exam day), of which only
- * {@code zhiyue.gateway.trace-poll-ratio} does (1 % by default, chosen by trace id). Tracing every
- * poll cost more than everything else the gateway does for it: each exports spans here and in
- * cache-service, which tracing-service then parses and stores. Decisions follow the parent, so a
- * caller's sampled traceparent is always kept, and services downstream follow the gateway's choice.
- * Every request is still counted in the HTTP metrics.
+ * The gateway's sampler (Quarkus uses a {@link Sampler} bean in place of the configured one): the
+ * configured sampler for every request but a job-status poll, which starts a trace only at
+ * {@code zhiyue.gateway.trace-poll-ratio}; tracing every poll cost more than the rest of serving it.
  */
 @Singleton
 public class PollingReadSampler implements Sampler {
 
-    private static final String JOBS = "/api/v1/grading-jobs/";
+    private static final String JOB = GradingJobResource.PATH + "/";
 
-    private final Sampler everything = Sampler.parentBased(Sampler.alwaysOn());
+    private final Sampler everything;
     private final Sampler polls;
 
     @Inject
-    PollingReadSampler(GatewayConfig config) {
-        this(config.tracePollRatio());
+    PollingReadSampler(GatewayConfig config,
+            @ConfigProperty(name = "quarkus.otel.traces.sampler", defaultValue = "parentbased_always_on") String sampler,
+            @ConfigProperty(name = "quarkus.otel.traces.sampler.arg", defaultValue = "1.0") double ratio) {
+        this(configured(sampler, ratio), config.tracePollRatio());
     }
 
-    PollingReadSampler(double pollRatio) {
+    PollingReadSampler(Sampler everything, double pollRatio) {
+        if (!(pollRatio >= 0 && pollRatio <= 1)) {
+            throw new IllegalArgumentException("zhiyue.gateway.trace-poll-ratio must be between 0 and 1, was " + pollRatio);
+        }
+        this.everything = everything;
         this.polls = Sampler.parentBased(Sampler.traceIdRatioBased(pollRatio));
+    }
+
+    /** The standard sampler names of {@code quarkus.otel.traces.sampler}, as OpenTelemetry defines them. */
+    static Sampler configured(String name, double ratio) {
+        return switch (name) {
+            case "parentbased_always_on" -> Sampler.parentBased(Sampler.alwaysOn());
+            case "parentbased_always_off" -> Sampler.parentBased(Sampler.alwaysOff());
+            case "parentbased_traceidratio" -> Sampler.parentBased(Sampler.traceIdRatioBased(ratio));
+            case "always_on" -> Sampler.alwaysOn();
+            case "always_off" -> Sampler.alwaysOff();
+            case "traceidratio" -> Sampler.traceIdRatioBased(ratio);
+            default -> throw new IllegalArgumentException("quarkus.otel.traces.sampler " + name + " is not one the gateway "
+                    + "knows: parentbased_always_on, parentbased_always_off, parentbased_traceidratio, always_on, always_off "
+                    + "or traceidratio");
+        };
     }
 
     @Override
@@ -48,10 +66,11 @@ public class PollingReadSampler implements Sampler {
         return sampler.shouldSample(parent, traceId, name, kind, attributes, links);
     }
 
+    /** {@code GET /api/v1/grading-jobs/{id}} and nothing under it. */
     static boolean isJobStatusRead(Attributes attributes) {
         String path = attributes.get(UrlAttributes.URL_PATH);
-        return "GET".equals(attributes.get(HttpAttributes.HTTP_REQUEST_METHOD)) && path != null && path.startsWith(JOBS)
-                && path.length() > JOBS.length() && path.indexOf('/', JOBS.length()) < 0;
+        return "GET".equals(attributes.get(HttpAttributes.HTTP_REQUEST_METHOD)) && path != null && path.startsWith(JOB)
+                && path.length() > JOB.length() && path.indexOf('/', JOB.length()) < 0;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.zhiyue.gateway.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.zhiyue.gateway.support.TestTokens;
@@ -13,8 +15,9 @@ import io.zhiyue.gateway.ws.JobSnapshots;
 import io.zhiyue.shared.event.Envelope;
 import io.zhiyue.shared.event.EventType;
 import io.zhiyue.shared.event.GradingProgress;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.zhiyue.gateway.client.DownstreamCallTimer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.resteasy.reactive.client.spi.ResteasyReactiveClientResponseFilter;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -77,9 +80,12 @@ class JobReadModelRoutingTest {
         given().when().get("/api/v1/grading-jobs/" + job).then().statusCode(200)
                 .header("X-ZhiYue-Source", "cache-service");
 
-        // once: client DownstreamCallTimer times it, and Quarkus' own binder (which would time it again,
-        // on a worker thread) stays off
+        // once: client DownstreamCallTimer times it on the event loop, and Quarkus' own binder (which
+        // would time it again, on a worker thread) stays off
         assertThat(readModelCalls() - before).isEqualTo(1);
+        assertThat(ConfigProvider.getConfig().getValue("quarkus.micrometer.binder.http-client.enabled", Boolean.class))
+                .isFalse();
+        assertThat(ResteasyReactiveClientResponseFilter.class).isAssignableFrom(DownstreamCallTimer.class);
     }
 
     private double readModelCalls() {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Which requests start a trace: a share of the job-status polls, everything else, and always what a caller's trace holds. */
 class PollingReadSamplerTest {
@@ -24,7 +25,7 @@ class PollingReadSamplerTest {
 
     @Test
     void aShareOfTheJobStatusReadsStartATraceChosenByTraceId() {
-        PollingReadSampler sampler = new PollingReadSampler(0.01);
+        PollingReadSampler sampler = sampler(0.01);
         int sampled = 0;
         int reads = 20_000;
         for (int i = 0; i < reads; i++) {
@@ -33,13 +34,13 @@ class PollingReadSamplerTest {
             }
         }
         assertThat(sampled).isBetween(100, 400);
-        assertThat(sampled(new PollingReadSampler(1), Context.root(), SpanKind.SERVER, "GET", "/api/v1/grading-jobs/j")).isTrue();
-        assertThat(sampled(new PollingReadSampler(0), Context.root(), SpanKind.SERVER, "GET", "/api/v1/grading-jobs/j")).isFalse();
+        assertThat(sampled(sampler(1), Context.root(), SpanKind.SERVER, "GET", "/api/v1/grading-jobs/j")).isTrue();
+        assertThat(sampled(sampler(0), Context.root(), SpanKind.SERVER, "GET", "/api/v1/grading-jobs/j")).isFalse();
     }
 
     @Test
     void everythingElseIsTraced() {
-        PollingReadSampler sampler = new PollingReadSampler(0);
+        PollingReadSampler sampler = sampler(0);
         for (String[] request : List.of(new String[] {"POST", "/api/v1/grading-jobs/j/start"},
                 new String[] {"GET", "/api/v1/grading-jobs/j/results"}, new String[] {"GET", "/api/v1/grading-jobs/"},
                 new String[] {"GET", "/api/v1/exams/e"}, new String[] {"DELETE", "/api/v1/grading-jobs/j"})) {
@@ -51,10 +52,26 @@ class PollingReadSamplerTest {
 
     @Test
     void aReadInACallersTraceFollowsThatTracesDecision() {
-        PollingReadSampler sampler = new PollingReadSampler(0);
+        PollingReadSampler sampler = sampler(0);
         assertThat(sampled(sampler, parent(TraceFlags.getSampled()), SpanKind.SERVER, "GET", "/api/v1/grading-jobs/j")).isTrue();
-        assertThat(sampled(new PollingReadSampler(1), parent(TraceFlags.getDefault()), SpanKind.SERVER, "GET",
+        assertThat(sampled(sampler(1), parent(TraceFlags.getDefault()), SpanKind.SERVER, "GET",
                 "/api/v1/exams")).isFalse();
+    }
+
+    @Test
+    void everythingButThePollsFollowsTheConfiguredSampler() {
+        PollingReadSampler noneElse = new PollingReadSampler(PollingReadSampler.configured("parentbased_traceidratio", 0), 1);
+        assertThat(sampled(noneElse, Context.root(), SpanKind.SERVER, "GET", "/api/v1/exams")).isFalse();
+        assertThat(sampled(noneElse, Context.root(), SpanKind.SERVER, "GET", "/api/v1/grading-jobs/j")).isTrue();
+        assertThat(sampled(noneElse, parent(TraceFlags.getSampled()), SpanKind.SERVER, "GET", "/api/v1/exams")).isTrue();
+        assertThatThrownBy(() -> PollingReadSampler.configured("jaeger_remote", 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jaeger_remote");
+        assertThatThrownBy(() -> sampler(1.5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("trace-poll-ratio");
+    }
+
+    private static PollingReadSampler sampler(double pollRatio) {
+        return new PollingReadSampler(PollingReadSampler.configured("parentbased_always_on", 1), pollRatio);
     }
 
     private static boolean sampled(PollingReadSampler sampler, Context parent, SpanKind kind, String method, String path) {
