@@ -41,12 +41,18 @@ public class CheckpointRepository {
      * retention or with its thread since the parent was read): a delta is only stored while the
      * snapshot it is rebuilt from exists, and that snapshot is held (FOR KEY SHARE) until it is.
      */
-    private static final String INSERT = """
+    private static final String INSERT_IF = """
             INSERT INTO checkpoints (id, tenant_id, thread_id, namespace, parent_id, metadata, is_delta,
                                      base_checkpoint_id, delta_depth, payload, is_compressed, data_size_bytes,
                                      payload_raw_bytes, state_size_bytes, state_sha256)
             SELECT $1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15
-            WHERE $8::uuid IS NULL OR EXISTS (SELECT 1 FROM checkpoints b WHERE b.id = $8 FOR KEY SHARE)
+            WHERE ($8::uuid IS NULL OR EXISTS (SELECT 1 FROM checkpoints b WHERE b.id = $8 FOR KEY SHARE))
+            """;
+    private static final String INSERT = INSERT_IF + "ON CONFLICT (id) DO NOTHING RETURNING created_at";
+    /** The same, and only while its parent ($5) is still the newest checkpoint of its thread and namespace. */
+    private static final String INSERT_AFTER_NEWEST = INSERT_IF + """
+              AND $5::uuid = (SELECT n.id FROM checkpoints n WHERE n.tenant_id = $2 AND n.thread_id = $3
+                              AND n.namespace = $4 ORDER BY n.seq DESC LIMIT 1)
             ON CONFLICT (id) DO NOTHING RETURNING created_at""";
     private static final String BY_ID = "SELECT " + COLUMNS + " FROM checkpoints WHERE tenant_id = $1 AND id = $2";
     private static final String LATEST = "SELECT " + COLUMNS + """
@@ -100,7 +106,20 @@ public class CheckpointRepository {
 
     /** Inserts the row; answers when it was stored, null when it was not (its id taken, or a delta's base gone). */
     public Uni<java.time.OffsetDateTime> insert(NewRow row) {
-        return pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {row.id(), row.tenant(), row.threadId(),
+        return insert(INSERT, row);
+    }
+
+    /**
+     * Inserts the row only while its parent is the newest checkpoint of its thread and namespace: a
+     * put that diffed against the newest state it knows, checked in the same statement. Null when
+     * it was not stored (another checkpoint came first, its id is taken, or a delta's base is gone).
+     */
+    public Uni<java.time.OffsetDateTime> insertAfterNewest(NewRow row) {
+        return insert(INSERT_AFTER_NEWEST, row);
+    }
+
+    private Uni<java.time.OffsetDateTime> insert(String sql, NewRow row) {
+        return pool.preparedQuery(sql).execute(Tuple.from(new Object[] {row.id(), row.tenant(), row.threadId(),
                 row.namespace(), row.parentId(), JsonCodec.write(row.metadata()), row.isDelta(), row.baseCheckpointId(),
                 row.deltaDepth(), Buffer.buffer(row.payload()), row.compressed(), row.payload().length,
                 row.payloadRawBytes(), row.stateSizeBytes(), row.sha256()})).map(rows -> rows.size() == 0 ? null

@@ -128,9 +128,14 @@ public class CheckpointStore {
             throw new ZhiyueException(ErrorCode.PAYLOAD_TOO_LARGE, "the state has " + size
                     + " bytes; a checkpoint holds at most " + config.maxStateBytes());
         }
-        return parent(tenant, threadId, namespace, body.parentId())
-                .chain(parent -> save(tenant, threadId, namespace, id, parent, state, size, metadata))
-                .invoke(() -> sample.stop(putTimer));
+        // following the newest checkpoint put here (the usual case): diffed against its state in memory
+        // and inserted only while it is still the newest, one round trip; else the parent is looked up
+        Newest cached = body.parentId() == null ? newest.getIfPresent(new Line(tenant, threadId, namespace)) : null;
+        Uni<Saved> saved = cached != null
+                ? save(tenant, threadId, namespace, id, new Parent(cached.id(), cached.known()), state, size, metadata, true)
+                : parent(tenant, threadId, namespace, body.parentId())
+                        .chain(parent -> save(tenant, threadId, namespace, id, parent, state, size, metadata, false));
+        return saved.invoke(() -> sample.stop(putTimer));
     }
 
     public Uni<Checkpoint> get(String tenant, UUID threadId, String namespace, UUID id) {
@@ -200,19 +205,20 @@ public class CheckpointStore {
         // a parent that cannot be rebuilt must not block every later checkpoint: the new one is a
         // snapshot that still names it as its parent
         return row.chain(stored -> stored == null ? Uni.createFrom().nullItem()
-                : known(new Line(tenant, threadId, namespace), stored).map(state -> new Parent(stored, state))
+                : known(new Line(tenant, threadId, namespace), stored).map(state -> new Parent(stored.id(), state))
                         .onFailure(CheckpointCorruptException.class).recoverWithItem(failure -> {
                             Log.warnf("checkpoint %s cannot be rebuilt, so its child is stored whole: %s",
                                     stored.id(), failure.getMessage());
-                            return new Parent(stored, null);
+                            return new Parent(stored.id(), null);
                         }));
     }
 
-    private record Parent(Checkpoint checkpoint, Known known) {
+    private record Parent(UUID id, Known known) {
     }
 
+    /** {@code afterNewest}: the parent is the newest checkpoint this instance put on the line, still to be checked. */
     private Uni<Saved> save(String tenant, UUID threadId, String namespace, UUID id, Parent parent, JsonNode state,
-            int size, JsonNode metadata) {
+            int size, JsonNode metadata, boolean afterNewest) {
         String sha256 = StateHash.of(state);
         byte[] stored = null;
         boolean delta = false;
@@ -225,16 +231,16 @@ public class CheckpointStore {
                 stored = patch;
                 delta = true;
                 depth = parent.known().depth() + 1;
-                base = parent.known().depth() == 0 ? parent.checkpoint().id() : parent.known().base();
+                base = parent.known().depth() == 0 ? parent.id() : parent.known().base();
             }
         }
         // the state's own JSON bytes only when it is stored whole: a delta's put never holds them
         Payload.Encoded encoded = payloads.encode(stored == null ? bytes(state) : stored);
-        NewRow row = new NewRow(id, tenant, threadId, namespace, parent == null ? null : parent.checkpoint().id(),
+        NewRow row = new NewRow(id, tenant, threadId, namespace, parent == null ? null : parent.id(),
                 metadata, delta, base, depth, encoded.stored(), encoded.compressed(), encoded.rawSize(), size,
                 sha256);
         Known now = new Known(state, depth, base, size);
-        return insertRetried(row)
+        return insertRetried(row, afterNewest)
                 .onFailure(CheckpointStore::refusedForNow).recoverWithUni(failure -> leftToOperator(row, state, failure))
                 // unreachable, not refusing (a PgException is an answer from PostgreSQL, if an unwelcome one)
                 .onFailure(failure -> !(failure instanceof PgException) && DependencyFailures.isUnavailable(failure))
@@ -242,11 +248,17 @@ public class CheckpointStore {
                         ErrorCode.DEPENDENCY_UNAVAILABLE, "PostgreSQL is unavailable: checkpoint " + id
                         + " was not saved; carry on without it"))
                 .chain(createdAt -> {
+                    if (createdAt == null && afterNewest) {
+                        // another checkpoint came first (another instance's), the id is taken or the base
+                        // is gone: the whole way, from the newest checkpoint in the table
+                        return parent(tenant, threadId, namespace, null).chain(newestParent -> save(tenant, threadId,
+                                namespace, id, newestParent, state, size, metadata, false));
+                    }
                     if (createdAt == null) {
                         return repository.find(tenant, id).chain(existing -> existing == null && row.isDelta()
                                 // its base snapshot went while this was diffed: stored whole instead
-                                ? save(tenant, threadId, namespace, id, new Parent(parent.checkpoint(), null), state,
-                                        size, metadata)
+                                ? save(tenant, threadId, namespace, id, new Parent(parent.id(), null), state,
+                                        size, metadata, false)
                                 : repeated(existing, row));
                     }
                     newest.put(new Line(tenant, threadId, namespace), new Newest(id, now));
@@ -277,8 +289,8 @@ public class CheckpointStore {
      * lock timeout, a trigger, a full disk); not when it is unreachable (nothing could be recorded)
      * nor on a bug of ours.
      */
-    private Uni<OffsetDateTime> insertRetried(NewRow row) {
-        return repository.insert(row)
+    private Uni<OffsetDateTime> insertRetried(NewRow row, boolean afterNewest) {
+        return (afterNewest ? repository.insertAfterNewest(row) : repository.insert(row))
                 .onFailure(CheckpointStore::refusedForNow)
                 .retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1)).atMost(config.saveRetries());
     }

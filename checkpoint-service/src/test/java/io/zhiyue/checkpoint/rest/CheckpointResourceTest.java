@@ -156,6 +156,42 @@ class CheckpointResourceTest {
                 .body("isDelta", equalTo(true)).body("state.answers", hasSize(14));
     }
 
+    /**
+     * A put that follows the newest checkpoint this instance put is stored in one statement, and only
+     * while that one is still the newest in the table: after another instance's checkpoint it follows
+     * that one, rebuilt from the database.
+     */
+    @Test
+    void aPutAfterAnotherInstancesCheckpointFollowsThatOne() {
+        UUID thread = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        put(thread, "llm", first, Map.of("state", state(1))).statusCode(201);
+        put(thread, "llm", second, Map.of("state", state(2))).statusCode(201).body("isDelta", equalTo(true))
+                .body("parentId", equalTo(first.toString()));
+        // another instance's checkpoint, of the second's state, stored after it
+        UUID elsewhere = UUID.randomUUID();
+        execute("""
+                INSERT INTO checkpoints (id, tenant_id, thread_id, namespace, parent_id, metadata, is_delta,
+                    base_checkpoint_id, delta_depth, payload, is_compressed, data_size_bytes, payload_raw_bytes,
+                    state_size_bytes, state_sha256)
+                SELECT $2, tenant_id, thread_id, namespace, parent_id, metadata, is_delta, base_checkpoint_id,
+                    delta_depth, payload, is_compressed, data_size_bytes, payload_raw_bytes, state_size_bytes, state_sha256
+                FROM checkpoints WHERE id = $1""", second, elsewhere);
+
+        UUID third = UUID.randomUUID();
+        put(thread, "llm", third, Map.of("state", state(3))).statusCode(201).body("isDelta", equalTo(true))
+                .body("parentId", equalTo(elsewhere.toString()));
+        UUID fourth = UUID.randomUUID();
+        put(thread, "llm", fourth, Map.of("state", state(4))).statusCode(201).body("isDelta", equalTo(true))
+                .body("parentId", equalTo(third.toString()));
+        get(thread, "llm", third).body("state.answers", hasSize(4));
+        get(thread, "llm", fourth).body("state.answers", hasSize(5));
+        // a put repeated after it was stored is the same checkpoint, not a second one
+        put(thread, "llm", fourth, Map.of("state", state(4))).statusCode(200).body("id", equalTo(fourth.toString()));
+        assertThat(count("SELECT count(*) FROM checkpoints WHERE thread_id = $1", thread)).isEqualTo(5);
+    }
+
     @Test
     void deletingAThreadDeletesEveryNamespace() {
         UUID thread = UUID.randomUUID();
