@@ -37,9 +37,9 @@ public class CheckpointRepository {
             id, thread_id, namespace, parent_id, metadata::text AS metadata, is_delta, base_checkpoint_id, delta_depth,
             is_compressed, data_size_bytes, payload_raw_bytes, state_size_bytes, state_sha256, created_at""";
     /**
-     * The row, unless its id is taken, or it is a delta whose base snapshot is gone (deleted by
-     * retention or with its thread since the parent was read): a delta is only stored while the
-     * snapshot it is rebuilt from exists, and that snapshot is held (FOR KEY SHARE) until it is.
+     * The row, unless it is a delta whose base snapshot is gone (deleted by retention or with its
+     * thread since the parent was read): a delta is only stored while the snapshot it is rebuilt
+     * from exists, and that snapshot is held (FOR KEY SHARE) until it is.
      */
     private static final String INSERT_IF = """
             INSERT INTO checkpoints (id, tenant_id, thread_id, namespace, parent_id, metadata, is_delta,
@@ -48,8 +48,12 @@ public class CheckpointRepository {
             SELECT $1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15
             WHERE ($8::uuid IS NULL OR EXISTS (SELECT 1 FROM checkpoints b WHERE b.id = $8 FOR KEY SHARE))
             """;
+    /** That insert; nothing when the id is taken (a repeated put). */
     private static final String INSERT = INSERT_IF + "ON CONFLICT (id) DO NOTHING RETURNING created_at";
-    /** The same, and only while its parent ($5) is still the newest checkpoint of its thread and namespace. */
+    /**
+     * The same, and only while its parent ($5) is the newest checkpoint of its thread and namespace
+     * as the statement sees it (two puts at once may both follow it, as they could before).
+     */
     private static final String INSERT_AFTER_NEWEST = INSERT_IF + """
               AND $5::uuid = (SELECT n.id FROM checkpoints n WHERE n.tenant_id = $2 AND n.thread_id = $3
                               AND n.namespace = $4 ORDER BY n.seq DESC LIMIT 1)
@@ -112,7 +116,8 @@ public class CheckpointRepository {
     /**
      * Inserts the row only while its parent is the newest checkpoint of its thread and namespace: a
      * put that diffed against the newest state it knows, checked in the same statement. Null when
-     * it was not stored (another checkpoint came first, its id is taken, or a delta's base is gone).
+     * it was not stored (another checkpoint came first or the parent is gone, its id is taken, or a
+     * delta's base is gone).
      */
     public Uni<java.time.OffsetDateTime> insertAfterNewest(NewRow row) {
         return insert(INSERT_AFTER_NEWEST, row);

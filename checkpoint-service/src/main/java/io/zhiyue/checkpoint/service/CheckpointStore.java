@@ -96,6 +96,8 @@ public class CheckpointStore {
     private final Counter logicalBytes;
     private final DistributionSummary chainLength;
     private final Counter failedSaves;
+    private final Counter putsAfterNewest;
+    private final Counter putsLookedUp;
 
     public CheckpointStore(CheckpointRepository repository, CheckpointConfig config, Outbox outbox,
             MeterRegistry registry, AuditTrail audit) {
@@ -112,6 +114,14 @@ public class CheckpointStore {
         this.logicalBytes = Counter.builder("zhiyue.checkpoint.bytes").tag("kind", "logical").register(registry);
         this.chainLength = DistributionSummary.builder("zhiyue.checkpoint.chain.length").register(registry);
         this.failedSaves = Counter.builder("zhiyue.checkpoint.failed.saves").register(registry);
+        this.putsAfterNewest = putsBy("memory", registry);
+        this.putsLookedUp = putsBy("table", registry);
+    }
+
+    /** Puts stored, by where their parent came from: this instance's newest in memory (one statement), or the table. */
+    private static Counter putsBy(String parent, MeterRegistry registry) {
+        return Counter.builder("zhiyue.checkpoint.puts").tag("parent", parent)
+                .description("checkpoints stored, by where the parent they follow came from").register(registry);
     }
 
     /** What a put came to: the checkpoint, and whether this call created it (false: it was there already). */
@@ -249,10 +259,17 @@ public class CheckpointStore {
                         + " was not saved; carry on without it"))
                 .chain(createdAt -> {
                     if (createdAt == null && afterNewest) {
-                        // another checkpoint came first (another instance's), the id is taken or the base
-                        // is gone: the whole way, from the newest checkpoint in the table
-                        return parent(tenant, threadId, namespace, null).chain(newestParent -> save(tenant, threadId,
-                                namespace, id, newestParent, state, size, metadata, false));
+                        // a repeated put answers the stored checkpoint; else the line moved on without this
+                        // instance's memory (another instance's checkpoint, a deletion, a put here at the same
+                        // time): forgotten, and the put goes the whole way from the newest row in the table
+                        return repository.find(tenant, id).chain(existing -> {
+                            if (existing != null) {
+                                return repeated(existing, row);
+                            }
+                            newest.invalidate(new Line(tenant, threadId, namespace));
+                            return parent(tenant, threadId, namespace, null).chain(newestParent -> save(tenant,
+                                    threadId, namespace, id, newestParent, state, size, metadata, false));
+                        });
                     }
                     if (createdAt == null) {
                         return repository.find(tenant, id).chain(existing -> existing == null && row.isDelta()
@@ -262,6 +279,7 @@ public class CheckpointStore {
                                 : repeated(existing, row));
                     }
                     newest.put(new Line(tenant, threadId, namespace), new Newest(id, now));
+                    (afterNewest ? putsAfterNewest : putsLookedUp).increment();
                     storedBytes.increment(encoded.stored().length);
                     logicalBytes.increment(size);
                     return Uni.createFrom().item(new Saved(new Checkpoint(id, threadId, namespace, row.parentId(),

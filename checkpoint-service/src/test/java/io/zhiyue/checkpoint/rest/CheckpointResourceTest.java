@@ -1,5 +1,6 @@
 package io.zhiyue.checkpoint.rest;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -41,6 +42,9 @@ class CheckpointResourceTest {
 
     @Inject
     CheckpointRetention retention;
+
+    @Inject
+    MeterRegistry registry;
 
     @Test
     void aGrowingStateIsStoredAsDeltasWithASnapshotEveryTenAndReadBackWhole() {
@@ -179,12 +183,18 @@ class CheckpointResourceTest {
                     delta_depth, payload, is_compressed, data_size_bytes, payload_raw_bytes, state_size_bytes, state_sha256
                 FROM checkpoints WHERE id = $1""", second, elsewhere);
 
+        double fromMemory = puts("memory");
+        double fromTable = puts("table");
         UUID third = UUID.randomUUID();
         put(thread, "llm", third, Map.of("state", state(3))).statusCode(201).body("isDelta", equalTo(true))
                 .body("parentId", equalTo(elsewhere.toString()));
+        assertThat(puts("table") - fromTable).isEqualTo(1);
         UUID fourth = UUID.randomUUID();
         put(thread, "llm", fourth, Map.of("state", state(4))).statusCode(201).body("isDelta", equalTo(true))
                 .body("parentId", equalTo(third.toString()));
+        // the fourth followed the third from memory, in one statement
+        assertThat(puts("memory") - fromMemory).isEqualTo(1);
+        assertThat(puts("table") - fromTable).isEqualTo(1);
         get(thread, "llm", third).body("state.answers", hasSize(4));
         get(thread, "llm", fourth).body("state.answers", hasSize(5));
         // a put repeated after it was stored is the same checkpoint, not a second one
@@ -334,6 +344,10 @@ class CheckpointResourceTest {
 
     private static ValidatableResponse get(UUID thread, String namespace, UUID id, int status) {
         return given().when().get("/api/v1/checkpoints/{t}/{ns}/{id}", thread, namespace, id).then().statusCode(status);
+    }
+
+    private double puts(String parent) {
+        return registry.get("zhiyue.checkpoint.puts").tag("parent", parent).counter().count();
     }
 
     private long count(String sql, Object... args) {
