@@ -250,6 +250,7 @@ public class CheckpointStore {
                 metadata, delta, base, depth, encoded.stored(), encoded.compressed(), encoded.rawSize(), size,
                 sha256);
         Known now = new Known(state, depth, base, size);
+        Line line = new Line(tenant, threadId, namespace);
         return insertRetried(row, afterNewest)
                 .onFailure(CheckpointStore::refusedForNow).recoverWithUni(failure -> leftToOperator(row, state, failure))
                 // unreachable, not refusing (a PgException is an answer from PostgreSQL, if an unwelcome one)
@@ -258,27 +259,25 @@ public class CheckpointStore {
                         ErrorCode.DEPENDENCY_UNAVAILABLE, "PostgreSQL is unavailable: checkpoint " + id
                         + " was not saved; carry on without it"))
                 .chain(createdAt -> {
-                    if (createdAt == null && afterNewest) {
-                        // a repeated put answers the stored checkpoint; else the line moved on without this
-                        // instance's memory (another instance's checkpoint, a deletion, a put here at the same
-                        // time): forgotten, and the put goes the whole way from the newest row in the table
+                    if (createdAt == null) {
                         return repository.find(tenant, id).chain(existing -> {
-                            if (existing != null) {
+                            if (existing != null || !(afterNewest || row.isDelta())) {
                                 return repeated(existing, row);
                             }
-                            newest.invalidate(new Line(tenant, threadId, namespace));
-                            return parent(tenant, threadId, namespace, null).chain(newestParent -> save(tenant,
-                                    threadId, namespace, id, newestParent, state, size, metadata, false));
+                            if (afterNewest) {
+                                // the line moved on without this instance's memory (another instance's
+                                // checkpoint, a deletion, a put here at the same time): forgotten, and the
+                                // put goes the whole way from the newest row in the table
+                                newest.invalidate(line);
+                                return parent(tenant, threadId, namespace, null).chain(newestParent -> save(tenant,
+                                        threadId, namespace, id, newestParent, state, size, metadata, false));
+                            }
+                            // its base snapshot went while this was diffed: stored whole instead
+                            return save(tenant, threadId, namespace, id, new Parent(parent.id(), null), state, size,
+                                    metadata, false);
                         });
                     }
-                    if (createdAt == null) {
-                        return repository.find(tenant, id).chain(existing -> existing == null && row.isDelta()
-                                // its base snapshot went while this was diffed: stored whole instead
-                                ? save(tenant, threadId, namespace, id, new Parent(parent.id(), null), state,
-                                        size, metadata, false)
-                                : repeated(existing, row));
-                    }
-                    newest.put(new Line(tenant, threadId, namespace), new Newest(id, now));
+                    newest.put(line, new Newest(id, now));
                     (afterNewest ? putsAfterNewest : putsLookedUp).increment();
                     storedBytes.increment(encoded.stored().length);
                     logicalBytes.increment(size);
