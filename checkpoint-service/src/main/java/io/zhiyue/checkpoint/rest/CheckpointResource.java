@@ -65,8 +65,8 @@ public class CheckpointResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Put a checkpoint {state, metadata?, parentId?}; stored as a delta from its parent when smaller")
     public Uni<Response> put(@HeaderParam(TenantHeaders.TENANT) String tenant, @PathParam("threadId") UUID threadId,
-            @PathParam("namespace") String namespace, @PathParam("checkpointId") UUID checkpointId, byte[] body) {
-        return store.put(TenantHeaders.required(tenant), threadId, namespace, checkpointId, putBody(body)).map(saved -> saved.created()
+            @PathParam("namespace") String namespace, @PathParam("checkpointId") UUID checkpointId, CheckpointPut body) {
+        return store.put(TenantHeaders.required(tenant), threadId, namespace, checkpointId, body).map(saved -> saved.created()
                 ? Response.created(location(saved.checkpoint())).entity(saved.checkpoint()).build()
                 : Response.ok(saved.checkpoint()).build());
     }
@@ -154,22 +154,6 @@ public class CheckpointResource {
     private static URI location(Checkpoint checkpoint) {
         return URI.create("/api/v1/checkpoints/" + checkpoint.threadId() + "/" + checkpoint.namespace() + "/"
                 + checkpoint.id());
-    }
-
-    /**
-     * The body read with the codec reads use, so a number is the same number both ways (exact
-     * decimals: 1e400 is a number, not an infinity the hash cannot take).
-     */
-    private static CheckpointPut putBody(byte[] body) {
-        if (body == null || body.length == 0) {
-            return null;
-        }
-        try {
-            return JsonCodec.mapper().readValue(body, CheckpointPut.class);
-        } catch (java.io.IOException e) {
-            throw new ZhiyueException(ErrorCode.VALIDATION_ERROR, "the body is not a checkpoint as JSON",
-                    List.of(new FieldError("body", "must be {\"state\": {…}, \"metadata\"?: {…}, \"parentId\"?: \"…\"}")));
-        }
     }
 
     private static JsonNode read(byte[] body) {
