@@ -238,6 +238,11 @@ class CheckpointResourceTest {
         given().contentType(ContentType.JSON).body("{\"state\": {").when()
                 .put("/api/v1/checkpoints/{t}/llm/{id}", thread, UUID.randomUUID()).then().statusCode(400)
                 .contentType(PROBLEM);
+        for (String blank : List.of("", "  \n")) {
+            given().contentType(ContentType.JSON).body(blank).when()
+                    .put("/api/v1/checkpoints/{t}/llm/{id}", thread, UUID.randomUUID()).then().statusCode(400)
+                    .contentType(PROBLEM).body("errors[0].field", equalTo("state"));
+        }
         given().contentType(ContentType.JSON).body(Map.of("state", state(1))).when()
                 .put("/api/v1/checkpoints/{t}/llm/{id}", thread, "not-an-id").then().statusCode(404).contentType(PROBLEM);
         given().contentType(ContentType.JSON).body("{\"state\": {\"huge\": 1e400, \"exact\": 1.10}}").when()

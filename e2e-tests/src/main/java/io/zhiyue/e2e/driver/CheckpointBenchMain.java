@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zhiyue.shared.json.JsonCodec;
+import io.zhiyue.shared.tenant.TenantHeaders;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import io.zhiyue.shared.tenant.TenantHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * size is put and read for {@code --warmup} seconds first, not counted, then measured {@code --runs}
  * times, and the medians of the runs are the figures.
  *
- * <pre>CheckpointBenchMain [--checkpoint http://localhost:8085] [--puts 300] [--growth 300] [--warmup 10] [--runs 3]</pre>
+ * <pre>CheckpointBenchMain [--checkpoint http://localhost:8085] [--puts 300] [--growth 300] [--warmup 30] [--runs 3]</pre>
  */
 public final class CheckpointBenchMain {
 
@@ -50,7 +50,7 @@ public final class CheckpointBenchMain {
         URI base = URI.create("http://localhost:8085");
         int puts = 300;
         int growth = 300;
-        int warmUpSeconds = 10;
+        int warmUpSeconds = 30;
         int runs = 3;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -119,14 +119,14 @@ public final class CheckpointBenchMain {
 
         /** Puts for half of {@code nanos}, then gets for the other half, not measured. */
         void warmUp(long nanos) throws IOException {
-            long puts = System.nanoTime() + nanos / 2;
+            long putsUntil = System.nanoTime() + nanos / 2;
             do {
                 put();
-            } while (System.nanoTime() < puts);
-            long gets = System.nanoTime() + nanos / 2;
+            } while (System.nanoTime() < putsUntil);
+            long getsUntil = System.nanoTime() + nanos / 2;
             do {
                 get();
-            } while (System.nanoTime() < gets);
+            } while (System.nanoTime() < getsUntil);
         }
 
         Figures measure(int n) throws IOException {
@@ -155,8 +155,7 @@ public final class CheckpointBenchMain {
             change(state, random, 3);
             String id = UUID.randomUUID().toString();
             // the body is written before the clock starts: the latency is the service's, not the bench's JSON writing
-            byte[] body = JsonCodec.mapper().writeValueAsBytes(JsonCodec.mapper().createObjectNode().set("state", state));
-            Answer put = send("PUT", base.resolve("/api/v1/checkpoints/" + thread + "/bench/" + id), body, 201);
+            Answer put = send("PUT", checkpoint(base, thread, "bench", id), putBody(state), 201);
             ids.add(id);
             return put;
         }
@@ -164,11 +163,11 @@ public final class CheckpointBenchMain {
         /** One of the newest 50: retention keeps 100 per thread and namespace, and may run meanwhile. */
         private Answer get() throws IOException {
             String id = ids.get(ids.size() - 1 - random.nextInt(Math.min(50, ids.size())));
-            return send("GET", base.resolve("/api/v1/checkpoints/" + thread + "/bench/" + id), null, 200);
+            return send("GET", checkpoint(base, thread, "bench", id), null, 200);
         }
 
         void delete() throws IOException {
-            send("DELETE", base.resolve("/api/v1/checkpoints/" + thread), null, 204);
+            deleteThread(base, thread);
         }
     }
 
@@ -181,15 +180,26 @@ public final class CheckpointBenchMain {
         long full = 0;
         for (int i = 0; i < checkpoints; i++) {
             answers.add(answer(i, random));
-            Answer put = send("PUT", base.resolve("/api/v1/checkpoints/" + thread + "/growth/" + UUID.randomUUID()),
-                    JsonCodec.mapper().writeValueAsBytes(JsonCodec.mapper().createObjectNode().set("state", state)), 201);
+            Answer put = send("PUT", checkpoint(base, thread, "growth", UUID.randomUUID().toString()), putBody(state), 201);
             stored += put.json().path("dataSizeBytes").asLong();
             full += put.json().path("stateSizeBytes").asLong();
         }
         out.printf(Locale.ROOT, "storage ratio: a state growing by one answer per checkpoint, %d checkpoints: "
                         + "%,d bytes stored for %,d bytes of full states = %.3f (target here: under 0.2)%n",
                 checkpoints, stored, full, (double) stored / full);
+        deleteThread(base, thread);
+    }
+
+    private static URI checkpoint(URI base, UUID thread, String namespace, String id) {
+        return base.resolve("/api/v1/checkpoints/" + thread + "/" + namespace + "/" + id);
+    }
+
+    private static void deleteThread(URI base, UUID thread) throws IOException {
         send("DELETE", base.resolve("/api/v1/checkpoints/" + thread), null, 204);
+    }
+
+    private static byte[] putBody(ObjectNode state) throws IOException {
+        return JsonCodec.mapper().writeValueAsBytes(JsonCodec.mapper().createObjectNode().set("state", state));
     }
 
     /** A marking run's state: answers with a score and the LLM's reply, about {@code bytes} as JSON. */
@@ -226,11 +236,14 @@ public final class CheckpointBenchMain {
     private record Answer(JsonNode json, double millis) {
     }
 
-    private static double[] putsServed(URI base) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) base.resolve("/q/metrics").toURL().openConnection();
+    /** Null when the metrics cannot be read: the share is then left out, not the run. */
+    private static double[] putsServed(URI base) {
         String metrics;
-        try (InputStream in = connection.getInputStream()) {
-            metrics = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            metrics = new String(exchange("GET", base.resolve("/q/metrics"), null, "text/plain").body(),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
         }
         double[] served = new double[2];
         int found = 0;
@@ -242,15 +255,22 @@ public final class CheckpointBenchMain {
         return found == 2 ? served : null;
     }
 
+    /** A response's status and body, and how long the exchange took up to its last byte. */
+    private record Exchange(int status, byte[] body, double millis) {
+    }
+
     /**
      * One exchange on the JDK's blocking client, which keeps the connection open between calls: the calling
      * thread writes and reads the socket itself (java.net.http hands each exchange between three threads, and on
-     * two shared cores those hand-offs doubled the p50 this bench measures).
+     * two shared cores those hand-offs were about a third of the p50 this bench measures).
      */
-    private static Answer send(String method, URI uri, byte[] body, int expected) throws IOException {
+    private static Exchange exchange(String method, URI uri, byte[] body, String accept) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        connection.setConnectTimeout(5_000);
+        connection.setReadTimeout(30_000);
         connection.setRequestMethod(method);
         connection.setRequestProperty(TenantHeaders.TENANT, TenantHeaders.DEFAULT_TENANT);
+        connection.setRequestProperty("Accept", accept);
         long started = System.nanoTime();
         if (body != null) {
             connection.setRequestProperty("Content-Type", "application/json");
@@ -265,11 +285,16 @@ public final class CheckpointBenchMain {
         try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
             response = in == null ? new byte[0] : in.readAllBytes();
         }
-        double millis = (System.nanoTime() - started) / 1e6;
-        if (status != expected) {
-            throw new IllegalStateException(method + " " + uri + " answered " + status + ": "
-                    + new String(response, StandardCharsets.UTF_8));
+        return new Exchange(status, response, (System.nanoTime() - started) / 1e6);
+    }
+
+    private static Answer send(String method, URI uri, byte[] body, int expected) throws IOException {
+        Exchange exchange = exchange(method, uri, body, "application/json");
+        if (exchange.status() != expected) {
+            throw new IllegalStateException(method + " " + uri + " answered " + exchange.status() + ": "
+                    + new String(exchange.body(), StandardCharsets.UTF_8));
         }
-        return new Answer(response.length == 0 ? null : JsonCodec.mapper().readTree(response), millis);
+        return new Answer(exchange.body().length == 0 ? null : JsonCodec.mapper().readTree(exchange.body()),
+                exchange.millis());
     }
 }
