@@ -37,10 +37,13 @@ import java.util.regex.Pattern;
  */
 public final class CheckpointBenchMain {
 
-    /** The put route's series of http_server_requests with status 201: {answered within 10 ms, all}; null: none yet. */
+    /**
+     * The put route's series of http_server_requests with status 201 (Prometheus text, whose labels may end in a
+     * comma): {answered within 10 ms, all}; null: none yet.
+     */
     private static final Pattern PUT_BUCKET = Pattern.compile("http_server_requests_seconds_bucket\\{method=\"PUT\","
             + "outcome=\"SUCCESS\",status=\"201\",uri=\"/api/v1/checkpoints/\\{threadId}/\\{namespace}/\\{checkpointId}\","
-            + "le=\"(0\\.01|\\+Inf)\"} ([0-9.E]+)");
+            + "le=\"(0\\.01|\\+Inf)\",?} ([0-9.E]+)");
 
     private CheckpointBenchMain() {
     }
