@@ -14,6 +14,7 @@ import io.zhiyue.shared.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +110,7 @@ public class CheckpointRepository {
     }
 
     /** Inserts the row; answers when it was stored, null when it was not (its id taken, or a delta's base gone). */
-    public Uni<java.time.OffsetDateTime> insert(NewRow row) {
+    public Uni<OffsetDateTime> insert(NewRow row) {
         return insert(INSERT, row);
     }
 
@@ -119,11 +120,11 @@ public class CheckpointRepository {
      * it was not stored (another checkpoint came first or the parent is gone, its id is taken, or a
      * delta's base is gone).
      */
-    public Uni<java.time.OffsetDateTime> insertAfterNewest(NewRow row) {
+    public Uni<OffsetDateTime> insertAfterNewest(NewRow row) {
         return insert(INSERT_AFTER_NEWEST, row);
     }
 
-    private Uni<java.time.OffsetDateTime> insert(String sql, NewRow row) {
+    private Uni<OffsetDateTime> insert(String sql, NewRow row) {
         return pool.preparedQuery(sql).execute(Tuple.from(new Object[] {row.id(), row.tenant(), row.threadId(),
                 row.namespace(), row.parentId(), JsonCodec.write(row.metadata()), row.isDelta(), row.baseCheckpointId(),
                 row.deltaDepth(), Buffer.buffer(row.payload()), row.compressed(), row.payload().length,
