@@ -32,6 +32,9 @@ class OperationsEndpointsTest {
                 .body(containsString("zhiyue_cache_hits_total{layer=\"local\"}"))
                 .body(containsString("zhiyue_cache_misses_total{layer=\"redis\"}"))
                 .body(containsString("zhiyue_cache_load_seconds_count{layer=\"postgres\"}"))
+                // a histogram with a bucket at each layer's target, which bench cache reads the share within from
+                .body(containsString("zhiyue_cache_load_seconds_bucket{layer=\"local\",le=\"1.0E-4\"}"))
+                .body(containsString("zhiyue_cache_load_seconds_bucket{layer=\"redis\",le=\"0.002\"}"))
                 .body(containsString("zhiyue_cache_degraded 0.0"))
                 .body(containsString("zhiyue_cache_invalidations_total"))
                 .body(containsString("zhiyue_cache_warmup_entries_total"));

@@ -75,7 +75,7 @@ public final class ApiBenchMain {
         // (a poll's trace context too: not sampled, as the gateway's sampler decides for all but a share of polls)
         HttpRequest straight = HttpRequest.newBuilder(direct.resolve("/api/v1/jobs/" + jobId))
                 .header(TenantHeaders.TENANT, TenantHeaders.DEFAULT_TENANT)
-                .header("traceparent", "00-" + "5a".repeat(16) + "-" + "6b".repeat(8) + "-00")
+                .header("traceparent", GatewayClient.UNSAMPLED_TRACEPARENT)
                 .timeout(Duration.ofSeconds(10)).GET().build();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 

@@ -74,6 +74,13 @@ public final class GatewayClient {
         return tenant == null ? request : request.header(TenantHeaders.TENANT, tenant);
     }
 
+    /**
+     * The W3C trace context of a call the gateway makes for a request its sampler did not pick (all but a share of
+     * job-status polls): benches that stand in for the gateway send it, so the service they measure traces as it
+     * would behind the gateway and the tracing pipeline does not share the cores for spans no deployment records.
+     */
+    public static final String UNSAMPLED_TRACEPARENT = "00-" + "5a".repeat(16) + "-" + "6b".repeat(8) + "-00";
+
     /** A request straight to a service's /api/v1, with the tenant the gateway would pass. */
     public static HttpRequest.Builder directRequest(URI serviceUri) {
         return HttpRequest.newBuilder(serviceUri).header(TenantHeaders.TENANT, TenantHeaders.DEFAULT_TENANT);

@@ -1,6 +1,7 @@
 package io.zhiyue.e2e.driver;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,19 +11,25 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * One kept-alive HTTP/1.1 connection that sends the same GET again and again and reads each answer to its end
- * (Content-Length or chunked). The read benchmarks use it instead of {@code java.net.http.HttpClient}, whose own
- * CPU per request on this two-core machine capped the figures below what the services answer: the bench shares
- * the cores with the services it measures, so the lighter the caller, the more the figures say about the service.
+ * One kept-alive HTTP/1.1 connection to one URL that sends a GET (or a POST of a JSON body) again and again and
+ * reads each answer to its end (Content-Length or chunked). The read benchmarks use it instead of
+ * {@code java.net.http.HttpClient}, whose own CPU per request on this two-core machine capped the figures below
+ * what the services answer: the bench shares the cores with the services it measures, so the lighter the caller,
+ * the more the figures say about the service.
  */
-final class KeepAliveGet implements AutoCloseable {
+final class KeepAliveHttp implements AutoCloseable {
 
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
-    private final byte[] request;
+    /** The request line and headers up to (not including) the blank line that ends them. */
+    private final String head;
+    private final byte[] get;
+    /** The body of the last answer, when asked to keep it. */
+    private byte[] body = new byte[0];
 
-    KeepAliveGet(URI uri) throws IOException {
+    /** @param headers extra request headers, as name and value pairs (a tenant, a bearer token) */
+    KeepAliveHttp(URI uri, String... headers) throws IOException {
         socket = new Socket();
         try {
             socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
@@ -36,14 +43,38 @@ final class KeepAliveGet implements AutoCloseable {
             throw e;
         }
         String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        request = ("GET " + target + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        StringBuilder lines = new StringBuilder(" " + target + " HTTP/1.1\r\nHost: " + uri.getHost() + ":"
+                + uri.getPort() + "\r\nAccept: application/json\r\n");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            lines.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+        }
+        head = lines.toString();
+        get = ("GET" + head + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Sends the GET and reads the whole answer; its status. */
+    /** Sends the GET and reads the whole answer (its body is not kept); its status. */
     int send() throws IOException {
-        out.write(request);
+        out.write(get);
         out.flush();
+        return answer(false);
+    }
+
+    /** POSTs the JSON and reads the whole answer, keeping its body ({@link #body()}); its status. */
+    int post(String json) throws IOException {
+        byte[] content = json.getBytes(StandardCharsets.UTF_8);
+        out.write(("POST" + head + "Content-Type: application/json\r\nContent-Length: " + content.length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(content);
+        out.flush();
+        return answer(true);
+    }
+
+    /** The body of the last answer to {@link #post}, as UTF-8 text. */
+    String body() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    private int answer(boolean keep) throws IOException {
         String status = line();
         int code = Integer.parseInt(status.substring(9, 12));
         long length = -1;
@@ -59,10 +90,11 @@ final class KeepAliveGet implements AutoCloseable {
                 close = true;
             }
         }
+        ByteArrayOutputStream kept = keep ? new ByteArrayOutputStream() : null;
         if (chunked) {
             for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
                     size = Long.parseLong(line().split(";")[0].trim(), 16)) {
-                skip(size);
+                read(size, kept);
                 line();
             }
             // trailers, then the blank line
@@ -70,8 +102,9 @@ final class KeepAliveGet implements AutoCloseable {
                 // nothing to keep
             }
         } else if (length > 0) {
-            skip(length);
+            read(length, kept);
         }
+        body = kept == null ? new byte[0] : kept.toByteArray();
         if (close) {
             throw new IOException("the server closed the connection");
         }
@@ -91,7 +124,16 @@ final class KeepAliveGet implements AutoCloseable {
         return line.toString();
     }
 
-    private void skip(long bytes) throws IOException {
+    /** Reads {@code bytes} of the body into {@code kept}, or past them when it is null. */
+    private void read(long bytes, ByteArrayOutputStream kept) throws IOException {
+        if (kept != null) {
+            byte[] content = in.readNBytes((int) bytes);
+            if (content.length < bytes) {
+                throw new IOException("the connection ended mid-body");
+            }
+            kept.write(content);
+            return;
+        }
         long left = bytes;
         while (left > 0) {
             long skipped = in.skip(left);

@@ -1,0 +1,90 @@
+package io.zhiyue.e2e.driver;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The cumulative buckets of one Prometheus histogram series as a service's {@code /q/metrics} had them, or the
+ * difference of two such scrapes: what the service observed between them, so a bench measures its own timed
+ * window and not the warm-up before it (Micrometer's own percentiles cover a sliding two minutes).
+ *
+ * @param bounds the buckets' upper bounds in the series' unit, ascending, the last one +Inf
+ * @param counts the cumulative count of each bucket
+ */
+record HistogramWindow(double[] bounds, double[] counts) {
+
+    private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
+
+    /**
+     * The buckets of {@code name} (a histogram's base name, e.g. {@code zhiyue_cache_load_seconds}) whose labels
+     * contain {@code label} (e.g. {@code layer="redis"}); no buckets when the series is not there.
+     */
+    static HistogramWindow scrape(String metrics, String name, String label) {
+        List<double[]> buckets = new ArrayList<>();
+        for (String line : metrics.split("\n")) {
+            if (!line.startsWith(name + "_bucket{") || !line.contains(label)) {
+                continue;
+            }
+            Matcher le = LE.matcher(line);
+            if (le.find()) {
+                double bound = "+Inf".equals(le.group(1)) ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
+                // the count follows the labels; an exemplar (" # {trace_id=...} value time") may follow it
+                String count = line.substring(line.indexOf("} ") + 2).trim().split(" ", 2)[0];
+                buckets.add(new double[] {bound, Double.parseDouble(count)});
+            }
+        }
+        buckets.sort((a, b) -> Double.compare(a[0], b[0]));
+        return new HistogramWindow(buckets.stream().mapToDouble(b -> b[0]).toArray(),
+                buckets.stream().mapToDouble(b -> b[1]).toArray());
+    }
+
+    /** What was observed after {@code earlier} (a scrape of the same series before this one). */
+    HistogramWindow since(HistogramWindow earlier) {
+        double[] delta = counts.clone();
+        for (int i = 0; i < delta.length && i < earlier.counts.length; i++) {
+            delta[i] -= earlier.counts[i];
+        }
+        return new HistogramWindow(bounds, delta);
+    }
+
+    /** How many observations there are. */
+    long total() {
+        return counts.length == 0 ? 0 : Math.round(counts[counts.length - 1]);
+    }
+
+    /**
+     * The {@code q} quantile, interpolated linearly inside its bucket as Prometheus' {@code histogram_quantile}
+     * does (NaN: no observations; a quantile in the +Inf bucket answers the largest finite bound).
+     */
+    double quantile(double q) {
+        long total = total();
+        if (total == 0) {
+            return Double.NaN;
+        }
+        double rank = q * total;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] >= rank) {
+                double lower = i == 0 ? 0 : bounds[i - 1];
+                if (Double.isInfinite(bounds[i])) {
+                    return lower;
+                }
+                double below = i == 0 ? 0 : counts[i - 1];
+                double inBucket = counts[i] - below;
+                return inBucket == 0 ? bounds[i] : lower + (bounds[i] - lower) * (rank - below) / inBucket;
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** The share of observations at most {@code bound}, which must be one of the bucket bounds (NaN otherwise). */
+    double shareWithin(double bound) {
+        for (int i = 0; i < bounds.length; i++) {
+            if (Math.abs(bounds[i] - bound) <= bound * 1e-9) {
+                return total() == 0 ? Double.NaN : counts[i] / total();
+            }
+        }
+        return Double.NaN;
+    }
+}
