@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  * stack with both off, and straight to the service the gateway asks (cache-service's job read model), in
  * turns: requests/s answered, p50 and p99, medians of the runs, and what the gateway adds.
  *
- * <pre>ApiBenchMain --gateway URL --open-gateway URL --direct URL [--rate 1000] [--seconds 10] [--runs 3] [--warmup 10]</pre>
+ * <pre>ApiBenchMain --gateway URL --open-gateway URL --direct URL [--rate 1000] [--seconds 10] [--runs 3] [--warmup 30]</pre>
  */
 public final class ApiBenchMain {
 
@@ -47,7 +47,7 @@ public final class ApiBenchMain {
         int rate = 1000;
         int seconds = 10;
         int runs = 3;
-        int warmUp = 10;
+        int warmUp = 30;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--gateway" -> secured = URI.create(args[++i]);

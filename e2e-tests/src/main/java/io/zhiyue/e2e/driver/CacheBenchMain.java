@@ -6,6 +6,7 @@ import io.zhiyue.shared.tenant.TenantHeaders;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,11 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -37,7 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * parameter the read model does not answer ({@code ?via=grading-service}), which the gateway sends
  * on to grading-service.
  *
- * Then the result cache under a Zipf workload: its hit ratio and each layer's p50/p99 as cache-service times it.
+ * Then the result cache under a Zipf workload, a warm-up and then a timed window: the hit ratio, and each layer's
+ * p50/p99 and share within its target as cache-service's own histogram has them for that window.
  *
  * <pre>CacheBenchMain [--gateway URL] [--grading URL] [--cache URL] [--seconds 4] [--clients 16] [--runs 3]</pre>
  */
@@ -124,7 +126,7 @@ public final class CacheBenchMain {
         out.printf(Locale.ROOT, "  through the gateway: read model / grading-service = %.2fx (target ≥ 1.5x)%n",
                 medians.get(targets.get(2)) / viaGatewayToGrading);
         // two callers: the layers' latencies, not the queue before a saturated event loop on two cores
-        zipf(http, cacheUrl, out, seconds * runs, 2);
+        zipf(http, cacheUrl, direct, out, seconds * runs, 2);
     }
 
     /** The result cache's key space of the Zipf phase, and how many of its most asked keys are stored. */
@@ -141,8 +143,8 @@ public final class CacheBenchMain {
      * after the timed window, each layer's p50/p99 in that window and its share within the target (local: the
      * in-process map inside the service; Redis and PostgreSQL: their round trips).
      */
-    private static void zipf(HttpClient http, URI cacheUrl, PrintStream out, int seconds, int clients)
-            throws Exception {
+    private static void zipf(HttpClient http, URI cacheUrl, String[] direct, PrintStream out, int seconds,
+            int clients) throws Exception {
         String questionVersion = "bench-zipf-" + System.nanoTime();
         URI results = cacheUrl.resolve("/api/v1/cache/results");
         for (int from = 1; from <= STORED; from += 1000) {
@@ -164,17 +166,28 @@ public final class CacheBenchMain {
             sum += 1.0 / rank;
             cumulative[rank - 1] = sum;
         }
+        double total = sum;
         URI lookup = cacheUrl.resolve("/api/v1/cache/results/lookup");
-        long[] warmUp = lookups(lookup, questionVersion, cumulative, seconds, clients);
-        if (warmUp[0] == warmUp[2]) {
-            throw new IllegalStateException("POST " + lookup + " failed all " + warmUp[2] + " lookups of the warm-up");
-        }
+        AtomicLong found = new AtomicLong();
+        Call zipfLookup = connection -> {
+            int index = Arrays.binarySearch(cumulative, ThreadLocalRandom.current().nextDouble() * total);
+            int rank = (index < 0 ? -index - 1 : index) + 1;
+            int status = connection.post("{\"entries\":[{\"questionVersion\":\"" + questionVersion
+                    + "\",\"key\":\"k" + rank + "\"}]}");
+            if (status == 200 && connection.body().contains("\"key\"")) {
+                found.incrementAndGet();
+            }
+            return status;
+        };
+        calls("POST", lookup, direct, seconds, clients, zipfLookup);
+        found.set(0);
         String before = metrics(http, cacheUrl);
-        long[] timed = lookups(lookup, questionVersion, cumulative, seconds, clients);
+        Calls timed = calls("POST", lookup, direct, seconds, clients, zipfLookup);
         String after = metrics(http, cacheUrl);
+        long asked = timed.nanos().length + timed.failed();
         out.printf(Locale.ROOT, "result cache, Zipf (s = 1) over %,d answers, the %,d most common stored, %d callers, "
                 + "%d s not counted: %,d lookups in %d s, hit ratio %.3f, failed %d%n", KEYS, STORED, clients, seconds,
-                timed[0], seconds, timed[1] / (double) Math.max(1, timed[0]), timed[2]);
+                asked, seconds, found.get() / (double) asked, timed.failed());
         for (String layer : List.of("local", "redis", "postgres")) {
             String series = "layer=\"" + layer + "\"";
             HistogramWindow window = HistogramWindow.scrape(after, "zhiyue_cache_load_seconds", series)
@@ -187,88 +200,28 @@ public final class CacheBenchMain {
             out.printf(Locale.ROOT, "  %-8s layer, as cache-service times it: %,7d reads  p50 %.3f ms  p99 %.3f ms%s%n",
                     layer, window.total(), window.quantile(0.5) * 1000, window.quantile(0.99) * 1000,
                     Double.isNaN(target) ? "" : String.format(Locale.ROOT,
-                            "  within %s ms: %.2f %% (target p99 < %s ms)", target,
+                            "  within %.1f ms: %.2f %% (target p99 < %.1f ms)", target,
                             100 * window.shareWithin(target / 1000), target));
         }
     }
 
+    /** One request on a kept-alive connection; its status. */
+    @FunctionalInterface
+    private interface Call {
+        int send(KeepAliveHttp connection) throws IOException;
+    }
+
+    /** The latencies (ns) of the calls answered 200, the calls that were not, and how long the callers ran. */
+    private record Calls(long[] nanos, long failed, double seconds) {
+    }
+
     /**
-     * Single-key lookups drawn from the Zipf distribution by {@code clients} callers for {@code seconds}, each on
-     * its own kept-alive connection; answers {asked, found, failed}.
+     * {@code clients} callers, each on its own kept-alive connection to {@code uri} (with {@code headers}), make
+     * {@code call} again and again for {@code seconds}; a connection that fails is replaced. Refuses a stretch in
+     * which no call was answered 200, naming the last failure.
      */
-    private static long[] lookups(URI lookup, String questionVersion, double[] cumulative, int seconds, int clients)
+    private static Calls calls(String method, URI uri, String[] headers, int seconds, int clients, Call call)
             throws Exception {
-        AtomicLong asked = new AtomicLong();
-        AtomicLong found = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        double total = cumulative[cumulative.length - 1];
-        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> running = new ArrayList<>();
-            for (int i = 0; i < clients; i++) {
-                running.add(callers.submit(() -> {
-                    SplittableRandom random = new SplittableRandom();
-                    KeepAliveHttp connection = null;
-                    while (System.nanoTime() < end) {
-                        int index = Arrays.binarySearch(cumulative, random.nextDouble() * total);
-                        int rank = (index < 0 ? -index - 1 : index) + 1;
-                        asked.incrementAndGet();
-                        try {
-                            if (connection == null) {
-                                connection = new KeepAliveHttp(lookup, TenantHeaders.TENANT,
-                                        TenantHeaders.DEFAULT_TENANT, "traceparent",
-                                        GatewayClient.UNSAMPLED_TRACEPARENT);
-                            }
-                            if (connection.post("{\"entries\":[{\"questionVersion\":\"" + questionVersion
-                                    + "\",\"key\":\"k" + rank + "\"}]}") != 200) {
-                                failed.incrementAndGet();
-                            } else if (connection.body().contains("\"key\"")) {
-                                found.incrementAndGet();
-                            }
-                        } catch (Exception e) {
-                            failed.incrementAndGet();
-                            if (connection != null) {
-                                connection.close();
-                                connection = null;
-                            }
-                        }
-                    }
-                    if (connection != null) {
-                        connection.close();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> caller : running) {
-                caller.get();
-            }
-        }
-        return new long[] {asked.get(), found.get(), failed.get()};
-    }
-
-    private static String metrics(HttpClient http, URI service) throws Exception {
-        return http.send(HttpRequest.newBuilder(service.resolve("/q/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    /** A small exam graded to the end through the gateway: the job whose status is read. */
-    private static String gradedJob(GatewayClient gateway) throws InterruptedException {
-        SampleExam exam = SampleExam.generate(100, 12L);
-        String examId = gateway.createExam("Cache bench " + exam.title(), exam.subject());
-        exam.questions().forEach(question -> gateway.addQuestion(examId, question));
-        gateway.uploadCsv(examId, exam.csv());
-        String jobId = gateway.startJob(gateway.createJob(examId).id()).id();
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (!gateway.job(jobId).isFinal()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("job " + jobId + " did not finish in 5 minutes");
-            }
-            Thread.sleep(200);
-        }
-        return jobId;
-    }
-
-    private static Round round(Target target, int seconds, int clients) throws Exception {
         ConcurrentLinkedQueue<Long> nanos = new ConcurrentLinkedQueue<>();
         AtomicLong failed = new AtomicLong();
         AtomicReference<String> lastFailure = new AtomicReference<>();
@@ -283,9 +236,9 @@ public final class CacheBenchMain {
                         long sent = System.nanoTime();
                         try {
                             if (connection == null) {
-                                connection = new KeepAliveHttp(target.uri(), target.headers());
+                                connection = new KeepAliveHttp(uri, headers);
                             }
-                            int status = connection.send();
+                            int status = call.send(connection);
                             if (status == 200) {
                                 nanos.add(System.nanoTime() - sent);
                             } else {
@@ -312,13 +265,44 @@ public final class CacheBenchMain {
             }
         }
         if (nanos.isEmpty()) {
-            throw new IllegalStateException("GET " + target.uri() + " (" + target.name() + ") never answered 200 in "
-                    + seconds + " s: " + failed.get() + " failed, the last " + lastFailure.get());
+            throw new IllegalStateException(method + " " + uri + " never answered 200 in " + seconds + " s: "
+                    + failed.get() + " failed, the last " + lastFailure.get());
         }
-        double elapsed = (System.nanoTime() - started) / 1e9;
-        double[] millis = nanos.stream().mapToDouble(n -> n / 1e6).sorted().toArray();
-        return new Round(millis.length / elapsed, Stats.percentile(millis, 0.5), Stats.percentile(millis, 0.99),
-                failed.get());
+        return new Calls(nanos.stream().mapToLong(Long::longValue).toArray(), failed.get(),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    private static String metrics(HttpClient http, URI service) throws Exception {
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(service.resolve("/q/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (metrics.statusCode() != 200) {
+            throw new IllegalStateException("GET " + service.resolve("/q/metrics") + " answered " + metrics.statusCode());
+        }
+        return metrics.body();
+    }
+
+    /** A small exam graded to the end through the gateway: the job whose status is read. */
+    private static String gradedJob(GatewayClient gateway) throws InterruptedException {
+        SampleExam exam = SampleExam.generate(100, 12L);
+        String examId = gateway.createExam("Cache bench " + exam.title(), exam.subject());
+        exam.questions().forEach(question -> gateway.addQuestion(examId, question));
+        gateway.uploadCsv(examId, exam.csv());
+        String jobId = gateway.startJob(gateway.createJob(examId).id()).id();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (!gateway.job(jobId).isFinal()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("job " + jobId + " did not finish in 5 minutes");
+            }
+            Thread.sleep(200);
+        }
+        return jobId;
+    }
+
+    private static Round round(Target target, int seconds, int clients) throws Exception {
+        Calls calls = calls("GET", target.uri(), target.headers(), seconds, clients, KeepAliveHttp::send);
+        double[] millis = Arrays.stream(calls.nanos()).mapToDouble(n -> n / 1e6).sorted().toArray();
+        return new Round(millis.length / calls.seconds(), Stats.percentile(millis, 0.5),
+                Stats.percentile(millis, 0.99), calls.failed());
     }
 
     private static JsonNode get(HttpClient http, URI uri) throws Exception {

@@ -21,8 +21,6 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code ./zhiyue bench checkpoint}: checkpoint-service's put and get latency for states of about
@@ -37,13 +35,9 @@ import java.util.regex.Pattern;
  */
 public final class CheckpointBenchMain {
 
-    /**
-     * The put route's series of http_server_requests with status 201 (Prometheus text, whose labels may end in a
-     * comma): {answered within 10 ms, all}; null: none yet.
-     */
-    private static final Pattern PUT_BUCKET = Pattern.compile("http_server_requests_seconds_bucket\\{method=\"PUT\","
-            + "outcome=\"SUCCESS\",status=\"201\",uri=\"/api/v1/checkpoints/\\{threadId}/\\{namespace}/\\{checkpointId}\","
-            + "le=\"(0\\.01|\\+Inf)\",?} ([0-9.E]+)");
+    /** The put route's series of http_server_requests with status 201. */
+    private static final String PUT_SERIES = "method=\"PUT\",outcome=\"SUCCESS\",status=\"201\","
+            + "uri=\"/api/v1/checkpoints/{threadId}/{namespace}/{checkpointId}\"";
 
     private CheckpointBenchMain() {
     }
@@ -137,19 +131,19 @@ public final class CheckpointBenchMain {
             List<Double> getMillis = new ArrayList<>(n);
             long stored = 0;
             long full = 0;
-            double[] servedBefore = putsServed(base);
+            HistogramWindow servedBefore = putTimes(base);
             for (int i = 0; i < n; i++) {
                 Answer put = put();
                 putMillis.add(put.millis());
                 stored += put.json().path("dataSizeBytes").asLong();
                 full += put.json().path("stateSizeBytes").asLong();
             }
-            double[] servedAfter = putsServed(base);
+            HistogramWindow servedAfter = putTimes(base);
             for (int i = 0; i < n; i++) {
                 getMillis.add(get().millis());
             }
-            double served = servedBefore == null || servedAfter == null || servedAfter[1] <= servedBefore[1] ? Double.NaN
-                    : 100 * (servedAfter[0] - servedBefore[0]) / (servedAfter[1] - servedBefore[1]);
+            double served = servedBefore == null || servedAfter == null ? Double.NaN
+                    : 100 * servedAfter.since(servedBefore).shareWithin(0.01);
             return new Figures(Stats.median(putMillis), Stats.percentile(putMillis, 0.99), Stats.median(getMillis),
                     Stats.percentile(getMillis, 0.99), (double) stored / full, served);
         }
@@ -239,23 +233,17 @@ public final class CheckpointBenchMain {
     private record Answer(JsonNode json, double millis) {
     }
 
-    /** Null when the metrics cannot be read: the share is then left out, not the run. */
-    private static double[] putsServed(URI base) {
-        String metrics;
+    /**
+     * The put route's timer as the service has it; null when the metrics cannot be read (the share is then left
+     * out, not the run).
+     */
+    private static HistogramWindow putTimes(URI base) {
         try {
-            metrics = new String(exchange("GET", base.resolve("/q/metrics"), null, "text/plain").body(),
-                    StandardCharsets.UTF_8);
+            return HistogramWindow.scrape(new String(exchange("GET", base.resolve("/q/metrics"), null, "text/plain")
+                    .body(), StandardCharsets.UTF_8), "http_server_requests_seconds", PUT_SERIES);
         } catch (IOException e) {
             return null;
         }
-        double[] served = new double[2];
-        int found = 0;
-        Matcher matcher = PUT_BUCKET.matcher(metrics);
-        while (matcher.find()) {
-            served["0.01".equals(matcher.group(1)) ? 0 : 1] = Double.parseDouble(matcher.group(2));
-            found++;
-        }
-        return found == 2 ? served : null;
     }
 
     /** A response's status and body, and how long the exchange took up to its last byte. */

@@ -1,7 +1,7 @@
 package io.zhiyue.e2e.driver;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,36 +15,56 @@ import java.util.regex.Pattern;
  */
 record HistogramWindow(double[] bounds, double[] counts) {
 
-    private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
+    private static final Pattern LE = Pattern.compile(",?le=\"([^\"]+)\"");
 
     /**
      * The buckets of {@code name} (a histogram's base name, e.g. {@code zhiyue_cache_load_seconds}) whose labels
-     * contain {@code label} (e.g. {@code layer="redis"}); no buckets when the series is not there.
+     * contain {@code labels} (e.g. {@code layer="redis"}); no buckets when the series is not there. Lines may end
+     * their labels in a comma and carry an exemplar after the count. Refuses labels that match several series.
      */
-    static HistogramWindow scrape(String metrics, String name, String label) {
-        List<double[]> buckets = new ArrayList<>();
+    static HistogramWindow scrape(String metrics, String name, String labels) {
+        TreeMap<Double, Double> buckets = new TreeMap<>();
+        String series = null;
         for (String line : metrics.split("\n")) {
-            if (!line.startsWith(name + "_bucket{") || !line.contains(label)) {
+            if (!line.startsWith(name + "_bucket{") || !line.contains(labels)) {
                 continue;
             }
             Matcher le = LE.matcher(line);
-            if (le.find()) {
-                double bound = "+Inf".equals(le.group(1)) ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
-                // the count follows the labels; an exemplar (" # {trace_id=...} value time") may follow it
-                String count = line.substring(line.indexOf("} ") + 2).trim().split(" ", 2)[0];
-                buckets.add(new double[] {bound, Double.parseDouble(count)});
+            int end = le.find() ? line.indexOf("} ", le.end()) : -1;
+            if (end < 0) {
+                continue;
             }
+            String others = line.substring(0, le.start()) + line.substring(le.end(), end);
+            if (series != null && !series.equals(others)) {
+                throw new IllegalArgumentException(labels + " matches more than one series of " + name + ": "
+                        + series + " and " + others);
+            }
+            series = others;
+            double bound = "+Inf".equals(le.group(1)) ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
+            // the count follows the labels; an exemplar (" # {trace_id=...} value time") may follow it
+            buckets.put(bound, Double.parseDouble(line.substring(end + 2).trim().split(" ", 2)[0]));
         }
-        buckets.sort((a, b) -> Double.compare(a[0], b[0]));
-        return new HistogramWindow(buckets.stream().mapToDouble(b -> b[0]).toArray(),
-                buckets.stream().mapToDouble(b -> b[1]).toArray());
+        return new HistogramWindow(buckets.keySet().stream().mapToDouble(Double::doubleValue).toArray(),
+                buckets.values().stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    /** What was observed after {@code earlier} (a scrape of the same series before this one). */
+    /**
+     * What was observed after {@code earlier}, a scrape of the same series before this one (no buckets: the
+     * series did not exist yet). A restarted service, whose counts went back, is refused rather than measured.
+     */
     HistogramWindow since(HistogramWindow earlier) {
-        double[] delta = counts.clone();
-        for (int i = 0; i < delta.length && i < earlier.counts.length; i++) {
-            delta[i] -= earlier.counts[i];
+        if (earlier.bounds.length == 0) {
+            return this;
+        }
+        if (!Arrays.equals(bounds, earlier.bounds)) {
+            throw new IllegalStateException("the two scrapes have different buckets");
+        }
+        double[] delta = new double[counts.length];
+        for (int i = 0; i < delta.length; i++) {
+            delta[i] = counts[i] - earlier.counts[i];
+            if (delta[i] < 0) {
+                throw new IllegalStateException("a bucket's count went down between the scrapes (a restart?)");
+            }
         }
         return new HistogramWindow(bounds, delta);
     }

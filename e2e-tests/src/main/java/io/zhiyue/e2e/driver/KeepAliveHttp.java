@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -22,7 +23,7 @@ final class KeepAliveHttp implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
-    /** The request line and headers up to (not including) the blank line that ends them. */
+    /** The request line after its method, and the headers, up to (not including) the blank line that ends them. */
     private final String head;
     private final byte[] get;
     /** The body of the last answer, when asked to keep it. */
@@ -45,7 +46,10 @@ final class KeepAliveHttp implements AutoCloseable {
         String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         StringBuilder lines = new StringBuilder(" " + target + " HTTP/1.1\r\nHost: " + uri.getHost() + ":"
                 + uri.getPort() + "\r\nAccept: application/json\r\n");
-        for (int i = 0; i + 1 < headers.length; i += 2) {
+        if (headers.length % 2 != 0) {
+            throw new IllegalArgumentException("headers come as name and value pairs");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
             lines.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
         }
         head = lines.toString();
@@ -62,9 +66,12 @@ final class KeepAliveHttp implements AutoCloseable {
     /** POSTs the JSON and reads the whole answer, keeping its body ({@link #body()}); its status. */
     int post(String json) throws IOException {
         byte[] content = json.getBytes(StandardCharsets.UTF_8);
-        out.write(("POST" + head + "Content-Type: application/json\r\nContent-Length: " + content.length
-                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(content);
+        byte[] lines = ("POST" + head + "Content-Type: application/json\r\nContent-Length: " + content.length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        // one write, one segment
+        byte[] request = Arrays.copyOf(lines, lines.length + content.length);
+        System.arraycopy(content, 0, request, lines.length, content.length);
+        out.write(request);
         out.flush();
         return answer(true);
     }
