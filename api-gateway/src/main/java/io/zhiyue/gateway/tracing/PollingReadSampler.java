@@ -10,6 +10,7 @@ import io.opentelemetry.semconv.HttpAttributes;
 import io.opentelemetry.semconv.UrlAttributes;
 import io.zhiyue.gateway.config.GatewayConfig;
 import io.zhiyue.gateway.rest.GradingJobResource;
+import io.zhiyue.streams.trace.TraceRoots;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -19,7 +20,8 @@ import java.util.List;
 /**
  * The gateway's sampler (Quarkus uses a {@link Sampler} bean in place of the configured one): the
  * configured sampler for every request but a job-status poll, which starts a trace only at
- * {@code zhiyue.gateway.trace-poll-ratio}; tracing every poll cost more than the rest of serving it.
+ * {@code zhiyue.gateway.trace-poll-ratio}; tracing every poll cost more than the rest of serving it. What may
+ * start a trace at all is {@link TraceRoots}' rule, as in every service.
  */
 @Singleton
 public class PollingReadSampler implements Sampler {
@@ -33,30 +35,15 @@ public class PollingReadSampler implements Sampler {
     PollingReadSampler(GatewayConfig config,
             @ConfigProperty(name = "quarkus.otel.traces.sampler", defaultValue = "parentbased_always_on") String sampler,
             @ConfigProperty(name = "quarkus.otel.traces.sampler.arg", defaultValue = "1.0") double ratio) {
-        this(configured(sampler, ratio), config.tracePollRatio());
+        this(TraceRoots.configured(sampler, ratio), config.tracePollRatio());
     }
 
     PollingReadSampler(Sampler everything, double pollRatio) {
         if (!(pollRatio >= 0 && pollRatio <= 1)) {
             throw new IllegalArgumentException("zhiyue.gateway.trace-poll-ratio must be between 0 and 1, was " + pollRatio);
         }
-        this.everything = everything;
+        this.everything = new TraceRoots(everything);
         this.polls = Sampler.parentBased(Sampler.traceIdRatioBased(pollRatio));
-    }
-
-    /** The standard sampler names of {@code quarkus.otel.traces.sampler}, as OpenTelemetry defines them. */
-    static Sampler configured(String name, double ratio) {
-        return switch (name) {
-            case "parentbased_always_on" -> Sampler.parentBased(Sampler.alwaysOn());
-            case "parentbased_always_off" -> Sampler.parentBased(Sampler.alwaysOff());
-            case "parentbased_traceidratio" -> Sampler.parentBased(Sampler.traceIdRatioBased(ratio));
-            case "always_on" -> Sampler.alwaysOn();
-            case "always_off" -> Sampler.alwaysOff();
-            case "traceidratio" -> Sampler.traceIdRatioBased(ratio);
-            default -> throw new IllegalArgumentException("quarkus.otel.traces.sampler " + name + " is not one the gateway "
-                    + "knows: parentbased_always_on, parentbased_always_off, parentbased_traceidratio, always_on, always_off "
-                    + "or traceidratio");
-        };
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 import io.opentelemetry.semconv.HttpAttributes;
 import io.opentelemetry.semconv.UrlAttributes;
+import io.zhiyue.streams.trace.TraceRoots;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -47,7 +48,9 @@ class PollingReadSamplerTest {
             assertThat(sampled(sampler, Context.root(), SpanKind.SERVER, request[0], request[1])).as(String.join(" ", request))
                     .isTrue();
         }
-        assertThat(sampled(sampler, Context.root(), SpanKind.CLIENT, "GET", "/api/v1/grading-jobs/j")).isTrue();
+        // a client call outside any trace (a Redis command of the rate limiter, say) starts none
+        assertThat(sampled(sampler, Context.root(), SpanKind.CLIENT, "GET", "/api/v1/exams/e")).isFalse();
+        assertThat(sampled(sampler, parent(TraceFlags.getSampled()), SpanKind.CLIENT, "GET", "/api/v1/exams/e")).isTrue();
     }
 
     @Test
@@ -60,18 +63,18 @@ class PollingReadSamplerTest {
 
     @Test
     void everythingButThePollsFollowsTheConfiguredSampler() {
-        PollingReadSampler noneElse = new PollingReadSampler(PollingReadSampler.configured("parentbased_traceidratio", 0), 1);
+        PollingReadSampler noneElse = new PollingReadSampler(TraceRoots.configured("parentbased_traceidratio", 0), 1);
         assertThat(sampled(noneElse, Context.root(), SpanKind.SERVER, "GET", "/api/v1/exams")).isFalse();
         assertThat(sampled(noneElse, Context.root(), SpanKind.SERVER, "GET", "/api/v1/grading-jobs/j")).isTrue();
         assertThat(sampled(noneElse, parent(TraceFlags.getSampled()), SpanKind.SERVER, "GET", "/api/v1/exams")).isTrue();
-        assertThatThrownBy(() -> PollingReadSampler.configured("jaeger_remote", 1))
+        assertThatThrownBy(() -> TraceRoots.configured("jaeger_remote", 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jaeger_remote");
         assertThatThrownBy(() -> sampler(1.5)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("trace-poll-ratio");
     }
 
     private static PollingReadSampler sampler(double pollRatio) {
-        return new PollingReadSampler(PollingReadSampler.configured("parentbased_always_on", 1), pollRatio);
+        return new PollingReadSampler(TraceRoots.configured("parentbased_always_on", 1), pollRatio);
     }
 
     private static boolean sampled(PollingReadSampler sampler, Context parent, SpanKind kind, String method, String path) {

@@ -1,6 +1,8 @@
 package io.zhiyue.gateway.tracing;
 
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.semconv.UrlAttributes;
@@ -24,7 +26,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The gateway as deployed picks its sampler: with {@code trace-poll-ratio} 0 a dashboard's job-status
- * poll leaves no span here, while other requests, and a poll inside a caller's sampled trace, do.
+ * poll leaves no span here, while other requests, and a poll inside a caller's sampled trace, do; a client call
+ * outside any trace starts none.
  */
 @QuarkusTest
 @TestProfile(TracedProfile.class)
@@ -35,6 +38,9 @@ class PollingReadSamplingTest {
 
     @Inject
     InMemorySpanExporter spans;
+
+    @Inject
+    Tracer tracer;
 
     @Test
     void aPollStartsNoTraceButAnythingElseAndAPollInACallersTraceDo() {
@@ -57,6 +63,19 @@ class PollingReadSamplingTest {
         assertThat(spans.getFinishedSpanItems()).filteredOn(span -> span.getKind() == SpanKind.CLIENT
                 && String.valueOf(span.getAttributes().get(UrlAttributes.URL_FULL)).contains("/api/v1/jobs/" + job))
                 .isNotEmpty().allSatisfy(span -> assertThat(span.getTraceId()).isEqualTo(trace));
+    }
+
+    @Test
+    void aClientCallOutsideAnyTraceStartsNone() {
+        Span call = tracer.spanBuilder("evalsha").setSpanKind(SpanKind.CLIENT).setNoParent().startSpan();
+        Span request = tracer.spanBuilder("GET /api/v1/exams").setSpanKind(SpanKind.SERVER).setNoParent().startSpan();
+        try {
+            assertThat(call.getSpanContext().isSampled()).isFalse();
+            assertThat(request.getSpanContext().isSampled()).isTrue();
+        } finally {
+            call.end();
+            request.end();
+        }
     }
 
     private List<SpanData> serverSpans(String path) {
