@@ -77,13 +77,15 @@ public class SagaParticipant {
     /**
      * Commands of one participant handled at once in this process. Each worker holds a Redis connection for its
      * blocking read, so more workers need a bigger Redis pool (a test application serving three participants
-     * with 8 each starved its pool of 24).
+     * with 8 each starved its pool of 24). Four by default: with two, grading-service (two commands per override
+     * saga) fell behind on a newly started stack at 50 overrides a second until the steps timed out and sagas
+     * parked; with four it caught up (README "bench saga").
      */
     private final int workers;
 
     public SagaParticipant(Outbox outbox, IdempotentConsumer keys, StreamConsumers consumers, MeterRegistry registry,
             @ConfigProperty(name = "zhiyue.saga.chaos.failure-rate", defaultValue = "0") double chaos,
-            @ConfigProperty(name = "zhiyue.saga.participant-workers", defaultValue = "2") int workers) {
+            @ConfigProperty(name = "zhiyue.saga.participant-workers", defaultValue = "4") int workers) {
         this.chaos = chaos;
         this.workers = workers;
         this.outbox = outbox;
