@@ -13,9 +13,14 @@ import java.util.List;
 /**
  * Which spans may start a trace: a request ({@link SpanKind#SERVER}) or a stream entry taken for processing
  * ({@link SpanKind#CONSUMER}), never a database statement, a Redis command or other work outside any trace (a
- * blocking stream read, the outbox relay's batch, a lease renewal, a consumer's acknowledgement). Those had each
- * started a trace of one span; a saga at 50 a second left some fifty such traces of background statements beside
- * its own. Everything with a parent, and every span allowed to start a trace, follows the configured sampler.
+ * blocking stream read, the outbox relay's batch, a lease renewal). Those had each started a trace of one span:
+ * under {@code bench saga} some sixty such spans per saga beside the saga's own two dozen. Everything with a
+ * parent, and every span allowed to start a trace, follows the configured sampler.
+ *
+ * <p>A dropped root still has a valid, unsampled span context: work done under it that writes an entry passes
+ * that context on ({@code -00}), and the parent-based sampler then leaves the consumers' spans out too. Nothing
+ * does so today (the timers that write entries make no span); a span made by hand around such work should be a
+ * SERVER or CONSUMER span.
  *
  * <p>Every service uses it ({@link TraceSampling}); the gateway puts its poll sampler in front of it.
  */

@@ -2,11 +2,17 @@ package io.zhiyue.streams.trace;
 
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.quarkus.arc.DefaultBean;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Every service's sampler (Quarkus uses a {@link Sampler} bean in place of the configured one): {@link TraceRoots}. */
+/**
+ * Every service's sampler (Quarkus uses a {@link Sampler} bean in place of the configured one): {@link TraceRoots}.
+ * A default bean: the gateway's {@code PollingReadSampler} replaces it. Quarkus takes the first {@link Sampler} bean
+ * of any qualifier, so no other one may be added.
+ */
+@Dependent
 public class TraceSampling {
 
     @Produces

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A trace crosses a publish (through the outbox) and a consume: the consumer's span is the producer's child. */
+/** A trace crosses a publish (through the outbox) and a consume: the consumer's span is the request's child. */
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, restrictToAnnotatedClass = false)
 class TraceAcrossStreamsTest {
@@ -51,35 +51,35 @@ class TraceAcrossStreamsTest {
         });
         try {
             // a request puts the entry in the outbox (a span outside any request or entry starts no trace: TraceRoots)
-            Span producer = tracer.spanBuilder("request").setSpanKind(SpanKind.SERVER).startSpan();
+            Span request = tracer.spanBuilder("request").setSpanKind(SpanKind.SERVER).startSpan();
             Envelope envelope;
-            try (Scope ignored = producer.makeCurrent()) {
+            try (Scope ignored = request.makeCurrent()) {
                 envelope = Envelopes.note("trace-" + stream, "traced", TraceContext.currentTraceparent());
             } finally {
-                producer.end();
+                request.end();
             }
             outbox.publish(stream, envelope).await().atMost(Duration.ofSeconds(5));
 
             await().atMost(Duration.ofSeconds(10)).until(() -> received.get() != null);
-            String traceId = producer.getSpanContext().getTraceId();
+            String traceId = request.getSpanContext().getTraceId();
             assertThat(received.get().envelope().traceparent()).contains(traceId);
             assertThat(received.get().traceparent()).as("the consumer span's traceparent").contains(traceId)
-                    .doesNotContain(producer.getSpanContext().getSpanId());
+                    .doesNotContain(request.getSpanContext().getSpanId());
             assertThat(currentInHandler.get()).as("the consumer span is current in the handler")
                     .isEqualTo(received.get().traceparent());
             assertThat(loggedTrace.get()).as("the handler's log lines name the trace").isEqualTo(traceId);
 
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(spans.getFinishedSpanItems())
-                    .anyMatch(span -> isConsumerChildOf(span, producer, stream)));
+                    .anyMatch(span -> isConsumerChildOf(span, request, stream)));
         } finally {
             consumer.stop(Duration.ofSeconds(2));
         }
     }
 
-    private static boolean isConsumerChildOf(SpanData span, Span producer, String stream) {
+    private static boolean isConsumerChildOf(SpanData span, Span request, String stream) {
         return span.getKind() == SpanKind.CONSUMER
                 && span.getName().equals(stream + " process")
-                && span.getTraceId().equals(producer.getSpanContext().getTraceId())
-                && span.getParentSpanId().equals(producer.getSpanContext().getSpanId());
+                && span.getTraceId().equals(request.getSpanContext().getTraceId())
+                && span.getParentSpanId().equals(request.getSpanContext().getSpanId());
     }
 }
