@@ -19,6 +19,7 @@ import io.zhiyue.shared.stream.Streams;
 import io.zhiyue.shared.tenant.TenantHeaders;
 import io.zhiyue.streams.outbox.Outbox;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -43,7 +44,8 @@ import static org.hamcrest.Matchers.hasItem;
  * reverse order, exactly once each; a retriable step is tried again; a step that answers too late is cleaned up
  * (its late write undone, its late reply logged and ignored) before the saga compensates; a compensation that keeps
  * failing parks the saga for an operator, whose retry or skip is recorded with who and why; a cancelled saga
- * compensates; two coordinators ticking at once move each saga once; a saga whose first step its initiator applied
+ * compensates; a command queued behind a participant that is busy but alive waits for it instead of timing out;
+ * two coordinators ticking at once move each saga once; a saga whose first step its initiator applied
  * runs on from the second, once however often it arrives; the operator API refuses bad requests.
  */
 @QuarkusTest
@@ -60,6 +62,8 @@ class SagaCoordinatorTest {
     ParkedSagas parkedSagas;
     @Inject
     MeterRegistry registry;
+    @ConfigProperty(name = "zhiyue.saga.participant-workers", defaultValue = "4")
+    int participantWorkers;
 
     @Test
     void aSagaWhoseStepsAllSucceedCompletesWithTheirResults() {
@@ -137,6 +141,29 @@ class SagaCoordinatorTest {
         action(skipped, Map.of("action", "skip", "step", 0, "reason", "fixed by hand")).statusCode(200);
         ended(skipped, "RESOLVED");
         assertThat(writes(skipped)).containsExactly("alpha forward");
+    }
+
+    @Test
+    void aCommandQueuedBehindABusyParticipantThatIsAliveWaitsForItInsteadOfTimingOut() {
+        // every beta worker in a 4 s transaction (the patient definition gives beta 10 s) ...
+        List<String> busy = new ArrayList<>();
+        for (int i = 0; i < participantWorkers; i++) {
+            busy.add(start(TestParticipants.PATIENT, Map.of("slow", Map.of("beta", 4000))));
+        }
+        for (String id : busy) {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> given()
+                    .when().get("/api/v1/sagas/" + id).then().statusCode(200).extract().jsonPath()
+                    .getList("steps.findAll { it.name == 'beta' && it.kind == 'FORWARD' }").size() == 1);
+        }
+        double postponedBefore = registry.get("zhiyue.saga.timeouts.postponed").counter().count();
+        // ... so this saga's beta command (500 ms to answer) waits in beta's stream for well over 500 ms, unseen
+        String queued = start(Map.of());
+        ended(queued, "COMPLETED").body("steps.findAll { it.outcome == 'TIMED_OUT' }.size()", equalTo(0));
+        assertThat(writes(queued)).containsExactly("alpha forward", "beta forward", "gamma forward");
+        assertThat(registry.get("zhiyue.saga.timeouts.postponed").counter().count()).isGreaterThan(postponedBefore);
+        for (String id : busy) {
+            ended(id, "COMPLETED");
+        }
     }
 
     @Test

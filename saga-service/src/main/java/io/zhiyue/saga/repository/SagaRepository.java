@@ -51,6 +51,8 @@ public class SagaRepository {
                    error = $13, updated_at = now(),
                    ended_at = CASE WHEN $2 IN ('COMPLETED', 'COMPENSATED', 'RESOLVED') THEN now() ELSE NULL END
             WHERE id = $1""";
+    /** A new due time for the awaited command, leaving {@code updated_at} (when it was sent) as it is. */
+    private static final String POSTPONE = "UPDATE saga_instances SET due_at = $2 WHERE id = $1";
     private static final String INSERT_ATTEMPT = """
             INSERT INTO saga_steps (saga_id, step, name, participant, kind, attempt, token, command)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb)
@@ -153,6 +155,10 @@ public class SagaRepository {
                         JsonCodec.write(row.results), row.step, row.kind.name(), row.attempt, row.token, row.awaiting,
                         row.dueAt, row.completed, row.cancelRequested, row.skipped, row.error)))
                 .replaceWithVoid();
+    }
+
+    public Uni<Void> postpone(SqlConnection tx, UUID id, OffsetDateTime dueAt) {
+        return tx.preparedQuery(POSTPONE).execute(Tuple.of(id, dueAt)).replaceWithVoid();
     }
 
     public Uni<Void> insertAttempt(SqlConnection tx, SagaRow row, String name, String participant,

@@ -24,13 +24,17 @@ import io.zhiyue.shared.saga.SagaCommand;
 import io.zhiyue.shared.saga.SagaCommand.Kind;
 import io.zhiyue.shared.saga.SagaReply;
 import io.zhiyue.shared.stream.Streams;
+import io.zhiyue.streams.consumer.StreamBacklog;
 import io.zhiyue.streams.outbox.AuditTrail;
 import io.zhiyue.streams.outbox.Outbox;
 import io.zhiyue.streams.outbox.OutboxEvents;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,8 +52,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * back by its participant, so compensation starts below it: completed compensable steps are undone in reverse
  * order, each tried {@code maxAttempts} times with backoff and then parked for an operator. A step whose reply does
  * not come in time is unknown: its participant gets a CLEANUP (a newer fencing token: the late forward write can no
- * longer land; if it landed, it is undone), then the saga compensates. Retriable steps, and every step after a
- * pivot, are tried again instead (a new attempt, a newer token) and never compensated. A cancelled saga stops going
+ * longer land; if it landed, it is undone), then the saga compensates; a command still queued behind a participant
+ * that is alive but behind gets more time first ({@code zhiyue.saga.queued-allowance}). Retriable steps, and every
+ * step after a pivot, are tried again instead (a new attempt, a newer token) and never compensated. A cancelled saga stops going
  * forward once the command in flight is answered and compensates to the end.
  */
 @ApplicationScoped
@@ -64,9 +69,18 @@ public class SagaCoordinator {
     private final MeterRegistry registry;
     private final AuditTrail audit;
     private final Map<String, Counter> ends = new ConcurrentHashMap<>();
+    private final StreamBacklog backlog;
+    private final Duration queuedAllowance;
+    private final Counter postponed;
 
     public SagaCoordinator(SagaRepository sagas, SagaDefinitions definitions, Outbox outbox, MeterRegistry registry,
-            AuditTrail audit) {
+            AuditTrail audit, StreamBacklog backlog,
+            @ConfigProperty(name = "zhiyue.saga.queued-allowance") Duration queuedAllowance) {
+        this.backlog = backlog;
+        this.queuedAllowance = queuedAllowance;
+        this.postponed = Counter.builder("zhiyue.saga.timeouts.postponed")
+                .description("awaited commands given more time because their participant was alive but behind")
+                .register(registry);
         this.audit = audit;
         this.sagas = sagas;
         this.definitions = definitions;
@@ -142,10 +156,12 @@ public class SagaCoordinator {
      * many it moved (each in the claim's one transaction; other coordinators skip them).
      */
     public Uni<Integer> tick() {
+        // whether a participant is behind, asked once per tick and participant
+        Map<String, Boolean> behind = new HashMap<>();
         return outbox.inTransaction((tx, events) -> sagas.claimDue(tx, CLAIM).chain(due -> Multi.createFrom()
                 .iterable(due)
                 .onItem().transformToUniAndConcatenate(row -> Uni.createFrom().deferred(() -> row.awaiting
-                                ? timedOut(tx, events, row)
+                                ? dueWhileAwaiting(tx, events, row, behind)
                                 : send(tx, events, row, definitions.version(row.definition, row.definitionVersion)))
                         // a saga that cannot be moved (its definition version is no longer deployed) waits for an
                         // operator instead of failing every tick for every saga; a database error still fails
@@ -272,6 +288,34 @@ public class SagaCoordinator {
         ended(row);
         Log.errorf("saga %s (%s v%d) parked: %s", row.id, row.definition, row.definitionVersion, failure.toString());
         return sagas.update(tx, row);
+    }
+
+    /**
+     * An awaited command past its timeout. While its participant is alive but behind (its command stream holds
+     * entries not yet handed to it: the command most likely among them, never seen), the command gets another
+     * timeout's time, up to {@code zhiyue.saga.queued-allowance} after it was sent: a timeout judges how long a
+     * participant takes once it has the command, not how long the command waited behind others (Temporal's
+     * schedule-to-start against start-to-close). Otherwise, or when Redis cannot tell, it timed out.
+     */
+    private Uni<Void> dueWhileAwaiting(SqlConnection tx, OutboxEvents events, SagaRow row,
+            Map<String, Boolean> behind) {
+        StepDefinition step = definitions.version(row.definition, row.definitionVersion).step(row.step);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        if (row.updatedAt == null || !now.isBefore(row.updatedAt.plus(queuedAllowance))) {
+            return timedOut(tx, events, row);
+        }
+        String participant = step.participant();
+        Uni<Boolean> queued = behind.containsKey(participant) ? Uni.createFrom().item(behind.get(participant))
+                : backlog.behindALiveConsumer(Streams.sagaCommands(participant), participant)
+                        .onFailure().recoverWithItem(false)
+                        .invoke(answer -> behind.put(participant, answer));
+        return queued.chain(waiting -> {
+            if (!waiting) {
+                return timedOut(tx, events, row);
+            }
+            postponed.increment();
+            return sagas.postpone(tx, row.id, now.plus(step.timeout()));
+        });
     }
 
     /** The awaited command timed out. */

@@ -549,6 +549,11 @@ public final class GroupConsumer {
     }
 
     private String livenessKey(String name) {
+        return livenessKey(stream, group, name);
+    }
+
+    /** The key consumer {@code name} of {@code group} renews while it lives (see the class comment). */
+    static String livenessKey(String stream, String group, String name) {
         return "zhiyue:streams:alive:" + stream + ":" + group + ":" + name;
     }
 

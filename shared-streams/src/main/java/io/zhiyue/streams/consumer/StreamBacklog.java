@@ -50,6 +50,34 @@ public class StreamBacklog {
               end
             end
             return queued""";
+    /**
+     * KEYS: stream. ARGV: group, the liveness key of its consumers without the name. 1 when the group has entries
+     * not yet delivered to it and one of its consumers is alive (its liveness key exists), else 0.
+     */
+    private static final String BEHIND_A_LIVE_CONSUMER = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            local last = nil
+            for _, info in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+              local fields = {}
+              for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
+              if fields['name'] == ARGV[1] then last = fields['last-delivered-id'] end
+            end
+            if not last then return 0 end
+            local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+            if #newest == 0 then return 0 end
+            local function parts(id)
+              local dash = string.find(id, '-', 1, true)
+              return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
+            end
+            local lastMs, lastSeq = parts(last)
+            local newMs, newSeq = parts(newest[1][1])
+            if not (newMs > lastMs or (newMs == lastMs and newSeq > lastSeq)) then return 0 end
+            for _, info in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+              local fields = {}
+              for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
+              if redis.call('EXISTS', ARGV[2] .. fields['name']) == 1 then return 1 end
+            end
+            return 0""";
     private static final int CHUNK = 500;
 
     private final ReactiveRedisDataSource redis;
@@ -70,6 +98,16 @@ public class StreamBacklog {
             }));
         }
         return result;
+    }
+
+    /**
+     * Whether {@code group} has entries of {@code stream} it has not been handed yet while one of its consumers is
+     * alive: it is behind, not gone (a frozen or dead consumer's liveness key lapses).
+     */
+    public Uni<Boolean> behindALiveConsumer(String stream, String group) {
+        return redis.execute("EVAL", BEHIND_A_LIVE_CONSUMER, "1", stream, group,
+                        GroupConsumer.livenessKey(stream, group, ""))
+                .map(reply -> reply != null && reply.toInteger() == 1);
     }
 
     private Uni<Set<String>> ask(String stream, String group, List<String> ids) {

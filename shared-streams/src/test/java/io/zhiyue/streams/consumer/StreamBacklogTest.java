@@ -13,7 +13,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Which entries a group will still process: undelivered ones and pending ones, nothing else. */
+/**
+ * Which entries a group will still process: undelivered ones and pending ones, nothing else; and whether it is behind a
+ * consumer that is alive.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, restrictToAnnotatedClass = false)
 class StreamBacklogTest {
@@ -39,6 +42,29 @@ class StreamBacklogTest {
                 .await().atMost(Duration.ofSeconds(5));
 
         assertThat(queued).containsExactlyInAnyOrder(pending, ahead);
+    }
+
+    @Test
+    void aGroupIsBehindALiveConsumerOnlyWithEntriesNotYetHandedOutAndAConsumerWhoseLivenessKeyLives() {
+        String stream = Envelopes.uniqueStream();
+        redis.execute("XGROUP", "CREATE", stream, "g", "0", "MKSTREAM");
+        redis.execute("XADD", stream, "*", "n", "1");
+        redis.execute("XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", stream, ">");
+        String alive = GroupConsumer.livenessKey(stream, "g", "c");
+        redis.execute("SET", alive, "1", "PX", "60000");
+        assertThat(behind(stream)).as("everything handed out (one pending)").isFalse();
+
+        redis.execute("XADD", stream, "*", "n", "2");
+        assertThat(behind(stream)).as("an entry not handed out, its consumer alive").isTrue();
+
+        redis.execute("DEL", alive);
+        assertThat(behind(stream)).as("its consumer's liveness lapsed (frozen or dead)").isFalse();
+        assertThat(backlog.behindALiveConsumer(Envelopes.uniqueStream(), "g").await().atMost(Duration.ofSeconds(5)))
+                .as("no stream").isFalse();
+    }
+
+    private boolean behind(String stream) {
+        return backlog.behindALiveConsumer(stream, "g").await().atMost(Duration.ofSeconds(5));
     }
 
     @Test
