@@ -37,6 +37,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -52,8 +53,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * back by its participant, so compensation starts below it: completed compensable steps are undone in reverse
  * order, each tried {@code maxAttempts} times with backoff and then parked for an operator. A step whose reply does
  * not come in time is unknown: its participant gets a CLEANUP (a newer fencing token: the late forward write can no
- * longer land; if it landed, it is undone), then the saga compensates; a command still queued behind a participant
- * that is alive but behind gets more time first ({@code zhiyue.saga.queued-allowance}). Retriable steps, and every
+ * longer land; if it landed, it is undone), then the saga compensates; a command not yet handed to a participant
+ * that is alive gets more time first ({@code zhiyue.saga.queued-allowance}). Retriable steps, and every
  * step after a pivot, are tried again instead (a new attempt, a newer token) and never compensated. A cancelled saga stops going
  * forward once the command in flight is answered and compensates to the end.
  */
@@ -62,6 +63,8 @@ public class SagaCoordinator {
 
     /** Sagas moved per claim of the due ones. */
     static final int CLAIM = 50;
+    /** How long a claim waits for Redis to tell whether a participant has its command yet. */
+    private static final Duration REDIS_LOOK = Duration.ofMillis(500);
 
     private final SagaRepository sagas;
     private final SagaDefinitions definitions;
@@ -79,7 +82,7 @@ public class SagaCoordinator {
         this.backlog = backlog;
         this.queuedAllowance = queuedAllowance;
         this.postponed = Counter.builder("zhiyue.saga.timeouts.postponed")
-                .description("awaited commands given more time because their participant was alive but behind")
+                .description("awaited commands given more time because they still waited for a live participant")
                 .register(registry);
         this.audit = audit;
         this.sagas = sagas;
@@ -156,12 +159,12 @@ public class SagaCoordinator {
      * many it moved (each in the claim's one transaction; other coordinators skip them).
      */
     public Uni<Integer> tick() {
-        // whether a participant is behind, asked once per tick and participant
-        Map<String, Boolean> behind = new HashMap<>();
+        // up to when each participant was handed commands, asked once per tick and participant
+        Map<String, OptionalLong> handedOut = new HashMap<>();
         return outbox.inTransaction((tx, events) -> sagas.claimDue(tx, CLAIM).chain(due -> Multi.createFrom()
                 .iterable(due)
                 .onItem().transformToUniAndConcatenate(row -> Uni.createFrom().deferred(() -> row.awaiting
-                                ? dueWhileAwaiting(tx, events, row, behind)
+                                ? dueWhileAwaiting(tx, events, row, handedOut)
                                 : send(tx, events, row, definitions.version(row.definition, row.definitionVersion)))
                         // a saga that cannot be moved (its definition version is no longer deployed) waits for an
                         // operator instead of failing every tick for every saga; a database error still fails
@@ -291,30 +294,39 @@ public class SagaCoordinator {
     }
 
     /**
-     * An awaited command past its timeout. While its participant is alive but behind (its command stream holds
-     * entries not yet handed to it: the command most likely among them, never seen), the command gets another
-     * timeout's time, up to {@code zhiyue.saga.queued-allowance} after it was sent: a timeout judges how long a
-     * participant takes once it has the command, not how long the command waited behind others (Temporal's
-     * schedule-to-start against start-to-close). Otherwise, or when Redis cannot tell, it timed out.
+     * An awaited command past its timeout. While it has not been handed to its participant yet (the last entry
+     * handed out of the participant's command stream is older than the command) and a consumer of the participant
+     * is alive, the command gets another timeout's time, up to {@code zhiyue.saga.queued-allowance} after the saga
+     * last moved (the send; a cancel too): a timeout judges how long a participant takes once it has the command,
+     * not how long the command waited behind others (Temporal's schedule-to-start against start-to-close).
+     * Otherwise, or when Redis cannot tell at once, it timed out. (Stream ids carry Redis' clock, {@code updated_at}
+     * PostgreSQL's: a skew between them moves the judgement towards the cap or towards timing out as before.)
      */
     private Uni<Void> dueWhileAwaiting(SqlConnection tx, OutboxEvents events, SagaRow row,
-            Map<String, Boolean> behind) {
+            Map<String, OptionalLong> handedOut) {
         StepDefinition step = definitions.version(row.definition, row.definitionVersion).step(row.step);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        if (row.updatedAt == null || !now.isBefore(row.updatedAt.plus(queuedAllowance))) {
+        OffsetDateTime cap = row.updatedAt == null ? now : row.updatedAt.plus(queuedAllowance);
+        if (!now.isBefore(cap)) {
             return timedOut(tx, events, row);
         }
         String participant = step.participant();
-        Uni<Boolean> queued = behind.containsKey(participant) ? Uni.createFrom().item(behind.get(participant))
-                : backlog.behindALiveConsumer(Streams.sagaCommands(participant), participant)
-                        .onFailure().recoverWithItem(false)
-                        .invoke(answer -> behind.put(participant, answer));
-        return queued.chain(waiting -> {
-            if (!waiting) {
+        Uni<OptionalLong> lastHandedOut = handedOut.containsKey(participant)
+                ? Uni.createFrom().item(handedOut.get(participant))
+                : backlog.handedOutToALiveConsumer(Streams.sagaCommands(participant), participant)
+                        // the claim holds its rows' locks: Redis gets a moment, not its full timeout
+                        .ifNoItem().after(REDIS_LOOK).fail()
+                        .onFailure().recoverWithItem(OptionalLong.empty())
+                        .invoke(answer -> handedOut.put(participant, answer));
+        long sentMillis = row.updatedAt.toInstant().toEpochMilli();
+        return lastHandedOut.chain(last -> {
+            // the command went into the stream after the transaction that sent it began (updated_at)
+            if (last.isEmpty() || last.getAsLong() >= sentMillis) {
                 return timedOut(tx, events, row);
             }
             postponed.increment();
-            return sagas.postpone(tx, row.id, now.plus(step.timeout()));
+            OffsetDateTime next = now.plus(step.timeout());
+            return sagas.postpone(tx, row.id, next.isBefore(cap) ? next : cap);
         });
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -51,33 +52,27 @@ public class StreamBacklog {
             end
             return queued""";
     /**
-     * KEYS: stream. ARGV: group, the liveness key of its consumers without the name. 1 when the group has entries
-     * not yet delivered to it and one of its consumers is alive (its liveness key exists), else 0.
+     * KEYS: stream. ARGV: group, the liveness key of its consumers without the name. The milliseconds part of the
+     * last id handed to the group while one of its consumers is alive (its liveness key exists); -1 without a live
+     * consumer, the group or the stream. (The liveness keys are not declared: one Redis, not a cluster.)
      */
-    private static final String BEHIND_A_LIVE_CONSUMER = """
-            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+    private static final String HANDED_OUT_TO_A_LIVE_GROUP = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
             local last = nil
             for _, info in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
               local fields = {}
               for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
               if fields['name'] == ARGV[1] then last = fields['last-delivered-id'] end
             end
-            if not last then return 0 end
-            local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-            if #newest == 0 then return 0 end
-            local function parts(id)
-              local dash = string.find(id, '-', 1, true)
-              return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
-            end
-            local lastMs, lastSeq = parts(last)
-            local newMs, newSeq = parts(newest[1][1])
-            if not (newMs > lastMs or (newMs == lastMs and newSeq > lastSeq)) then return 0 end
+            if not last then return -1 end
             for _, info in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
               local fields = {}
               for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
-              if redis.call('EXISTS', ARGV[2] .. fields['name']) == 1 then return 1 end
+              if redis.call('EXISTS', ARGV[2] .. fields['name']) == 1 then
+                return tonumber(string.sub(last, 1, string.find(last, '-', 1, true) - 1))
+              end
             end
-            return 0""";
+            return -1""";
     private static final int CHUNK = 500;
 
     private final ReactiveRedisDataSource redis;
@@ -101,13 +96,15 @@ public class StreamBacklog {
     }
 
     /**
-     * Whether {@code group} has entries of {@code stream} it has not been handed yet while one of its consumers is
-     * alive: it is behind, not gone (a frozen or dead consumer's liveness key lapses).
+     * Up to when (epoch milliseconds of the last entry id handed out) a live consumer of {@code group} has been
+     * handed entries of {@code stream}: an entry added later than that is still waiting for it. Empty when no
+     * consumer of the group is alive (a frozen or dead consumer's liveness key lapses), or there is no such group.
      */
-    public Uni<Boolean> behindALiveConsumer(String stream, String group) {
-        return redis.execute("EVAL", BEHIND_A_LIVE_CONSUMER, "1", stream, group,
+    public Uni<OptionalLong> handedOutToALiveConsumer(String stream, String group) {
+        return redis.execute("EVAL", HANDED_OUT_TO_A_LIVE_GROUP, "1", stream, group,
                         GroupConsumer.livenessKey(stream, group, ""))
-                .map(reply -> reply != null && reply.toInteger() == 1);
+                .map(reply -> reply == null || reply.toLong() < 0 ? OptionalLong.empty()
+                        : OptionalLong.of(reply.toLong()));
     }
 
     private Uni<Set<String>> ask(String stream, String group, List<String> ids) {

@@ -10,12 +10,13 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Which entries a group will still process: undelivered ones and pending ones, nothing else; and whether it is behind a
- * consumer that is alive.
+ * Which entries a group will still process: undelivered ones and pending ones, nothing else; and up to when a live
+ * consumer of a group was handed entries.
  */
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, restrictToAnnotatedClass = false)
@@ -45,26 +46,27 @@ class StreamBacklogTest {
     }
 
     @Test
-    void aGroupIsBehindALiveConsumerOnlyWithEntriesNotYetHandedOutAndAConsumerWhoseLivenessKeyLives() {
+    void answersUpToWhenALiveConsumerOfTheGroupWasHandedEntries() {
         String stream = Envelopes.uniqueStream();
         redis.execute("XGROUP", "CREATE", stream, "g", "0", "MKSTREAM");
-        redis.execute("XADD", stream, "*", "n", "1");
+        assertThat(handedOut(stream)).as("a group without consumers").isEmpty();
+        String first = redis.execute("XADD", stream, "*", "n", "1").toString();
+        redis.execute("XADD", stream, "*", "n", "2");
         redis.execute("XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", stream, ">");
+        assertThat(handedOut(stream)).as("its only consumer has no liveness key").isEmpty();
+
         String alive = GroupConsumer.livenessKey(stream, "g", "c");
         redis.execute("SET", alive, "1", "PX", "60000");
-        assertThat(behind(stream)).as("everything handed out (one pending)").isFalse();
-
-        redis.execute("XADD", stream, "*", "n", "2");
-        assertThat(behind(stream)).as("an entry not handed out, its consumer alive").isTrue();
+        assertThat(handedOut(stream)).as("up to the first entry, handed to a live consumer")
+                .hasValue(Long.parseLong(first.substring(0, first.indexOf('-'))));
 
         redis.execute("DEL", alive);
-        assertThat(behind(stream)).as("its consumer's liveness lapsed (frozen or dead)").isFalse();
-        assertThat(backlog.behindALiveConsumer(Envelopes.uniqueStream(), "g").await().atMost(Duration.ofSeconds(5)))
-                .as("no stream").isFalse();
+        assertThat(handedOut(stream)).as("its consumer's liveness lapsed (frozen or dead)").isEmpty();
+        assertThat(handedOut(Envelopes.uniqueStream())).as("no stream").isEmpty();
     }
 
-    private boolean behind(String stream) {
-        return backlog.behindALiveConsumer(stream, "g").await().atMost(Duration.ofSeconds(5));
+    private OptionalLong handedOut(String stream) {
+        return backlog.handedOutToALiveConsumer(stream, "g").await().atMost(Duration.ofSeconds(5));
     }
 
     @Test
