@@ -75,6 +75,12 @@ public class SagaCoordinator {
     private final StreamBacklog backlog;
     private final Duration queuedAllowance;
     private final Counter postponed;
+    /**
+     * Commands ({@code sagaId:token}) found still waiting for their participant at a look, and when: once handed
+     * out, such a command gets one whole timeout from the next look. In memory: after a restart, or on another
+     * coordinator replica, a command handed out late gets what it had before this (at least its postponed time).
+     */
+    private final Map<String, Long> queued = new ConcurrentHashMap<>();
 
     public SagaCoordinator(SagaRepository sagas, SagaDefinitions definitions, Outbox outbox, MeterRegistry registry,
             AuditTrail audit, StreamBacklog backlog,
@@ -161,6 +167,7 @@ public class SagaCoordinator {
     public Uni<Integer> tick() {
         // up to when each participant was handed commands, asked once per tick and participant
         Map<String, OptionalLong> handedOut = new HashMap<>();
+        forgetOldQueued();
         return outbox.inTransaction((tx, events) -> sagas.claimDue(tx, CLAIM).chain(due -> Multi.createFrom()
                 .iterable(due)
                 .onItem().transformToUniAndConcatenate(row -> Uni.createFrom().deferred(() -> row.awaiting
@@ -299,7 +306,8 @@ public class SagaCoordinator {
      * is alive, the command gets another timeout's time, up to {@code zhiyue.saga.queued-allowance} after the saga
      * last moved (the send; a cancel too): a timeout judges how long a participant takes once it has the command,
      * not how long the command waited behind others (Temporal's schedule-to-start against start-to-close).
-     * Otherwise, or when Redis cannot tell at once, it timed out. (Stream ids carry Redis' clock, {@code updated_at}
+     * A command found waiting at one look and handed out by the next gets one more whole timeout, since it may have
+     * been handed out a moment ago. Otherwise, or when Redis cannot tell at once, it timed out. (Stream ids carry Redis' clock, {@code updated_at}
      * PostgreSQL's: a skew between them moves the judgement towards the cap or towards timing out as before.)
      */
     private Uni<Void> dueWhileAwaiting(SqlConnection tx, OutboxEvents events, SagaRow row,
@@ -319,15 +327,28 @@ public class SagaCoordinator {
                         .onFailure().recoverWithItem(OptionalLong.empty())
                         .invoke(answer -> handedOut.put(participant, answer));
         long sentMillis = row.updatedAt.toInstant().toEpochMilli();
+        String command = row.id + ":" + row.token;
         return lastHandedOut.chain(last -> {
             // the command went into the stream after the transaction that sent it began (updated_at)
-            if (last.isEmpty() || last.getAsLong() >= sentMillis) {
+            boolean waiting = last.isPresent() && last.getAsLong() < sentMillis;
+            // one that waited at the last look was handed out since, maybe a moment ago: it gets one whole timeout
+            boolean justHandedOut = !waiting && last.isPresent() && queued.remove(command) != null;
+            if (!waiting && !justHandedOut) {
                 return timedOut(tx, events, row);
+            }
+            if (waiting) {
+                queued.put(command, System.nanoTime());
             }
             postponed.increment();
             OffsetDateTime next = now.plus(step.timeout());
             return sagas.postpone(tx, row.id, next.isBefore(cap) ? next : cap);
         });
+    }
+
+    /** Forgets the commands that waited at a look longer ago than the allowance (answered or timed out since). */
+    private void forgetOldQueued() {
+        long oldest = System.nanoTime() - queuedAllowance.toNanos();
+        queued.values().removeIf(seen -> seen - oldest < 0);
     }
 
     /** The awaited command timed out. */
