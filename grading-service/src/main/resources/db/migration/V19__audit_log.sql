@@ -1,4 +1,4 @@
--- The audit log (README "Data lifecycle"): every service's AUDIT_RECORDED events from zhiyue:audit,
+-- The audit log (DESIGN.md "Data lifecycle"): every service's AUDIT_RECORDED events from zhiyue:audit,
 -- each kept once (its event id). Append-only: no statement may change, delete or truncate a row.
 CREATE TABLE audit_log (
     id            uuid        PRIMARY KEY,
