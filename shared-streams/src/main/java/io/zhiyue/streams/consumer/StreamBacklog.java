@@ -21,23 +21,35 @@ import java.util.Set;
 public class StreamBacklog {
 
     /**
-     * KEYS: stream. ARGV: group, ids... Answers the ids still ahead of the group or pending in it.
-     * Ids compare as two numbers, milliseconds then sequence (both exact in Lua's doubles). A stream
-     * that is gone (a Redis that lost it) holds nothing.
+     * Lua both scripts start with: an XINFO reply's fields, the id a group was last handed (nil without the stream
+     * or the group), and an id as two numbers, milliseconds then sequence (both exact in Lua's doubles).
      */
-    private static final String STILL_QUEUED = """
-            if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
-            local last = nil
-            for _, info in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+    private static final String HELPERS = """
+            local function fieldsOf(info)
               local fields = {}
               for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
-              if fields['name'] == ARGV[1] then last = fields['last-delivered-id'] end
+              return fields
             end
-            if not last then return {} end
+            local function lastDelivered(stream, group)
+              if redis.call('EXISTS', stream) == 0 then return nil end
+              for _, info in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
+                local fields = fieldsOf(info)
+                if fields['name'] == group then return fields['last-delivered-id'] end
+              end
+              return nil
+            end
             local function parts(id)
               local dash = string.find(id, '-', 1, true)
               return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
             end
+            """;
+    /**
+     * KEYS: stream. ARGV: group, ids... Answers the ids still ahead of the group or pending in it. A stream that is
+     * gone (a Redis that lost it) holds nothing.
+     */
+    private static final String STILL_QUEUED = HELPERS + """
+            local last = lastDelivered(KEYS[1], ARGV[1])
+            if not last then return {} end
             local lastMs, lastSeq = parts(last)
             local queued = {}
             for i = 2, #ARGV do
@@ -56,20 +68,13 @@ public class StreamBacklog {
      * last id handed to the group while one of its consumers is alive (its liveness key exists); -1 without a live
      * consumer, the group or the stream. (The liveness keys are not declared: one Redis, not a cluster.)
      */
-    private static final String HANDED_OUT_TO_A_LIVE_GROUP = """
-            if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-            local last = nil
-            for _, info in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
-              local fields = {}
-              for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
-              if fields['name'] == ARGV[1] then last = fields['last-delivered-id'] end
-            end
+    private static final String HANDED_OUT_TO_A_LIVE_GROUP = HELPERS + """
+            local last = lastDelivered(KEYS[1], ARGV[1])
             if not last then return -1 end
             for _, info in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
-              local fields = {}
-              for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
-              if redis.call('EXISTS', ARGV[2] .. fields['name']) == 1 then
-                return tonumber(string.sub(last, 1, string.find(last, '-', 1, true) - 1))
+              if redis.call('EXISTS', ARGV[2] .. fieldsOf(info)['name']) == 1 then
+                local ms = parts(last)
+                return ms
               end
             end
             return -1""";
